@@ -1,0 +1,131 @@
+# Interop harness: shared helpers for the real-server tests (owned by the interop harness).
+# Source it from a bash test script; it provides a scratch directory, a pid registry that is
+# cleaned up on EXIT (TERM, bounded wait, then KILL), bounded wait loops and a private /24 on
+# the loopback network claimed with an atomic lock so that parallel tests never collide.
+
+IA_LIB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+IA_PIDS=()          # pids to stop on exit, in start order
+IA_DIR=""           # scratch directory of this test
+IA_NET=""           # "127.A.B" prefix claimed by this test
+IA_NET_LOCK=""
+IA_KEEP="${IA_KEEP:-0}"  # 1: keep the scratch directory for inspection
+
+ia_log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+
+ia_fail() {
+  ia_log "FAIL: $*"
+  exit 1
+}
+
+# ia_init NAME: scratch dir + loopback net + EXIT trap. Must be called once, first.
+ia_init() {
+  local name="$1"
+  IA_DIR="$(mktemp -d "${TMPDIR:-/tmp}/fedgate-interop-${name}.XXXXXX")"
+  chmod 755 "$IA_DIR"
+  trap ia_cleanup EXIT
+  trap 'exit 130' INT TERM
+  ia_claim_net
+  ia_log "scratch $IA_DIR, loopback net $IA_NET.0/24"
+}
+
+# ia_claim_net: pick a random 127.A.B.0/24 with nothing listening on it, claim it by mkdir.
+ia_claim_net() {
+  local i a b
+  for ((i = 0; i < 200; i++)); do
+    a=$((100 + RANDOM % 100)); b=$((RANDOM % 250 + 1))
+    if mkdir "${TMPDIR:-/tmp}/fedgate-interop-net-$a.$b.lock" 2>/dev/null; then
+      if ss -Hltnu | awk '{print $5}' | grep -q "^127\.$a\.$b\."; then
+        rmdir "${TMPDIR:-/tmp}/fedgate-interop-net-$a.$b.lock"
+        continue
+      fi
+      IA_NET="127.$a.$b"
+      IA_NET_LOCK="${TMPDIR:-/tmp}/fedgate-interop-net-$a.$b.lock"
+      return 0
+    fi
+  done
+  ia_fail "no free loopback /24 found"
+}
+
+# ia_track_pid PID: stop this process on exit.
+ia_track_pid() { IA_PIDS+=("$1"); }
+
+# ia_stop_pid PID [SECONDS]: TERM, wait up to SECONDS (default 10), then KILL.
+ia_stop_pid() {
+  local pid="$1" secs="${2:-10}" i
+  [[ -n "$pid" ]] || return 0
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null
+  for ((i = 0; i < secs * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  ia_log "pid $pid ignored TERM for ${secs}s, sending KILL"
+  kill -KILL "$pid" 2>/dev/null
+  return 0
+}
+
+# ia_cleanup: run by the EXIT trap; also runs any ia_on_exit hooks (newest first).
+IA_EXIT_HOOKS=()
+ia_on_exit() { IA_EXIT_HOOKS+=("$1"); }
+ia_cleanup() {
+  local rc=$? i
+  for ((i = ${#IA_EXIT_HOOKS[@]} - 1; i >= 0; i--)); do eval "${IA_EXIT_HOOKS[i]}" || true; done
+  for ((i = ${#IA_PIDS[@]} - 1; i >= 0; i--)); do ia_stop_pid "${IA_PIDS[i]}"; done
+  wait 2>/dev/null
+  [[ -n "$IA_NET_LOCK" ]] && rmdir "$IA_NET_LOCK" 2>/dev/null
+  if [[ $rc -ne 0 && -n "$IA_DIR" ]]; then
+    ia_log "test failed (rc=$rc); logs follow"
+    ia_dump_logs
+  fi
+  if [[ -n "$IA_DIR" && "$IA_KEEP" != 1 ]]; then
+    rm -rf "$IA_DIR"
+  elif [[ -n "$IA_DIR" ]]; then
+    ia_log "kept scratch directory $IA_DIR"
+  fi
+  exit $rc
+}
+
+# ia_dump_logs: tail of every *.log under the scratch dir (for ctest --output-on-failure).
+ia_dump_logs() {
+  local f
+  while IFS= read -r f; do
+    echo "----- ${f#"$IA_DIR"/} (last 60 lines) -----" >&2
+    tail -n 60 "$f" >&2
+  done < <(find "$IA_DIR" -name '*.log' -type f 2>/dev/null | sort)
+}
+
+# ia_wait_tcp ADDR PORT SECONDS: wait until something listens on ADDR:PORT (TCP).
+ia_wait_tcp() {
+  local addr="$1" port="$2" secs="$3" i
+  for ((i = 0; i < secs * 10; i++)); do
+    ss -Hltn "sport = :$port" | awk '{print $4}' | grep -qx "$addr:$port" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# ia_wait_udp ADDR PORT SECONDS: same for a UDP socket.
+ia_wait_udp() {
+  local addr="$1" port="$2" secs="$3" i
+  for ((i = 0; i < secs * 10; i++)); do
+    ss -Hlun "sport = :$port" | awk '{print $4}' | grep -qx "$addr:$port" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# ia_wait_grep FILE REGEX SECONDS: wait until FILE contains a line matching REGEX (grep -E).
+ia_wait_grep() {
+  local file="$1" re="$2" secs="$3" i
+  for ((i = 0; i < secs * 10; i++)); do
+    grep -qE -- "$re" "$file" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# ia_alive PID NAME: fail the test if the process died.
+ia_alive() { kill -0 "$1" 2>/dev/null || ia_fail "$2 (pid $1) is not running"; }
+
+# ia_python: the Debian interpreter that has python3-slixmpp (not a pyenv one on PATH).
+IA_PYTHON="${IA_PYTHON:-/usr/bin/python3}"
