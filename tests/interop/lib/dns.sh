@@ -84,6 +84,21 @@ dns_exec() {
     'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$DNS_RESOLV" "$@"
 }
 
+# dns_spawn LOGFILE CMD...: like dns_exec, in the background, with stdout+stderr to LOGFILE.
+# Sets DNS_SPAWN_PID to the pid of CMD itself (unshare and bash exec, so the pid is kept)
+# and tracks it for cleanup. Use this, not `dns_exec ... &`: the latter's $! is a subshell.
+dns_spawn() {
+  local log="$1"; shift
+  [[ -n "$DNS_RESOLV" ]] || { echo "dns_spawn: dns_start first" >&2; return 1; }
+  exec_in_ns() {
+    exec unshare -m --propagation private -- /bin/bash -c \
+      'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$DNS_RESOLV" "$@"
+  }
+  exec_in_ns "$@" >"$log" 2>&1 &
+  DNS_SPAWN_PID=$!
+  ia_track_pid "$DNS_SPAWN_PID"
+}
+
 # dns_check NAME TYPE: resolve through the test DNS as every server will (getent for A,
 # python's resolver-free check for SRV via `dig`-less host lookup). Prints the answer.
 dns_check() {

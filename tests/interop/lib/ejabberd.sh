@@ -33,10 +33,9 @@ ejabberd_start() {
   printf '{lookup,["file","native"]}.\n{host,{127,0,0,1},["localhost"]}.\n{file,resolv,"/etc/resolv.conf"}.\n' \
     >"$dir/inetrc"
   chown -R ejabberd: "$dir"
-  dns_exec env CONFIG_DIR="$dir" EJABBERD_CONFIG_PATH="$dir/ejabberd.yml" \
+  dns_spawn "$dir/foreground.log" env CONFIG_DIR="$dir" EJABBERD_CONFIG_PATH="$dir/ejabberd.yml" \
     EJABBERDCTL_CONFIG_PATH="$dir/ejabberdctl.cfg" LOGS_DIR="$dir/logs" SPOOL_DIR="$dir/spool" \
-    ejabberdctl foreground >"$dir/foreground.log" 2>&1 &
-  ia_track_pid $!
+    ejabberdctl foreground
   ia_wait_tcp "$addr" 5269 60 && ia_wait_tcp "$addr" 5222 5 ||
     { ia_log "ejabberd did not listen on $addr"; return 1; }
   EJABBERD_PID="$(cat "$dir/ejabberd.pid" 2>/dev/null)"

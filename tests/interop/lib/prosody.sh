@@ -34,9 +34,8 @@ prosody_start() {
     prosodyctl --config "$dir/prosody.cfg.lua" register "${u%%:*}" "$domain" "${u#*:}" \
       >>"$dir/prosodyctl.log" 2>&1 || { cat "$dir/prosodyctl.log" >&2; return 1; }
   done
-  dns_exec prosody -F --config "$dir/prosody.cfg.lua" >"$dir/stdout.log" 2>&1 &
-  PROSODY_PID=$!
-  ia_track_pid "$PROSODY_PID"
+  dns_spawn "$dir/stdout.log" prosody -F --config "$dir/prosody.cfg.lua"
+  PROSODY_PID="$DNS_SPAWN_PID"
   ia_wait_tcp "$addr" 5269 20 && ia_wait_tcp "$addr" 5222 5 ||
     { ia_log "prosody did not listen on $addr"; return 1; }
 }
