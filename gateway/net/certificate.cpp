@@ -35,6 +35,8 @@ class CertCategory final : public boost::system::error_category {
       case CertErrc::no_peer_certificate: return "peer presented no certificate";
       case CertErrc::generation_failed: return "creating a key or certificate failed";
       case CertErrc::write_failed: return "writing a PEM file failed";
+      case CertErrc::bad_cipher_list: return "TLS cipher list names no usable cipher";
+      case CertErrc::bad_protocol_range: return "minimum TLS version is above the maximum";
     }
     return "unknown certificate error";
   }

@@ -35,6 +35,8 @@ enum class CertErrc {
   no_peer_certificate,  // the peer presented no certificate
   generation_failed,    // creating a key or certificate failed (OpenSSL error)
   write_failed,         // writing a PEM file failed
+  bad_cipher_list,      // the TLS cipher list or TLS 1.3 suites name nothing usable
+  bad_protocol_range,   // minimum TLS version above the maximum
 };
 
 const boost::system::error_category& cert_category() noexcept;

@@ -45,8 +45,9 @@ class TlsContext {
   boost::asio::ssl::context& native() const;
   bool is_server() const;
 
+  struct State;  // implementation detail (tls_context.cpp)
+
  private:
-  struct State;
   explicit TlsContext(std::shared_ptr<State> state) : state_(std::move(state)) {}
   std::shared_ptr<State> state_;
 };
