@@ -1,0 +1,95 @@
+#!/bin/bash
+# Baseline interop test: Kamailio as a SIMPLE presence server and home of simple.test, no
+# fedgate. Over TLS 1.2: OPTIONS (RFC 3261 11) and page-mode MESSAGE (RFC 3428) from sipsak,
+# routed to a registered contact (a mutual-TLS sink standing in for a peer); mutual TLS
+# enforced (no client certificate, or one without clientAuth, is refused); PUBLISH (RFC 3903)
+# then SUBSCRIBE (RFC 3856/6665) answered 200 and followed by a NOTIFY carrying the PIDF.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+LIB="$HERE/../lib" REQ="$HERE/sip"
+source "$LIB/common.sh"; source "$LIB/pki.sh"; source "$LIB/dns.sh"; source "$LIB/kamailio.sh"
+
+ia_init sip-kamailio
+KAM="$IA_NET.30" PEER="$IA_NET.40"
+P="$IA_DIR/pki" CA="$IA_DIR/pki/ca/ca.crt"
+pki_ca "$P/ca"
+pki_leaf "$P/ca" "$P/kamailio" sip.simple.test --dns sip.simple.test --dns simple.test
+pki_leaf "$P/ca" "$P/peer" sip.peer.test --dns sip.peer.test --dns peer.test
+pki_leaf "$P/ca" "$P/serveronly" sip.peer.test --server-only --dns sip.peer.test
+
+dns_sip_domain simple.test "$KAM"
+dns_sip_domain peer.test "$PEER"
+dns_start "$IA_DIR/dns" "$IA_NET.53"
+kamailio_start "$IA_DIR/kamailio" "$KAM" simple.test "$P/kamailio" "$CA"
+
+"$IA_PYTHON" "$LIB/sip_tls.py" serve --addr "$PEER" --cafile "$CA" --cert "$P/peer" \
+  --lifetime 150 >"$IA_DIR/sink.jsonl" 2>"$IA_DIR/sink.log" &
+ia_track_pid $!
+ia_wait_tcp "$PEER" 5061 10 || ia_fail "sink did not listen"
+
+# sip_send NAME CERT EXPECT TEMPLATE VAR=VALUE...: mutual TLS to Kamailio:5061.
+sip_send() {
+  local name="$1" cert="$2" expect="$3" tmpl="$4"; shift 4
+  local sets=() kv
+  for kv in "$@"; do sets+=(--set "$kv"); done
+  "$IA_PYTHON" "$LIB/sip_tls.py" send --addr "$KAM" --port 5061 --cafile "$CA" \
+    ${cert:+--cert "$cert"} --server-name sip.simple.test --file "$REQ/$tmpl" \
+    --expect "$expect" --timeout 10 --set SELF="$PEER:5061" "${sets[@]}" \
+    >"$IA_DIR/$name.jsonl" 2>&1
+}
+# sipsak_send NAME TEMPLATE VAR=VALUE...: sipsak over server-authenticated TLS (5062).
+sipsak_send() {
+  local name="$1" tmpl="$2"; shift 2
+  local sets=() kv
+  for kv in "$@"; do sets+=(--set "$kv"); done
+  "$IA_PYTHON" "$LIB/sip_tls.py" render --file "$REQ/$tmpl" --set SELF="$PEER:5061" \
+    "${sets[@]}" >"$IA_DIR/$name.sip"
+  timeout 30 bash -c "$(declare -f dns_exec); DNS_RESOLV='$DNS_RESOLV' dns_exec \
+    sipsak -vv --no-crlf -f '$IA_DIR/$name.sip' -s sip:sip.simple.test:5062 --transport tls \
+    --tls-ca-cert '$CA'" >"$IA_DIR/$name.out" 2>&1
+}
+
+ia_log "OPTIONS from sipsak (TLS 1.2, server-authenticated)"
+sipsak_send options-sipsak options.sip TARGET=sip.simple.test FROM_DOMAIN=peer.test ||
+  { cat "$IA_DIR/options-sipsak.out" >&2; ia_fail "sipsak OPTIONS did not get 200"; }
+grep -q 'SIP/2.0 200' "$IA_DIR/options-sipsak.out" || ia_fail "no 200 in sipsak output"
+
+ia_log "OPTIONS over mutual TLS; refused without clientAuth EKU"
+sip_send options-mtls "$P/peer" 200 options.sip TARGET=sip.simple.test FROM_DOMAIN=peer.test ||
+  { cat "$IA_DIR/options-mtls.jsonl" >&2; ia_fail "mutual-TLS OPTIONS did not get 200"; }
+grep -q '"version": "TLSv1.2"' "$IA_DIR/options-mtls.jsonl" || ia_fail "not TLS 1.2"
+if sip_send options-nocert "" 200 options.sip TARGET=sip.simple.test FROM_DOMAIN=peer.test; then
+  ia_fail "Kamailio accepted a client without a certificate on the mutual-TLS port"
+fi
+if sip_send options-srvonly "$P/serveronly" 200 options.sip TARGET=sip.simple.test \
+    FROM_DOMAIN=peer.test; then
+  ia_fail "Kamailio accepted a serverAuth-only client certificate"
+fi
+
+ia_wait_grep "$KAMAILIO_LOG" 'peer did not return a certificate' 5 ||
+  ia_fail "Kamailio did not log why the certificate-less client was refused"
+ia_wait_grep "$KAMAILIO_LOG" 'certificate verify failed' 5 ||
+  ia_fail "Kamailio did not log why the serverAuth-only client was refused"
+
+ia_log "REGISTER bob with the sink as contact; MESSAGE from sipsak reaches the sink"
+sip_send register "$P/peer" 200 register.sip USER=bob DOMAIN=simple.test CONTACT="$PEER:5061" ||
+  { cat "$IA_DIR/register.jsonl" >&2; ia_fail "REGISTER failed"; }
+sipsak_send message-sipsak message.sip FROM=alice@peer.test TO=bob@simple.test \
+  BODY="hello bob from sipsak" ||
+  { cat "$IA_DIR/message-sipsak.out" >&2; ia_fail "sipsak MESSAGE did not get 200"; }
+ia_wait_grep "$IA_DIR/sink.jsonl" '"method": "MESSAGE".*hello bob from sipsak' 5 ||
+  ia_fail "the sink did not receive the MESSAGE"
+sip_send message-unknown "$P/peer" 404 message.sip FROM=alice@peer.test \
+  TO=nobody@simple.test BODY=lost || ia_fail "MESSAGE to an unknown user was not answered 404"
+
+ia_log "PUBLISH then SUBSCRIBE: 200 and a NOTIFY with the published PIDF"
+sip_send publish "$P/peer" 200 publish.sip ENTITY=carol@simple.test NOTE="In a meeting" ||
+  { cat "$IA_DIR/publish.jsonl" >&2; ia_fail "PUBLISH failed"; }
+sip_send subscribe "$P/peer" 200 subscribe.sip ENTITY=carol@simple.test \
+  WATCHER=dave@peer.test CONTACT="dave@$PEER:5061" ||
+  { cat "$IA_DIR/subscribe.jsonl" >&2; ia_fail "SUBSCRIBE failed"; }
+ia_wait_grep "$IA_DIR/sink.jsonl" '"method": "NOTIFY".*In a meeting' 10 ||
+  { cat "$IA_DIR/sink.jsonl" >&2; ia_fail "no NOTIFY with the published note reached the sink"; }
+grep '"method": "NOTIFY"' "$IA_DIR/sink.jsonl" | grep -q '"subscription-state": "active' ||
+  ia_fail "NOTIFY without Subscription-State active"
+ia_log "PASS sip kamailio"
