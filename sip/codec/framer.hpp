@@ -13,6 +13,7 @@
 #include "gateway/base/result.hpp"
 #include "sip/codec/limits.hpp"
 #include "sip/codec/message.hpp"
+#include "sip/codec/parse_error.hpp"
 
 namespace fedgate::sip {
 
@@ -29,7 +30,8 @@ class Framer {
  public:
   explicit Framer(Limits limits = {}) : limits_(limits) {}
 
-  // Appends received bytes. Bytes fed after a framing failure are discarded.
+  // Appends received bytes; drain pop() after every feed. Bytes fed after a failure are
+  // discarded; more than one maximal message plus 64 KiB pending is itself a failure.
   void feed(std::string_view bytes);
   // The next event: nullopt when more bytes are needed. An error for a message that was
   // framed but does not parse leaves the stream usable (rejected_bytes() has that message,
@@ -42,14 +44,16 @@ class Framer {
   std::size_t buffered() const { return buffer_.size() - start_; }
 
  private:
-  std::optional<result<Frame>> pop_keep_alive();
+  std::optional<result<Frame>> pop_keep_alive(bool& wait);
   std::optional<result<Frame>> fail(ParseErrc e);
   void compact();
 
   Limits limits_;
   std::string buffer_;
   std::size_t start_ = 0;                        // consumed prefix of buffer_
+  std::size_t scan_from_ = 0;                    // where the search for CRLF CRLF resumes
   std::optional<std::size_t> message_size_;      // header section + body, once known
+  ParseErrc pending_error_{};                    // reported by the next pop()
   std::string rejected_;
   bool failed_ = false;
 };
