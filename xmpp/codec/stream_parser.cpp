@@ -1,0 +1,435 @@
+#include "xmpp/codec/stream_parser.hpp"
+
+#include <expat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <strings.h>
+
+#include "xmpp/codec/namespaces.hpp"
+
+namespace fedgate::xmpp {
+namespace {
+
+// Chunk size handed to expat at once, so that the size limit is checked between chunks and
+// expat's buffer never grows far beyond max_stanza_bytes.
+constexpr std::size_t kChunk = 64 * 1024;
+// Above this many bytes of unfinished construct, expat's reparse deferral (the
+// CVE-2023-52425 fix) is switched on so that a huge start tag trickling in byte by byte costs
+// linear, not quadratic, time. Below it deferral stays off: it would hold back small tokens
+// until more bytes arrive, which a request/response protocol cannot afford.
+constexpr std::size_t kDeferReparseAbove = 64 * 1024;
+constexpr char kSeparator = ' ';  // cannot occur in a local name
+constexpr std::size_t kHeaderSize = alignof(std::max_align_t);
+
+// Allocator hooks: every expat allocation carries its size, so live bytes can be measured.
+std::atomic<std::size_t> g_expat_bytes{0};
+
+void* counted_malloc(std::size_t n) {
+  auto* base = static_cast<unsigned char*>(std::malloc(n + kHeaderSize));
+  if (base == nullptr) {
+    return nullptr;
+  }
+  std::memcpy(base, &n, sizeof n);
+  g_expat_bytes.fetch_add(n, std::memory_order_relaxed);
+  return base + kHeaderSize;
+}
+
+void counted_free(void* p) {
+  if (p == nullptr) {
+    return;
+  }
+  auto* base = static_cast<unsigned char*>(p) - kHeaderSize;
+  std::size_t n = 0;
+  std::memcpy(&n, base, sizeof n);
+  g_expat_bytes.fetch_sub(n, std::memory_order_relaxed);
+  std::free(base);
+}
+
+void* counted_realloc(void* p, std::size_t n) {
+  if (p == nullptr) {
+    return counted_malloc(n);
+  }
+  auto* base = static_cast<unsigned char*>(p) - kHeaderSize;
+  std::size_t old = 0;
+  std::memcpy(&old, base, sizeof old);
+  auto* grown = static_cast<unsigned char*>(std::realloc(base, n + kHeaderSize));
+  if (grown == nullptr) {
+    return nullptr;
+  }
+  std::memcpy(grown, &n, sizeof n);
+  g_expat_bytes.fetch_add(n, std::memory_order_relaxed);
+  g_expat_bytes.fetch_sub(old, std::memory_order_relaxed);
+  return grown + kHeaderSize;
+}
+
+const XML_Memory_Handling_Suite kMemory = {counted_malloc, counted_realloc, counted_free};
+
+// "uri local" -> (uri, local); "local" -> ("", local).
+void split_name(const char* qname, std::string& ns, std::string& local) {
+  const std::string_view q(qname);
+  const auto sep = q.rfind(kSeparator);
+  if (sep == std::string_view::npos) {
+    ns.clear();
+    local.assign(q);
+  } else {
+    ns.assign(q.substr(0, sep));
+    local.assign(q.substr(sep + 1));
+  }
+}
+
+bool is_xml_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+StreamFailure map_expat_error(XML_Error code) {
+  switch (code) {
+    case XML_ERROR_UNDEFINED_ENTITY:
+    case XML_ERROR_RECURSIVE_ENTITY_REF:
+    case XML_ERROR_BINARY_ENTITY_REF:
+    case XML_ERROR_ATTRIBUTE_EXTERNAL_ENTITY_REF:
+      return {StreamErrc::restricted_xml, "entity_reference"};
+    case XML_ERROR_UNBOUND_PREFIX:
+      return {StreamErrc::bad_namespace_prefix, "unbound_prefix"};
+    case XML_ERROR_UNKNOWN_ENCODING:
+    case XML_ERROR_INCORRECT_ENCODING:
+      return {StreamErrc::unsupported_encoding, "encoding"};
+    default:
+      return {StreamErrc::not_well_formed, "expat:" + std::to_string(static_cast<int>(code))};
+  }
+}
+
+}  // namespace
+
+struct StreamParser::Impl {
+  XML_Parser parser = nullptr;
+  ParserLimits limits;
+  std::vector<Element> stack;  // open elements; stack[0] is the top-level element
+  std::size_t depth = 0;       // 0: before the header; 1: inside <stream>; n: n-1 elements open
+  StreamHeader header;
+  std::optional<StreamEvent> ready;
+  std::optional<StreamFailure> failure;
+  bool terminal = false;
+  bool suspended = false;
+  bool deferral = false;  // expat's reparse deferral currently enabled
+  std::size_t in_expat_buffer = 0;  // bytes placed with XML_GetBuffer, not yet parsed
+  std::string input;                // bytes waiting while expat is busy
+  std::uint64_t fed_total = 0;      // bytes handed to expat since the last restart
+  std::uint64_t mark = 0;           // where the current unfinished construct starts
+
+  explicit Impl(ParserLimits l) : limits(l) {
+    parser = XML_ParserCreate_MM("UTF-8", &kMemory, &kSeparator);
+    install();
+  }
+  ~Impl() { XML_ParserFree(parser); }
+
+  void install();
+  void reset();
+  std::uint64_t event_end() const {
+    return static_cast<std::uint64_t>(XML_GetCurrentByteIndex(parser)) +
+           static_cast<std::uint64_t>(XML_GetCurrentByteCount(parser));
+  }
+  // True (and failed) when the current top-level element has grown past the limit.
+  bool too_large() {
+    if (event_end() - mark > limits.max_stanza_bytes) {
+      fail(StreamErrc::policy_violation, "stanza_too_large");
+      return true;
+    }
+    return false;
+  }
+  void fail(StreamErrc condition, std::string reason) {
+    if (!failure) {
+      failure = StreamFailure{condition, std::move(reason)};
+    }
+    XML_StopParser(parser, XML_FALSE);
+  }
+  void emit(StreamEvent event) {
+    ready = std::move(event);
+    mark = event_end();
+    XML_StopParser(parser, XML_TRUE);
+  }
+  void open_stream(const char* name, const char** atts);
+  void open_element(const char* name, const char** atts);
+  void close_element();
+  void characters(const char* s, int len);
+  std::optional<StreamEvent> parse_step(bool& again);
+  XML_Status run_expat();
+};
+
+void StreamParser::Impl::install() {
+  XML_SetUserData(parser, this);
+  XML_SetElementHandler(
+      parser,
+      [](void* ud, const XML_Char* name, const XML_Char** atts) {
+        auto& s = *static_cast<Impl*>(ud);
+        s.depth == 0 ? s.open_stream(name, atts) : s.open_element(name, atts);
+      },
+      [](void* ud, const XML_Char*) { static_cast<Impl*>(ud)->close_element(); });
+  XML_SetCharacterDataHandler(parser, [](void* ud, const XML_Char* s, int len) {
+    static_cast<Impl*>(ud)->characters(s, len);
+  });
+  XML_SetNamespaceDeclHandler(
+      parser,
+      [](void* ud, const XML_Char* prefix, const XML_Char* uri) {
+        auto& s = *static_cast<Impl*>(ud);
+        if (s.depth != 0) {
+          return;
+        }
+        if (prefix == nullptr) {
+          s.header.content_ns = uri != nullptr ? uri : "";
+        } else if (std::strcmp(prefix, "db") == 0 && uri != nullptr && ns::kDialback == uri) {
+          s.header.dialback_ns = true;
+        }
+      },
+      nullptr);
+  // RFC 6120 §11.1: refuse what an XMPP stream must not contain, in the codec itself.
+  XML_SetCommentHandler(parser, [](void* ud, const XML_Char*) {
+    static_cast<Impl*>(ud)->fail(StreamErrc::restricted_xml, "comment");
+  });
+  XML_SetProcessingInstructionHandler(parser, [](void* ud, const XML_Char*, const XML_Char*) {
+    static_cast<Impl*>(ud)->fail(StreamErrc::restricted_xml, "processing_instruction");
+  });
+  XML_SetStartDoctypeDeclHandler(
+      parser, [](void* ud, const XML_Char*, const XML_Char*, const XML_Char*, int) {
+        static_cast<Impl*>(ud)->fail(StreamErrc::restricted_xml, "dtd");
+      });
+  XML_SetEntityDeclHandler(parser, [](void* ud, const XML_Char*, int, const XML_Char*, int,
+                                      const XML_Char*, const XML_Char*, const XML_Char*,
+                                      const XML_Char*) {
+    static_cast<Impl*>(ud)->fail(StreamErrc::restricted_xml, "entity_declaration");
+  });
+  XML_SetXmlDeclHandler(parser, [](void* ud, const XML_Char*, const XML_Char* encoding, int) {
+    // RFC 6120 §11.6: UTF-8 only.
+    if (encoding != nullptr && strcasecmp(encoding, "UTF-8") != 0) {
+      static_cast<Impl*>(ud)->fail(StreamErrc::unsupported_encoding, "encoding");
+    }
+  });
+  XML_SetParamEntityParsing(parser, XML_PARAM_ENTITY_PARSING_NEVER);
+  XML_SetReparseDeferralEnabled(parser, XML_FALSE);
+  deferral = false;
+}
+
+void StreamParser::Impl::reset() {
+  XML_ParserReset(parser, "UTF-8");
+  install();
+  if (stack.capacity() > 64) {
+    std::vector<Element>().swap(stack);
+  }
+  stack.clear();
+  depth = 0;
+  header = {};
+  ready.reset();
+  failure.reset();
+  terminal = suspended = false;
+  in_expat_buffer = 0;
+  input.clear();
+  input.shrink_to_fit();
+  fed_total = mark = 0;
+}
+
+void StreamParser::Impl::open_stream(const char* name, const char** atts) {
+  std::string element_ns, local;
+  split_name(name, element_ns, local);
+  if (local != "stream" || element_ns != ns::kStreams) {
+    // RFC 6120 §4.9.3.10 (wrong stream namespace) / §4.9.1.2 (not a stream at all).
+    fail(local == "stream" ? StreamErrc::invalid_namespace : StreamErrc::bad_format,
+         "not_a_stream_header");
+    return;
+  }
+  std::string attr_ns, attr;
+  for (const char** a = atts; *a != nullptr; a += 2) {
+    split_name(a[0], attr_ns, attr);
+    if (attr_ns == ns::kXml && attr == "lang") {
+      header.lang = a[1];
+    } else if (!attr_ns.empty()) {
+      continue;
+    } else if (attr == "from") {
+      header.from = a[1];
+    } else if (attr == "to") {
+      header.to = a[1];
+    } else if (attr == "id") {
+      header.id = a[1];
+    } else if (attr == "version") {
+      header.version = a[1];
+    }
+  }
+  depth = 1;
+  emit(std::move(header));
+  header = {};
+}
+
+void StreamParser::Impl::open_element(const char* name, const char** atts) {
+  if (depth > limits.max_depth) {
+    fail(StreamErrc::policy_violation, "too_deep");
+    return;
+  }
+  std::size_t n = 0;
+  while (atts[2 * n] != nullptr) {
+    ++n;
+  }
+  if (n > limits.max_attributes) {
+    fail(StreamErrc::policy_violation, "too_many_attributes");
+    return;
+  }
+  if (depth == 1) {
+    mark = static_cast<std::uint64_t>(XML_GetCurrentByteIndex(parser));
+  }
+  if (too_large()) {
+    return;
+  }
+  Element& e = stack.emplace_back();
+  split_name(name, e.ns, e.name);
+  e.attributes.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    split_name(atts[2 * i], e.attributes[i].ns, e.attributes[i].name);
+    e.attributes[i].value.assign(atts[2 * i + 1]);
+  }
+  ++depth;
+}
+
+void StreamParser::Impl::close_element() {
+  --depth;
+  if (depth == 0) {
+    terminal = true;
+    emit(StreamClosed{});
+    return;
+  }
+  if (depth == 1) {
+    emit(std::move(stack.back()));
+    stack.pop_back();
+    return;
+  }
+  if (too_large()) {
+    return;
+  }
+  Element done = std::move(stack.back());
+  stack.pop_back();
+  stack.back().children.push_back(std::move(done));
+}
+
+void StreamParser::Impl::characters(const char* s, int len) {
+  const std::string_view text(s, static_cast<std::size_t>(len));
+  if (depth <= 1) {
+    // Between top-level elements only whitespace (keep-alives) may appear.
+    if (!std::all_of(text.begin(), text.end(), is_xml_space)) {
+      fail(StreamErrc::bad_format, "text_at_stream_level");
+    }
+    mark = event_end();
+    return;
+  }
+  auto& children = stack.back().children;
+  if (children.empty() || !children.back().is_text()) {
+    children.push_back(Element::text_node(std::string(text)));
+  } else {
+    children.back().text.append(text);
+  }
+  if (children.back().text.size() > limits.max_text_bytes) {
+    fail(StreamErrc::policy_violation, "text_too_large");
+    return;
+  }
+  too_large();
+}
+
+XML_Status StreamParser::Impl::run_expat() {
+  const bool want_deferral = fed_total - mark > kDeferReparseAbove;
+  if (want_deferral != deferral) {
+    deferral = want_deferral;
+    XML_SetReparseDeferralEnabled(parser, deferral ? XML_TRUE : XML_FALSE);
+  }
+  if (suspended) {
+    suspended = false;
+    return XML_ResumeParser(parser);
+  }
+  if (in_expat_buffer > 0) {
+    const auto n = in_expat_buffer;
+    in_expat_buffer = 0;
+    fed_total += n;
+    return XML_ParseBuffer(parser, static_cast<int>(n), XML_FALSE);
+  }
+  const std::size_t n = std::min(input.size(), kChunk);
+  fed_total += n;
+  const auto status = XML_Parse(parser, input.data(), static_cast<int>(n), XML_FALSE);
+  input.erase(0, n);
+  return status;
+}
+
+// One expat run; returns an event, or nullopt with `again` telling whether to run once more.
+std::optional<StreamEvent> StreamParser::Impl::parse_step(bool& again) {
+  again = false;
+  if (!suspended && in_expat_buffer == 0 && input.empty()) {
+    return std::nullopt;
+  }
+  const XML_Status status = run_expat();
+  if (status == XML_STATUS_ERROR) {
+    terminal = true;
+    const XML_Error code = XML_GetErrorCode(parser);
+    return failure && code == XML_ERROR_ABORTED ? *failure : map_expat_error(code);
+  }
+  if (status == XML_STATUS_SUSPENDED) {
+    suspended = true;
+    auto event = std::move(*ready);
+    ready.reset();
+    return event;
+  }
+  if (fed_total - mark > limits.max_stanza_bytes) {  // all bytes consumed, construct unfinished
+    terminal = true;
+    return StreamFailure{StreamErrc::policy_violation, "stanza_too_large"};
+  }
+  again = true;
+  return std::nullopt;
+}
+
+StreamParser::StreamParser(ParserLimits limits) : impl_(std::make_unique<Impl>(limits)) {}
+StreamParser::~StreamParser() = default;
+StreamParser::StreamParser(StreamParser&&) noexcept = default;
+StreamParser& StreamParser::operator=(StreamParser&&) noexcept = default;
+
+void StreamParser::feed(std::string_view bytes) {
+  auto& s = *impl_;
+  if (s.terminal || bytes.empty()) {
+    return;
+  }
+  if (!s.suspended && s.in_expat_buffer == 0 && s.input.empty() && bytes.size() <= kChunk) {
+    // Fast path: straight into expat's own buffer, no intermediate copy.
+    if (void* buf = XML_GetBuffer(s.parser, static_cast<int>(bytes.size()))) {
+      std::memcpy(buf, bytes.data(), bytes.size());
+      s.in_expat_buffer = bytes.size();
+      return;
+    }
+  }
+  s.input.append(bytes);
+}
+
+std::optional<StreamEvent> StreamParser::next() {
+  auto& s = *impl_;
+  bool again = true;
+  while (!s.terminal && again) {
+    auto event = s.parse_step(again);
+    if (event) {
+      if (std::holds_alternative<StreamFailure>(*event)) {
+        s.failure = std::get<StreamFailure>(*event);
+      }
+      return event;
+    }
+  }
+  return std::nullopt;
+}
+
+void StreamParser::restart() { impl_->reset(); }
+
+bool StreamParser::failed() const { return impl_->terminal && impl_->failure.has_value(); }
+
+std::size_t StreamParser::pending_bytes() const {
+  return static_cast<std::size_t>(impl_->fed_total - impl_->mark) + impl_->input.size() +
+         impl_->in_expat_buffer;
+}
+
+std::size_t StreamParser::expat_bytes_in_use() {
+  return g_expat_bytes.load(std::memory_order_relaxed);
+}
+
+std::size_t StreamParser::retained_bytes() const {
+  return sizeof(Impl) + impl_->stack.capacity() * sizeof(Element) + impl_->input.capacity();
+}
+
+}  // namespace fedgate::xmpp
