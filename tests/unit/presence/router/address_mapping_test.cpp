@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/presence/router/rfc_table.hpp"
+
 namespace fedgate::presence {
 namespace {
 
@@ -89,6 +91,40 @@ TEST(AddressMapping, RoundTripsThroughBothForms) {
     ASSERT_TRUE(from_jid.has_value()) << to_jid(*from_sip);
     EXPECT_EQ(*from_jid, *from_sip);
     EXPECT_EQ(to_sip_uri(*from_jid), uri);
+  }
+}
+
+// The RFC writes non-ASCII JID characters as XML references ("f&#xFC;"): decode them.
+std::string decode_char_refs(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s.compare(i, 3, "&#x") == 0) {
+      auto end = s.find(';', i);
+      auto cp = std::stoul(s.substr(i + 3, end - i - 3), nullptr, 16);  // U+0080..U+07FF here
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+      i = end;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+TEST(AddressMapping, EveryRowOfTheRfcTablesBothWays) {
+  auto sip_rows = testing_support::read_rfc_table("rfc7247-6.4-01-addr-sip.txt");
+  auto xmpp_rows = testing_support::read_rfc_table("rfc7247-6.5-01-addr-xmpp.txt");
+  ASSERT_EQ(sip_rows.size(), 3u);
+  ASSERT_EQ(xmpp_rows.size(), 3u);
+  for (const auto& [sip, jid] : sip_rows) {
+    auto a = address_from_sip_uri(sip);
+    ASSERT_TRUE(a.has_value()) << sip;
+    EXPECT_EQ(to_jid(*a), decode_char_refs(jid)) << sip;
+  }
+  for (const auto& [jid, sip] : xmpp_rows) {
+    auto a = address_from_jid(decode_char_refs(jid));
+    ASSERT_TRUE(a.has_value()) << jid;
+    EXPECT_EQ(to_sip_uri(*a), sip) << jid;
   }
 }
 
