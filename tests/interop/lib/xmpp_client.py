@@ -67,6 +67,7 @@ class Client(slixmpp.ClientXMPP):
         self.add_event_handler("failed_auth", self.on_failed)
         self.add_event_handler("connection_failed", self.on_failed)
         self.add_event_handler("message", self.on_message)
+        self.add_event_handler("message_error", self.on_message)  # not sent as "message"
         self.add_event_handler("presence", self.on_presence)
 
     def record(self, kind, **fields):
