@@ -17,10 +17,11 @@ Steps (one positional argument each, words separated by spaces):
   wait-presence JID [show=S] [status=T] [type=available|unavailable]
   send JID BODY...                            send a chat message
   wait-message JID BODY...                    wait for a chat message with exactly BODY
-  wait-error JID [condition=C]                wait for an error stanza from JID
+  wait-error JID [condition=C] [text=T]       wait for an error stanza from JID (T: substring
+                                              of the error text)
   no-message JID SECONDS                      pass if no message from JID arrives meanwhile
   sleep SECONDS
-Every wait is bounded by --timeout seconds; the whole run by --deadline seconds.
+In values, '+' stands for a space. Every wait is bounded by --timeout seconds; the whole run by --deadline seconds.
 """
 import argparse
 import asyncio
@@ -207,7 +208,9 @@ def error_match(jid, want):
     def match(kind, f):
         if f.get("type") != "error" or bare(f["from"]) != bare(jid):
             return False
-        return "condition" not in want or f.get("condition") == want["condition"]
+        if "condition" in want and f.get("condition") != want["condition"]:
+            return False
+        return "text" not in want or want["text"] in (f.get("text") or "")
     return match
 
 
