@@ -1,0 +1,117 @@
+// SubscriptionMachine: every bridged presence subscription of this node, and the presence
+// cache that answers probes. Sans-I/O: events and `now` in, SubscriptionEffects out; no
+// clock, no store calls (the owner persists Save*/Remove* effects through the ports).
+// Owned by gateway/app's Switchboard on one strand. RFC 8048 §5-§7, RFC 6665 §4.1.3, §4.2.2;
+// RFC 6121 §3 (subscribe/subscribed/unsubscribe/unsubscribed), §4.3 (probes).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <set>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "presence/policy_snapshot.hpp"
+#include "presence/string_hash.hpp"
+#include "presence/subscription_effects.hpp"
+
+namespace fedgate::presence {
+
+// What the SIP side reported for a subscription fedgate holds there (a 2xx/NOTIFY with
+// Subscription-State, RFC 6665 §4.1.3), with the dialog to store.
+struct SipSubscriptionEvent {
+  Address watcher;
+  Address presentity;
+  SubscriptionState state = SubscriptionState::active;  // pending, active or terminated
+  std::string reason;    // Subscription-State reason for terminated ("rejected", "timeout"...)
+  WallTime expires{};    // from the Expires / Subscription-State expires parameter
+  std::string sip_dialog;
+};
+
+class SubscriptionMachine {
+ public:
+  struct Config {
+    std::chrono::seconds refresh_margin{60};  // re-SUBSCRIBE this long before expiry
+    std::chrono::seconds retry_after{30};     // re-try a refresh that got no answer
+  };
+
+  SubscriptionMachine() = default;
+  explicit SubscriptionMachine(Config config) : config_(config) {}
+  SubscriptionMachine(const SubscriptionMachine&) = delete;
+  SubscriptionMachine& operator=(const SubscriptionMachine&) = delete;
+
+  // Start-up: stored subscriptions and cached presence. SIP-side subscriptions fedgate owns
+  // are re-SUBSCRIBEd at once (the fresh NOTIFY brings presence immediately), and each local
+  // presentity with remote watchers is probed once.
+  SubscriptionEffects restore(std::vector<Subscription> rows, std::vector<Presence> cache,
+                              const PolicySnapshot& policy, WallTime now);
+
+  SubscriptionEffects on_request(const SubscriptionRequest& r, const PolicySnapshot& policy,
+                                 WallTime now);
+  // Presence published by one endpoint / resource of `entity` (may be local or remote).
+  SubscriptionEffects on_endpoint_presence(const Address& entity, const EndpointPresence& e,
+                                           const PolicySnapshot& policy);
+  // A whole presence document (Lync aggregate state, PIDF).
+  SubscriptionEffects on_presence_document(const Presence& doc, const PolicySnapshot& policy);
+  SubscriptionEffects on_sip_state(const SipSubscriptionEvent& e, const PolicySnapshot& policy,
+                                   WallTime now);
+  SubscriptionEffects on_wake(WallTime now);
+  // The store assigned `id` to the subscription of this pair.
+  void on_saved(const Address& watcher, const Address& presentity, std::int64_t id);
+
+  const Subscription* find(const Address& watcher, const Address& presentity) const;
+  const Presence* cached(const Address& entity) const;
+  std::size_t size() const noexcept { return subs_.size(); }
+
+ private:
+  struct KeyView {
+    std::string_view watcher;
+    std::string_view presentity;
+  };
+  struct Entry {
+    mutable Subscription sub;  // the key (watcher, presentity) is never modified
+  };
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(const KeyView& k) const noexcept;
+    std::size_t operator()(const Entry& e) const noexcept;
+  };
+  struct Eq {
+    using is_transparent = void;
+    static KeyView view(const KeyView& k) { return k; }
+    static KeyView view(const Entry& e) { return {e.sub.watcher.full(), e.sub.presentity.full()}; }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const noexcept {
+      return view(a).watcher == view(b).watcher && view(a).presentity == view(b).presentity;
+    }
+  };
+
+  Subscription* lookup(const Address& watcher, const Address& presentity) const;
+  Subscription& insert(Subscription s);
+  void erase(Subscription& s, SubscriptionEffects& out);
+  void schedule(Subscription& s, WallTime at);
+  void unschedule(const Subscription& s);
+  bool owns_sip_refresh(const Subscription& s, const PolicySnapshot& policy) const;
+  void fan_out(const Address& entity, const PolicySnapshot& policy, SubscriptionEffects& out);
+  void finish(SubscriptionEffects& out) const;
+
+  void on_subscribe(const Leg& leg, const SubscriptionRequest& r, const PolicySnapshot& policy,
+                    SubscriptionEffects& out);
+  void on_approve(const Leg& leg, const PolicySnapshot& policy, SubscriptionEffects& out);
+  void on_deny(const Leg& leg, const PolicySnapshot& policy, SubscriptionEffects& out);
+  void on_cancel(const Leg& leg, const PolicySnapshot& policy, SubscriptionEffects& out);
+  void on_probe(const Leg& leg, const PolicySnapshot& policy, SubscriptionEffects& out);
+  void answer_from_cache(const Subscription& s, const PolicySnapshot& policy,
+                         SubscriptionEffects& out) const;
+
+  Config config_;
+  std::unordered_set<Entry, Hash, Eq> subs_;
+  StringMap<std::vector<Subscription*>> watchers_of_;  // presentity bare → its subscriptions
+  StringMap<Presence> presence_;                        // entity bare → last known presence
+  std::set<std::pair<WallTime, Subscription*>> refresh_at_;
+  std::unordered_map<const Subscription*, WallTime> scheduled_;
+};
+
+}  // namespace fedgate::presence

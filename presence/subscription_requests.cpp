@@ -1,0 +1,133 @@
+// SubscriptionMachine: requests and answers from either side, SIP-side state, refresh timer
+// and restore. RFC 8048 §5.2/§5.3 (the flows), RFC 6665 §4.1.3 (states), RFC 6121 §3, §4.3.
+#include "presence/subscription_machine.hpp"
+
+namespace fedgate::presence {
+namespace {
+
+SubscriptionRequest answer(SubscriptionAction action, const Address& from, const Address& to,
+                           const std::string& id) {
+  return SubscriptionRequest{action, from, to, id};
+}
+
+}  // namespace
+
+SubscriptionEffects SubscriptionMachine::on_request(const SubscriptionRequest& r,
+                                                    const PolicySnapshot& policy, WallTime now) {
+  SubscriptionEffects out;
+  auto resolved = resolve_leg(r.from, r.to, policy);
+  if (auto* refuse = std::get_if<Refuse>(&resolved)) {
+    if (r.action == SubscriptionAction::subscribe || r.action == SubscriptionAction::probe) {
+      out.effects.push_back(RefuseRequest{r, *refuse});  // refused without asking anyone
+    }
+  } else if (auto* discover = std::get_if<Discover>(&resolved)) {
+    out.effects.push_back(std::move(*discover));
+  } else if (auto* leg = std::get_if<Leg>(&resolved)) {
+    switch (r.action) {
+      case SubscriptionAction::subscribe: on_subscribe(*leg, r, policy, out); break;
+      case SubscriptionAction::approve: on_approve(*leg, policy, out); break;
+      case SubscriptionAction::deny: on_deny(*leg, policy, out); break;
+      case SubscriptionAction::cancel: on_cancel(*leg, policy, out); break;
+      case SubscriptionAction::probe: on_probe(*leg, policy, out); break;
+    }
+  }  // Drop (old native address): nothing at all
+  (void)now;
+  finish(out);
+  return out;
+}
+
+// RFC 8048 §5.2.1 / §5.3.1, with issue 5's ordered checks for a remote watcher.
+void SubscriptionMachine::on_subscribe(const Leg& leg, const SubscriptionRequest& r,
+                                       const PolicySnapshot& policy, SubscriptionEffects& out) {
+  const Address& watcher = leg.from;
+  const Address& presentity = leg.to;
+  if (Subscription* s = lookup(watcher, presentity); s != nullptr) {
+    if (s->state != SubscriptionState::pending) {  // re-subscribe: re-affirm, answer again
+      out.effects.push_back(SendSubscription{answer(SubscriptionAction::approve, r.to, r.from, r.id)});
+      answer_from_cache(*s, policy, out);
+    }
+    return;
+  }
+  Subscription s{0, watcher.without_resource(), presentity.without_resource()};
+  s.watcher_is_local = !leg.inbound;
+  if (leg.inbound) {
+    auto check = policy.check_incoming_subscription(s.watcher, s.presentity);
+    if (check.verdict == SubscriptionVerdict::refuse) {
+      out.effects.push_back(RefuseRequest{r, Refuse{ErrorCondition::forbidden, check.reason}});
+      return;
+    }
+    if (check.verdict == SubscriptionVerdict::polite_block) {  // accept; offline forever
+      s.state = SubscriptionState::polite_block;
+      Subscription& stored = insert(std::move(s));
+      out.effects.push_back(SaveSubscription{stored});
+      out.effects.push_back(SendSubscription{answer(SubscriptionAction::approve, r.to, r.from, r.id)});
+      answer_from_cache(stored, policy, out);
+      return;
+    }
+  }
+  Subscription& stored = insert(std::move(s));  // pending: ask the presentity's side
+  out.effects.push_back(SaveSubscription{stored});
+  Address from = leg.inbound ? leg.from : policy.identity().outward(leg.from);
+  out.effects.push_back(SendSubscription{answer(SubscriptionAction::subscribe, from, leg.to, r.id)});
+}
+
+// The presentity (leg.from) approves the watcher (leg.to).
+void SubscriptionMachine::on_approve(const Leg& leg, const PolicySnapshot& policy,
+                                     SubscriptionEffects& out) {
+  Subscription* s = lookup(leg.to, leg.from);
+  if (s == nullptr || s->state != SubscriptionState::pending) {
+    return;  // RFC 6121 §3.1.5: an unsolicited approval is ignored; polite blocks stay
+  }
+  s->state = SubscriptionState::active;
+  out.effects.push_back(SaveSubscription{*s});
+  Address from = leg.inbound ? leg.from : policy.identity().outward(leg.from);
+  out.effects.push_back(SendSubscription{answer(SubscriptionAction::approve, from, leg.to, "")});
+  answer_from_cache(*s, policy, out);
+}
+
+// The presentity (leg.from) denies or revokes the watcher (leg.to).
+void SubscriptionMachine::on_deny(const Leg& leg, const PolicySnapshot& policy,
+                                  SubscriptionEffects& out) {
+  Subscription* s = lookup(leg.to, leg.from);
+  if (s == nullptr || s->state == SubscriptionState::polite_block) {
+    return;  // the home was never asked about a polite block
+  }
+  Address from = leg.inbound ? leg.from : policy.identity().outward(leg.from);
+  out.effects.push_back(SendSubscription{answer(SubscriptionAction::deny, from, leg.to, "")});
+  erase(*s, out);
+}
+
+// The watcher (leg.from) cancels its subscription to leg.to.
+void SubscriptionMachine::on_cancel(const Leg& leg, const PolicySnapshot& policy,
+                                    SubscriptionEffects& out) {
+  Subscription* s = lookup(leg.from, leg.to);
+  if (s == nullptr) {
+    return;
+  }
+  if (s->state != SubscriptionState::polite_block) {
+    Address from = leg.inbound ? leg.from : policy.identity().outward(leg.from);
+    out.effects.push_back(SendSubscription{answer(SubscriptionAction::cancel, from, leg.to, "")});
+  }
+  erase(*s, out);
+}
+
+// RFC 6121 §4.3 / RFC 8048 §7: answered from the cache when fedgate knows the answer.
+void SubscriptionMachine::on_probe(const Leg& leg, const PolicySnapshot& policy,
+                                   SubscriptionEffects& out) {
+  const Subscription* s = lookup(leg.from, leg.to);
+  if (s != nullptr && s->state != SubscriptionState::pending) {
+    answer_from_cache(*s, policy, out);
+    return;
+  }
+  if (!leg.inbound && s == nullptr) {  // a local watcher asks about a remote entity
+    if (cached(leg.to) != nullptr) {
+      Subscription probe{0, leg.from, leg.to, SubscriptionState::active, true};
+      answer_from_cache(probe, policy, out);
+    } else {
+      out.effects.push_back(SendSubscription{
+          answer(SubscriptionAction::probe, policy.identity().outward(leg.from), leg.to, "")});
+    }
+  }
+}
+
+}  // namespace fedgate::presence
