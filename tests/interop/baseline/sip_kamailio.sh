@@ -8,11 +8,13 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 LIB="$HERE/../lib" REQ="$HERE/sip"
 source "$LIB/common.sh"; source "$LIB/pki.sh"; source "$LIB/dns.sh"; source "$LIB/kamailio.sh"
+source "$LIB/sipsak.sh"
 
 ia_init sip-kamailio
 KAM="$IA_NET.30" PEER="$IA_NET.40"
 P="$IA_DIR/pki" CA="$IA_DIR/pki/ca/ca.crt"
 pki_ca "$P/ca"
+pki_ca "$P/rogue-ca" "untrusted rogue CA"
 pki_leaf "$P/ca" "$P/kamailio" sip.simple.test --dns sip.simple.test --dns simple.test
 pki_leaf "$P/ca" "$P/peer" sip.peer.test --dns sip.peer.test --dns peer.test
 pki_leaf "$P/ca" "$P/serveronly" sip.peer.test --server-only --dns sip.peer.test
@@ -37,22 +39,26 @@ sip_send() {
     --expect "$expect" --timeout 10 --set SELF="$PEER:5061" "${sets[@]}" \
     >"$IA_DIR/$name.jsonl" 2>&1
 }
-# sipsak_send NAME TEMPLATE VAR=VALUE...: sipsak over server-authenticated TLS (5062).
-sipsak_send() {
+# sipsak_req NAME TEMPLATE VAR=VALUE...: sipsak over server-authenticated TLS 1.2 (5062).
+sipsak_req() {
   local name="$1" tmpl="$2"; shift 2
   local sets=() kv
   for kv in "$@"; do sets+=(--set "$kv"); done
   "$IA_PYTHON" "$LIB/sip_tls.py" render --file "$REQ/$tmpl" --set SELF="$PEER:5061" \
     "${sets[@]}" >"$IA_DIR/$name.sip"
-  timeout 30 bash -c "$(declare -f dns_exec); DNS_RESOLV='$DNS_RESOLV' dns_exec \
-    sipsak -vv --no-crlf -f '$IA_DIR/$name.sip' -s sip:sip.simple.test:5062 --transport tls \
-    --tls-ca-cert '$CA'" >"$IA_DIR/$name.out" 2>&1
+  sipsak_send "$IA_DIR/$name.out" sip.simple.test 5062 "${CA_FOR_SIPSAK:-$CA}" "$IA_DIR/$name.sip"
 }
 
 ia_log "OPTIONS from sipsak (TLS 1.2, server-authenticated)"
-sipsak_send options-sipsak options.sip TARGET=sip.simple.test FROM_DOMAIN=peer.test ||
+sipsak_req options-sipsak options.sip TARGET=sip.simple.test FROM_DOMAIN=peer.test ||
   { cat "$IA_DIR/options-sipsak.out" >&2; ia_fail "sipsak OPTIONS did not get 200"; }
-grep -q 'SIP/2.0 200' "$IA_DIR/options-sipsak.out" || ia_fail "no 200 in sipsak output"
+[[ "$(sipsak_final "$IA_DIR/options-sipsak.out")" == 200 ]] || ia_fail "no 200 from sipsak"
+# sipsak really checks the server certificate: against the rogue CA it must give up.
+if CA_FOR_SIPSAK="$P/rogue-ca/ca.crt" sipsak_req options-rogue options.sip \
+    TARGET=sip.simple.test FROM_DOMAIN=peer.test; then
+  ia_fail "sipsak accepted a server certificate from an untrusted CA"
+fi
+grep -q 'not trustworthy' "$IA_DIR/options-rogue.out" || ia_fail "sipsak gave no reason"
 
 ia_log "OPTIONS over mutual TLS; refused without clientAuth EKU"
 sip_send options-mtls "$P/peer" 200 options.sip TARGET=sip.simple.test FROM_DOMAIN=peer.test ||
@@ -74,7 +80,7 @@ ia_wait_grep "$KAMAILIO_LOG" 'certificate verify failed' 5 ||
 ia_log "REGISTER bob with the sink as contact; MESSAGE from sipsak reaches the sink"
 sip_send register "$P/peer" 200 register.sip USER=bob DOMAIN=simple.test CONTACT="$PEER:5061" ||
   { cat "$IA_DIR/register.jsonl" >&2; ia_fail "REGISTER failed"; }
-sipsak_send message-sipsak message.sip FROM=alice@peer.test TO=bob@simple.test \
+sipsak_req message-sipsak message.sip FROM=alice@peer.test TO=bob@simple.test \
   BODY="hello bob from sipsak" ||
   { cat "$IA_DIR/message-sipsak.out" >&2; ia_fail "sipsak MESSAGE did not get 200"; }
 ia_wait_grep "$IA_DIR/sink.jsonl" '"method": "MESSAGE".*hello bob from sipsak' 5 ||

@@ -99,8 +99,9 @@ dns_spawn() {
   ia_track_pid "$DNS_SPAWN_PID"
 }
 
-# dns_check NAME TYPE: resolve through the test DNS as every server will (getent for A,
-# python's resolver-free check for SRV via `dig`-less host lookup). Prints the answer.
+# dns_check NAME [A|SRV]: resolve through the test DNS from inside the namespace, as every
+# server will: A via getent (the system resolver), SRV via a raw DNS query to the
+# resolv.conf nameserver (no dig on these machines). Prints the address, or rcode/answers.
 dns_check() {
   local name="$1" type="${2:-A}"
   if [[ "$type" == A ]]; then

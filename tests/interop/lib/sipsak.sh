@@ -1,0 +1,23 @@
+# Interop harness: sipsak from request files over TLS (owned by the interop harness).
+# Facts about Debian's sipsak 0.9.8.1 (GnuTLS build), checked here:
+#  - it cannot present a client certificate (--tls-client-cert is accepted and ignored), so
+#    it can only talk to a server-authenticated TLS port (Kamailio's ADDR:5062 here);
+#  - it verifies the server certificate ONLY at verbosity -vvv; then it compares the name
+#    with the URI's "host:port", so give the port with -r and keep it out of the URI;
+#  - it cannot read replies over TLS 1.3 (Kamailio's TLS ports here are TLS 1.2);
+#  - it adds its own Via on top of the file's; --no-crlf sends the file bytes unchanged.
+
+# sipsak_send OUT HOST PORT CAFILE REQUEST_FILE: send the (CRLF, complete) request in
+# REQUEST_FILE to sip:HOST, port PORT, resolving HOST through the test DNS, verifying the
+# server certificate against CAFILE and HOST. Output (with the reply) goes to OUT.
+# Returns sipsak's status: 0 for a 2xx final reply (bounded: 30 s).
+sipsak_send() {
+  local out="$1" host="$2" port="$3" cafile="$4" file="$5"
+  dns_exec timeout 30 sipsak -vvv --no-crlf -f "$file" -s "sip:$host" -r "$port" \
+    --transport tls --tls-ca-cert "$cafile" >"$out" 2>&1
+}
+
+# sipsak_final OUT: print the status code of the final reply recorded in OUT.
+sipsak_final() {
+  grep -aoE '^SIP/2\.0 [2-6][0-9][0-9]' "$1" | tail -n 1 | awk '{print $2}'
+}
