@@ -3,7 +3,8 @@
 # fedgate. Over TLS 1.2: OPTIONS (RFC 3261 11) and page-mode MESSAGE (RFC 3428) from sipsak,
 # routed to a registered contact (a mutual-TLS sink standing in for a peer); mutual TLS
 # enforced (no client certificate, or one without clientAuth, is refused); PUBLISH (RFC 3903)
-# then SUBSCRIBE (RFC 3856/6665) answered 200 and followed by a NOTIFY carrying the PIDF.
+# then SUBSCRIBE (RFC 3856/6665) answered 200 and followed by a NOTIFY carrying the PIDF;
+# a MESSAGE for a foreign domain relayed to it by DNS (RFC 3263), where fedgate will sit.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 LIB="$HERE/../lib" REQ="$HERE/sip"
@@ -85,6 +86,12 @@ sipsak_req message-sipsak message.sip FROM=alice@peer.test TO=bob@simple.test \
   { cat "$IA_DIR/message-sipsak.out" >&2; ia_fail "sipsak MESSAGE did not get 200"; }
 ia_wait_grep "$IA_DIR/sink.jsonl" '"method": "MESSAGE".*hello bob from sipsak' 5 ||
   ia_fail "the sink did not receive the MESSAGE"
+ia_log "MESSAGE to a foreign domain: relayed over mutual TLS found by _sips._tcp SRV"
+sipsak_req message-foreign message.sip FROM=alice@simple.test TO=erin@peer.test \
+  BODY="hello erin across domains" ||
+  { cat "$IA_DIR/message-foreign.out" >&2; ia_fail "foreign MESSAGE did not get 200"; }
+ia_wait_grep "$IA_DIR/sink.jsonl" '"ruri": "sip:erin@peer.test".*hello erin across domains' 5 ||
+  ia_fail "the foreign-domain MESSAGE did not reach peer.test"
 sip_send message-unknown "$P/peer" 404 message.sip FROM=alice@peer.test \
   TO=nobody@simple.test BODY=lost || ia_fail "MESSAGE to an unknown user was not answered 404"
 

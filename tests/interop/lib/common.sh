@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # library: variables are read by the sourcing test
 # Interop harness: shared helpers for the real-server tests (owned by the interop harness).
 # Source it from a bash test script; it provides a scratch directory, a pid registry that is
 # cleaned up on EXIT (TERM, bounded wait, then KILL), bounded wait loops and a private /24 on

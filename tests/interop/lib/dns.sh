@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # library: variables are read by the sourcing test
 # Interop harness: a private authoritative-ish resolver for the test domains (owned by the
 # interop harness). unbound runs in the foreground from a scratch directory on ADDR:53 and
 # answers the `test.` zone from local-data (SRV per RFC 2782: _xmpp-server._tcp, _xmpps-server
@@ -29,14 +30,16 @@ dns_xmpp_domain() {
   return 0
 }
 
-# dns_sip_domain DOMAIN ADDR [PORT]: sip.DOMAIN A ADDR, DOMAIN A ADDR, and both the Microsoft
-# federation SRV (_sipfederationtls._tcp) and the RFC 3263 one (_sip._tls) to sip.DOMAIN:PORT.
+# dns_sip_domain DOMAIN ADDR [PORT]: sip.DOMAIN A ADDR, DOMAIN A ADDR, and SRV records to
+# sip.DOMAIN:PORT: the Microsoft federation one (_sipfederationtls._tcp), _sip._tls (what
+# Lync and many clients ask), and RFC 3263's _sips._tcp (what Kamailio asks for TLS).
 dns_sip_domain() {
   local domain="$1" addr="$2" port="${3:-5061}"
   dns_a "$domain" "$addr"
   dns_a "sip.$domain" "$addr"
   dns_srv "_sipfederationtls._tcp.$domain" 10 10 "$port" "sip.$domain"
   dns_srv "_sip._tls.$domain" 10 10 "$port" "sip.$domain"
+  dns_srv "_sips._tcp.$domain" 10 10 "$port" "sip.$domain"
 }
 
 # dns_start DIR ADDR: write DIR/unbound.conf and DIR/resolv.conf, start unbound, wait until

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # library: variables are read by the sourcing test
 # Interop harness: a throw-away ejabberd 23.01 instance (owned by the interop harness).
 # `ejabberdctl foreground` with every path pointed at a scratch directory (config, ctl config,
 # inetrc, spool, logs, pid); an own Erlang node name and distribution port on the instance's

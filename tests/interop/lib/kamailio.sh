@@ -1,9 +1,12 @@
+# shellcheck shell=bash disable=SC2034  # library: variables are read by the sourcing test
 # Interop harness: a throw-away Kamailio 5.6 SIP server (owned by the interop harness).
 # Runs `kamailio -DD -E` from a scratch directory inside the private DNS namespace, listening
 # on ADDR for TLS 5061 only (mutual TLS, TLS 1.2 like Lync/Skype for Business), with
 # presence + presence_xml on db_text (RFC 3856/3903 PUBLISH, SUBSCRIBE, NOTIFY with PIDF),
-# registrar/usrloc in memory, and page-mode MESSAGE (RFC 3428) routed to registered contacts
-# or, for foreign domains, by RFC 3263 DNS (_sip._tls SRV) to the target domain.
+# registrar/usrloc in memory, and page-mode MESSAGE (RFC 3428) routed to registered contacts.
+# Requests for foreign domains (MESSAGE, SUBSCRIBE, PUBLISH, INVITE) are relayed over TLS,
+# located by RFC 3263 DNS (_sips._tcp SRV), with Record-Route for dialogs: this is where
+# fedgate will sit.
 
 KAMAILIO_MODULES="${KAMAILIO_MODULES:-/usr/lib/x86_64-linux-gnu/kamailio/modules}"
 
@@ -101,9 +104,11 @@ modparam("presence_xml", "integrated_xcap_server", 0)
 request_route {
   xlog("L_INFO", "REQ \$rm \$ru from \$si:\$sp proto \$pr call-id \$ci\n");
   if (!mf_process_maxfwd_header("10")) { sl_send_reply("483", "Too Many Hops"); exit; }
+  if (has_totag()) { route(WITHIN_DLG); exit; }
   if (is_method("OPTIONS") && uri==myself && \$rU==\$null) {
     sl_send_reply("200", "OK"); exit;
   }
+  if (!uri==myself) { route(FOREIGN); exit; }
   if (is_method("PUBLISH|SUBSCRIBE")) { route(PRESENCE); exit; }
   if (is_method("REGISTER")) {
     if (!save("location")) sl_reply_error();
@@ -122,11 +127,28 @@ route[PRESENCE] {
 }
 
 route[MESSAGE] {
-  if (uri==myself) {
-    if (!lookup("location")) { sl_send_reply("404", "Not Found"); exit; }
-  }
+  if (!lookup("location")) { sl_send_reply("404", "Not Found"); exit; }
   if (!t_relay()) sl_reply_error();
   exit;
+}
+
+# Initial requests for another domain: over TLS to the domain's _sips._tcp SRV target.
+route[FOREIGN] {
+  \$du = "sip:" + \$rd + ";transport=tls";
+  if (is_method("SUBSCRIBE|INVITE")) record_route();
+  if (!t_relay()) sl_reply_error();
+  exit;
+}
+
+# In-dialog requests: loose routing through us, or a refresh of our own subscriptions.
+route[WITHIN_DLG] {
+  if (loose_route()) {
+    if (!t_relay()) sl_reply_error();
+    exit;
+  }
+  if (is_method("SUBSCRIBE") && uri==myself) { route(PRESENCE); exit; }
+  if (is_method("ACK")) { if (t_check_trans()) t_relay(); exit; }
+  sl_send_reply("404", "Not Here");
 }
 
 onreply_route {

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # library: variables are read by the sourcing test
 # Interop harness: a throw-away test PKI built with the openssl CLI (owned by the interop harness).
 # Leaf certificates carry DNS subjectAltNames only (no XmppAddr: ejabberd 23.01 breaks on it)
 # and EKU serverAuth+clientAuth unless asked otherwise (RFC 5280 4.2.1.12; Kamailio and Lync

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # library: variables are read by the sourcing test
 # Interop harness: a throw-away Prosody 0.12 instance (owned by the interop harness).
 # Runs `prosody -F --config` from a scratch directory (config, data, log, pid), inside the
 # private DNS namespace, on one loopback address for c2s (5222) and s2s (5269), one virtual

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # library: variables are read by the sourcing test
 # Interop harness: sipsak from request files over TLS (owned by the interop harness).
 # Facts about Debian's sipsak 0.9.8.1 (GnuTLS build), checked here:
 #  - it cannot present a client certificate (--tls-client-cert is accepted and ignored), so
