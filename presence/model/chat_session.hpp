@@ -1,6 +1,6 @@
-// ChatSession: the neutral record of one bridged conversation between a local user and a
-// remote user, one per pair (RFC 7572 §7, Lync session-mode IM). Owned by presence_model;
-// plain value. The state machine that drives it is presence/chat_session_machine.
+// ChatSession: the neutral record of one bridged session-mode conversation: one SIP dialog
+// per pair of users (RFC 7572 §7, Lync session-mode IM). Owned by presence_model; plain
+// value. The state machine that drives it is presence/chat_session_machine.
 #pragma once
 
 #include <cstdint>
@@ -21,8 +21,8 @@ enum class ChatSessionState {
 std::string_view to_string(ChatSessionState s) noexcept;
 
 struct ChatSession {
-  Address local;   // the local user (either protocol)
-  Address remote;  // the federated partner user
+  Address sip_user;  // the user on the SIP side, where the dialog lives (bare)
+  Address peer;      // the other user of the pair, on the XMPP side (bare)
   ChatSessionState state = ChatSessionState::idle;
   std::string sip_dialog;  // opaque dialog data from sip/dialog, empty while idle
   TimePoint last_activity{};
