@@ -29,10 +29,10 @@ void append_escaped(std::string& out, std::string_view s) {
 
 // The prefix `e` is written with: "stream:" / "db:" when the stream declared them, else "".
 std::string_view prefix_of(const Element& e, const SerializeContext& ctx) {
-  if (ctx.stream_prefix && e.ns == ns::kStreams) {
+  if (ctx.stream_prefix && e.ns == kNsStreams) {
     return "stream:";
   }
-  if (ctx.db_prefix && e.ns == ns::kDialback) {
+  if (ctx.db_prefix && e.ns == kNsDialback) {
     return "db:";
   }
   return {};
@@ -42,7 +42,7 @@ void append_attributes(std::string& out, const Element& e) {
   int prefix_count = 0;
   for (const auto& a : e.attributes) {
     out.push_back(' ');
-    if (a.ns == ns::kXml) {
+    if (a.ns == kNsXml) {
       out.append("xml:");
     } else if (!a.ns.empty()) {
       // A namespaced attribute: declare a private prefix for it on this element.

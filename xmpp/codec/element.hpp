@@ -13,7 +13,7 @@ namespace fedgate::xmpp {
 struct Attribute {
   std::string name;  // local name
   std::string value;
-  std::string ns;  // empty for unqualified attributes (nearly all); ns::kXml for xml:lang
+  std::string ns;  // empty for unqualified attributes (nearly all); kNsXml for xml:lang
   friend bool operator==(const Attribute&, const Attribute&) = default;
 };
 

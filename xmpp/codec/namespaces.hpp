@@ -4,19 +4,19 @@
 
 #include <string_view>
 
-namespace fedgate::xmpp::ns {
+namespace fedgate::xmpp {
 
-inline constexpr std::string_view kStreams = "http://etherx.jabber.org/streams";
-inline constexpr std::string_view kServer = "jabber:server";
-inline constexpr std::string_view kClient = "jabber:client";
-inline constexpr std::string_view kDialback = "jabber:server:dialback";
-inline constexpr std::string_view kDialbackFeature = "urn:xmpp:features:dialback";
-inline constexpr std::string_view kTls = "urn:ietf:params:xml:ns:xmpp-tls";
-inline constexpr std::string_view kSasl = "urn:ietf:params:xml:ns:xmpp-sasl";
-inline constexpr std::string_view kStreamErrors = "urn:ietf:params:xml:ns:xmpp-streams";
-inline constexpr std::string_view kStanzaErrors = "urn:ietf:params:xml:ns:xmpp-stanzas";
-inline constexpr std::string_view kSm = "urn:xmpp:sm:3";
-inline constexpr std::string_view kPing = "urn:xmpp:ping";
-inline constexpr std::string_view kXml = "http://www.w3.org/XML/1998/namespace";
+inline constexpr std::string_view kNsStreams = "http://etherx.jabber.org/streams";
+inline constexpr std::string_view kNsServer = "jabber:server";
+inline constexpr std::string_view kNsClient = "jabber:client";
+inline constexpr std::string_view kNsDialback = "jabber:server:dialback";
+inline constexpr std::string_view kNsDialbackFeature = "urn:xmpp:features:dialback";
+inline constexpr std::string_view kNsTls = "urn:ietf:params:xml:ns:xmpp-tls";
+inline constexpr std::string_view kNsSasl = "urn:ietf:params:xml:ns:xmpp-sasl";
+inline constexpr std::string_view kNsStreamErrors = "urn:ietf:params:xml:ns:xmpp-streams";
+inline constexpr std::string_view kNsStanzaErrors = "urn:ietf:params:xml:ns:xmpp-stanzas";
+inline constexpr std::string_view kNsSm = "urn:xmpp:sm:3";
+inline constexpr std::string_view kNsPing = "urn:xmpp:ping";
+inline constexpr std::string_view kNsXml = "http://www.w3.org/XML/1998/namespace";
 
-}  // namespace fedgate::xmpp::ns
+}  // namespace fedgate::xmpp

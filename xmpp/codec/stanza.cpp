@@ -45,7 +45,7 @@ const ConditionInfo& info(StanzaErrc e) {
 }  // namespace
 
 StanzaKind stanza_kind(const Element& e) noexcept {
-  if (e.ns != ns::kServer && e.ns != ns::kClient) {
+  if (e.ns != kNsServer && e.ns != kNsClient) {
     return StanzaKind::other;
   }
   if (e.name == "message") {
@@ -79,10 +79,10 @@ Element make_error_element(StanzaErrc condition, StanzaErrorType type, std::stri
                            std::string_view content_ns) {
   Element error("error", std::string(content_ns));
   error.set("type", type_name(type));
-  error.add_child(Element(std::string(condition_name(condition)), std::string(ns::kStanzaErrors)));
+  error.add_child(Element(std::string(condition_name(condition)), std::string(kNsStanzaErrors)));
   if (!text.empty()) {
-    Element t("text", std::string(ns::kStanzaErrors));
-    t.attributes.push_back({"lang", "en", std::string(ns::kXml)});
+    Element t("text", std::string(kNsStanzaErrors));
+    t.attributes.push_back({"lang", "en", std::string(kNsXml)});
     t.add_text(text);
     error.add_child(std::move(t));
   }

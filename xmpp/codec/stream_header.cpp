@@ -22,9 +22,9 @@ void append_attr(std::string& out, std::string_view name, std::string_view value
 std::string serialize_header(const StreamHeader& h) {
   std::string out = "<?xml version='1.0'?><stream:stream";
   append_attr(out, "xmlns", h.content_ns);
-  append_attr(out, "xmlns:stream", ns::kStreams);
+  append_attr(out, "xmlns:stream", kNsStreams);
   if (h.dialback_ns) {
-    append_attr(out, "xmlns:db", ns::kDialback);
+    append_attr(out, "xmlns:db", kNsDialback);
   }
   append_attr(out, "from", h.from);
   append_attr(out, "to", h.to);

@@ -177,7 +177,7 @@ void StreamParser::Impl::install() {
         }
         if (prefix == nullptr) {
           s.header.content_ns = uri != nullptr ? uri : "";
-        } else if (std::strcmp(prefix, "db") == 0 && uri != nullptr && ns::kDialback == uri) {
+        } else if (std::strcmp(prefix, "db") == 0 && uri != nullptr && kNsDialback == uri) {
           s.header.dialback_ns = true;
         }
       },
@@ -230,7 +230,7 @@ void StreamParser::Impl::reset() {
 void StreamParser::Impl::open_stream(const char* name, const char** atts) {
   std::string element_ns, local;
   split_name(name, element_ns, local);
-  if (local != "stream" || element_ns != ns::kStreams) {
+  if (local != "stream" || element_ns != kNsStreams) {
     // RFC 6120 §4.9.3.10 (wrong stream namespace) / §4.9.1.2 (not a stream at all).
     fail(local == "stream" ? StreamErrc::invalid_namespace : StreamErrc::bad_format,
          "not_a_stream_header");
@@ -239,7 +239,7 @@ void StreamParser::Impl::open_stream(const char* name, const char** atts) {
   std::string attr_ns, attr;
   for (const char** a = atts; *a != nullptr; a += 2) {
     split_name(a[0], attr_ns, attr);
-    if (attr_ns == ns::kXml && attr == "lang") {
+    if (attr_ns == kNsXml && attr == "lang") {
       header.lang = a[1];
     } else if (!attr_ns.empty()) {
       continue;

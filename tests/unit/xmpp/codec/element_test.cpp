@@ -19,15 +19,15 @@ TEST(Element, SerialisesWithEscapingAndOmitsTheInheritedNamespace) {
 
 TEST(Element, DeclaresANamespaceThatDiffersFromTheParent) {
   Element iq("iq", "jabber:server");
-  iq.add_child(Element("ping", std::string(ns::kPing)));
+  iq.add_child(Element("ping", std::string(kNsPing)));
   EXPECT_EQ(to_string(iq, {"jabber:server"}), "<iq><ping xmlns='urn:xmpp:ping'/></iq>");
   EXPECT_EQ(to_string(iq), "<iq xmlns='jabber:server'><ping xmlns='urn:xmpp:ping'/></iq>");
 }
 
 TEST(Element, UsesTheStreamAndDialbackPrefixesWhenDeclared) {
-  Element result("result", std::string(ns::kDialback));
+  Element result("result", std::string(kNsDialback));
   result.set("from", "a.example").add_text("key");
-  Element features("features", std::string(ns::kStreams));
+  Element features("features", std::string(kNsStreams));
   const SerializeContext ctx{"jabber:server", true, true};
   EXPECT_EQ(to_string(result, ctx), "<db:result from='a.example'>key</db:result>");
   EXPECT_EQ(to_string(features, ctx), "<stream:features/>");
@@ -35,7 +35,7 @@ TEST(Element, UsesTheStreamAndDialbackPrefixesWhenDeclared) {
 
 TEST(Element, WritesXmlLangAndPrivatePrefixesForNamespacedAttributes) {
   Element body("body", "jabber:server");
-  body.attributes.push_back({"lang", "en", std::string(ns::kXml)});
+  body.attributes.push_back({"lang", "en", std::string(kNsXml)});
   body.attributes.push_back({"x", "1", "urn:example"});
   EXPECT_EQ(to_string(body, {"jabber:server"}),
             "<body xml:lang='en' xmlns:a0='urn:example' a0:x='1'/>");

@@ -12,7 +12,7 @@ TEST(Stanza, KindNeedsTheContentNamespace) {
   EXPECT_EQ(stanza_kind(Element("presence", "jabber:client")), StanzaKind::presence);
   EXPECT_EQ(stanza_kind(Element("iq", "jabber:server")), StanzaKind::iq);
   EXPECT_EQ(stanza_kind(Element("message", "urn:other")), StanzaKind::other);
-  EXPECT_EQ(stanza_kind(Element("result", std::string(ns::kDialback))), StanzaKind::other);
+  EXPECT_EQ(stanza_kind(Element("result", std::string(kNsDialback))), StanzaKind::other);
 }
 
 TEST(Stanza, ErrorReplySwapsAddressesAndCarriesTheCondition) {  // RFC 6120 §8.3.1, §8.3.2

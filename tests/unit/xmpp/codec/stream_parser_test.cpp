@@ -44,11 +44,11 @@ TEST(StreamParser, AssemblesAStanzaWithNamespacesAttributesAndText) {
   ASSERT_EQ(events.size(), 2u);
   const auto& m = std::get<Element>(events[1]);
   EXPECT_EQ(m.name, "message");
-  EXPECT_EQ(m.ns, ns::kServer);
+  EXPECT_EQ(m.ns, kNsServer);
   EXPECT_EQ(m.attr("id"), "ju2ba41c");
   ASSERT_EQ(m.attributes.size(), 5u);
-  EXPECT_EQ(m.attributes[4], (Attribute{"lang", "en", std::string(ns::kXml)}));
-  ASSERT_NE(m.child("body", ns::kServer), nullptr);
+  EXPECT_EQ(m.attributes[4], (Attribute{"lang", "en", std::string(kNsXml)}));
+  ASSERT_NE(m.child("body", kNsServer), nullptr);
   EXPECT_EQ(m.child("body")->text_content(), "Art thou not Romeo, and a Montague?");
 }
 
@@ -67,7 +67,7 @@ TEST(StreamParser, ByteAtATimeGivesTheSameEventsAsOneChunk) {
 TEST(StreamParser, SerialisedStanzasParseBackEqual) {
   const auto first = parse_all(std::string(kHeader) + std::string(kMessage));
   const auto& m = std::get<Element>(first[1]);
-  const std::string again = to_string(m, {ns::kServer, true, true});
+  const std::string again = to_string(m, {kNsServer, true, true});
   const auto second = parse_all(std::string(kHeader) + again);
   ASSERT_EQ(second.size(), 2u);
   EXPECT_EQ(std::get<Element>(second[1]), m);
