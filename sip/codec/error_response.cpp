@@ -58,10 +58,10 @@ result<std::string> make_error_response(std::string_view raw_request, int status
   std::string_view line;
   for (std::size_t pos = nl + 1; pos < raw_request.size();) {
     pos = detail::next_line(raw_request, pos, line, scratch);
-    std::size_t colon = line.find(':');
     if (pos == std::string_view::npos || line.empty()) {
       break;
     }
+    std::size_t colon = line.find(':');
     int i = colon == std::string_view::npos ? -1 : copied_index(detail::trim(line.substr(0, colon)));
     if (i >= 0 && (i == 0 || lines[i].empty())) {
       std::string_view names[] = {"Via", "From", "To", "Call-ID", "CSeq"};

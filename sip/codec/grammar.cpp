@@ -94,6 +94,15 @@ int hex_value(char c) {
 }  // namespace
 
 bool canonical_escapes(std::string_view in, std::uint16_t allowed, std::string& out) {
+  std::size_t plain = 0;
+  while (plain < in.size() && (is_unreserved(in[plain]) || has(in[plain], allowed)) &&
+         in[plain] != '%') {
+    ++plain;
+  }
+  if (plain == in.size()) {  // the common case: nothing escaped
+    out.assign(in);
+    return true;
+  }
   out.clear();
   out.reserve(in.size());
   for (std::size_t i = 0; i < in.size(); ++i) {

@@ -309,6 +309,7 @@ std::size_t next_line(std::string_view bytes, std::size_t pos, std::string_view&
   while (true) {
     const void* nl = std::memchr(bytes.data() + pos, '\n', bytes.size() - pos);
     if (nl == nullptr) {
+      line = {};
       return std::string_view::npos;
     }
     std::size_t end = static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data());

@@ -45,7 +45,8 @@ bool parse_uri_params(std::string_view in, Params& out) {
       if (lowercase_value(p.name)) {
         lower_in_place(scratch);
       }
-      p.value = scratch;
+      p.value = std::move(scratch);
+      scratch.clear();
     }
     out.push_back(std::move(p));
     if (end == std::string_view::npos) {
