@@ -72,7 +72,7 @@ std::string env_to_option(const po::options_description& desc, const std::string
 
 }  // namespace
 
-void load_node_config(NodeConfig& config, const po::options_description& desc,
+void load_node_config(NodeConfig& /*config: bound through desc*/, const po::options_description& desc,
                       const std::vector<std::string>& args) {
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).run(), vm);

@@ -29,9 +29,6 @@ const char* name(XmppSecurityMode m) {
   return m == XmppSecurityMode::no_tls ? "no_tls"
          : m == XmppSecurityMode::tls_optional ? "tls_optional" : "tls_required";
 }
-const char* name(RuleScope s) {
-  return s == RuleScope::presence ? "presence" : s == RuleScope::im ? "im" : "both";
-}
 
 json settings_json(const Settings& s) {
   return {{"xmpp_security", name(s.xmpp_security)},
