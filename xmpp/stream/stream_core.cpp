@@ -38,7 +38,8 @@ void StreamCore::write_stanza(StreamActions& a, const Element& stanza, TimePoint
   last_stanza_ = now;
 }
 
-void StreamCore::fail(StreamActions& a, StreamErrc condition, std::string reason, TimePoint now) {
+void StreamCore::fail(StreamActions& a, StreamErrc condition, std::string reason, TimePoint now,
+                      std::string_view app_element) {
   if (closed_) {
     return;
   }
@@ -49,7 +50,7 @@ void StreamCore::fail(StreamActions& a, StreamErrc condition, std::string reason
     h.version = "1.0";
     send_header(a, std::move(h), now);
   }
-  write(a, stream_error_bytes(condition), now);
+  write(a, stream_error_bytes(condition, app_element), now);
   closed_ = true;
   a.close = StreamClose{condition, std::move(reason)};
 }

@@ -39,8 +39,10 @@ class StreamCore {
 
   void write(StreamActions& a, std::string_view bytes, TimePoint now);
   void write_stanza(StreamActions& a, const Element& stanza, TimePoint now);
-  // Sends the stream error and closes (RFC 6120 §4.9.1.1).
-  void fail(StreamActions& a, StreamErrc condition, std::string reason, TimePoint now);
+  // Sends the stream error and closes (RFC 6120 §4.9.1.1). `app_element`: an optional
+  // application-specific condition element (§4.9.4), already serialised.
+  void fail(StreamActions& a, StreamErrc condition, std::string reason, TimePoint now,
+            std::string_view app_element = {});
   // Sends </stream:stream> and closes at once (after a refusal that ends the stream but is
   // no stream error, e.g. RFC 6120 §5.4.2.2 STARTTLS failure).
   void terminate(StreamActions& a, std::string reason, TimePoint now);

@@ -48,10 +48,12 @@ std::string features_bytes(const FeatureSet& f) {
   return out;
 }
 
-std::string stream_error_bytes(StreamErrc condition) {
+std::string stream_error_bytes(StreamErrc condition, std::string_view app_element) {
   std::string out = "<stream:error><";
   out.append(condition_name(condition));
-  out.append(" xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>");
+  out.append(" xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>");
+  out.append(app_element);
+  out.append("</stream:error>");
   out.append(kStreamClose);
   return out;
 }
@@ -123,9 +125,8 @@ std::string sm_answer(std::uint32_t h) {
 }
 
 std::string sm_handled_too_high(std::uint32_t h, std::uint32_t send_count) {
-  return "<stream:error><undefined-condition xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
-         "<handled-count-too-high xmlns='urn:xmpp:sm:3' h='" + std::to_string(h) +
-         "' send-count='" + std::to_string(send_count) + "'/></stream:error></stream:stream>";
+  return "<handled-count-too-high xmlns='urn:xmpp:sm:3' h='" + std::to_string(h) +
+         "' send-count='" + std::to_string(send_count) + "'/>";
 }
 
 std::string ping(std::string_view from, std::string_view to, std::string_view id) {

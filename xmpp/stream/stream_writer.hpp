@@ -22,7 +22,8 @@ struct FeatureSet {
 };
 
 std::string features_bytes(const FeatureSet& f);
-std::string stream_error_bytes(StreamErrc condition);  // <stream:error>..</stream:error></stream:stream>
+// <stream:error><condition/>[app_element]</stream:error></stream:stream>
+std::string stream_error_bytes(StreamErrc condition, std::string_view app_element = {});
 inline constexpr std::string_view kStreamClose = "</stream:stream>";
 
 inline constexpr std::string_view kStartTls = "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>";
@@ -56,7 +57,8 @@ inline constexpr std::string_view kSmEnabled = "<enabled xmlns='urn:xmpp:sm:3'/>
 inline constexpr std::string_view kSmRequest = "<r xmlns='urn:xmpp:sm:3'/>";
 std::string sm_failed(StanzaErrc condition);
 std::string sm_answer(std::uint32_t h);  // <a xmlns='urn:xmpp:sm:3' h='N'/>
-// XEP-0198 §4: <handled-count-too-high/> under undefined-condition, then close.
+// XEP-0198 §4: the <handled-count-too-high/> application condition (goes with
+// <undefined-condition/>).
 std::string sm_handled_too_high(std::uint32_t h, std::uint32_t send_count);
 
 // XEP-0199 §4.2: <iq from to id type='get'><ping xmlns='urn:xmpp:ping'/></iq>.
