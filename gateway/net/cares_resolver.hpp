@@ -24,7 +24,9 @@ class CaresResolver final : public Resolver {
  public:
   static result<std::unique_ptr<CaresResolver>> create(boost::asio::any_io_executor executor,
                                                        const CaresOptions& options);
-  ~CaresResolver() override;  // pending lookups complete with ResolverErrc::cancelled
+  // Destroy it where no thread is running its executor (after io_context::run returns) or from
+  // the executor's only thread; pending lookups then complete with ResolverErrc::cancelled.
+  ~CaresResolver() override;
 
   boost::asio::awaitable<result<std::vector<SrvTarget>>> resolve_srv(std::string name) override;
   boost::asio::awaitable<result<std::vector<AddressRecord>>> resolve_host(

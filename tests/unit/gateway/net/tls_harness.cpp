@@ -31,14 +31,15 @@ void record(Stream& stream, const error_code& ec, const PeerPolicy& policy, Hand
 
 asio::awaitable<void> serve(tcp::acceptor& acceptor, const TlsContext& ctx,
                             const PeerPolicy& policy, HandshakeSide& side) {
-  auto [ec, socket] = co_await acceptor.async_accept(kNoThrow);
-  if (ec) {
-    side.handshake = ec;
+  // No structured bindings of co_await results: GCC 12 destroys them twice in coroutines.
+  auto accepted = co_await acceptor.async_accept(kNoThrow);
+  if (std::get<0>(accepted)) {
+    side.handshake = std::get<0>(accepted);
     co_return;
   }
-  Stream stream(std::move(socket), ctx.native());
-  auto [hs] = co_await stream.async_handshake(asio::ssl::stream_base::server, kNoThrow);
-  record(stream, hs, policy, side);
+  Stream stream(std::move(std::get<1>(accepted)), ctx.native());
+  auto hs = co_await stream.async_handshake(asio::ssl::stream_base::server, kNoThrow);
+  record(stream, std::get<0>(hs), policy, side);
 }
 
 asio::awaitable<void> dial(tcp::endpoint to, const TlsContext& ctx, std::string sni,
@@ -47,13 +48,13 @@ asio::awaitable<void> dial(tcp::endpoint to, const TlsContext& ctx, std::string 
   if (!sni.empty()) {
     (void)set_client_sni(stream.native_handle(), sni);
   }
-  auto [ec] = co_await stream.next_layer().async_connect(to, kNoThrow);
-  if (ec) {
-    side.handshake = ec;
+  auto connected = co_await stream.next_layer().async_connect(to, kNoThrow);
+  if (std::get<0>(connected)) {
+    side.handshake = std::get<0>(connected);
     co_return;
   }
-  auto [hs] = co_await stream.async_handshake(asio::ssl::stream_base::client, kNoThrow);
-  record(stream, hs, policy, side);
+  auto hs = co_await stream.async_handshake(asio::ssl::stream_base::client, kNoThrow);
+  record(stream, std::get<0>(hs), policy, side);
 }
 
 }  // namespace
