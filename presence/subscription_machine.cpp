@@ -93,11 +93,15 @@ void SubscriptionMachine::finish(SubscriptionEffects& out) const {
   }
 }
 
-// Sends the cached presence of s.presentity to s.watcher: real presence only when active;
-// offline for a polite block (the watcher must never learn more).
+// Sends the cached presence of s.presentity to s.watcher: real presence only when active and
+// not blocked by the presentity's current rules; offline otherwise (a blocked watcher must
+// never learn more).
 void SubscriptionMachine::answer_from_cache(const Subscription& s, const PolicySnapshot& policy,
                                             SubscriptionEffects& out) const {
-  const Presence* p = s.state == SubscriptionState::active ? cached(s.presentity) : nullptr;
+  bool blocked = !s.watcher_is_local && policy.user_rule(s.presentity, s.watcher,
+                                                         TrafficKind::presence) == RuleAction::block;
+  bool real = s.state == SubscriptionState::active && !blocked;
+  const Presence* p = real ? cached(s.presentity) : nullptr;
   Presence presence = p != nullptr ? *p : offline_of(s.presentity);
   Address from = s.watcher_is_local ? s.presentity : policy.identity().outward(s.presentity);
   presence.entity = from;

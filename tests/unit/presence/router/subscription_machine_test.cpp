@@ -1,0 +1,156 @@
+// SubscriptionMachine through the fake connection managers: RFC 8048 §5.2.1 (XMPP user
+// subscribes to a SIP contact: juliet@example.com / romeo@example.net in the RFC, here on
+// the test domains), §5.3.1 (SIP user subscribes to XMPP contact), polite block, probes.
+#include "presence/subscription_machine.hpp"
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/presence/router/fake_switchboard.hpp"
+#include "tests/unit/presence/router/policy_fixture.hpp"
+
+namespace fedgate::presence {
+namespace {
+
+using testing_support::addr;
+using testing_support::base_rows;
+using testing_support::FakeSwitchboard;
+using testing_support::rule;
+
+const Address kJuliet = addr("juliet@corp.example");         // local, XMPP home
+const Address kRomeo = addr("romeo@partner-lync.example");   // SIP partner
+const Address kBob = addr("bob@xmpp-partner.example");       // XMPP partner
+
+SubscriptionRequest req(SubscriptionAction a, const Address& from, const Address& to) {
+  return SubscriptionRequest{a, from, to, "sub1"};
+}
+
+SipSubscriptionEvent sip(SubscriptionState s, const std::string& reason = {}) {
+  return SipSubscriptionEvent{kJuliet, kRomeo, s, reason,
+                              WallTime{std::chrono::hours{1001}}, "dialog-a"};
+}
+
+TEST(SubscriptionMachine, XmppUserSubscribesToSipContact) {
+  FakeSwitchboard sb{base_rows()};
+  sb.subscription(req(SubscriptionAction::subscribe, kJuliet, kRomeo));  // F1 → F3
+  auto out = sb.take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, "subscribe");
+  EXPECT_EQ(out[0].side, Protocol::sip);
+  sb.sip_state(sip(SubscriptionState::active));  // F6: 200 OK / NOTIFY active
+  out = sb.take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, "approve");  // F13: <presence type='subscribed'/>
+  EXPECT_EQ(out[0].to, kJuliet);
+  sb.presence(kRomeo, Availability::away, "At the ball");  // F7 → F14
+  out = sb.take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].availability, Availability::away);
+  EXPECT_EQ(out[0].detail, "At the ball");
+  EXPECT_EQ(sb.subscription_store.size(), 1u);
+}
+
+TEST(SubscriptionMachine, FedgateRefreshesTheSipSideBeforeExpiry) {
+  FakeSwitchboard sb{base_rows()};
+  sb.subscription(req(SubscriptionAction::subscribe, kJuliet, kRomeo));
+  auto fx = sb.subscriptions.on_sip_state(sip(SubscriptionState::active), sb.policy(), sb.wall_now);
+  ASSERT_TRUE(fx.wake_at.has_value());
+  EXPECT_EQ(*fx.wake_at, WallTime{std::chrono::hours{1001}} - std::chrono::seconds{60});
+  EXPECT_TRUE(sb.subscriptions.on_wake(*fx.wake_at - std::chrono::seconds{1}).effects.empty());
+  auto due = sb.subscriptions.on_wake(*fx.wake_at);
+  ASSERT_EQ(due.effects.size(), 1u);
+  auto& refresh = std::get<RefreshSubscription>(due.effects[0]);
+  EXPECT_EQ(refresh.subscription.sip_dialog, "dialog-a");
+}
+
+TEST(SubscriptionMachine, SipTerminationByTimeoutResubscribesButRejectedEnds) {
+  FakeSwitchboard sb{base_rows()};
+  sb.subscription(req(SubscriptionAction::subscribe, kJuliet, kRomeo));
+  sb.sip_state(sip(SubscriptionState::active));
+  sb.take();
+  sb.sip_state(sip(SubscriptionState::terminated, "timeout"));
+  auto out = sb.take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, "refresh");
+  sb.sip_state(sip(SubscriptionState::terminated, "rejected"));
+  out = sb.take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, "deny");  // <presence type='unsubscribed'/> to juliet
+  EXPECT_EQ(sb.subscriptions.size(), 0u);
+  EXPECT_EQ(sb.subscription_store.size(), 0u);
+}
+
+TEST(SubscriptionMachine, SipUserSubscribesToXmppContactAndHomeApproves) {
+  FakeSwitchboard sb{base_rows()};
+  sb.subscription(req(SubscriptionAction::subscribe, kRomeo, kJuliet));  // F26 → F28
+  auto out = sb.take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, "subscribe");
+  EXPECT_EQ(out[0].side, Protocol::xmpp);  // the home is asked
+  EXPECT_EQ(sb.subscriptions.find(kRomeo, kJuliet)->state, SubscriptionState::pending);
+  sb.presence(kJuliet, Availability::available, "Wherefore");
+  EXPECT_TRUE(sb.take().empty());  // nothing flows while pending
+  sb.subscription(req(SubscriptionAction::approve, kJuliet, kRomeo));  // F31 → F32
+  out = sb.take();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].kind, "approve");
+  EXPECT_EQ(out[1].kind, "presence");
+  EXPECT_EQ(out[1].availability, Availability::available);
+}
+
+TEST(SubscriptionMachine, RefusedDomainIsNeverAskedAbout) {
+  FakeSwitchboard sb{base_rows()};
+  sb.subscription(req(SubscriptionAction::subscribe, addr("x@stranger.example"), kJuliet));
+  auto out = sb.take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, "error");
+  EXPECT_EQ(out[0].to, addr("x@stranger.example"));
+  EXPECT_EQ(sb.refusal_reasons.at(0), "domain_not_federated");
+  EXPECT_EQ(sb.subscriptions.size(), 0u);
+}
+
+TEST(SubscriptionMachine, PoliteBlockAcceptsAndShowsOfflineForever) {
+  auto rows = base_rows();
+  rows.user_policies = {rule("juliet@corp.example", "bob@xmpp-partner.example", RuleAction::block)};
+  FakeSwitchboard sb{rows};
+  sb.subscription(req(SubscriptionAction::subscribe, kBob, kJuliet));
+  auto out = sb.take();
+  ASSERT_EQ(out.size(), 2u);  // subscribed + offline; the home is never asked
+  EXPECT_EQ(out[0].kind, "approve");
+  EXPECT_EQ(out[1].availability, Availability::offline);
+  sb.presence(kJuliet, Availability::chat);
+  EXPECT_TRUE(sb.take().empty());
+  sb.subscription(req(SubscriptionAction::probe, kBob, kJuliet));
+  out = sb.take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].availability, Availability::offline);
+}
+
+TEST(SubscriptionMachine, ProbeFromLocalUserIsAnsweredFromTheCache) {
+  FakeSwitchboard sb{base_rows()};
+  sb.subscription(req(SubscriptionAction::probe, kJuliet, kRomeo));
+  auto out = sb.take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, "probe");  // nothing cached: RFC 8048 §7.1 fetch on the SIP side
+  sb.presence(kRomeo, Availability::busy);
+  sb.subscription(req(SubscriptionAction::probe, kJuliet, kRomeo));
+  out = sb.take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, "presence");
+  EXPECT_EQ(out[0].availability, Availability::busy);
+}
+
+TEST(SubscriptionMachine, CancelFromWatcherEndsAndIsForwarded) {
+  FakeSwitchboard sb{base_rows()};
+  sb.subscription(req(SubscriptionAction::subscribe, kRomeo, kJuliet));
+  sb.subscription(req(SubscriptionAction::approve, kJuliet, kRomeo));
+  sb.take();
+  sb.subscription(req(SubscriptionAction::cancel, kRomeo, kJuliet));  // RFC 8048 §5.3.3
+  auto out = sb.take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, "cancel");
+  EXPECT_EQ(out[0].side, Protocol::xmpp);
+  EXPECT_EQ(sb.subscriptions.size(), 0u);
+}
+
+}  // namespace
+}  // namespace fedgate::presence
