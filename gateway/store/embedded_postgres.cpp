@@ -73,15 +73,22 @@ std::optional<pid_t> postmaster_pid(const fs::path& data_dir) {
   return static_cast<pid_t>(pid);
 }
 
-// Alive and really a postgres process (the pid of a stale file may have been reused).
+// Alive (not a zombie waiting for a slow init to reap it) and really a postgres process: the
+// pid in a stale file may have been reused.
 bool is_live_postgres(pid_t pid) {
   if (::kill(pid, 0) != 0 && errno != EPERM) {
     return false;
   }
-  std::ifstream comm{"/proc/" + std::to_string(pid) + "/comm"};
-  std::string name;
-  std::getline(comm, name);
-  return name.rfind("postgres", 0) == 0;
+  std::ifstream stat{"/proc/" + std::to_string(pid) + "/stat"};
+  std::string line;
+  std::getline(stat, line);
+  auto open = line.find('(');
+  auto close = line.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close + 2 >= line.size()) {
+    return false;
+  }
+  char state = line[close + 2];
+  return line.compare(open + 1, 8, "postgres") == 0 && state != 'Z' && state != 'X';
 }
 
 std::string tail(const fs::path& file, std::size_t max_bytes) {
@@ -196,8 +203,7 @@ result<void> EmbeddedPostgres::run_tool(const std::vector<std::string>& argv) {
   return {};
 }
 
-// As root: the data directory belongs to `postgres`, and every ancestor must let it pass
-// (the search bit only; nothing becomes listable or readable).
+// As root: the data directory belongs to `postgres`.
 result<void> EmbeddedPostgres::hand_to_postgres_user(const fs::path& path) {
   if (!as_postgres_user_) {
     return {};
@@ -205,16 +211,23 @@ result<void> EmbeddedPostgres::hand_to_postgres_user(const fs::path& path) {
   if (::chown(path.c_str(), postgres_uid_, postgres_gid_) != 0) {
     return fail("cannot chown " + path.string() + " to postgres: " + std::strerror(errno));
   }
-  for (auto dir = path.parent_path(); !dir.empty() && dir != dir.root_path();
-       dir = dir.parent_path()) {
+  return {};
+}
+
+// As root: every ancestor of `dir` must let `postgres` pass (the search bit only; nothing
+// becomes listable or readable).
+void EmbeddedPostgres::grant_search(const fs::path& dir) {
+  if (!as_postgres_user_) {
+    return;
+  }
+  for (auto up = dir.parent_path(); !up.empty() && up != up.root_path(); up = up.parent_path()) {
     std::error_code ec;
-    auto perms = fs::status(dir, ec).permissions();
+    auto perms = fs::status(up, ec).permissions();
     if (!ec && (perms & fs::perms::others_exec) == fs::perms::none) {
-      options_.log.info("store.embedded.grant_search", {{"dir", dir.string()}});
-      fs::permissions(dir, fs::perms::others_exec, fs::perm_options::add, ec);
+      options_.log.info("store.embedded.grant_search", {{"dir", up.string()}});
+      fs::permissions(up, fs::perms::others_exec, fs::perm_options::add, ec);
     }
   }
-  return {};
 }
 
 result<void> EmbeddedPostgres::prepare_data_dir() {
@@ -230,6 +243,7 @@ result<void> EmbeddedPostgres::prepare_data_dir() {
   if (ec) {
     return fail("cannot create " + dir.string() + ": " + ec.message());
   }
+  grant_search(dir);
   if (fs::exists(dir / "PG_VERSION")) {
     return hand_to_postgres_user(dir);
   }
@@ -240,9 +254,13 @@ result<void> EmbeddedPostgres::prepare_data_dir() {
   if (auto r = hand_to_postgres_user(dir); !r) {
     return r;
   }
-  if (auto r = run_tool({(bin_dir_ / "initdb").string(), "-D", dir.string(), "-E", "UTF8",
-                         "--locale=C", "--auth=trust", "--username=postgres", "--no-sync"});
-      !r) {
+  std::vector<std::string> initdb{(bin_dir_ / "initdb").string(), "-D", dir.string(), "-E",
+                                  "UTF8", "--locale=C", "--auth=trust", "--username=postgres",
+                                  "--no-sync"};
+  if (options_.fast_unsafe) {
+    initdb.push_back("--wal-segsize=1");  // a small cluster to copy
+  }
+  if (auto r = run_tool(initdb); !r) {
     return r;
   }
   std::ofstream conf{dir / "postgresql.conf", std::ios::app};
@@ -257,6 +275,7 @@ result<void> EmbeddedPostgres::write_config() {
   if (sock != options_.data_dir) {
     fs::create_directories(sock, ec);
     fs::permissions(sock, fs::perms::owner_all, fs::perm_options::replace, ec);
+    grant_search(sock);
     if (auto r = hand_to_postgres_user(sock); !r) {
       return r;
     }
@@ -336,8 +355,13 @@ result<void> EmbeddedPostgres::stop() {
   if (bin_dir_.empty()) {
     bin_dir_ = options_.bin_dir.empty() ? newest_bin_dir() : options_.bin_dir;
   }
-  return run_tool({(bin_dir_ / "pg_ctl").string(), "stop", "-D", options_.data_dir.string(),
-                   "-m", "fast", "-w", "-t", "60"});
+  auto stopped = run_tool({(bin_dir_ / "pg_ctl").string(), "stop", "-D",
+                           options_.data_dir.string(), "-m", "fast", "-w", "-t", "60"});
+  if (stopped && socket_dir() != options_.data_dir) {
+    std::error_code ec;
+    fs::remove(socket_dir(), ec);  // the short fallback directory, once empty
+  }
+  return stopped;
 }
 
 }  // namespace fedgate::gateway

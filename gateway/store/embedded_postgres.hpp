@@ -17,7 +17,7 @@ struct EmbeddedPostgresOptions {
   std::filesystem::path data_dir;
   std::string database = "fedgate";
   std::filesystem::path bin_dir;  // empty: the newest /usr/lib/postgresql/N/bin
-  bool fast_unsafe = false;       // fsync=off, for tests only
+  bool fast_unsafe = false;       // fsync=off, 1 MB WAL segments: for tests only
   Logger log;
 };
 
@@ -37,6 +37,7 @@ class EmbeddedPostgres {
   // libpq key=value conninfo for `database` over the unix socket.
   std::string conninfo() const;
   std::string conninfo(const std::string& database) const;
+  // A live postmaster owns data_dir (a zombie or a reused pid in a stale file does not count).
   bool running() const;
   // The last failure's detail (command, exit status, captured output); empty after success.
   const std::string& last_error() const { return last_error_; }
@@ -50,6 +51,7 @@ class EmbeddedPostgres {
   result<void> fail(std::string detail);
   result<void> run_tool(const std::vector<std::string>& argv);
   result<void> hand_to_postgres_user(const std::filesystem::path& path);
+  void grant_search(const std::filesystem::path& dir);
   std::filesystem::path socket_dir() const;
 
   EmbeddedPostgresOptions options_;

@@ -40,6 +40,13 @@ class TestPostgres {
   bool template_ready_ = false;
 };
 
+// Runs SQL (several statements allowed) in one transaction; throws on error.
+void exec_sql(const std::string& conninfo, const std::string& sql);
+// Runs SQL in one transaction and returns the server's error message ("" when it succeeded).
+std::string sql_error(const std::string& conninfo, const std::string& sql);
+// The first column of the first row, as text ("" when there is no row).
+std::string query_value(const std::string& conninfo, const std::string& sql);
+
 // Fixture: each test starts with conninfo_ naming a fresh, migrated database.
 class PgTest : public ::testing::Test {
  protected:
