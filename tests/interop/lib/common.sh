@@ -50,18 +50,33 @@ ia_claim_net() {
 # ia_track_pid PID: stop this process on exit.
 ia_track_pid() { IA_PIDS+=("$1"); }
 
-# ia_stop_pid PID [SECONDS]: TERM, wait up to SECONDS (default 10), then KILL.
+# ia_descendants PID: print the pids of all descendants of PID (by id, via ps --ppid).
+ia_descendants() {
+  local child
+  for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+    echo "$child"
+    ia_descendants "$child"
+  done
+}
+
+# ia_stop_pid PID [SECONDS]: TERM PID and every descendant (a wrapper such as ejabberdctl's
+# su may not forward it), wait up to SECONDS (default 10) for all of them, then KILL.
 ia_stop_pid() {
-  local pid="$1" secs="${2:-10}" i
+  local pid="$1" secs="${2:-10}" i p alive
   [[ -n "$pid" ]] || return 0
   kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null
+  local tree
+  mapfile -t tree < <(ia_descendants "$pid")
+  tree=("$pid" "${tree[@]}")
+  kill -TERM "${tree[@]}" 2>/dev/null
   for ((i = 0; i < secs * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || return 0
+    alive=()
+    for p in "${tree[@]}"; do kill -0 "$p" 2>/dev/null && alive+=("$p"); done
+    ((${#alive[@]})) || return 0
     sleep 0.1
   done
-  ia_log "pid $pid ignored TERM for ${secs}s, sending KILL"
-  kill -KILL "$pid" 2>/dev/null
+  ia_log "pids ${alive[*]} ignored TERM for ${secs}s, sending KILL"
+  kill -KILL "${alive[@]}" 2>/dev/null
   return 0
 }
 
@@ -70,6 +85,7 @@ IA_EXIT_HOOKS=()
 ia_on_exit() { IA_EXIT_HOOKS+=("$1"); }
 ia_cleanup() {
   local rc=$? i
+  trap '' INT TERM  # a second signal must not abort the cleanup
   for ((i = ${#IA_EXIT_HOOKS[@]} - 1; i >= 0; i--)); do eval "${IA_EXIT_HOOKS[i]}" || true; done
   for ((i = ${#IA_PIDS[@]} - 1; i >= 0; i--)); do ia_stop_pid "${IA_PIDS[i]}"; done
   wait 2>/dev/null
