@@ -12,6 +12,16 @@ namespace {
 
 constexpr int kMaxSaslFailures = 2;  // RFC 6120 §6.4.5: a configurable number of retries
 
+// Dialback keys are hex; the examples (XEP-0220 §2) wrap them in whitespace.
+std::string trimmed_text(const Element& e) {
+  const std::string text = e.text_content();
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) {
+    return {};
+  }
+  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
 std::string normalized_or_empty(std::string_view domain) {
   auto d = normalize_domain(domain);
   return d ? std::move(*d) : std::string();
@@ -89,7 +99,7 @@ void InboundStream::on_db_result(StreamActions& a, const Element& e, TimePoint n
     return authenticate(a, std::move(pair));
   }
   pending_.insert(pair);
-  a.verify.push_back(DialbackVerify{to, from, stream_id_, e.text_content()});
+  a.verify.push_back(DialbackVerify{to, from, stream_id_, trimmed_text(e)});
 }
 
 StreamActions InboundStream::on_dialback_verdict(const DialbackVerify& request,
@@ -132,7 +142,7 @@ void InboundStream::on_db_verify(StreamActions& a, const Element& e, TimePoint n
     return core_.write(a, db_error("verify", originating, e.attr("from"), id,
                                    StanzaErrc::not_allowed), now);
   }
-  const bool valid = dialback_key_matches(e.text_content(), c.security.dialback_secret,
+  const bool valid = dialback_key_matches(trimmed_text(e), c.security.dialback_secret,
                                           receiving, originating, id);
   core_.write(a, db_verify_answer(originating, receiving, id, valid), now);  // examples 15, 16
 }
