@@ -1,6 +1,7 @@
 // SubscriptionMachine: storage, indexes, refresh schedule, presence cache and fan-out.
-// The request handlers are in subscription_requests.cpp.
+// The request handlers are in subscription_requests.cpp, the SIP side in subscription_sip.cpp.
 #include <algorithm>
+#include <array>
 
 #include "presence/presence_aggregator.hpp"
 #include "presence/subscription_machine.hpp"
@@ -14,27 +15,41 @@ Presence offline_of(const Address& entity) {
   return p;
 }
 
+// Keys hold addresses that were valid Addresses when stored.
+Address stored_address(std::string_view text) { return Address::parse(text).value(); }
+
 }  // namespace
 
-std::size_t SubscriptionMachine::Hash::operator()(const KeyView& k) const noexcept {
-  auto h = std::hash<std::string_view>{}(k.watcher);
-  return h ^ (std::hash<std::string_view>{}(k.presentity) + 0x9e3779b97f4a7c15ULL + (h << 6) +
-              (h >> 2));
+Subscription SubscriptionMachine::to_subscription(const Entry& e) {
+  Subscription s{e.d.id, stored_address(e.watcher()), stored_address(e.presentity()), e.d.state,
+                 e.d.watcher_is_local, e.d.expires, e.d.sip_dialog};
+  return s;
 }
 
-std::size_t SubscriptionMachine::Hash::operator()(const Entry& e) const noexcept {
-  return (*this)(KeyView{e.sub.watcher.full(), e.sub.presentity.full()});
+const SubscriptionMachine::Entry* SubscriptionMachine::lookup(const Address& watcher,
+                                                              const Address& presentity) const {
+  std::array<char, 512> buffer;
+  std::string heap;
+  std::string_view key;
+  auto w = watcher.bare();
+  auto p = presentity.bare();
+  if (w.size() + p.size() + 1 <= buffer.size()) {
+    auto end = std::copy(w.begin(), w.end(), buffer.begin());
+    *end++ = '\n';
+    end = std::copy(p.begin(), p.end(), end);
+    key = std::string_view{buffer.data(), static_cast<std::size_t>(end - buffer.begin())};
+  } else {
+    heap.append(w).append(1, '\n').append(p);
+    key = heap;
+  }
+  auto it = subs_.find(key);
+  return it == subs_.end() ? nullptr : &*it;
 }
 
-Subscription* SubscriptionMachine::lookup(const Address& watcher,
-                                          const Address& presentity) const {
-  auto it = subs_.find(KeyView{watcher.bare(), presentity.bare()});
-  return it == subs_.end() ? nullptr : &it->sub;
-}
-
-const Subscription* SubscriptionMachine::find(const Address& watcher,
-                                              const Address& presentity) const {
-  return lookup(watcher, presentity);
+std::optional<Subscription> SubscriptionMachine::find(const Address& watcher,
+                                                      const Address& presentity) const {
+  const Entry* e = lookup(watcher, presentity);
+  return e == nullptr ? std::nullopt : std::optional<Subscription>{to_subscription(*e)};
 }
 
 const Presence* SubscriptionMachine::cached(const Address& entity) const {
@@ -42,49 +57,63 @@ const Presence* SubscriptionMachine::cached(const Address& entity) const {
   return it == presence_.end() ? nullptr : &it->second;
 }
 
-Subscription& SubscriptionMachine::insert(Subscription s) {
-  s.watcher = s.watcher.without_resource();
-  s.presentity = s.presentity.without_resource();
-  auto [it, added] = subs_.insert(Entry{std::move(s)});
-  Subscription& stored = it->sub;
+const SubscriptionMachine::Entry& SubscriptionMachine::insert(const Subscription& s) {
+  Entry entry;
+  entry.key.reserve(s.watcher.bare().size() + s.presentity.bare().size() + 1);
+  entry.key.append(s.watcher.bare()).append(1, '\n').append(s.presentity.bare());
+  entry.d = Data{s.sip_dialog, s.expires, {}, nullptr, s.id, s.state, s.watcher_is_local, false};
+  auto [it, added] = subs_.insert(std::move(entry));
+  const Entry& stored = *it;
   if (added) {
-    watchers_of_[std::string{stored.presentity.bare()}].push_back(&stored);
+    auto [head, first] = watchers_of_.try_emplace(stored.presentity(), &stored);
+    if (!first) {  // push front: the head keeps its key view
+      stored.d.next_watcher = head->second->d.next_watcher;
+      head->second->d.next_watcher = &stored;
+    }
   }
   return stored;
 }
 
-void SubscriptionMachine::erase(Subscription& s, SubscriptionEffects& out) {
-  unschedule(s);
-  s.state = SubscriptionState::terminated;
-  out.effects.push_back(RemoveSubscription{s});
-  auto w = watchers_of_.find(s.presentity.bare());
-  if (w != watchers_of_.end()) {
-    std::erase(w->second, &s);
-    if (w->second.empty()) {
-      watchers_of_.erase(w);
+void SubscriptionMachine::erase(const Entry& e, SubscriptionEffects& out) {
+  unschedule(e);
+  e.d.state = SubscriptionState::terminated;
+  out.effects.push_back(RemoveSubscription{to_subscription(e)});
+  auto head = watchers_of_.find(e.presentity());
+  if (head != watchers_of_.end() && head->second == &e) {
+    watchers_of_.erase(head);  // its key is a view into e: re-key on the next watcher
+    if (const Entry* next = e.d.next_watcher) {
+      watchers_of_.emplace(next->presentity(), next);
+    }
+  } else if (head != watchers_of_.end()) {
+    for (const Entry* p = head->second; p != nullptr; p = p->d.next_watcher) {
+      if (p->d.next_watcher == &e) {
+        p->d.next_watcher = e.d.next_watcher;
+        break;
+      }
     }
   }
-  subs_.erase(subs_.find(KeyView{s.watcher.bare(), s.presentity.bare()}));
+  subs_.erase(subs_.find(std::string_view{e.key}));
 }
 
-void SubscriptionMachine::schedule(Subscription& s, WallTime at) {
-  unschedule(s);
-  refresh_at_.emplace(at, &s);
-  scheduled_[&s] = at;
+void SubscriptionMachine::schedule(const Entry& e, WallTime at) {
+  unschedule(e);
+  refresh_at_.emplace(at, &e);
+  e.d.refresh_at = at;
+  e.d.scheduled = true;
 }
 
-void SubscriptionMachine::unschedule(const Subscription& s) {
-  auto it = scheduled_.find(&s);
-  if (it != scheduled_.end()) {
-    refresh_at_.erase({it->second, const_cast<Subscription*>(&s)});
-    scheduled_.erase(it);
+void SubscriptionMachine::unschedule(const Entry& e) {
+  if (e.d.scheduled) {
+    refresh_at_.erase({e.d.refresh_at, &e});
+    e.d.scheduled = false;
   }
 }
 
 // The presentity's side speaks SIP (a SIP partner, or a SIP home): fedgate SUBSCRIBEs there.
-bool SubscriptionMachine::owns_sip_refresh(const Subscription& s,
-                                           const PolicySnapshot& policy) const {
-  return policy.classify(s.presentity.domain()).protocol == Protocol::sip;
+bool SubscriptionMachine::owns_sip_refresh(const Entry& e, const PolicySnapshot& policy) const {
+  auto presentity = e.presentity();
+  auto domain = presentity.substr(presentity.find('@') + 1);
+  return policy.classify(domain).protocol == Protocol::sip;
 }
 
 void SubscriptionMachine::finish(SubscriptionEffects& out) const {
@@ -93,39 +122,49 @@ void SubscriptionMachine::finish(SubscriptionEffects& out) const {
   }
 }
 
-// Sends the cached presence of s.presentity to s.watcher: real presence only when active and
+// Sends the cached presence of `presentity` to `watcher`: real presence only when active and
 // not blocked by the presentity's current rules; offline otherwise (a blocked watcher must
 // never learn more).
-void SubscriptionMachine::answer_from_cache(const Subscription& s, const PolicySnapshot& policy,
+void SubscriptionMachine::answer_from_cache(const Address& watcher, const Address& presentity,
+                                            bool active, bool watcher_is_local,
+                                            const PolicySnapshot& policy,
                                             SubscriptionEffects& out) const {
-  bool blocked = !s.watcher_is_local && policy.user_rule(s.presentity, s.watcher,
-                                                         TrafficKind::presence) == RuleAction::block;
-  bool real = s.state == SubscriptionState::active && !blocked;
-  const Presence* p = real ? cached(s.presentity) : nullptr;
-  Presence presence = p != nullptr ? *p : offline_of(s.presentity);
-  Address from = s.watcher_is_local ? s.presentity : policy.identity().outward(s.presentity);
+  bool blocked = !watcher_is_local && policy.user_rule(presentity, watcher,
+                                                       TrafficKind::presence) == RuleAction::block;
+  const Presence* p = active && !blocked ? cached(presentity) : nullptr;
+  Presence presence = p != nullptr ? *p : offline_of(presentity);
+  Address from = watcher_is_local ? presentity : policy.identity().outward(presentity);
   presence.entity = from;
-  out.effects.push_back(SendPresence{from, s.watcher, std::move(presence)});
+  out.effects.push_back(SendPresence{from, watcher, std::move(presence)});
+}
+
+void SubscriptionMachine::answer_from_cache(const Entry& e, const PolicySnapshot& policy,
+                                            SubscriptionEffects& out) const {
+  answer_from_cache(stored_address(e.watcher()), stored_address(e.presentity()),
+                    e.d.state == SubscriptionState::active, e.d.watcher_is_local, policy, out);
 }
 
 // New presence of `entity` goes to every active watcher. A remote watcher whose presentity
 // now blocks them (policy changed) is switched to a polite block and sees offline.
 void SubscriptionMachine::fan_out(const Address& entity, const PolicySnapshot& policy,
                                   SubscriptionEffects& out) {
-  auto w = watchers_of_.find(entity.bare());
-  if (w == watchers_of_.end()) {
+  auto head = watchers_of_.find(entity.bare());
+  if (head == watchers_of_.end()) {
     return;
   }
-  for (Subscription* s : w->second) {
-    if (s->state != SubscriptionState::active) {
+  for (const Entry* e = head->second; e != nullptr; e = e->d.next_watcher) {
+    if (e->d.state != SubscriptionState::active) {
       continue;
     }
-    if (!s->watcher_is_local &&
-        policy.user_rule(s->presentity, s->watcher, TrafficKind::presence) == RuleAction::block) {
-      s->state = SubscriptionState::polite_block;
-      out.effects.push_back(SaveSubscription{*s});
+    Address watcher = stored_address(e->watcher());
+    Address presentity = stored_address(e->presentity());
+    if (!e->d.watcher_is_local &&
+        policy.user_rule(presentity, watcher, TrafficKind::presence) == RuleAction::block) {
+      e->d.state = SubscriptionState::polite_block;
+      out.effects.push_back(SaveSubscription{to_subscription(*e)});
     }
-    answer_from_cache(*s, policy, out);
+    answer_from_cache(watcher, presentity, e->d.state == SubscriptionState::active,
+                      e->d.watcher_is_local, policy, out);
   }
 }
 
@@ -160,8 +199,8 @@ SubscriptionEffects SubscriptionMachine::on_presence_document(const Presence& do
 
 void SubscriptionMachine::on_saved(const Address& watcher, const Address& presentity,
                                    std::int64_t id) {
-  if (Subscription* s = lookup(watcher, presentity)) {
-    s->id = id;
+  if (const Entry* e = lookup(watcher, presentity)) {
+    e->d.id = id;
   }
 }
 

@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
+#include <unordered_map>
 #include <set>
 #include <string_view>
 #include <unordered_set>
@@ -61,39 +63,56 @@ class SubscriptionMachine {
   // The store assigned `id` to the subscription of this pair.
   void on_saved(const Address& watcher, const Address& presentity, std::int64_t id);
 
-  const Subscription* find(const Address& watcher, const Address& presentity) const;
+  std::optional<Subscription> find(const Address& watcher, const Address& presentity) const;
   const Presence* cached(const Address& entity) const;
   std::size_t size() const noexcept { return subs_.size(); }
 
  private:
-  struct KeyView {
-    std::string_view watcher;
-    std::string_view presentity;
+  // One subscription, compact (memory per subscription is a product target): both bare
+  // addresses share one string; watchers of one presentity form an intrusive list.
+  struct Entry;
+  struct Data {
+    std::string sip_dialog;
+    WallTime expires{};
+    WallTime refresh_at{};
+    const Entry* next_watcher = nullptr;  // next subscription to the same presentity
+    std::int64_t id = 0;
+    SubscriptionState state = SubscriptionState::pending;
+    bool watcher_is_local = false;
+    bool scheduled = false;
   };
   struct Entry {
-    mutable Subscription sub;  // the key (watcher, presentity) is never modified
+    std::string key;  // watcher bare + '\n' + presentity bare; never modified once stored
+    mutable Data d;
+    std::string_view watcher() const { return std::string_view{key}.substr(0, key.find('\n')); }
+    std::string_view presentity() const {
+      return std::string_view{key}.substr(key.find('\n') + 1);
+    }
   };
   struct Hash {
     using is_transparent = void;
-    std::size_t operator()(const KeyView& k) const noexcept;
-    std::size_t operator()(const Entry& e) const noexcept;
+    std::size_t operator()(std::string_view k) const noexcept {
+      return std::hash<std::string_view>{}(k);
+    }
+    std::size_t operator()(const Entry& e) const noexcept { return (*this)(e.key); }
   };
   struct Eq {
     using is_transparent = void;
-    static KeyView view(const KeyView& k) { return k; }
-    static KeyView view(const Entry& e) { return {e.sub.watcher.full(), e.sub.presentity.full()}; }
+    static std::string_view view(std::string_view k) { return k; }
+    static std::string_view view(const Entry& e) { return e.key; }
     template <class A, class B>
     bool operator()(const A& a, const B& b) const noexcept {
-      return view(a).watcher == view(b).watcher && view(a).presentity == view(b).presentity;
+      return view(a) == view(b);
     }
   };
 
-  Subscription* lookup(const Address& watcher, const Address& presentity) const;
-  Subscription& insert(Subscription s);
-  void erase(Subscription& s, SubscriptionEffects& out);
-  void schedule(Subscription& s, WallTime at);
-  void unschedule(const Subscription& s);
-  bool owns_sip_refresh(const Subscription& s, const PolicySnapshot& policy) const;
+  static Subscription to_subscription(const Entry& e);
+  const Entry* lookup(const Address& watcher, const Address& presentity) const;
+  const Entry& insert(const Subscription& s);
+  void erase(const Entry& e, SubscriptionEffects& out);
+  void schedule(const Entry& e, WallTime at);
+  void unschedule(const Entry& e);
+  bool owns_sip_refresh(const Entry& e, const PolicySnapshot& policy) const;
   void fan_out(const Address& entity, const PolicySnapshot& policy, SubscriptionEffects& out);
   void finish(SubscriptionEffects& out) const;
 
@@ -103,15 +122,18 @@ class SubscriptionMachine {
   void on_deny(const Leg& leg, const PolicySnapshot& policy, SubscriptionEffects& out);
   void on_cancel(const Leg& leg, const PolicySnapshot& policy, SubscriptionEffects& out);
   void on_probe(const Leg& leg, const PolicySnapshot& policy, SubscriptionEffects& out);
-  void answer_from_cache(const Subscription& s, const PolicySnapshot& policy,
+  void answer_from_cache(const Address& watcher, const Address& presentity, bool active,
+                         bool watcher_is_local, const PolicySnapshot& policy,
+                         SubscriptionEffects& out) const;
+  void answer_from_cache(const Entry& e, const PolicySnapshot& policy,
                          SubscriptionEffects& out) const;
 
   Config config_;
   std::unordered_set<Entry, Hash, Eq> subs_;
-  StringMap<std::vector<Subscription*>> watchers_of_;  // presentity bare → its subscriptions
-  StringMap<Presence> presence_;                        // entity bare → last known presence
-  std::set<std::pair<WallTime, Subscription*>> refresh_at_;
-  std::unordered_map<const Subscription*, WallTime> scheduled_;
+  // presentity bare (a view into the first watcher's Entry::key) → first watcher's entry
+  std::unordered_map<std::string_view, const Entry*> watchers_of_;
+  StringMap<Presence> presence_;  // entity bare → last known presence
+  std::set<std::pair<WallTime, const Entry*>> refresh_at_;
 };
 
 }  // namespace fedgate::presence

@@ -41,10 +41,10 @@ void SubscriptionMachine::on_subscribe(const Leg& leg, const SubscriptionRequest
                                        const PolicySnapshot& policy, SubscriptionEffects& out) {
   const Address& watcher = leg.from;
   const Address& presentity = leg.to;
-  if (Subscription* s = lookup(watcher, presentity); s != nullptr) {
-    if (s->state != SubscriptionState::pending) {  // re-subscribe: re-affirm, answer again
+  if (const Entry* e = lookup(watcher, presentity); e != nullptr) {
+    if (e->d.state != SubscriptionState::pending) {  // re-subscribe: re-affirm, answer again
       out.effects.push_back(SendSubscription{answer(SubscriptionAction::approve, r.to, r.from, r.id)});
-      answer_from_cache(*s, policy, out);
+      answer_from_cache(*e, policy, out);
     }
     return;
   }
@@ -58,15 +58,15 @@ void SubscriptionMachine::on_subscribe(const Leg& leg, const SubscriptionRequest
     }
     if (check.verdict == SubscriptionVerdict::polite_block) {  // accept; offline forever
       s.state = SubscriptionState::polite_block;
-      Subscription& stored = insert(std::move(s));
-      out.effects.push_back(SaveSubscription{stored});
+      const Entry& stored = insert(s);
+      out.effects.push_back(SaveSubscription{s});
       out.effects.push_back(SendSubscription{answer(SubscriptionAction::approve, r.to, r.from, r.id)});
       answer_from_cache(stored, policy, out);
       return;
     }
   }
-  Subscription& stored = insert(std::move(s));  // pending: ask the presentity's side
-  out.effects.push_back(SaveSubscription{stored});
+  insert(s);  // pending: ask the presentity's side
+  out.effects.push_back(SaveSubscription{s});
   Address from = leg.inbound ? leg.from : policy.identity().outward(leg.from);
   out.effects.push_back(SendSubscription{answer(SubscriptionAction::subscribe, from, leg.to, r.id)});
 }
@@ -74,55 +74,54 @@ void SubscriptionMachine::on_subscribe(const Leg& leg, const SubscriptionRequest
 // The presentity (leg.from) approves the watcher (leg.to).
 void SubscriptionMachine::on_approve(const Leg& leg, const PolicySnapshot& policy,
                                      SubscriptionEffects& out) {
-  Subscription* s = lookup(leg.to, leg.from);
-  if (s == nullptr || s->state != SubscriptionState::pending) {
+  const Entry* e = lookup(leg.to, leg.from);
+  if (e == nullptr || e->d.state != SubscriptionState::pending) {
     return;  // RFC 6121 §3.1.5: an unsolicited approval is ignored; polite blocks stay
   }
-  s->state = SubscriptionState::active;
-  out.effects.push_back(SaveSubscription{*s});
+  e->d.state = SubscriptionState::active;
+  out.effects.push_back(SaveSubscription{to_subscription(*e)});
   Address from = leg.inbound ? leg.from : policy.identity().outward(leg.from);
   out.effects.push_back(SendSubscription{answer(SubscriptionAction::approve, from, leg.to, "")});
-  answer_from_cache(*s, policy, out);
+  answer_from_cache(*e, policy, out);
 }
 
 // The presentity (leg.from) denies or revokes the watcher (leg.to).
 void SubscriptionMachine::on_deny(const Leg& leg, const PolicySnapshot& policy,
                                   SubscriptionEffects& out) {
-  Subscription* s = lookup(leg.to, leg.from);
-  if (s == nullptr || s->state == SubscriptionState::polite_block) {
+  const Entry* e = lookup(leg.to, leg.from);
+  if (e == nullptr || e->d.state == SubscriptionState::polite_block) {
     return;  // the home was never asked about a polite block
   }
   Address from = leg.inbound ? leg.from : policy.identity().outward(leg.from);
   out.effects.push_back(SendSubscription{answer(SubscriptionAction::deny, from, leg.to, "")});
-  erase(*s, out);
+  erase(*e, out);
 }
 
 // The watcher (leg.from) cancels its subscription to leg.to.
 void SubscriptionMachine::on_cancel(const Leg& leg, const PolicySnapshot& policy,
                                     SubscriptionEffects& out) {
-  Subscription* s = lookup(leg.from, leg.to);
-  if (s == nullptr) {
+  const Entry* e = lookup(leg.from, leg.to);
+  if (e == nullptr) {
     return;
   }
-  if (s->state != SubscriptionState::polite_block) {
+  if (e->d.state != SubscriptionState::polite_block) {
     Address from = leg.inbound ? leg.from : policy.identity().outward(leg.from);
     out.effects.push_back(SendSubscription{answer(SubscriptionAction::cancel, from, leg.to, "")});
   }
-  erase(*s, out);
+  erase(*e, out);
 }
 
 // RFC 6121 §4.3 / RFC 8048 §7: answered from the cache when fedgate knows the answer.
 void SubscriptionMachine::on_probe(const Leg& leg, const PolicySnapshot& policy,
                                    SubscriptionEffects& out) {
-  const Subscription* s = lookup(leg.from, leg.to);
-  if (s != nullptr && s->state != SubscriptionState::pending) {
-    answer_from_cache(*s, policy, out);
+  const Entry* e = lookup(leg.from, leg.to);
+  if (e != nullptr && e->d.state != SubscriptionState::pending) {
+    answer_from_cache(*e, policy, out);
     return;
   }
-  if (!leg.inbound && s == nullptr) {  // a local watcher asks about a remote entity
+  if (!leg.inbound && e == nullptr) {  // a local watcher asks about a remote entity
     if (cached(leg.to) != nullptr) {
-      Subscription probe{0, leg.from, leg.to, SubscriptionState::active, true};
-      answer_from_cache(probe, policy, out);
+      answer_from_cache(leg.from, leg.to, true, true, policy, out);
     } else {
       out.effects.push_back(SendSubscription{
           answer(SubscriptionAction::probe, policy.identity().outward(leg.from), leg.to, "")});

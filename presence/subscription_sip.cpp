@@ -18,31 +18,33 @@ SubscriptionEffects SubscriptionMachine::on_sip_state(const SipSubscriptionEvent
                                                       const PolicySnapshot& policy,
                                                       WallTime now) {
   SubscriptionEffects out;
-  Subscription* s = lookup(e.watcher, e.presentity);
-  if (s == nullptr || s->state == SubscriptionState::polite_block) {
+  const Entry* s = lookup(e.watcher, e.presentity);
+  if (s == nullptr || s->d.state == SubscriptionState::polite_block) {
     finish(out);
     return out;
   }
   if (e.state == SubscriptionState::terminated) {
     if (final_reason(e.reason)) {  // RFC 6665 §4.1.3: do not re-subscribe
-      out.effects.push_back(SendSubscription{{SubscriptionAction::deny, s->presentity, s->watcher}});
+      out.effects.push_back(SendSubscription{{SubscriptionAction::deny, e.presentity, e.watcher}});
       erase(*s, out);
     } else {  // deactivated, timeout, probation, a dead dialog: fedgate re-subscribes
-      s->sip_dialog.clear();
-      out.effects.push_back(RefreshSubscription{*s});
+      s->d.sip_dialog.clear();
+      out.effects.push_back(RefreshSubscription{to_subscription(*s)});
       schedule(*s, now + config_.retry_after);
     }
     finish(out);
     return out;
   }
-  bool approved = e.state == SubscriptionState::active && s->state == SubscriptionState::pending;
-  s->state = e.state;
-  s->expires = e.expires;
-  s->sip_dialog = e.sip_dialog;
-  out.effects.push_back(SaveSubscription{*s});
+  bool approved = e.state == SubscriptionState::active && s->d.state == SubscriptionState::pending;
+  s->d.state = e.state;
+  s->d.expires = e.expires;
+  s->d.sip_dialog = e.sip_dialog;
+  out.effects.push_back(SaveSubscription{to_subscription(*s)});
   if (approved) {  // RFC 8048 §5.2.1 (F14): the watcher's side learns of the approval
-    Address from = s->watcher_is_local ? s->presentity : policy.identity().outward(s->presentity);
-    out.effects.push_back(SendSubscription{{SubscriptionAction::approve, from, s->watcher}});
+    Address presentity = e.presentity.without_resource();
+    Address from = s->d.watcher_is_local ? presentity : policy.identity().outward(presentity);
+    out.effects.push_back(
+        SendSubscription{{SubscriptionAction::approve, from, e.watcher.without_resource()}});
   }
   schedule(*s, std::max(now, e.expires - config_.refresh_margin));
   finish(out);
@@ -52,8 +54,8 @@ SubscriptionEffects SubscriptionMachine::on_sip_state(const SipSubscriptionEvent
 SubscriptionEffects SubscriptionMachine::on_wake(WallTime now) {
   SubscriptionEffects out;
   while (!refresh_at_.empty() && refresh_at_.begin()->first <= now) {
-    Subscription* s = refresh_at_.begin()->second;
-    out.effects.push_back(RefreshSubscription{*s});
+    const Entry* s = refresh_at_.begin()->second;
+    out.effects.push_back(RefreshSubscription{to_subscription(*s)});
     schedule(*s, now + config_.retry_after);  // until the answer moves expires on
   }
   finish(out);
@@ -70,16 +72,18 @@ SubscriptionEffects SubscriptionMachine::restore(std::vector<Subscription> rows,
   }
   StringSet probed;
   for (auto& row : rows) {
-    Subscription& s = insert(std::move(row));
-    if (s.state == SubscriptionState::polite_block || s.state == SubscriptionState::terminated) {
+    const Entry& e = insert(row);
+    if (row.state == SubscriptionState::polite_block ||
+        row.state == SubscriptionState::terminated) {
       continue;
     }
-    if (owns_sip_refresh(s, policy)) {  // a fresh SUBSCRIBE brings a NOTIFY at once
-      out.effects.push_back(RefreshSubscription{s});
-      schedule(s, now + config_.retry_after);
-    } else if (!s.watcher_is_local && probed.insert(std::string{s.presentity.bare()}).second) {
+    if (owns_sip_refresh(e, policy)) {  // a fresh SUBSCRIBE brings a NOTIFY at once
+      out.effects.push_back(RefreshSubscription{std::move(row)});
+      schedule(e, now + config_.retry_after);
+    } else if (!row.watcher_is_local &&
+               probed.insert(std::string{row.presentity.bare()}).second) {
       out.effects.push_back(
-          SendSubscription{{SubscriptionAction::probe, s.watcher, s.presentity}});
+          SendSubscription{{SubscriptionAction::probe, row.watcher, row.presentity}});
     }
   }
   finish(out);
