@@ -82,6 +82,11 @@ result<void> configure(SSL_CTX* ctx, const TlsSettings& s, const TlsIdentity* id
   if (s.release_buffers) {
     SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
   }
+  if (!s.session_resumption) {
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+    SSL_CTX_set_num_tickets(ctx, 0);
+  }
   if (server) {  // one session-id context for every SNI context, so resumption works
     static const unsigned char kSessionContext[] = "fedgate";
     SSL_CTX_set_session_id_context(ctx, kSessionContext, sizeof kSessionContext - 1);
