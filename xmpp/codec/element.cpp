@@ -16,6 +16,11 @@ void append_escaped(std::string& out, std::string_view s) {
       case '>': rep = "&gt;"; break;
       case '\'': if (kAttribute) { rep = "&apos;"; } break;
       case '"': if (kAttribute) { rep = "&quot;"; } break;
+      // Literal tab/newline in attributes and CR anywhere would be normalised away by the
+      // reader (XML 1.0 §2.11, §3.3.3): character references keep them intact.
+      case '\t': if (kAttribute) { rep = "&#9;"; } break;
+      case '\n': if (kAttribute) { rep = "&#10;"; } break;
+      case '\r': rep = "&#13;"; break;
       default: break;
     }
     if (!rep.empty()) {

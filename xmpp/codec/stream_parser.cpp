@@ -228,6 +228,9 @@ void StreamParser::Impl::reset() {
 }
 
 void StreamParser::Impl::open_stream(const char* name, const char** atts) {
+  if (failure) {
+    return;  // expat may still deliver events of the token it stopped in
+  }
   std::string element_ns, local;
   split_name(name, element_ns, local);
   if (local != "stream" || element_ns != kNsStreams) {
@@ -259,6 +262,9 @@ void StreamParser::Impl::open_stream(const char* name, const char** atts) {
 }
 
 void StreamParser::Impl::open_element(const char* name, const char** atts) {
+  if (failure) {
+    return;
+  }
   if (depth > limits.max_depth) {
     fail(StreamErrc::policy_violation, "too_deep");
     return;
@@ -288,6 +294,9 @@ void StreamParser::Impl::open_element(const char* name, const char** atts) {
 }
 
 void StreamParser::Impl::close_element() {
+  if (failure || depth == 0) {
+    return;  // e.g. the end of an empty root tag we already refused
+  }
   --depth;
   if (depth == 0) {
     terminal = true;
@@ -308,6 +317,9 @@ void StreamParser::Impl::close_element() {
 }
 
 void StreamParser::Impl::characters(const char* s, int len) {
+  if (failure) {
+    return;
+  }
   const std::string_view text(s, static_cast<std::size_t>(len));
   if (depth <= 1) {
     // Between top-level elements only whitespace (keep-alives) may appear.

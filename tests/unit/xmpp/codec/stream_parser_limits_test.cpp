@@ -69,6 +69,9 @@ TEST(StreamParserRefusals, WrongRootIsInvalidNamespaceOrBadFormat) {
   EXPECT_EQ(refusal("<stream:stream xmlns:stream='urn:wrong'>").condition,
             StreamErrc::invalid_namespace);
   EXPECT_EQ(refusal("<html>").condition, StreamErrc::bad_format);
+  // Found by the fuzzer: an empty non-stream root made expat report its end after the stop.
+  EXPECT_EQ(refusal("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>").condition,
+            StreamErrc::bad_format);
 }
 
 TEST(StreamParserRefusals, TextBetweenStanzasIsBadFormat) {
