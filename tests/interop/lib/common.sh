@@ -68,7 +68,7 @@ ia_stop_pid() {
   local tree
   mapfile -t tree < <(ia_descendants "$pid")
   tree=("$pid" "${tree[@]}")
-  kill -TERM "${tree[@]}" 2>/dev/null
+  kill -TERM "${tree[@]}" 2>/dev/null || true
   for ((i = 0; i < secs * 10; i++)); do
     alive=()
     for p in "${tree[@]}"; do kill -0 "$p" 2>/dev/null && alive+=("$p"); done
@@ -76,7 +76,7 @@ ia_stop_pid() {
     sleep 0.1
   done
   ia_log "pids ${alive[*]} ignored TERM for ${secs}s, sending KILL"
-  kill -KILL "${alive[@]}" 2>/dev/null
+  kill -KILL "${alive[@]}" 2>/dev/null || true
   return 0
 }
 
@@ -86,6 +86,7 @@ ia_on_exit() { IA_EXIT_HOOKS+=("$1"); }
 ia_cleanup() {
   local rc=$? i
   trap '' INT TERM  # a second signal must not abort the cleanup
+  set +e            # nor a process that exits between listing and kill
   for ((i = ${#IA_EXIT_HOOKS[@]} - 1; i >= 0; i--)); do eval "${IA_EXIT_HOOKS[i]}" || true; done
   for ((i = ${#IA_PIDS[@]} - 1; i >= 0; i--)); do ia_stop_pid "${IA_PIDS[i]}"; done
   wait 2>/dev/null
