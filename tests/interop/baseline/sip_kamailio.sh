@@ -105,4 +105,12 @@ ia_wait_grep "$IA_DIR/sink.jsonl" '"method": "NOTIFY".*In a meeting' 10 ||
   { cat "$IA_DIR/sink.jsonl" >&2; ia_fail "no NOTIFY with the published note reached the sink"; }
 grep '"method": "NOTIFY"' "$IA_DIR/sink.jsonl" | grep -q '"subscription-state": "active' ||
   ia_fail "NOTIFY without Subscription-State active"
+ia_log "modifying the publication (SIP-If-Match, RFC 3903 4.4) is NOTIFYed to the watcher"
+ETAG="$(grep -o '"sip-etag": "[^"]*"' "$IA_DIR/publish.jsonl" | head -n 1 | cut -d'"' -f4)"
+[[ -n "$ETAG" ]] || ia_fail "PUBLISH 200 carried no SIP-ETag"
+sip_send publish2 "$P/peer" 200 publish_modify.sip ENTITY=carol@simple.test ETAG="$ETAG" \
+  NOTE="Out to lunch" ||
+  { cat "$IA_DIR/publish2.jsonl" >&2; ia_fail "second PUBLISH failed"; }
+ia_wait_grep "$IA_DIR/sink.jsonl" '"method": "NOTIFY".*Out to lunch' 10 ||
+  { cat "$IA_DIR/sink.jsonl" >&2; ia_fail "the state change was not NOTIFYed"; }
 ia_log "PASS sip kamailio"

@@ -38,20 +38,22 @@ prosody_start "$IA_DIR/prosody" "$HOME_ADDR" home.test "$HOME_CERT" "$CA" \
 ejabberd_start "$IA_DIR/ejabberd" "$PARTNER_ADDR" partner.test "$PARTNER_CERT" "$CA" \
   --s2s-auth "$AUTH" --s2s-tls required --user bob:bob-pw
 
-client() {  # client NAME JID PASSWORD HOST STEPS...
+client() {  # client NAME JID PASSWORD HOST [--auto-accept] STEPS...
   local name="$1"; shift
   "$IA_PYTHON" "$LIB/xmpp_client.py" --jid "$1" --password "$2" --host "$3" \
-    --cafile "$CLIENT_CA" --auto-accept --timeout 40 --deadline 90 "${@:4}" \
+    --cafile "$CLIENT_CA" --timeout 40 --deadline 90 "${@:4}" \
     >"$IA_DIR/$name.jsonl" 2>"$IA_DIR/$name.log"
 }
 
-client alice alice@home.test alice-pw "$HOME_ADDR" \
+# alice approves automatically; bob sees the request pending and approves it explicitly.
+client alice alice@home.test alice-pw "$HOME_ADDR" --auto-accept \
   "presence status=alice+here" "subscribe bob@partner.test" \
   "wait-presence bob@partner.test status=bob+here" \
   "send bob@partner.test hello bob" "wait-message bob@partner.test hello alice" &
 ALICE=$!
 client bob bob@partner.test bob-pw "$PARTNER_ADDR" \
-  "presence show=away status=bob+here" "subscribe alice@home.test" \
+  "presence show=away status=bob+here" "wait-subscribe alice@home.test" \
+  "approve alice@home.test" "subscribe alice@home.test" \
   "wait-presence alice@home.test status=alice+here" \
   "wait-message alice@home.test hello bob" "send alice@home.test hello alice" "sleep 1" &
 BOB=$!

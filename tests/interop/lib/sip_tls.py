@@ -160,6 +160,7 @@ def send(args):
         start, headers, body, buf = msg
         code = int(start.split()[1]) if start.startswith("SIP/2.0") else 0
         emit(kind="response" if code else "request", start=start,
+             headers={n: v for n, v in headers if n not in ("via", "content-length")},
              body=body.decode("utf-8", "replace"))
         if code >= 200:
             ok = args.expect is None or code == args.expect

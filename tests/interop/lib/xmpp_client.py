@@ -57,7 +57,8 @@ class Client(slixmpp.ClientXMPP):
         self.seen = []            # (kind, dict) of every inbound stanza, in order
         self.changed = asyncio.Event()
         self.result = None
-        self.roster.auto_authorize = True if args.auto_accept else False
+        # None: leave requests pending for approve/deny (False would auto-deny them).
+        self.roster.auto_authorize = True if args.auto_accept else None
         self.roster.auto_subscribe = False
         if args.cafile:
             self.ca_certs = args.cafile
