@@ -33,19 +33,27 @@ constexpr int kMaxAddresses = 64;
 
 ResolverErrc errc_from_ares(int status) {
   switch (status) {
-    case ARES_ENODATA: return ResolverErrc::no_data;
-    case ARES_ENOTFOUND: return ResolverErrc::not_found;
-    case ARES_ETIMEOUT: return ResolverErrc::timeout;
+    case ARES_ENODATA:
+      return ResolverErrc::no_data;
+    case ARES_ENOTFOUND:
+      return ResolverErrc::not_found;
+    case ARES_ETIMEOUT:
+      return ResolverErrc::timeout;
     case ARES_ESERVFAIL:
     case ARES_EREFUSED:
     case ARES_ENOTIMP:
-    case ARES_ECONNREFUSED: return ResolverErrc::server_failure;  // also SERVFAIL everywhere
+    case ARES_ECONNREFUSED:
+      return ResolverErrc::server_failure;  // also SERVFAIL everywhere
     case ARES_EFORMERR:
-    case ARES_EBADRESP: return ResolverErrc::bad_response;
-    case ARES_EBADNAME: return ResolverErrc::bad_name;
+    case ARES_EBADRESP:
+      return ResolverErrc::bad_response;
+    case ARES_EBADNAME:
+      return ResolverErrc::bad_name;
     case ARES_EDESTRUCTION:
-    case ARES_ECANCELLED: return ResolverErrc::cancelled;
-    default: return ResolverErrc::other;
+    case ARES_ECANCELLED:
+      return ResolverErrc::cancelled;
+    default:
+      return ResolverErrc::other;
   }
 }
 
@@ -118,20 +126,20 @@ void CaresResolver::Impl::wait(int fd, const std::shared_ptr<Watch>& watch, bool
   (for_read ? watch->reading : watch->writing) = true;
   auto type = for_read ? asio::posix::stream_descriptor::wait_read
                        : asio::posix::stream_descriptor::wait_write;
-  watch->descriptor.async_wait(type, [self = weak_from_this(), fd, watch,
-                                      for_read](const error_code& ec) {
-    (for_read ? watch->reading : watch->writing) = false;
-    auto impl = self.lock();
-    if (!impl || ec || watch->closed) {
-      return;
-    }
-    ares_process_fd(impl->channel, for_read ? fd : ARES_SOCKET_BAD,
-                    for_read ? ARES_SOCKET_BAD : fd);
-    if (!watch->closed) {
-      impl->arm(fd, watch);
-    }
-    impl->reset_timer();
-  });
+  watch->descriptor.async_wait(
+      type, [self = weak_from_this(), fd, watch, for_read](const error_code& ec) {
+        (for_read ? watch->reading : watch->writing) = false;
+        auto impl = self.lock();
+        if (!impl || ec || watch->closed) {
+          return;
+        }
+        ares_process_fd(impl->channel, for_read ? fd : ARES_SOCKET_BAD,
+                        for_read ? ARES_SOCKET_BAD : fd);
+        if (!watch->closed) {
+          impl->arm(fd, watch);
+        }
+        impl->reset_timer();
+      });
 }
 
 void CaresResolver::Impl::reset_timer() {
@@ -176,10 +184,10 @@ namespace {
 auto async_query(std::shared_ptr<CaresResolver::Impl> impl, std::string name, int type) {
   return asio::async_initiate<decltype(kNoThrow), void(error_code, std::string)>(
       [](auto handler, std::shared_ptr<CaresResolver::Impl> impl, std::string name, int type) {
-        asio::post(impl->strand, [impl, name = std::move(name), type,
-                                  handler = std::move(handler)]() mutable {
-          impl->start_query(std::move(name), type, std::move(handler));
-        });
+        asio::post(impl->strand,
+                   [impl, name = std::move(name), type, handler = std::move(handler)]() mutable {
+                     impl->start_query(std::move(name), type, std::move(handler));
+                   });
       },
       kNoThrow, std::move(impl), std::move(name), type);
 }

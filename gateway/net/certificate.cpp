@@ -20,23 +20,40 @@ class CertCategory final : public boost::system::error_category {
   const char* name() const noexcept override { return "fedgate.cert"; }
   std::string message(int ev) const override {
     switch (static_cast<CertErrc>(ev)) {
-      case CertErrc::unreadable: return "certificate file cannot be read";
-      case CertErrc::not_pem: return "file holds no PEM certificate";
-      case CertErrc::key_unreadable: return "private key cannot be read or parsed";
-      case CertErrc::key_mismatch: return "private key does not match the certificate";
-      case CertErrc::ca_unreadable: return "trusted CA file cannot be read or holds no certificate";
-      case CertErrc::expired: return "certificate has expired";
-      case CertErrc::not_yet_valid: return "certificate is not yet valid";
-      case CertErrc::untrusted_issuer: return "certificate issuer is not trusted";
-      case CertErrc::chain_invalid: return "certificate chain is invalid";
-      case CertErrc::name_mismatch: return "certificate does not cover the expected name";
-      case CertErrc::missing_usage: return "certificate lacks the required extended key usage";
-      case CertErrc::pin_mismatch: return "certificate fingerprint does not match the pin";
-      case CertErrc::no_peer_certificate: return "peer presented no certificate";
-      case CertErrc::generation_failed: return "creating a key or certificate failed";
-      case CertErrc::write_failed: return "writing a PEM file failed";
-      case CertErrc::bad_cipher_list: return "TLS cipher list names no usable cipher";
-      case CertErrc::bad_protocol_range: return "minimum TLS version is above the maximum";
+      case CertErrc::unreadable:
+        return "certificate file cannot be read";
+      case CertErrc::not_pem:
+        return "file holds no PEM certificate";
+      case CertErrc::key_unreadable:
+        return "private key cannot be read or parsed";
+      case CertErrc::key_mismatch:
+        return "private key does not match the certificate";
+      case CertErrc::ca_unreadable:
+        return "trusted CA file cannot be read or holds no certificate";
+      case CertErrc::expired:
+        return "certificate has expired";
+      case CertErrc::not_yet_valid:
+        return "certificate is not yet valid";
+      case CertErrc::untrusted_issuer:
+        return "certificate issuer is not trusted";
+      case CertErrc::chain_invalid:
+        return "certificate chain is invalid";
+      case CertErrc::name_mismatch:
+        return "certificate does not cover the expected name";
+      case CertErrc::missing_usage:
+        return "certificate lacks the required extended key usage";
+      case CertErrc::pin_mismatch:
+        return "certificate fingerprint does not match the pin";
+      case CertErrc::no_peer_certificate:
+        return "peer presented no certificate";
+      case CertErrc::generation_failed:
+        return "creating a key or certificate failed";
+      case CertErrc::write_failed:
+        return "writing a PEM file failed";
+      case CertErrc::bad_cipher_list:
+        return "TLS cipher list names no usable cipher";
+      case CertErrc::bad_protocol_range:
+        return "minimum TLS version is above the maximum";
     }
     return "unknown certificate error";
   }
@@ -96,8 +113,8 @@ void add_other_name(const OTHERNAME* other, CertificateInfo& info) {
 }
 
 void read_alt_names(X509* cert, CertificateInfo& info) {
-  auto* names = static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  auto* names =
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
   if (names == nullptr) {
     return;
   }
@@ -201,7 +218,7 @@ CertErrc cert_errc_from_x509(int error) noexcept {
 
 result<void> verify_chain(X509* leaf, STACK_OF(X509) * intermediates, X509_STORE* store) {
   std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(),
-                                                                       &X509_STORE_CTX_free);
+                                                                      &X509_STORE_CTX_free);
   if (!ctx || X509_STORE_CTX_init(ctx.get(), store, leaf, intermediates) != 1) {
     return CertErrc::chain_invalid;
   }
@@ -224,8 +241,7 @@ result<void> verify_against_ca(const std::filesystem::path& cert_pem,
   if (!leaf) {
     return leaf.error();
   }
-  std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(),
-                                                                &X509_STORE_free);
+  std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(), &X509_STORE_free);
   if (X509_STORE_load_file(store.get(), ca_pem.c_str()) != 1) {
     return CertErrc::ca_unreadable;
   }

@@ -38,8 +38,8 @@ result<PeerIdentity> check_certificate(X509* leaf, STACK_OF(X509) * chain, X509_
   if (leaf == nullptr) {
     return CertErrc::no_peer_certificate;
   }
-  auto chain_ok = policy.require_trusted_chain ? verify_chain(leaf, chain, store)
-                                               : check_validity_only(leaf);
+  auto chain_ok =
+      policy.require_trusted_chain ? verify_chain(leaf, chain, store) : check_validity_only(leaf);
   if (!chain_ok) {
     return chain_ok.error();
   }

@@ -10,14 +10,22 @@ class ResolverCategory final : public boost::system::error_category {
   const char* name() const noexcept override { return "fedgate.resolver"; }
   std::string message(int ev) const override {
     switch (static_cast<ResolverErrc>(ev)) {
-      case ResolverErrc::not_found: return "domain name does not exist (NXDOMAIN)";
-      case ResolverErrc::no_data: return "no record of the requested type";
-      case ResolverErrc::timeout: return "DNS query timed out";
-      case ResolverErrc::server_failure: return "DNS server failed, refused or was unreachable";
-      case ResolverErrc::bad_response: return "malformed DNS response";
-      case ResolverErrc::bad_name: return "malformed domain name";
-      case ResolverErrc::cancelled: return "DNS lookup cancelled";
-      case ResolverErrc::other: return "DNS lookup failed";
+      case ResolverErrc::not_found:
+        return "domain name does not exist (NXDOMAIN)";
+      case ResolverErrc::no_data:
+        return "no record of the requested type";
+      case ResolverErrc::timeout:
+        return "DNS query timed out";
+      case ResolverErrc::server_failure:
+        return "DNS server failed, refused or was unreachable";
+      case ResolverErrc::bad_response:
+        return "malformed DNS response";
+      case ResolverErrc::bad_name:
+        return "malformed domain name";
+      case ResolverErrc::cancelled:
+        return "DNS lookup cancelled";
+      case ResolverErrc::other:
+        return "DNS lookup failed";
     }
     return "unknown resolver error";
   }
@@ -37,11 +45,21 @@ boost::system::error_code make_error_code(ResolverErrc e) noexcept {
 std::string srv_name(SrvService service, std::string_view domain) {
   std::string_view prefix;
   switch (service) {
-    case SrvService::xmpps_server: prefix = "_xmpps-server._tcp."; break;
-    case SrvService::xmpp_server: prefix = "_xmpp-server._tcp."; break;
-    case SrvService::sipfederationtls: prefix = "_sipfederationtls._tcp."; break;
-    case SrvService::sips: prefix = "_sips._tcp."; break;
-    case SrvService::sip_tls: prefix = "_sip._tls."; break;
+    case SrvService::xmpps_server:
+      prefix = "_xmpps-server._tcp.";
+      break;
+    case SrvService::xmpp_server:
+      prefix = "_xmpp-server._tcp.";
+      break;
+    case SrvService::sipfederationtls:
+      prefix = "_sipfederationtls._tcp.";
+      break;
+    case SrvService::sips:
+      prefix = "_sips._tcp.";
+      break;
+    case SrvService::sip_tls:
+      prefix = "_sip._tls.";
+      break;
   }
   return std::string(prefix) + std::string(domain);
 }

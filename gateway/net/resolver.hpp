@@ -17,14 +17,14 @@
 namespace fedgate::gateway {
 
 enum class ResolverErrc {
-  not_found = 1,    // NXDOMAIN
-  no_data,          // the name exists but has no record of that type
-  timeout,          // no answer from any server in time
-  server_failure,   // SERVFAIL, REFUSED, NOTIMP, or no server reachable (c-ares reports
-                    // a SERVFAIL from every server as ECONNREFUSED)
-  bad_response,     // malformed answer
+  not_found = 1,   // NXDOMAIN
+  no_data,         // the name exists but has no record of that type
+  timeout,         // no answer from any server in time
+  server_failure,  // SERVFAIL, REFUSED, NOTIMP, or no server reachable (c-ares reports
+                   // a SERVFAIL from every server as ECONNREFUSED)
+  bad_response,    // malformed answer
   bad_name,
-  cancelled,        // the resolver was destroyed or the lookup cancelled
+  cancelled,  // the resolver was destroyed or the lookup cancelled
   other,
 };
 const boost::system::error_category& resolver_category() noexcept;

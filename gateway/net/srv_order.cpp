@@ -62,7 +62,9 @@ std::vector<SrvTarget> order_srv_targets(std::vector<SrvTarget> targets, const S
 
 std::optional<SrvTarget> next_target(const std::vector<SrvTarget>& ordered,
                                      const SrvTarget& failed) {
-  auto same_place = [&](const SrvTarget& t) { return t.host == failed.host && t.port == failed.port; };
+  auto same_place = [&](const SrvTarget& t) {
+    return t.host == failed.host && t.port == failed.port;
+  };
   auto at = std::find_if(ordered.begin(), ordered.end(), same_place);
   auto from = at == ordered.end() ? ordered.begin() : std::next(at);
   auto next = std::find_if_not(from, ordered.end(), same_place);

@@ -14,7 +14,8 @@ namespace ssl = boost::asio::ssl;
 
 struct TlsContext::State {
   explicit State(bool server_side)
-      : server(server_side), native(server_side ? ssl::context::tls_server : ssl::context::tls_client) {}
+      : server(server_side),
+        native(server_side ? ssl::context::tls_server : ssl::context::tls_client) {}
   bool server;
   ssl::context native;
   // SNI: the contexts to switch to, with the certificate each one holds.
@@ -77,8 +78,8 @@ result<void> set_trust(SSL_CTX* ctx, const TlsSettings& s, bool server) {
 
 result<void> configure(SSL_CTX* ctx, const TlsSettings& s, const TlsIdentity* identity,
                        bool server) {
-  SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
-                               SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_options(
+      ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
   if (s.release_buffers) {
     SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
   }

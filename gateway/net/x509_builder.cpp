@@ -93,8 +93,7 @@ bool add_extensions(X509* cert, X509* issuer, const CertRequest& r) {
 }  // namespace
 
 result<PkeyPtr> generate_key(KeyType type) {
-  EVP_PKEY* key = type == KeyType::ec_p256 ? EVP_EC_gen("P-256")
-                                           : EVP_RSA_gen(2048);
+  EVP_PKEY* key = type == KeyType::ec_p256 ? EVP_EC_gen("P-256") : EVP_RSA_gen(2048);
   if (key == nullptr) {
     return CertErrc::generation_failed;
   }
@@ -112,8 +111,8 @@ result<X509Ptr> issue_certificate(const CertRequest& r, EVP_PKEY* subject_key, X
   X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
                              reinterpret_cast<const unsigned char*>("fedgate"), -1, -1, 0);
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-                             reinterpret_cast<const unsigned char*>(r.common_name.c_str()), -1,
-                             -1, 0);
+                             reinterpret_cast<const unsigned char*>(r.common_name.c_str()), -1, -1,
+                             0);
   X509_NAME* issuer_name = issuer != nullptr ? X509_get_subject_name(issuer) : name;
   if (X509_set_issuer_name(cert.get(), issuer_name) != 1 ||
       !add_extensions(cert.get(), issuer, r)) {

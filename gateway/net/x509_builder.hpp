@@ -41,8 +41,8 @@ struct CertRequest {
 
 result<PkeyPtr> generate_key(KeyType type);
 // Signs with issuer_key under issuer; a null issuer makes the certificate self-signed.
-result<X509Ptr> issue_certificate(const CertRequest& request, EVP_PKEY* subject_key,
-                                  X509* issuer, EVP_PKEY* issuer_key);
+result<X509Ptr> issue_certificate(const CertRequest& request, EVP_PKEY* subject_key, X509* issuer,
+                                  EVP_PKEY* issuer_key);
 
 result<void> write_certificate_pem(const std::filesystem::path& path, X509* cert);
 // Written with mode 0600 from creation on.

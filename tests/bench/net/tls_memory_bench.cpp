@@ -13,9 +13,9 @@
 
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <openssl/ssl.h>
 #include <poll.h>
-#include <openssl/crypto.h>
 
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>

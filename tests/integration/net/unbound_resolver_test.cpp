@@ -45,8 +45,8 @@ class UnboundResolverTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(unbound_.started());
-    auto made = CaresResolver::create(io_.get_executor(),
-                                      CaresOptions{unbound_.address(), std::chrono::milliseconds(300), 1});
+    auto made = CaresResolver::create(
+        io_.get_executor(), CaresOptions{unbound_.address(), std::chrono::milliseconds(300), 1});
     ASSERT_TRUE(made);
     resolver_ = std::move(*made);
     // Bounded wait until unbound answers: 50 tries, ~10 s at most.
@@ -64,8 +64,8 @@ class UnboundResolverTest : public ::testing::Test {
 };
 
 TEST_F(UnboundResolverTest, SrvRecordsComeBackWithTheirTtlsAndOrderByPriority) {
-  auto answer = run_awaitable(io_, resolver_->resolve_srv(srv_name(SrvService::xmpp_server,
-                                                                   "partner.test")));
+  auto answer =
+      run_awaitable(io_, resolver_->resolve_srv(srv_name(SrvService::xmpp_server, "partner.test")));
   ASSERT_TRUE(answer) << answer.error().message();
   ASSERT_EQ(answer->size(), 3u);
   auto ordered = order_srv_targets(*answer, default_srv_random());
@@ -76,8 +76,8 @@ TEST_F(UnboundResolverTest, SrvRecordsComeBackWithTheirTtlsAndOrderByPriority) {
 }
 
 TEST_F(UnboundResolverTest, MicrosoftFederationSrvResolves) {
-  auto answer = run_awaitable(io_, resolver_->resolve_srv(srv_name(SrvService::sipfederationtls,
-                                                                   "lync.test")));
+  auto answer = run_awaitable(
+      io_, resolver_->resolve_srv(srv_name(SrvService::sipfederationtls, "lync.test")));
   ASSERT_TRUE(answer) << answer.error().message();
   EXPECT_EQ(*answer, (std::vector<SrvTarget>{{"sip.lync.test", 5061, 0, 0, 120}}));
 }

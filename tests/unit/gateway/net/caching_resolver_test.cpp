@@ -1,7 +1,8 @@
 // The TTL cache over a FakeResolver, with time driven by hand.
+#include "gateway/net/caching_resolver.hpp"
+
 #include <gtest/gtest.h>
 
-#include "gateway/net/caching_resolver.hpp"
 #include "gateway/net/fake_resolver.hpp"
 #include "run_awaitable.hpp"
 
@@ -48,8 +49,8 @@ TEST_F(CachingResolverTest, NxdomainIsCachedForTheNegativeTtl) {
 
 TEST_F(CachingResolverTest, TimeoutsAndZeroTtlsAreNotCached) {
   fake_.set_srv(name_, ResolverErrc::timeout);
-  fake_.set_host("h.example.com", std::vector<AddressRecord>{
-                                      {boost::asio::ip::make_address("192.0.2.1"), 0}});
+  fake_.set_host("h.example.com",
+                 std::vector<AddressRecord>{{boost::asio::ip::make_address("192.0.2.1"), 0}});
   EXPECT_EQ(srv(name_).error(), ResolverErrc::timeout);
   EXPECT_EQ(srv(name_).error(), ResolverErrc::timeout);
   EXPECT_TRUE(host("h.example.com"));
@@ -60,8 +61,8 @@ TEST_F(CachingResolverTest, TimeoutsAndZeroTtlsAreNotCached) {
 }
 
 TEST_F(CachingResolverTest, HostAnswersAreCachedSeparatelyFromSrv) {
-  fake_.set_host("h.example.com", std::vector<AddressRecord>{
-                                      {boost::asio::ip::make_address("192.0.2.1"), 120}});
+  fake_.set_host("h.example.com",
+                 std::vector<AddressRecord>{{boost::asio::ip::make_address("192.0.2.1"), 120}});
   EXPECT_EQ(host("h.example.com")->front().address.to_string(), "192.0.2.1");
   EXPECT_EQ(host("h.example.com")->front().ttl, 120u);
   EXPECT_EQ(fake_.lookups("h.example.com"), 1);

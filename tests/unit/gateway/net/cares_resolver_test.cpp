@@ -1,8 +1,9 @@
 // The real c-ares path against a DNS responder on loopback written in the test.
+#include "gateway/net/cares_resolver.hpp"
+
 #include <gtest/gtest.h>
 
 #include "dns_responder.hpp"
-#include "gateway/net/cares_resolver.hpp"
 #include "run_awaitable.hpp"
 
 namespace fedgate::gateway {
@@ -11,8 +12,8 @@ namespace {
 class CaresResolverTest : public ::testing::Test {
  protected:
   std::unique_ptr<CaresResolver> make(std::chrono::milliseconds timeout = std::chrono::seconds(2)) {
-    auto made = CaresResolver::create(io_.get_executor(),
-                                      CaresOptions{dns_.address(), timeout, 1, false});
+    auto made =
+        CaresResolver::create(io_.get_executor(), CaresOptions{dns_.address(), timeout, 1, false});
     EXPECT_TRUE(made) << made.error().message();
     return made ? std::move(*made) : nullptr;
   }
@@ -24,11 +25,11 @@ TEST_F(CaresResolverTest, SrvAnswerCarriesPriorityWeightPortAndTtl) {
   dns_.add_srv("_xmpp-server._tcp.partner.test", 10, 60, 5269, "xmpp1.partner.test", 300);
   dns_.add_srv("_xmpp-server._tcp.partner.test", 20, 0, 5270, "xmpp2.partner.test", 120);
   auto resolver = make();
-  auto answer = run_awaitable(io_, resolver->resolve_srv(srv_name(SrvService::xmpp_server,
-                                                                  "partner.test")));
+  auto answer =
+      run_awaitable(io_, resolver->resolve_srv(srv_name(SrvService::xmpp_server, "partner.test")));
   ASSERT_TRUE(answer) << answer.error().message();
   EXPECT_EQ(*answer, (std::vector<SrvTarget>{{"xmpp1.partner.test", 5269, 10, 60, 300},
-                                            {"xmpp2.partner.test", 5270, 20, 0, 120}}));
+                                             {"xmpp2.partner.test", 5270, 20, 0, 120}}));
 }
 
 TEST_F(CaresResolverTest, HostLookupReturnsIpv4ThenIpv6WithTtls) {

@@ -1,9 +1,10 @@
 // Certificate inspection against files made by the test PKI: describe, key match, chain.
+#include "gateway/net/certificate.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 
-#include "gateway/net/certificate.hpp"
 #include "gateway/net/test_pki.hpp"
 
 namespace fedgate::gateway {

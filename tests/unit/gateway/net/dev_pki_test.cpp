@@ -1,9 +1,10 @@
 // The development PKI: created once, reused while valid, re-issued when names change.
+#include "gateway/net/dev_pki.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include "gateway/net/certificate.hpp"
-#include "gateway/net/dev_pki.hpp"
 #include "gateway/net/test_pki.hpp"
 
 namespace fedgate::gateway {
@@ -21,8 +22,7 @@ TEST(DevPki, CreatesACaAndALeafWithDnsNamesAndBothUsages) {
   ASSERT_TRUE(pki) << pki.error().message();
   auto info = read_certificate_file(pki->cert);
   ASSERT_TRUE(info);
-  EXPECT_EQ(info->dns_names,
-            (std::vector<std::string>{"corp.example", "conference.corp.example"}));
+  EXPECT_EQ(info->dns_names, (std::vector<std::string>{"corp.example", "conference.corp.example"}));
   EXPECT_TRUE(info->xmpp_addrs.empty());  // ejabberd 23.01 crashes on XmppAddr
   EXPECT_TRUE(info->server_auth && info->client_auth);
   EXPECT_TRUE(verify_against_ca(pki->cert, pki->ca_cert));

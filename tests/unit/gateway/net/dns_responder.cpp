@@ -138,14 +138,14 @@ std::string DnsResponder::answer(const std::string& q) {
                  [&](const Record& r) { return r.type == qtype; });
   }
   int rcode = servfail_.count(name) ? 2 : it == records_.end() ? 3 : 0;
-  std::string out = q.substr(0, 2);          // ID
+  std::string out = q.substr(0, 2);                        // ID
   put16(out, static_cast<std::uint16_t>(0x8180 | rcode));  // QR, RD, RA
   put16(out, 1);
   put16(out, rcode == 0 ? static_cast<std::uint16_t>(matching.size()) : 0);
-  put32(out, 0);                             // NSCOUNT, ARCOUNT
+  put32(out, 0);  // NSCOUNT, ARCOUNT
   out += q.substr(12, end - 12);
   for (const auto& r : rcode == 0 ? matching : std::vector<Record>{}) {
-    put16(out, 0xc00c);                      // pointer to the question name
+    put16(out, 0xc00c);  // pointer to the question name
     put16(out, r.type);
     put16(out, 1);
     put32(out, r.ttl);

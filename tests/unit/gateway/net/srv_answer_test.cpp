@@ -1,9 +1,9 @@
 // The SRV answer parser on hand-made DNS messages, compression pointers included.
+#include "gateway/net/srv_answer.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
-
-#include "gateway/net/srv_answer.hpp"
 
 namespace fedgate::gateway {
 namespace {
@@ -11,7 +11,10 @@ namespace {
 // Header (1 question, `answers` answers), question "_x._tcp.a.test" SRV IN.
 std::string header_and_question(int answers) {
   std::string m = {0x12, 0x34, char(0x81), char(0x80), 0, 1, 0, char(answers), 0, 0, 0, 0};
-  m += std::string("\x02_x\x04_tcp\x01" "a\x04test\x00", 16);
+  m += std::string(
+      "\x02_x\x04_tcp\x01"
+      "a\x04test\x00",
+      16);
   m += std::string("\x00\x21\x00\x01", 4);
   return m;
 }
@@ -33,11 +36,14 @@ result<std::vector<SrvTarget>> parse(const std::string& m) {
 TEST(SrvAnswer, ReadsRecordsWithTtlsAndCompressedTargets) {
   std::string m = header_and_question(2);
   m += srv_rr(300, 10, 5269, std::string("\x04xmpp\xc0\x14", 7));  // "xmpp" + "a.test"
-  m += srv_rr(60, 20, 5270, std::string("\x01" "b\x04test\x00", 8));
+  m += srv_rr(60, 20, 5270,
+              std::string("\x01"
+                          "b\x04test\x00",
+                          8));
   auto answer = parse(m);
   ASSERT_TRUE(answer) << answer.error().message();
   EXPECT_EQ(*answer, (std::vector<SrvTarget>{{"xmpp.a.test", 5269, 10, 5, 300},
-                                            {"b.test", 5270, 20, 5, 60}}));
+                                             {"b.test", 5270, 20, 5, 60}}));
 }
 
 TEST(SrvAnswer, TruncatedOrLoopingMessagesAreBadResponses) {

@@ -1,10 +1,10 @@
 // RFC 2782 ordering, explored exhaustively: every sequence of random draws is enumerated and
 // weighted by its probability (each draw uniform over [0, bound]).
+#include "gateway/net/srv_order.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
-
-#include "gateway/net/srv_order.hpp"
 
 namespace fedgate::gateway {
 namespace {

@@ -10,11 +10,11 @@
 namespace fedgate::gateway {
 
 struct HandshakeSide {
-  error_code handshake;                  // the side's own handshake result
+  error_code handshake;                                       // the side's own handshake result
   result<PeerIdentity> peer = CertErrc::no_peer_certificate;  // its check_peer verdict
-  std::string protocol;                  // "TLSv1.2" / "TLSv1.3"
+  std::string protocol;                                       // "TLSv1.2" / "TLSv1.3"
   std::string cipher;
-  std::string server_name;               // server side: the SNI it received
+  std::string server_name;  // server side: the SNI it received
 };
 
 struct HandshakeOutcome {
