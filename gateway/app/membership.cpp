@@ -44,7 +44,7 @@ std::string Membership::nodes_json() const { return *view_.load(); }
 
 asio::awaitable<bool> Membership::beat() {
   auto self = self_;
-  auto rows = co_await pool_.run([self](pqxx::connection& c) {
+  auto work = [self](pqxx::connection& c) {
     pqxx::work tx(c);
     tx.exec_params(
         "INSERT INTO nodes (id, fqdn, addresses, roles, heartbeat, started_at) "
@@ -66,7 +66,8 @@ asio::awaitable<bool> Membership::beat() {
                       {"live", age < 3 * std::chrono::seconds(kInterval).count()}});
     }
     return view;
-  });
+  };
+  auto rows = co_await pool_.run(std::move(work));
   if (!rows) {
     failures_.inc();
     log_.warn("cluster.heartbeat_failed", {{"error", rows.error().message()}});

@@ -92,12 +92,14 @@ template <class F>
 auto DbPool::run(F fn)
     -> boost::asio::awaitable<result<std::invoke_result_t<F&, pqxx::connection&>>> {
   using T = std::invoke_result_t<F&, pqxx::connection&>;
-  co_return co_await boost::asio::co_spawn(
-      threads_,
-      [this, fn = std::move(fn)]() mutable -> boost::asio::awaitable<result<T>> {
-        co_return run_blocking(fn);
-      },
-      boost::asio::use_awaitable);
+  // GCC 12 destroys temporaries inside a co_await expression twice (a lambda with non-trivial
+  // captures crashes there): name the work and the operation, then await in its own statement.
+  auto work = [this, fn = std::move(fn)]() mutable -> boost::asio::awaitable<result<T>> {
+    co_return run_blocking(fn);
+  };
+  auto op = boost::asio::co_spawn(threads_, std::move(work), boost::asio::use_awaitable);
+  result<T> out = co_await std::move(op);
+  co_return out;
 }
 
 }  // namespace fedgate::gateway
