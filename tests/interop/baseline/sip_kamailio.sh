@@ -23,6 +23,7 @@ pki_leaf "$P/ca" "$P/serveronly" sip.peer.test --server-only --dns sip.peer.test
 dns_sip_domain simple.test "$KAM"
 dns_sip_domain peer.test "$PEER"
 dns_start "$IA_DIR/dns" "$IA_NET.53"
+[[ "$(dns_check _sips._tcp.peer.test SRV)" == "rcode=0 answers=1" ]] || ia_fail "no SRV in test DNS"
 kamailio_start "$IA_DIR/kamailio" "$KAM" simple.test "$P/kamailio" "$CA"
 
 "$IA_PYTHON" "$LIB/sip_tls.py" serve --addr "$PEER" --cafile "$CA" --cert "$P/peer" \

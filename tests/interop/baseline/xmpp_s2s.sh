@@ -32,6 +32,8 @@ CA="$IA_DIR/pki/ca/ca.crt"
 dns_xmpp_domain home.test "$HOME_ADDR"
 dns_xmpp_domain partner.test "$PARTNER_ADDR"
 dns_start "$IA_DIR/dns" "$IA_NET.53"
+# Inside the namespace, glibc (ejabberd's A lookups) must see the test zone.
+[[ "$(dns_check xmpp.partner.test A)" == "$PARTNER_ADDR" ]] || ia_fail "test DNS not in effect"
 
 prosody_start "$IA_DIR/prosody" "$HOME_ADDR" home.test "$HOME_CERT" "$CA" \
   --s2s-auth "$AUTH" --s2s-tls required --user alice:alice-pw
