@@ -52,13 +52,13 @@ client alice alice@home.test alice-pw "$HOME_ADDR" --auto-accept \
   "presence status=alice+here" "subscribe bob@partner.test" \
   "wait-presence bob@partner.test status=bob+here" \
   "send bob@partner.test hello bob" "wait-message bob@partner.test hello alice" &
-ALICE=$!
+ALICE=$!; ia_track_pid "$ALICE"
 client bob bob@partner.test bob-pw "$PARTNER_ADDR" \
   "presence show=away status=bob+here" "wait-subscribe alice@home.test" \
   "approve alice@home.test" "subscribe alice@home.test" \
   "wait-presence alice@home.test status=alice+here" \
   "wait-message alice@home.test hello bob" "send alice@home.test hello alice" "sleep 1" &
-BOB=$!
+BOB=$!; ia_track_pid "$BOB"
 rc=0
 wait "$ALICE" || rc=$?; ia_log "alice exited $rc"
 rcb=0; wait "$BOB" || rcb=$?; ia_log "bob exited $rcb"
