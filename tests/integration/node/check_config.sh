@@ -18,12 +18,14 @@ start_node a
 wait_ready "$NODE_URL_a" 120 || fail "node a not ready"
 db=$(node_conninfo a)
 sql "$db" "CREATE DATABASE unmigrated" >/dev/null
-empty_db=${db/dbname=fedgate/dbname=unmigrated}
+empty_db=$(sed -E "s/dbname=('?)fedgate'?/dbname=\1unmigrated\1/" <<<"$db")
+[[ $empty_db == *unmigrated* ]] || fail "cannot derive a conninfo for the unmigrated database"
 
 # check EXPECTED_STATUS PATTERN [check-config options...]
 check() {
   local want=$1 pattern=$2; shift 2
   local out status=0
+  [[ -n ${DEBUG_CHECK:-} ]] && echo "+ check-config $*" >&2
   out=$("$FEDGATE" check-config --state-dir "$SCRATCH/cc" "$@" 2>&1) || status=$?
   [[ $status == "$want" ]] || { echo "$out" >&2; fail "exit $status, wanted $want for: $pattern"; }
   grep -qE -- "$pattern" <<<"$out" || { echo "$out" >&2; fail "no line matching: $pattern"; }
