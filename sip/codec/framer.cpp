@@ -39,6 +39,16 @@ result<std::size_t> content_length(std::string_view head) {
   return static_cast<std::size_t>(*found);
 }
 
+// Built in place: moving a result<Frame> that holds an error trips GCC 12's
+// -Wmaybe-uninitialized inside std::variant at -O1.
+std::optional<result<Frame>> popped_error(error_code ec) {
+  return std::optional<result<Frame>>(std::in_place, boost::system::in_place_error, ec);
+}
+
+std::optional<result<Frame>> popped_frame(Frame f) {
+  return std::optional<result<Frame>>(std::in_place, boost::system::in_place_value, std::move(f));
+}
+
 }  // namespace
 
 void Framer::feed(std::string_view bytes) {
@@ -66,7 +76,7 @@ std::optional<result<Frame>> Framer::fail(ParseErrc e) {
   failed_ = true;
   buffer_.clear();
   start_ = 0;
-  return result<Frame>{make_error_code(e)};
+  return popped_error(make_error_code(e));
 }
 
 std::optional<result<Frame>> Framer::pop_keep_alive(bool& wait) {
@@ -77,7 +87,7 @@ std::optional<result<Frame>> Framer::pop_keep_alive(bool& wait) {
   }
   if (b.size() >= 4 && b.substr(0, 4) == "\r\n\r\n") {
     start_ += 4;
-    return result<Frame>{KeepAlivePing{}};
+    return popped_frame(KeepAlivePing{});
   }
   if (b.size() == 1 || (b.size() == 3 && b.substr(0, 3) == "\r\n\r")) {
     wait = true;  // the rest of a keep-alive is still in flight
@@ -85,7 +95,7 @@ std::optional<result<Frame>> Framer::pop_keep_alive(bool& wait) {
   }
   if (b.substr(0, 2) == "\r\n") {
     start_ += 2;
-    return result<Frame>{KeepAlivePong{}};
+    return popped_frame(KeepAlivePong{});
   }
   return std::nullopt;
 }
@@ -95,7 +105,7 @@ std::optional<result<Frame>> Framer::pop() {
     if (pending_error_ == ParseErrc{}) {
       return std::nullopt;
     }
-    return result<Frame>{make_error_code(std::exchange(pending_error_, ParseErrc{}))};
+    return popped_error(make_error_code(std::exchange(pending_error_, ParseErrc{})));
   }
   if (!message_size_) {
     bool wait = false;
@@ -131,10 +141,10 @@ std::optional<result<Frame>> Framer::pop() {
   auto m = parse_message(slice, limits_);
   if (!m) {
     rejected_.assign(slice);
-    return result<Frame>{m.error()};
+    return popped_error(m.error());
   }
   rejected_.clear();
-  return result<Frame>{Frame{std::move(*m)}};
+  return popped_frame(Frame{std::move(*m)});
 }
 
 result<Frame> parse_datagram(std::string_view datagram, const Limits& limits) {

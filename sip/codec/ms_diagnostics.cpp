@@ -62,7 +62,9 @@ std::string write_warning(const std::vector<WarningValue>& values) {
     if (!out.empty()) {
       out += ", ";
     }
-    out += std::to_string(w.code) + " " + w.agent + " ";
+    std::string code = std::to_string(w.code);
+    out += std::string(code.size() < 3 ? 3 - code.size() : 0, '0') + code;  // "000" stays 3 digits
+    out += " " + w.agent + " ";
     append_quoted(out, w.text);
   }
   return out;
