@@ -100,6 +100,27 @@ std::optional<result<Frame>> Framer::pop_keep_alive(bool& wait) {
   return std::nullopt;
 }
 
+ParseErrc Framer::measure() {
+  std::size_t end = buffer_.find("\r\n\r\n", std::max(start_, scan_from_));
+  if (end == std::string::npos) {
+    scan_from_ = buffer_.size() > 3 ? buffer_.size() - 3 : 0;
+    return buffered() > limits_.max_header_bytes ? ParseErrc::header_too_long : ParseErrc{};
+  }
+  std::size_t head = end + 4 - start_;
+  if (head > limits_.max_header_bytes) {
+    return ParseErrc::header_too_long;
+  }
+  auto length = content_length(std::string_view(buffer_).substr(start_, head - 2));
+  if (!length) {
+    return static_cast<ParseErrc>(length.error().value());
+  }
+  if (*length > limits_.max_body_bytes) {
+    return ParseErrc::body_too_long;
+  }
+  message_size_ = head + *length;
+  return {};
+}
+
 std::optional<result<Frame>> Framer::pop() {
   if (failed_) {
     if (pending_error_ == ParseErrc{}) {
@@ -112,24 +133,12 @@ std::optional<result<Frame>> Framer::pop() {
     if (auto ka = pop_keep_alive(wait); ka || wait) {
       return ka;
     }
-    std::size_t end = buffer_.find("\r\n\r\n", std::max(start_, scan_from_));
-    if (end == std::string::npos) {
-      scan_from_ = buffer_.size() > 3 ? buffer_.size() - 3 : 0;
-      return buffered() > limits_.max_header_bytes ? fail(ParseErrc::header_too_long)
-                                                   : std::nullopt;
+    if (ParseErrc e = measure(); e != ParseErrc{}) {
+      return fail(e);
     }
-    std::size_t head = end + 4 - start_;
-    if (head > limits_.max_header_bytes) {
-      return fail(ParseErrc::header_too_long);
+    if (!message_size_) {
+      return std::nullopt;
     }
-    auto length = content_length(std::string_view(buffer_).substr(start_, head - 2));
-    if (!length) {
-      return fail(static_cast<ParseErrc>(length.error().value()));
-    }
-    if (*length > limits_.max_body_bytes) {
-      return fail(ParseErrc::body_too_long);
-    }
-    message_size_ = head + *length;
   }
   if (buffered() < *message_size_) {
     return std::nullopt;

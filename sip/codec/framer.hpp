@@ -45,6 +45,8 @@ class Framer {
 
  private:
   std::optional<result<Frame>> pop_keep_alive(bool& wait);
+  // Sets message_size_ once the next header section is complete; an error is fatal.
+  ParseErrc measure();
   std::optional<result<Frame>> fail(ParseErrc e);
   void compact();
 
