@@ -29,18 +29,25 @@ ia_init() {
   ia_log "scratch $IA_DIR, loopback net $IA_NET.0/24"
 }
 
-# ia_claim_net: pick a random 127.A.B.0/24 with nothing listening on it, claim it by mkdir.
+# ia_claim_net: pick a random 127.A.B.0/24 with nothing listening on it, claim it by mkdir
+# (atomic) under the temp dir; the lock holds the owner pid so a killed test's lock is reused.
 ia_claim_net() {
-  local i a b
+  local i a b lock owner
   for ((i = 0; i < 200; i++)); do
     a=$((100 + RANDOM % 100)); b=$((RANDOM % 250 + 1))
-    if mkdir "${TMPDIR:-/tmp}/fedgate-interop-net-$a.$b.lock" 2>/dev/null; then
+    lock="${TMPDIR:-/tmp}/fedgate-interop-net-$a.$b.lock"
+    owner="$(cat "$lock/pid" 2>/dev/null || true)"
+    if [[ -n "$owner" ]] && ! kill -0 "$owner" 2>/dev/null; then
+      rm -rf "$lock"  # stale: its test was killed without cleanup
+    fi
+    if mkdir "$lock" 2>/dev/null; then
+      echo $$ >"$lock/pid"
       if ss -Hltnu | awk '{print $5}' | grep -q "^127\.$a\.$b\."; then
-        rmdir "${TMPDIR:-/tmp}/fedgate-interop-net-$a.$b.lock"
+        rm -rf "$lock"
         continue
       fi
       IA_NET="127.$a.$b"
-      IA_NET_LOCK="${TMPDIR:-/tmp}/fedgate-interop-net-$a.$b.lock"
+      IA_NET_LOCK="$lock"
       return 0
     fi
   done
@@ -90,7 +97,7 @@ ia_cleanup() {
   for ((i = ${#IA_EXIT_HOOKS[@]} - 1; i >= 0; i--)); do eval "${IA_EXIT_HOOKS[i]}" || true; done
   for ((i = ${#IA_PIDS[@]} - 1; i >= 0; i--)); do ia_stop_pid "${IA_PIDS[i]}"; done
   wait 2>/dev/null
-  [[ -n "$IA_NET_LOCK" ]] && rmdir "$IA_NET_LOCK" 2>/dev/null
+  [[ -n "$IA_NET_LOCK" ]] && rm -rf "$IA_NET_LOCK"
   if [[ $rc -ne 0 && -n "$IA_DIR" ]]; then
     ia_log "test failed (rc=$rc); logs follow"
     ia_dump_logs
