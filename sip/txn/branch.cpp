@@ -6,7 +6,8 @@
 namespace fedgate::sip {
 
 bool is_rfc3261_branch(std::string_view branch) noexcept {
-  return branch.size() > kMagicCookie.size() && branch.substr(0, kMagicCookie.size()) == kMagicCookie;
+  return branch.size() > kMagicCookie.size() &&
+         branch.substr(0, kMagicCookie.size()) == kMagicCookie;
 }
 
 BranchGenerator::BranchGenerator(std::uint64_t seed) : random_(seed) {}
