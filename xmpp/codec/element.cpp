@@ -51,7 +51,8 @@ void append_attributes(std::string& out, const Element& e) {
       out.append("xml:");
     } else if (!a.ns.empty()) {
       // A namespaced attribute: declare a private prefix for it on this element.
-      const std::string prefix = "a" + std::to_string(prefix_count++);
+      std::string prefix(1, 'a');
+      prefix += std::to_string(prefix_count++);
       out.append("xmlns:").append(prefix).append("='");
       append_escaped<true>(out, a.ns);
       out.append("' ").append(prefix).push_back(':');
@@ -77,11 +78,12 @@ void serialize_into(const Element& e, std::string& out, const SerializeContext& 
     out.push_back('\'');
   }
   append_attributes(out, e);
-  if (e.children.empty()) {
+  if (e.children.empty() && e.text.empty()) {
     out.append("/>");
     return;
   }
   out.push_back('>');
+  append_escaped<false>(out, e.text);
   SerializeContext inner = ctx;
   inner.default_ns = declare ? std::string_view(e.ns) : ctx.default_ns;
   for (const auto& c : e.children) {
@@ -141,7 +143,9 @@ Element& Element::add_child(Element e) {
 }
 
 Element& Element::add_text(std::string_view t) {
-  if (!children.empty() && children.back().is_text()) {
+  if (children.empty()) {
+    text.append(t);
+  } else if (children.back().is_text()) {
     children.back().text.append(t);
   } else {
     children.push_back(text_node(std::string(t)));
@@ -150,7 +154,7 @@ Element& Element::add_text(std::string_view t) {
 }
 
 std::string Element::text_content() const {
-  std::string out;
+  std::string out = text;
   for (const auto& c : children) {
     if (c.is_text()) {
       out.append(c.text);

@@ -17,8 +17,10 @@ struct Attribute {
   friend bool operator==(const Attribute&, const Attribute&) = default;
 };
 
-// A text node is an Element with an empty name whose `text` holds character data; every other
-// Element has an empty `text`. Mixed content keeps its order in `children`.
+// Character data: `text` holds the data that comes before the first child element (for the
+// usual leaf such as <body>, all of it, with no extra node). Data after a child element — mixed
+// content — is a text node: an Element with an empty name whose `text` holds it, kept in
+// order in `children`.
 struct Element {
   std::string name;
   std::string ns;
@@ -43,7 +45,7 @@ struct Element {
   Element* child(std::string_view name_, std::string_view ns_ = {});
   Element& add_child(Element e);
   Element& add_text(std::string_view t);
-  // The concatenated character data of the direct text children.
+  // All direct character data: `text`, then the text nodes in order.
   std::string text_content() const;
   // Number of child elements (text nodes excluded).
   std::size_t element_count() const;

@@ -107,10 +107,10 @@ struct StreamParser::Impl {
   std::vector<Element> stack;  // open elements; stack[0] is the top-level element
   std::size_t depth = 0;       // 0: before the header; 1: inside <stream>; n: n-1 elements open
   StreamHeader header;
-  std::optional<StreamEvent> ready;
+  std::vector<StreamEvent> ready;  // events parsed but not yet returned, from ready_head on
+  std::size_t ready_head = 0;
   std::optional<StreamFailure> failure;
   bool terminal = false;
-  bool suspended = false;
   bool deferral = false;  // expat's reparse deferral currently enabled
   std::size_t in_expat_buffer = 0;  // bytes placed with XML_GetBuffer, not yet parsed
   std::string input;                // bytes waiting while expat is busy
@@ -144,15 +144,14 @@ struct StreamParser::Impl {
     XML_StopParser(parser, XML_FALSE);
   }
   void emit(StreamEvent event) {
-    ready = std::move(event);
+    ready.push_back(std::move(event));
     mark = event_end();
-    XML_StopParser(parser, XML_TRUE);
   }
   void open_stream(const char* name, const char** atts);
   void open_element(const char* name, const char** atts);
   void close_element();
   void characters(const char* s, int len);
-  std::optional<StreamEvent> parse_step(bool& again);
+  void parse_chunk();
   XML_Status run_expat();
 };
 
@@ -218,9 +217,10 @@ void StreamParser::Impl::reset() {
   stack.clear();
   depth = 0;
   header = {};
-  ready.reset();
+  ready.clear();
+  ready_head = 0;
   failure.reset();
-  terminal = suspended = false;
+  terminal = false;
   in_expat_buffer = 0;
   input.clear();
   input.shrink_to_fit();
@@ -301,6 +301,7 @@ void StreamParser::Impl::close_element() {
   if (depth == 0) {
     terminal = true;
     emit(StreamClosed{});
+    XML_StopParser(parser, XML_FALSE);  // nothing after </stream:stream> is ours to parse
     return;
   }
   if (depth == 1) {
@@ -313,7 +314,11 @@ void StreamParser::Impl::close_element() {
   }
   Element done = std::move(stack.back());
   stack.pop_back();
-  stack.back().children.push_back(std::move(done));
+  auto& siblings = stack.back().children;
+  if (siblings.empty()) {
+    siblings.reserve(4);  // one allocation for the usual handful of children
+  }
+  siblings.push_back(std::move(done));
 }
 
 void StreamParser::Impl::characters(const char* s, int len) {
@@ -329,13 +334,16 @@ void StreamParser::Impl::characters(const char* s, int len) {
     mark = event_end();
     return;
   }
-  auto& children = stack.back().children;
-  if (children.empty() || !children.back().is_text()) {
-    children.push_back(Element::text_node(std::string(text)));
-  } else {
-    children.back().text.append(text);
+  Element& current = stack.back();
+  std::string* run = &current.text;  // data before the first child stays in `text`
+  if (!current.children.empty()) {
+    if (!current.children.back().is_text()) {
+      current.children.push_back(Element::text_node({}));
+    }
+    run = &current.children.back().text;
   }
-  if (children.back().text.size() > limits.max_text_bytes) {
+  run->append(text);
+  if (run->size() > limits.max_text_bytes) {
     fail(StreamErrc::policy_violation, "text_too_large");
     return;
   }
@@ -347,10 +355,6 @@ XML_Status StreamParser::Impl::run_expat() {
   if (want_deferral != deferral) {
     deferral = want_deferral;
     XML_SetReparseDeferralEnabled(parser, deferral ? XML_TRUE : XML_FALSE);
-  }
-  if (suspended) {
-    suspended = false;
-    return XML_ResumeParser(parser);
   }
   if (in_expat_buffer > 0) {
     const auto n = in_expat_buffer;
@@ -365,30 +369,25 @@ XML_Status StreamParser::Impl::run_expat() {
   return status;
 }
 
-// One expat run; returns an event, or nullopt with `again` telling whether to run once more.
-std::optional<StreamEvent> StreamParser::Impl::parse_step(bool& again) {
-  again = false;
-  if (!suspended && in_expat_buffer == 0 && input.empty()) {
-    return std::nullopt;
-  }
+// One expat run over the next chunk; events land in `ready`, a failure ends the stream.
+void StreamParser::Impl::parse_chunk() {
   const XML_Status status = run_expat();
   if (status == XML_STATUS_ERROR) {
+    if (terminal && !failure) {
+      return;  // our own stop after </stream:stream>
+    }
     terminal = true;
     const XML_Error code = XML_GetErrorCode(parser);
-    return failure && code == XML_ERROR_ABORTED ? *failure : map_expat_error(code);
+    failure = failure && code == XML_ERROR_ABORTED ? *failure : map_expat_error(code);
+    ready.push_back(*failure);
+    return;
   }
-  if (status == XML_STATUS_SUSPENDED) {
-    suspended = true;
-    auto event = std::move(*ready);
-    ready.reset();
-    return event;
-  }
-  if (fed_total - mark > limits.max_stanza_bytes) {  // all bytes consumed, construct unfinished
+  if (!terminal && fed_total - mark > limits.max_stanza_bytes) {
+    // Every byte is consumed and the construct is still unfinished.
     terminal = true;
-    return StreamFailure{StreamErrc::policy_violation, "stanza_too_large"};
+    failure = StreamFailure{StreamErrc::policy_violation, "stanza_too_large"};
+    ready.push_back(*failure);
   }
-  again = true;
-  return std::nullopt;
 }
 
 StreamParser::StreamParser(ParserLimits limits) : impl_(std::make_unique<Impl>(limits)) {}
@@ -401,7 +400,7 @@ void StreamParser::feed(std::string_view bytes) {
   if (s.terminal || bytes.empty()) {
     return;
   }
-  if (!s.suspended && s.in_expat_buffer == 0 && s.input.empty() && bytes.size() <= kChunk) {
+  if (s.in_expat_buffer == 0 && s.input.empty() && bytes.size() <= kChunk) {
     // Fast path: straight into expat's own buffer, no intermediate copy.
     if (void* buf = XML_GetBuffer(s.parser, static_cast<int>(bytes.size()))) {
       std::memcpy(buf, bytes.data(), bytes.size());
@@ -414,17 +413,17 @@ void StreamParser::feed(std::string_view bytes) {
 
 std::optional<StreamEvent> StreamParser::next() {
   auto& s = *impl_;
-  bool again = true;
-  while (!s.terminal && again) {
-    auto event = s.parse_step(again);
-    if (event) {
-      if (std::holds_alternative<StreamFailure>(*event)) {
-        s.failure = std::get<StreamFailure>(*event);
-      }
-      return event;
-    }
+  if (s.ready_head == s.ready.size()) {
+    s.ready.clear();  // keeps its capacity for the next chunk
+    s.ready_head = 0;
   }
-  return std::nullopt;
+  while (s.ready.empty() && !s.terminal && (s.in_expat_buffer > 0 || !s.input.empty())) {
+    s.parse_chunk();
+  }
+  if (s.ready_head == s.ready.size()) {
+    return std::nullopt;
+  }
+  return std::move(s.ready[s.ready_head++]);
 }
 
 void StreamParser::restart() { impl_->reset(); }

@@ -50,14 +50,14 @@ class StreamParser {
   StreamParser(const StreamParser&) = delete;
   StreamParser& operator=(const StreamParser&) = delete;
 
-  // Hands bytes to the parser; next() parses them. Call again only once next() has
-  // returned nullopt (all bytes consumed).
+  // Hands bytes to the parser; next() parses them (at most 64 KiB per expat run).
   void feed(std::string_view bytes);
   // The next complete event, or nullopt when more bytes are needed. After a StreamFailure
   // or StreamClosed, always nullopt until restart().
   std::optional<StreamEvent> next();
   // RFC 6120 §4.3.3 stream restart (after STARTTLS, after SASL success): forget the old
-  // stream and every byte not yet parsed (§5.4.3.3: nothing sent before TLS is kept).
+  // stream, every event not yet returned and every byte not yet parsed (§5.4.3.3: nothing
+  // received before TLS is kept).
   void restart();
 
   // True once a StreamFailure has been returned (until restart()).

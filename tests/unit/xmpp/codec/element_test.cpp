@@ -49,10 +49,21 @@ TEST(Element, AccessorsFindAttributesChildrenAndText) {
   EXPECT_FALSE(p.attribute("to").has_value());
   ASSERT_NE(p.child("status"), nullptr);
   EXPECT_EQ(p.child("status")->text_content(), "gone home");
-  EXPECT_EQ(p.child("status")->children.size(), 1u);  // adjacent text merged
+  EXPECT_TRUE(p.child("status")->children.empty());  // a leaf's text needs no node
   EXPECT_EQ(p.child("status", "urn:other"), nullptr);
   p.erase_attribute("type");
   EXPECT_TRUE(p.attributes.empty());
+}
+
+TEST(Element, MixedContentKeepsItsOrder) {
+  Element p("p", "urn:x");
+  p.add_text("a").add_child(Element("b", "urn:x"));
+  p.add_text("c").add_text("d");
+  EXPECT_EQ(p.text, "a");
+  ASSERT_EQ(p.children.size(), 2u);
+  EXPECT_TRUE(p.children[1].is_text());
+  EXPECT_EQ(p.text_content(), "acd");
+  EXPECT_EQ(to_string(p, {"urn:x"}), "<p>a<b/>cd</p>");
 }
 
 TEST(Element, EqualityComparesTheWholeTree) {
@@ -60,7 +71,7 @@ TEST(Element, EqualityComparesTheWholeTree) {
   a.add_child(Element("body", "jabber:server")).add_text("hi");
   Element b = a;
   EXPECT_EQ(a, b);
-  b.children[0].children[0].text = "ho";
+  b.children[0].text = "ho";
   EXPECT_NE(a, b);
 }
 
