@@ -62,8 +62,9 @@ Id classify(std::string_view name) {
     }
     return Id::other;
   }
-  for (const auto& k : kKnown) {
-    if (iequals(k.name, name)) {
+  char first = to_lower(name[0]);
+  for (const auto& k : kKnown) {  // cheap pre-checks before the case-insensitive compare
+    if (k.name.size() == name.size() && to_lower(k.name[0]) == first && iequals(k.name, name)) {
       return k.id;
     }
   }

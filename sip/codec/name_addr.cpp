@@ -31,22 +31,29 @@ bool scan_token_display(Cursor& c, std::string& display) {
   return false;
 }
 
-result<NameAddr> parse_angle(Cursor& c, NameAddr na) {
+ParseErrc parse_angle(Cursor& c, NameAddr& na) {
   ++c.pos;  // '<'
   std::size_t close = c.s.find('>', c.pos);
   if (close == std::string_view::npos) {
-    return make_error_code(ParseErrc::bad_uri);
+    return ParseErrc::bad_uri;
   }
   auto uri = Uri::parse(c.s.substr(c.pos, close - c.pos));
   if (!uri) {
-    return uri.error();
+    return ParseErrc::bad_uri;
   }
   na.uri = std::move(*uri);
   c.pos = close + 1;
   if (!parse_header_params(c, na.params) || !c.done()) {
-    return make_error_code(ParseErrc::bad_uri);
+    return ParseErrc::bad_uri;
   }
-  return na;
+  return {};
+}
+
+result<NameAddr> finish_angle(Cursor& c, NameAddr& na) {
+  if (ParseErrc e = parse_angle(c, na); e != ParseErrc{}) {
+    return make_error_code(e);
+  }
+  return std::move(na);
 }
 
 }  // namespace
@@ -63,10 +70,10 @@ result<NameAddr> NameAddr::parse(std::string_view text) {
     if (c.peek() != '<') {
       return make_error_code(ParseErrc::bad_uri);
     }
-    return parse_angle(c, std::move(na));
+    return finish_angle(c, na);
   }
   if (c.peek() == '<' || scan_token_display(c, na.display_name)) {
-    return parse_angle(c, std::move(na));
+    return finish_angle(c, na);
   }
   // addr-spec: the URI ends at the first ';' and may not hold '?' or ',' (RFC 3261 §20).
   std::string_view rest = c.rest();
