@@ -13,9 +13,12 @@
 namespace fedgate::xmpp {
 namespace {
 
-// Chunk size handed to expat at once, so that the size limit is checked between chunks and
-// expat's buffer never grows far beyond max_stanza_bytes.
-constexpr std::size_t kChunk = 64 * 1024;
+// Bytes handed to expat at once. Small, because expat's buffer keeps (about twice) the size
+// of the largest chunk for the parser's lifetime: 4 KiB keeps an idle parser near 15 kB even
+// after 16 KiB TLS records. It also lets the size limit be checked between chunks.
+constexpr std::size_t kChunk = 4 * 1024;
+// `input` gives back capacity above this once drained, so idle streams stay small.
+constexpr std::size_t kKeepInputCapacity = 4 * 1024;
 // Above this many bytes of unfinished construct, expat's reparse deferral (the
 // CVE-2023-52425 fix) is switched on so that a huge start tag trickling in byte by byte costs
 // linear, not quadratic, time. Below it deferral stays off: it would hold back small tokens
@@ -113,7 +116,8 @@ struct StreamParser::Impl {
   bool terminal = false;
   bool deferral = false;  // expat's reparse deferral currently enabled
   std::size_t in_expat_buffer = 0;  // bytes placed with XML_GetBuffer, not yet parsed
-  std::string input;                // bytes waiting while expat is busy
+  std::string input;                // bytes not yet handed to expat, from input_head on
+  std::size_t input_head = 0;
   std::uint64_t fed_total = 0;      // bytes handed to expat since the last restart
   std::uint64_t mark = 0;           // where the current unfinished construct starts
 
@@ -124,6 +128,7 @@ struct StreamParser::Impl {
   ~Impl() { XML_ParserFree(parser); }
 
   void install();
+  void install_refusals();
   void reset();
   std::uint64_t event_end() const {
     return static_cast<std::uint64_t>(XML_GetCurrentByteIndex(parser)) +
@@ -181,7 +186,14 @@ void StreamParser::Impl::install() {
         }
       },
       nullptr);
-  // RFC 6120 §11.1: refuse what an XMPP stream must not contain, in the codec itself.
+  install_refusals();
+  XML_SetParamEntityParsing(parser, XML_PARAM_ENTITY_PARSING_NEVER);
+  XML_SetReparseDeferralEnabled(parser, XML_FALSE);
+  deferral = false;
+}
+
+// RFC 6120 §11.1: refuse what an XMPP stream must not contain, in the codec itself.
+void StreamParser::Impl::install_refusals() {
   XML_SetCommentHandler(parser, [](void* ud, const XML_Char*) {
     static_cast<Impl*>(ud)->fail(StreamErrc::restricted_xml, "comment");
   });
@@ -203,9 +215,6 @@ void StreamParser::Impl::install() {
       static_cast<Impl*>(ud)->fail(StreamErrc::unsupported_encoding, "encoding");
     }
   });
-  XML_SetParamEntityParsing(parser, XML_PARAM_ENTITY_PARSING_NEVER);
-  XML_SetReparseDeferralEnabled(parser, XML_FALSE);
-  deferral = false;
 }
 
 void StreamParser::Impl::reset() {
@@ -222,8 +231,8 @@ void StreamParser::Impl::reset() {
   failure.reset();
   terminal = false;
   in_expat_buffer = 0;
-  input.clear();
-  input.shrink_to_fit();
+  std::string().swap(input);
+  input_head = 0;
   fed_total = mark = 0;
 }
 
@@ -362,10 +371,18 @@ XML_Status StreamParser::Impl::run_expat() {
     fed_total += n;
     return XML_ParseBuffer(parser, static_cast<int>(n), XML_FALSE);
   }
-  const std::size_t n = std::min(input.size(), kChunk);
+  const std::size_t n = std::min(input.size() - input_head, kChunk);
   fed_total += n;
-  const auto status = XML_Parse(parser, input.data(), static_cast<int>(n), XML_FALSE);
-  input.erase(0, n);
+  const auto status =
+      XML_Parse(parser, input.data() + input_head, static_cast<int>(n), XML_FALSE);
+  input_head += n;
+  if (input_head == input.size()) {
+    input.clear();
+    input_head = 0;
+    if (input.capacity() > kKeepInputCapacity) {
+      std::string().swap(input);
+    }
+  }
   return status;
 }
 
@@ -431,7 +448,8 @@ void StreamParser::restart() { impl_->reset(); }
 bool StreamParser::failed() const { return impl_->terminal && impl_->failure.has_value(); }
 
 std::size_t StreamParser::pending_bytes() const {
-  return static_cast<std::size_t>(impl_->fed_total - impl_->mark) + impl_->input.size() +
+  return static_cast<std::size_t>(impl_->fed_total - impl_->mark) +
+         (impl_->input.size() - impl_->input_head) +
          impl_->in_expat_buffer;
 }
 

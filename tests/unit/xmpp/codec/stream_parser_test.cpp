@@ -107,6 +107,20 @@ TEST(StreamParser, WhitespaceKeepalivesProduceNoEvents) {
   EXPECT_EQ(parser.pending_bytes(), 0u);
 }
 
+TEST(StreamParser, ALargeReadIsParsedInChunksAndItsBufferReleased) {
+  std::string many(kHeader);
+  for (int i = 0; i < 200; ++i) {
+    many += "<presence from='a" + std::to_string(i) + "@capulet.example' to='b@m.example'/>";
+  }
+  ASSERT_GT(many.size(), 10000u);
+  StreamParser parser;
+  const auto events = test::parse_all(parser, many);
+  ASSERT_EQ(events.size(), 201u);
+  EXPECT_EQ(std::get<Element>(events[200]).attr("from"), "a199@capulet.example");
+  EXPECT_EQ(parser.pending_bytes(), 0u);
+  EXPECT_LT(parser.retained_bytes(), 8u * 1024u);  // the 10 kB input copy was given back
+}
+
 TEST(StreamParser, IdleParserHoldsLittleMemory) {
   const std::size_t before = StreamParser::expat_bytes_in_use();
   StreamParser parser;

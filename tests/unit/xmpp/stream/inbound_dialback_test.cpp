@@ -106,6 +106,14 @@ TEST_F(InboundDialback, AValidCertificateSettlesDialbackAtOnce) {  // XEP-0344 ย
   EXPECT_EQ(a.write, "<db:result from='montague.example' to='capulet.example' type='valid'/>");
 }
 
+TEST_F(InboundDialback, DirectTlsOffersNoStartTls) {  // XEP-0368
+  config->tls_available = true;
+  EXPECT_TRUE(stream.on_tls_established(valid_cert("capulet.example"), kT0).write.empty());
+  const auto a = open();
+  EXPECT_EQ(a.write.find("starttls"), std::string::npos);
+  EXPECT_NE(a.write.find("<mechanism>EXTERNAL</mechanism>"), std::string::npos);
+}
+
 TEST_F(InboundDialback, SeveralPairsOnOneStreamAndStanzasPerPair) {  // XEP-0220 ยง2.1 mux
   authenticate();
   const auto req = stream.on_bytes(

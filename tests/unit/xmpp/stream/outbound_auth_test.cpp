@@ -112,6 +112,17 @@ TEST_F(OutboundDialback, TooHighAcknowledgementIsAStreamError) {  // XEP-0198 §
   EXPECT_EQ(a.close->reason, "sm_handled_count_too_high");
 }
 
+TEST_F(OutboundDialback, DirectTlsSkipsStartTlsAndUsesExternal) {  // XEP-0368
+  EXPECT_TRUE(stream.on_tls_established(valid_cert("montague.example"), kT0).write.empty());
+  stream.start(kT0);
+  bytes(peer_header("montague.example", "capulet.example", "D60000229F"));
+  const auto a = bytes("<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"
+                       "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>"
+                       "EXTERNAL</mechanism></mechanisms></stream:features>");
+  EXPECT_EQ(a.write, "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='EXTERNAL'>"
+                     "Y2FwdWxldC5leGFtcGxl</auth>");  // base64("capulet.example")
+}
+
 TEST_F(OutboundDialback, StanzasOnAnOutboundStreamAreUnsupported) {
   ready();
   EXPECT_EQ(bytes("<message from='a@montague.example' to='b@capulet.example'/>").close->error,
