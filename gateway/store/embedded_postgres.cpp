@@ -112,7 +112,7 @@ EmbeddedPostgres::EmbeddedPostgres(EmbeddedPostgresOptions options)
 }
 
 EmbeddedPostgres::~EmbeddedPostgres() {
-  if (running()) {
+  if (!options_.keep_running && running()) {
     (void)stop();
   }
 }

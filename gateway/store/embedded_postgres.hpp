@@ -18,13 +18,14 @@ struct EmbeddedPostgresOptions {
   std::string database = "fedgate";
   std::filesystem::path bin_dir;  // empty: the newest /usr/lib/postgresql/N/bin
   bool fast_unsafe = false;       // fsync=off, 1 MB WAL segments: for tests only
+  bool keep_running = false;      // the destructor leaves the server up (shared by processes)
   Logger log;
 };
 
 class EmbeddedPostgres {
  public:
   explicit EmbeddedPostgres(EmbeddedPostgresOptions options);
-  ~EmbeddedPostgres();  // stops the server if it runs
+  ~EmbeddedPostgres();  // stops the server if it runs (unless keep_running)
   EmbeddedPostgres(const EmbeddedPostgres&) = delete;
   EmbeddedPostgres& operator=(const EmbeddedPostgres&) = delete;
 

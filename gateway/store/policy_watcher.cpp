@@ -27,9 +27,10 @@ constexpr char kChannel[] = "fedgate_policy";
 template <class F>
 asio::awaitable<std::invoke_result_t<F&>> on_worker(asio::thread_pool& worker, F f) {
   using R = std::invoke_result_t<F&>;
-  co_return co_await asio::co_spawn(
+  R value = co_await asio::co_spawn(
       worker, [f = std::move(f)]() mutable -> asio::awaitable<R> { co_return f(); },
       asio::use_awaitable);
+  co_return value;
 }
 
 asio::awaitable<bool> cancelled() {
@@ -146,7 +147,10 @@ asio::awaitable<bool> PolicyWatcher::run_session() {
   if (!ok && !co_await cancelled()) {
     log_.warn("store.policy.connection_lost", {{"version", version()}});
   }
-  co_await on_worker(worker_, [&] { session.reset(); });
+  co_await on_worker(worker_, [&] {
+    session.reset();  // closing may block briefly: not on the I/O thread
+    return true;
+  });
   co_return true;
 }
 
@@ -172,7 +176,7 @@ asio::awaitable<bool> PolicyWatcher::reload(Session& session) {
 
 // Consumes pending input; the receiver counts notifications. False when the connection broke.
 asio::awaitable<bool> PolicyWatcher::drain(Session& session) {
-  co_return co_await on_worker(worker_, [&] {
+  bool open = co_await on_worker(worker_, [&] {
     try {
       session.conn.get_notifs();
       return session.conn.is_open();
@@ -180,30 +184,30 @@ asio::awaitable<bool> PolicyWatcher::drain(Session& session) {
       return false;
     }
   });
+  co_return open;
 }
 
 asio::awaitable<bool> PolicyWatcher::wait_for_change(Session& session) {
-  using namespace asio::experimental::awaitable_operators;
-  int fd = session.conn.sock();
-  if (fd < 0) {
-    co_return false;
-  }
-  asio::posix::stream_descriptor socket{ex_, fd};
-  asio::steady_timer idle{ex_, idle_check_};
-  auto woke = co_await (socket.async_wait(asio::posix::descriptor_base::wait_read, kNoThrow) ||
-                        idle.async_wait(kNoThrow));
-  socket.release();  // the fd stays pqxx's: never closed by asio
-  if (co_await cancelled()) {
-    co_return false;
-  }
-  if (woke.index() == 1) {
-    co_return co_await drain(session) && co_await check_version(session);
-  }
+  // A NOTIFY that arrived while a query ran was read by libpq then: it waits in libpq's queue
+  // and will never make the socket readable again, so look there first.
   if (!co_await drain(session)) {
     co_return false;
   }
   if (session.receiver.count == 0) {
-    co_return true;  // readable without a notification (a notice): nothing to do
+    Wake wake = co_await wait_readable(session);
+    if (wake == Wake::cancelled) {
+      co_return false;
+    }
+    if (wake == Wake::idle) {
+      bool alive = co_await check_version(session);
+      co_return alive;
+    }
+    if (!co_await drain(session)) {
+      co_return false;
+    }
+    if (session.receiver.count == 0) {
+      co_return true;  // readable without a notification (a notice): nothing to do
+    }
   }
   co_await sleep(coalesce_);  // let a burst of commits arrive, then load once
   if (!co_await drain(session)) {
@@ -213,7 +217,25 @@ asio::awaitable<bool> PolicyWatcher::wait_for_change(Session& session) {
   if (session.receiver.newest == version()) {
     co_return true;  // already loaded (the load raced ahead of the notification)
   }
-  co_return co_await reload(session);
+  bool loaded = co_await reload(session);
+  co_return loaded;
+}
+
+asio::awaitable<PolicyWatcher::Wake> PolicyWatcher::wait_readable(Session& session) {
+  using namespace asio::experimental::awaitable_operators;
+  int fd = session.conn.sock();
+  if (fd < 0) {
+    co_return Wake::readable;  // the next drain reports the broken connection
+  }
+  asio::posix::stream_descriptor socket{ex_, fd};
+  asio::steady_timer idle{ex_, idle_check_};
+  auto woke = co_await (socket.async_wait(asio::posix::descriptor_base::wait_read, kNoThrow) ||
+                        idle.async_wait(kNoThrow));
+  socket.release();  // the fd stays pqxx's: never closed by asio
+  if (co_await cancelled()) {
+    co_return Wake::cancelled;
+  }
+  co_return woke.index() == 0 ? Wake::readable : Wake::idle;
 }
 
 // Idle check: proves the connection alive and catches a change whose NOTIFY was missed.
@@ -229,7 +251,11 @@ asio::awaitable<bool> PolicyWatcher::check_version(Session& session) {
   if (!current) {
     co_return false;
   }
-  co_return *current == version() || co_await reload(session);
+  if (*current == version()) {
+    co_return true;
+  }
+  bool loaded = co_await reload(session);
+  co_return loaded;
 }
 
 }  // namespace fedgate::gateway

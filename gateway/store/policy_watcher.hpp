@@ -50,6 +50,8 @@ class PolicyWatcher {
   boost::asio::awaitable<std::unique_ptr<Session>> connect();
   boost::asio::awaitable<bool> reload(Session& session);         // false: connection lost
   boost::asio::awaitable<bool> wait_for_change(Session& session);  // false: lost or cancelled
+  enum class Wake { readable, idle, cancelled };
+  boost::asio::awaitable<Wake> wait_readable(Session& session);
   boost::asio::awaitable<bool> drain(Session& session);
   boost::asio::awaitable<bool> check_version(Session& session);
   boost::asio::awaitable<void> sleep(Duration d);

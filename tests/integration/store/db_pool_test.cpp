@@ -59,18 +59,19 @@ TEST_F(DbPoolTest, ARefusedRowIsAConstraintViolation) {
 }
 
 TEST_F(DbPoolTest, AnUnreachableDatabaseIsUnavailableThenRecovers) {
-  DbPool pool{conninfo_, 1, Logger{}, metrics_};
+  auto& pg = test::TestPostgres::isolated();  // this test stops its server
+  DbPool pool{pg.create_database(), 1, Logger{}, metrics_};
   auto count = [](pqxx::connection& c) {
     pqxx::nontransaction tx{c};
     return tx.exec("SELECT count(*) FROM settings")[0][0].as<int>();
   };
   ASSERT_EQ(run_on(io_, pool.run(count)).value(), 8);
-  ASSERT_TRUE(test::TestPostgres::instance().stop());
+  ASSERT_TRUE(pg.stop());
   auto down = run_on(io_, pool.run(count));
   ASSERT_FALSE(down);
   EXPECT_EQ(down.error(), StoreErrc::unavailable);
   EXPECT_FALSE(pool.healthy());
-  ASSERT_TRUE(test::TestPostgres::instance().start());
+  ASSERT_TRUE(pg.start());
   EXPECT_EQ(run_on(io_, pool.run(count)).value(), 8);  // the broken connection was replaced
   EXPECT_TRUE(pool.healthy());
 }

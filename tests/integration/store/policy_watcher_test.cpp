@@ -129,10 +129,11 @@ TEST_F(PolicyWatcherTest, ABurstOfCommitsIsLoadedFewerTimesThanItHasCommits) {
   EXPECT_LT(w.metrics().value("fedgate_store_policy_reloads_total") - before, kCommits);
 }
 
-TEST_F(PolicyWatcherTest, SurvivesADatabaseRestartAndSeesTheNextChange) {
+TEST(PolicyWatcherRestart, SurvivesADatabaseRestartAndSeesTheNextChange) {
+  auto& pg = test::TestPostgres::isolated();  // this test stops its server
+  auto conninfo_ = pg.create_database();
   RunningWatcher w{conninfo_};
   ASSERT_TRUE(eventually([&] { return w.latest() != nullptr; }));
-  auto& pg = test::TestPostgres::instance();
   ASSERT_TRUE(pg.stop());
   EXPECT_TRUE(eventually([&] { return !w.watcher().connected(); }));
   EXPECT_EQ(w.metrics().value("fedgate_store_connected"), 0);

@@ -1,18 +1,19 @@
 #include "tests/support/pg/test_postgres.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/file.h>
-#include <fcntl.h>
 #include <unistd.h>
 
-#include <pqxx/pqxx>
 #include <fstream>
+#include <pqxx/pqxx>
 #include <random>
 #include <stdexcept>
 
 #include "gateway/store/child_process.hpp"
 #include "gateway/store/migrator.hpp"
+#include "gateway/store/store_error.hpp"
 
 namespace fs = std::filesystem;
 
@@ -20,14 +21,6 @@ namespace fedgate::test {
 namespace {
 
 constexpr char kTemplate[] = "fedgate_migrated_template";
-
-fs::path make_temp_dir() {
-  std::string pattern = (fs::temp_directory_path() / "fedgate-test-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    throw std::runtime_error("mkdtemp failed under " + fs::temp_directory_path().string());
-  }
-  return pattern;
-}
 
 std::string random_name() {
   static std::mt19937_64 rng{std::random_device{}()};
@@ -45,98 +38,172 @@ void exec_admin(const std::string& conninfo, const std::string& sql) {
   tx.exec(sql);
 }
 
-gateway::EmbeddedPostgresOptions test_options(fs::path data_dir) {
-  return {.data_dir = std::move(data_dir), .database = "postgres", .fast_unsafe = true};
+gateway::EmbeddedPostgresOptions test_options(fs::path data_dir, bool keep_running = false) {
+  return {.data_dir = std::move(data_dir),
+          .database = "postgres",
+          .fast_unsafe = true,
+          .keep_running = keep_running};
 }
 
-// A stopped cluster holding kTemplate with every migration applied, built once per build tree
-// and schema version (the key hashes the SQL), under an flock so parallel tests share it.
-fs::path cached_cluster() {
+// An exclusive flock on `path`, released when the object goes away.
+class FileLock {
+ public:
+  explicit FileLock(const fs::path& path)
+      : fd_(::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600)) {
+    if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0) {
+      throw std::runtime_error("cannot lock " + path.string());
+    }
+  }
+  ~FileLock() { ::close(fd_); }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int fd_;
+};
+
+fs::path cache_root() {
+  fs::path root = FEDGATE_TEST_PG_CACHE;
+  fs::create_directories(root);
+  return root;
+}
+
+// Identifies the schema: a new migration makes a new template cluster.
+std::string schema_key() {
   std::string sql;
   for (const auto& m : gateway::all_migrations()) {
     sql += m.sql;
   }
   char key[32];
   std::snprintf(key, sizeof key, "%016zx", std::hash<std::string>{}(sql));
-  fs::path root = FEDGATE_TEST_PG_CACHE;
-  fs::create_directories(root);
-  auto ready = root / key;
-  int lock = ::open((root / "lock").c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
-  if (lock < 0 || ::flock(lock, LOCK_EX) != 0) {
-    throw std::runtime_error("cannot lock " + (root / "lock").string());
+  return key;
+}
+
+// A stopped cluster holding kTemplate with every migration applied, built once per build tree
+// and schema. Call with the cache lock held.
+fs::path cached_cluster() {
+  auto ready = cache_root() / ("template-" + schema_key());
+  if (fs::exists(ready)) {
+    return ready;
   }
-  if (!fs::exists(ready)) {
-    auto building = root / (std::string{key} + ".build");
-    fs::remove_all(building);
-    {
-      gateway::EmbeddedPostgres pg{test_options(building)};
-      if (!pg.start()) {
-        ::close(lock);
-        throw std::runtime_error("template cluster did not start: " + pg.last_error());
-      }
-      exec_admin(pg.conninfo("postgres"), std::string{"CREATE DATABASE "} + kTemplate);
-      if (!gateway::apply_migrations(pg.conninfo(kTemplate), Logger{})) {
-        ::close(lock);
-        throw std::runtime_error("migrations failed on the template cluster");
-      }
-    }  // stopped cleanly here
-    fs::rename(building, ready);
-  }
-  ::close(lock);
+  auto building = cache_root() / ("building-" + schema_key());
+  fs::remove_all(building);
+  {
+    gateway::EmbeddedPostgres pg{test_options(building)};
+    if (!pg.start()) {
+      throw std::runtime_error("template cluster did not start: " + pg.last_error());
+    }
+    exec_admin(pg.conninfo("postgres"), std::string{"CREATE DATABASE "} + kTemplate);
+    if (!gateway::apply_migrations(pg.conninfo(kTemplate), Logger{})) {
+      throw std::runtime_error("migrations failed on the template cluster");
+    }
+  }  // stopped cleanly here
+  fs::rename(building, ready);
   return ready;
 }
 
-}  // namespace
-
-TestPostgres::TestPostgres(fs::path dir)
-    : dir_(std::move(dir)), server_(test_options(dir_ / "pg")) {
-  auto copied = gateway::run_child({"/bin/cp", "-a", cached_cluster().string(),
-                                    (dir_ / "pg").string()},
-                                   {});
+void copy_cluster(const fs::path& from, const fs::path& to) {
+  auto copied = gateway::run_child({"/bin/cp", "-a", from.string(), to.string()}, {});
   if (!copied || copied->exit_status != 0) {
     throw std::runtime_error("copying the template cluster failed: " +
                              (copied ? copied->output : copied.error().message()));
   }
-  template_ready_ = true;
 }
 
-// The data is thrown away: an immediate shutdown (SIGQUIT) is enough, and fast.
-TestPostgres::~TestPostgres() {
-  std::ifstream pid_file{dir_ / "pg" / "postmaster.pid"};
+fs::path make_temp_dir() {
+  std::string pattern = (fs::temp_directory_path() / "fedgate-test-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    throw std::runtime_error("mkdtemp failed under " + fs::temp_directory_path().string());
+  }
+  return pattern;
+}
+
+// Immediate shutdown (SIGQUIT): the data is thrown away anyway.
+void quit_server(gateway::EmbeddedPostgres& server, const fs::path& data_dir) {
+  std::ifstream pid_file{data_dir / "postmaster.pid"};
   pid_t pid = 0;
-  if (pid_file >> pid && pid > 0 && ::kill(pid, SIGQUIT) == 0) {
-    for (int i = 0; i < 500 && server_.running(); ++i) {
+  if (pid_file >> pid && pid > 0 && server.running() && ::kill(pid, SIGQUIT) == 0) {
+    for (int i = 0; i < 500 && server.running(); ++i) {
       ::usleep(10'000);
     }
   }
+}
+
+}  // namespace
+
+TestPostgres::TestPostgres(fs::path data_dir, bool shared)
+    : data_dir_(std::move(data_dir)), shared_(shared), server_(test_options(data_dir_, shared)) {
+  auto root = cache_root();
+  if (shared_) {
+    users_lock_ = ::open((root / "users.lock").c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+    if (users_lock_ < 0 || ::flock(users_lock_, LOCK_SH) != 0) {
+      throw std::runtime_error("cannot lock " + (root / "users.lock").string());
+    }
+  }
+  FileLock lock{root / "cache.lock"};
+  auto source = cached_cluster();
+  if (!fs::exists(data_dir_ / "PG_VERSION")) {
+    copy_cluster(source, data_dir_);
+  }
+  if (auto started = server_.start(); !started) {
+    throw std::runtime_error("test PostgreSQL did not start: " + server_.last_error());
+  }
+}
+
+TestPostgres::~TestPostgres() {
+  for (const auto& db : databases_) {
+    try {
+      exec_admin(server_.conninfo("postgres"), "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+    } catch (const std::exception&) {
+      // the server may be down (a restart test); the directory goes anyway
+    }
+  }
+  if (shared_ && ::flock(users_lock_, LOCK_EX | LOCK_NB) != 0) {
+    ::close(users_lock_);  // another test process still uses the server
+    return;
+  }
+  quit_server(server_, data_dir_);
   std::error_code ec;
-  fs::remove_all(dir_, ec);
+  fs::remove_all(shared_ ? data_dir_ : data_dir_.parent_path(), ec);
+  if (shared_) {
+    ::close(users_lock_);
+  }
 }
 
 TestPostgres& TestPostgres::instance() {
-  static TestPostgres pg{make_temp_dir()};
-  if (!pg.server_.running()) {
-    if (auto started = pg.server_.start(); !started) {
-      throw std::runtime_error("test PostgreSQL did not start: " + pg.server_.last_error());
-    }
-  }
+  static TestPostgres pg{cache_root() / ("shared-" + schema_key()), true};
   return pg;
 }
 
-std::string TestPostgres::create_database(bool migrated) {
-  auto admin = server_.conninfo("postgres");
-  if (migrated && !template_ready_) {
-    exec_admin(admin, std::string{"CREATE DATABASE "} + kTemplate);
-    auto applied = gateway::apply_migrations(server_.conninfo(kTemplate), Logger{});
-    if (!applied) {
-      throw std::runtime_error("migrations failed: " + applied.error().message());
-    }
-    template_ready_ = true;
+TestPostgres& TestPostgres::isolated() {
+  static TestPostgres pg{make_temp_dir() / "pg", false};
+  return pg;
+}
+
+result<void> TestPostgres::stop() {
+  if (shared_) {
+    ADD_FAILURE() << "stop() on the shared test server: use TestPostgres::isolated()";
+    return make_error_code(gateway::StoreErrc::embedded_failed);
   }
+  return server_.stop();
+}
+
+result<void> TestPostgres::start() { return server_.start(); }
+
+result<void> TestPostgres::restart() {
+  if (auto stopped = stop(); !stopped) {
+    return stopped;
+  }
+  return start();
+}
+
+std::string TestPostgres::create_database(bool migrated) {
   auto name = random_name();
-  exec_admin(admin, "CREATE DATABASE " + name + " TEMPLATE " +
-                        (migrated ? std::string{kTemplate} : std::string{"template0"}) +
-                        " STRATEGY = FILE_COPY");
+  exec_admin(server_.conninfo("postgres"),
+             "CREATE DATABASE " + name + " TEMPLATE " +
+                 (migrated ? std::string{kTemplate} : std::string{"template0"}) +
+                 " STRATEGY = FILE_COPY");
+  databases_.push_back(name);
   return server_.conninfo(name);
 }
 
