@@ -1,10 +1,6 @@
-// Address mapping between wire address text and the neutral Address, RFC 7247 §6 (SIP URI
-// user part ↔ JID localpart; the brief's "§5" is the draft numbering). Pure functions,
-// owned by presence_router, called by the sip/ and xmpp/ bridges on their own strands.
-// SIP side: percent-decoding/encoding (RFC 3261 §19.1.2), GRUU "gr" ↔ resource (§6.4).
-// XMPP side: XEP-0106 JID escaping (\27 for ', \26 for &, ...). Anything the neutral
-// Address cannot carry (see address.hpp: '@', '/', whitespace, controls, invalid UTF-8 after
-// decoding) is refused with AddressErrc::not_representable, never silently altered.
+// Address mapping between wire address text and the neutral Address, RFC 7247 §6 (the
+// brief's "§5" is the draft numbering). Pure functions, owned by presence_router, called
+// by the sip/ and xmpp/ bridges on their own strands.
 #pragma once
 
 #include <string>
@@ -12,6 +8,10 @@
 
 #include "presence/model/address.hpp"
 
+// SIP side: percent-decoding/encoding (RFC 3261 §19.1.2), GRUU "gr" ↔ resource (§6.4).
+// XMPP side: XEP-0106 JID escaping (\27 for ', \26 for &, ...). Anything the neutral
+// Address cannot carry (see address.hpp: '@', '/', whitespace, controls, invalid UTF-8 after
+// decoding) is refused with AddressErrc::not_representable, never silently altered.
 namespace fedgate::presence {
 
 // "sip:user@host[:port][;params][?headers]" or "sips:..."; angle brackets are not accepted

@@ -31,19 +31,30 @@ ChatEffects ChatSessionMachine::on_invite_answer(const Address& sip_user, const 
     sessions_.erase(key(sip_user, peer));
     return out;
   }
-  e->session.state = ChatSessionState::established;
-  e->session.sip_dialog = std::move(sip_dialog);
-  e->session.reestablish_attempts = 0;
-  in_flight_.erase(e->invite_message);
-  out.effects.push_back(MarkDelivered{e->invite_message});
-  e->invite_message = 0;
-  auto queued = std::move(e->queued);
-  e->queued.clear();
-  for (auto& m : queued) {
-    send_in_dialog(*e, std::move(m), out);
-  }
+  establish(*e, std::move(sip_dialog), out);
   touch(*e, now, out);
   return out;
+}
+
+// The INVITE succeeded: its message is delivered, the queued ones go into the dialog.
+void ChatSessionMachine::establish(Entry& e, std::string sip_dialog, ChatEffects& out) {
+  e.session.state = ChatSessionState::established;
+  e.session.sip_dialog = std::move(sip_dialog);
+  e.session.reestablish_attempts = 0;
+  in_flight_.erase(e.invite_message);
+  out.effects.push_back(MarkDelivered{e.invite_message});
+  e.invite_message = 0;
+  auto queued = std::move(e.queued);
+  e.queued.clear();
+  for (auto& m : queued) {
+    send_in_dialog(e, std::move(m), out);
+  }
+}
+
+bool ChatSessionMachine::may_reestablish(const ChatSession& s, const InFlight& f,
+                                         int status) const {
+  return dead_dialog(status) && f.attempts < config_.max_reestablish &&
+         s.state == ChatSessionState::established;
 }
 
 ChatEffects ChatSessionMachine::on_message_answer(std::int64_t outbox_id, const SipAnswer& a,
@@ -60,9 +71,7 @@ ChatEffects ChatSessionMachine::on_message_answer(std::int64_t outbox_id, const 
                  : nullptr;
   if (success(a.status)) {
     out.effects.push_back(MarkDelivered{outbox_id});
-  } else if (e != nullptr && dead_dialog(a.status) &&
-             flight.attempts < config_.max_reestablish &&
-             e->session.state == ChatSessionState::established) {
+  } else if (e != nullptr && may_reestablish(e->session, flight, a.status)) {
     ++e->session.reestablish_attempts;  // a new dialog, carrying the failed message
     invite(*e, std::move(flight.message), flight.attempts + 1, out);
   } else {

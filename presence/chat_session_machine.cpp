@@ -72,25 +72,29 @@ void ChatSessionMachine::close(const std::string& k, ChatEffects& out) {
   sessions_.erase(it);
 }
 
-ChatEffects ChatSessionMachine::on_outbound(OutboundMessage m, TimePoint now) {
-  ChatEffects out;
+// Page mode, typing notices and "gone" need no new dialog; true when `m` was handled here.
+bool ChatSessionMachine::handled_without_dialog(OutboundMessage& m, Entry* e, ChatEffects& out) {
   if (m.mode != DeliveryMode::sip_session) {  // RFC 3428 page mode: no session state
     in_flight_[m.outbox_id] = InFlight{m, 0};
     out.effects.push_back(SendPage{std::move(m)});
-    return out;
+    return true;
   }
-  bool gone = m.content.body.empty() && m.content.chat_state == ChatState::gone;
-  bool notice_only = m.content.body.empty();
+  bool established = e != nullptr && e->session.state == ChatSessionState::established;
+  bool gone = m.content.chat_state == ChatState::gone;
+  if (!m.content.body.empty() || (established && !gone)) {
+    return false;  // a message, or a notice that travels inside the open dialog
+  }
+  out.effects.push_back(MarkDelivered{m.outbox_id});  // a notice never opens a dialog
+  if (gone && established) {
+    close(key(m.to, m.from), out);  // RFC 7573 §6.1: gone ends the session
+  }
+  return true;
+}
+
+ChatEffects ChatSessionMachine::on_outbound(OutboundMessage m, TimePoint now) {
+  ChatEffects out;
   Entry* e = lookup(m.to, m.from);
-  if (e == nullptr && notice_only) {  // typing notices never open a dialog
-    out.effects.push_back(MarkDelivered{m.outbox_id});
-    return out;
-  }
-  if (gone) {  // RFC 7573 §6.1: gone ends the session
-    out.effects.push_back(MarkDelivered{m.outbox_id});
-    if (e->session.state == ChatSessionState::established) {
-      close(key(m.to, m.from), out);
-    }
+  if (handled_without_dialog(m, e, out)) {
     return out;
   }
   Entry& entry = e != nullptr ? *e : open(m, now);

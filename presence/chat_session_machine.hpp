@@ -1,9 +1,6 @@
-// ChatSessionMachine: the SIP side of bridged IM. Session mode (Lync/S4B/O365, SIP homes):
-// one dialog per pair of users, the first message in the INVITE, later ones as MESSAGE in
-// the dialog, idle close after 10 minutes, re-establishment when the dialog is dead
-// (408/480/481); page mode (standard SIP peers): one MESSAGE each. Sans-I/O: events and
-// `now` in, ChatEffects out. Owned by gateway/app's Switchboard on one strand.
-// RFC 7572 §4-§7, RFC 3428, RFC 7573 §6.1 (gone ↔ BYE), RFC 7247 §7 (errors).
+// ChatSessionMachine: the SIP side of bridged IM, sans-I/O (events and `now` in, ChatEffects
+// out). Owned by gateway/app's Switchboard on one strand. RFC 7572 §4-§7, RFC 3428,
+// RFC 7573 §6.1 (gone ↔ BYE), RFC 7247 §7 (errors).
 #pragma once
 
 #include <chrono>
@@ -16,6 +13,10 @@
 #include "presence/chat_effects.hpp"
 #include "presence/string_hash.hpp"
 
+// Session mode (Lync/S4B/O365, SIP homes): one dialog per pair of users, the first message
+// in the INVITE, later ones as MESSAGE in the dialog, idle close after 10 minutes,
+// re-establishment when the dialog is dead (408/480/481). Page mode (standard SIP peers):
+// one MESSAGE each, no session state.
 namespace fedgate::presence {
 
 // A SIP final response as the bridge reports it (status 408 also stands for a transaction
@@ -68,6 +69,9 @@ class ChatSessionMachine {
   static std::string key(const Address& sip_user, const Address& peer);
   Entry* lookup(const Address& sip_user, const Address& peer);
   Entry& open(const OutboundMessage& m, TimePoint now);
+  bool may_reestablish(const ChatSession& s, const InFlight& f, int status) const;
+  bool handled_without_dialog(OutboundMessage& m, Entry* e, ChatEffects& out);
+  void establish(Entry& e, std::string sip_dialog, ChatEffects& out);
   void invite(Entry& e, OutboundMessage m, std::uint32_t attempts, ChatEffects& out);
   void send_in_dialog(Entry& e, OutboundMessage m, ChatEffects& out);
   void bounce_all(Entry& e, const StanzaError& error, ChatEffects& out);

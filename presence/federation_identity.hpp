@@ -1,18 +1,5 @@
-// FederationIdentity: "email address for federation". When the setting is on, a local user is
-// known to every federated partner, in both protocols, by users.email; a user without one
-// keeps the native address. Built once per PolicySnapshot (immutable); owned by the snapshot.
-//
-// The exact rules (what administrators can rely on):
-//  * outward(native): email-for-federation on and the user has an email → the email address
-//    (resource kept); otherwise the native address unchanged.
-//  * inward(addressed): the address a partner used → the native local address:
-//      - it is some user's email → that user's native address (resource kept);
-//      - it is the native address of a user who HAS an email while the setting is on →
-//        refused with IdentityRefusal::old_native_address: the request is dropped (nothing
-//        reaches the user; the partner gets no hint that the address ever existed);
-//      - anything else (setting off, user without email, unknown user) → unchanged.
-//  * The domain of an email address must also be listed as a local domain, or the router
-//    never sees traffic for it (classification is by local_domains only).
+// FederationIdentity: "email address for federation" — the identity partners see, in both
+// protocols. Built once per PolicySnapshot (immutable, owned by it); pure, any executor.
 #pragma once
 
 #include <optional>
@@ -25,6 +12,17 @@
 #include "presence/policy_rows.hpp"
 #include "presence/string_hash.hpp"
 
+// The exact rules (what administrators can rely on):
+//  * outward(native): email-for-federation on and the user has an email → the email address
+//    (resource kept); otherwise the native address unchanged.
+//  * inward(addressed): the address a partner used → the native local address:
+//      - it is some user's email → that user's native address (resource kept);
+//      - it is the native address of a user who HAS an email while the setting is on →
+//        refused with IdentityRefusal::old_native_address: the request is dropped (nothing
+//        reaches the user; the partner gets no hint that the address ever existed);
+//      - anything else (setting off, user without email, unknown user) → unchanged.
+//  * The domain of an email address must also be listed as a local domain, or the router
+//    never sees traffic for it (classification is by local_domains only).
 namespace fedgate::presence {
 
 enum class IdentityRefusal { old_native_address };

@@ -1,8 +1,7 @@
-// PolicySnapshot: the administrator's policy tables indexed for decisions (hash sets/maps,
-// wildcard suffix maps), immutable once built; shared as shared_ptr<const PolicySnapshot> and
-// swapped on LISTEN/NOTIFY (STYLE.md B5.4). Owned by presence_router; any executor (read-only).
-// One engine for both protocols: domain classification, direction rules, per-user rules.
-// Every refusal carries a stable snake_case reason token (STYLE.md B6).
+// PolicySnapshot: the administrator's policy tables indexed for decisions; immutable, shared
+// as shared_ptr<const PolicySnapshot> and swapped on LISTEN/NOTIFY (STYLE.md B5.4). Owned
+// by presence_router; read-only on any executor. One engine for both protocols; every
+// refusal carries a stable snake_case reason token (STYLE.md B6).
 #pragma once
 
 #include <cstdint>

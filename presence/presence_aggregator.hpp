@@ -1,16 +1,15 @@
-// Presence aggregation and publish-time ordering: several XMPP resources or Lync endpoints
-// fold into one availability, and stale documents never overwrite newer state (MS-PRES
-// publishTime; XEP-0203 delay). Pure functions over model values; owned by presence_router.
-//
+// Presence aggregation and publish-time ordering (MS-PRES publishTime; XEP-0203 delay):
+// several XMPP resources or Lync endpoints fold into one availability, and stale documents
+// never overwrite newer state. Pure functions over model values; owned by presence_router.
+#pragma once
+
+#include "presence/model/presence.hpp"
+
 // Aggregation rule (documented for administrators): the most available endpoint wins —
 // lowest availability_rank (available/chat < inactive < busy < dnd < be_right_back < away <
 // xa < offline); ties go to the higher XMPP priority, then the newer publish time, then the
 // smaller endpoint id (deterministic). Its status text becomes the entity's status text.
 // An entity with no endpoints is offline with no status text.
-#pragma once
-
-#include "presence/model/presence.hpp"
-
 namespace fedgate::presence {
 
 // Recomputes p.availability, p.status_text and p.publish_time from p.endpoints.

@@ -1,9 +1,6 @@
-// PresenceTranslator: Lync/S4B availability numbers ↔ XMPP <show/> + status text, driven by
-// the presence_state_map rows (defaults: DESIGN.md "Mappings"); plus the fixed MS-PRES
-// §3.7.5.1.1 ranges and the PIDF basic/RPID model for standard SIP peers (RFC 8048 §6,
-// RFC 4480). Immutable, owned by the PolicySnapshot; pure, any executor.
-// Status rule: a user's own status text travels unchanged in both directions; the state
-// map's status text ("Busy", "Be Right Back") is used only when the user set none.
+// PresenceTranslator: Lync availability numbers ↔ XMPP <show/> + status text, driven by the
+// presence_state_map rows (defaults: DESIGN.md), plus MS-PRES §3.7.5.1.1 classes and PIDF
+// basic/RPID (RFC 8048 §6, RFC 4480). Immutable, owned by the PolicySnapshot; any executor.
 #pragma once
 
 #include <string>
@@ -14,6 +11,8 @@
 #include "presence/model/presence.hpp"
 #include "presence/policy_rows.hpp"
 
+// Status rule: a user's own status text travels unchanged in both directions; the state
+// map's status text ("Busy", "Be Right Back") is used only when the user set none.
 namespace fedgate::presence {
 
 // What the XMPP bridge writes: show is "", "chat", "away", "xa", "dnd" or "unavailable".

@@ -1,8 +1,6 @@
-// SubscriptionMachine: every bridged presence subscription of this node, and the presence
-// cache that answers probes. Sans-I/O: events and `now` in, SubscriptionEffects out; no
-// clock, no store calls (the owner persists Save*/Remove* effects through the ports).
-// Owned by gateway/app's Switchboard on one strand. RFC 8048 §5-§7, RFC 6665 §4.1.3, §4.2.2;
-// RFC 6121 §3 (subscribe/subscribed/unsubscribe/unsubscribed), §4.3 (probes).
+// SubscriptionMachine: every bridged presence subscription of this node plus the presence
+// cache answering probes; sans-I/O (events and `now` in, effects out). Owned by gateway/app's
+// Switchboard on one strand. RFC 8048 §5-§7, RFC 6665 §4.1.3/§4.2.2, RFC 6121 §3, §4.3.
 #pragma once
 
 #include <chrono>
@@ -118,6 +116,12 @@ class SubscriptionMachine {
 
   void on_subscribe(const Leg& leg, const SubscriptionRequest& r, const PolicySnapshot& policy,
                     SubscriptionEffects& out);
+  bool answered_without_asking(Subscription& s, const SubscriptionRequest& r,
+                               const PolicySnapshot& policy, SubscriptionEffects& out);
+  void on_sip_terminated(const Entry& s, const SipSubscriptionEvent& e, WallTime now,
+                         SubscriptionEffects& out);
+  void restore_one(Subscription row, const PolicySnapshot& policy, WallTime now,
+                   StringSet& probed, SubscriptionEffects& out);
   void on_approve(const Leg& leg, const PolicySnapshot& policy, SubscriptionEffects& out);
   void on_deny(const Leg& leg, const PolicySnapshot& policy, SubscriptionEffects& out);
   void on_cancel(const Leg& leg, const PolicySnapshot& policy, SubscriptionEffects& out);

@@ -50,25 +50,34 @@ void SubscriptionMachine::on_subscribe(const Leg& leg, const SubscriptionRequest
   }
   Subscription s{0, watcher.without_resource(), presentity.without_resource()};
   s.watcher_is_local = !leg.inbound;
-  if (leg.inbound) {
-    auto check = policy.check_incoming_subscription(s.watcher, s.presentity);
-    if (check.verdict == SubscriptionVerdict::refuse) {
-      out.effects.push_back(RefuseRequest{r, Refuse{ErrorCondition::forbidden, check.reason}});
-      return;
-    }
-    if (check.verdict == SubscriptionVerdict::polite_block) {  // accept; offline forever
-      s.state = SubscriptionState::polite_block;
-      const Entry& stored = insert(s);
-      out.effects.push_back(SaveSubscription{s});
-      out.effects.push_back(SendSubscription{answer(SubscriptionAction::approve, r.to, r.from, r.id)});
-      answer_from_cache(stored, policy, out);
-      return;
-    }
+  if (leg.inbound && answered_without_asking(s, r, policy, out)) {
+    return;
   }
   insert(s);  // pending: ask the presentity's side
   out.effects.push_back(SaveSubscription{s});
   Address from = leg.inbound ? leg.from : policy.identity().outward(leg.from);
   out.effects.push_back(SendSubscription{answer(SubscriptionAction::subscribe, from, leg.to, r.id)});
+}
+
+// Issue 5's ordered checks for a remote watcher: refused (never asked) or politely blocked
+// (accepted, offline forever, never asked). True when the request was answered here.
+bool SubscriptionMachine::answered_without_asking(Subscription& s, const SubscriptionRequest& r,
+                                                  const PolicySnapshot& policy,
+                                                  SubscriptionEffects& out) {
+  auto check = policy.check_incoming_subscription(s.watcher, s.presentity);
+  if (check.verdict == SubscriptionVerdict::refuse) {
+    out.effects.push_back(RefuseRequest{r, Refuse{ErrorCondition::forbidden, check.reason}});
+    return true;
+  }
+  if (check.verdict != SubscriptionVerdict::polite_block) {
+    return false;
+  }
+  s.state = SubscriptionState::polite_block;
+  const Entry& stored = insert(s);
+  out.effects.push_back(SaveSubscription{s});
+  out.effects.push_back(SendSubscription{answer(SubscriptionAction::approve, r.to, r.from, r.id)});
+  answer_from_cache(stored, policy, out);
+  return true;
 }
 
 // The presentity (leg.from) approves the watcher (leg.to).

@@ -24,14 +24,7 @@ SubscriptionEffects SubscriptionMachine::on_sip_state(const SipSubscriptionEvent
     return out;
   }
   if (e.state == SubscriptionState::terminated) {
-    if (final_reason(e.reason)) {  // RFC 6665 §4.1.3: do not re-subscribe
-      out.effects.push_back(SendSubscription{{SubscriptionAction::deny, e.presentity, e.watcher}});
-      erase(*s, out);
-    } else {  // deactivated, timeout, probation, a dead dialog: fedgate re-subscribes
-      s->d.sip_dialog.clear();
-      out.effects.push_back(RefreshSubscription{to_subscription(*s)});
-      schedule(*s, now + config_.retry_after);
-    }
+    on_sip_terminated(*s, e, now, out);
     finish(out);
     return out;
   }
@@ -49,6 +42,18 @@ SubscriptionEffects SubscriptionMachine::on_sip_state(const SipSubscriptionEvent
   schedule(*s, std::max(now, e.expires - config_.refresh_margin));
   finish(out);
   return out;
+}
+
+void SubscriptionMachine::on_sip_terminated(const Entry& s, const SipSubscriptionEvent& e,
+                                            WallTime now, SubscriptionEffects& out) {
+  if (final_reason(e.reason)) {  // RFC 6665 §4.1.3: do not re-subscribe
+    out.effects.push_back(SendSubscription{{SubscriptionAction::deny, e.presentity, e.watcher}});
+    erase(s, out);
+    return;
+  }
+  s.d.sip_dialog.clear();  // deactivated, timeout, probation, a dead dialog: re-subscribe
+  out.effects.push_back(RefreshSubscription{to_subscription(s)});
+  schedule(s, now + config_.retry_after);
 }
 
 SubscriptionEffects SubscriptionMachine::on_wake(WallTime now) {
@@ -72,22 +77,26 @@ SubscriptionEffects SubscriptionMachine::restore(std::vector<Subscription> rows,
   }
   StringSet probed;
   for (auto& row : rows) {
-    const Entry& e = insert(row);
-    if (row.state == SubscriptionState::polite_block ||
-        row.state == SubscriptionState::terminated) {
-      continue;
-    }
-    if (owns_sip_refresh(e, policy)) {  // a fresh SUBSCRIBE brings a NOTIFY at once
-      out.effects.push_back(RefreshSubscription{std::move(row)});
-      schedule(e, now + config_.retry_after);
-    } else if (!row.watcher_is_local &&
-               probed.insert(std::string{row.presentity.bare()}).second) {
-      out.effects.push_back(
-          SendSubscription{{SubscriptionAction::probe, row.watcher, row.presentity}});
-    }
+    restore_one(std::move(row), policy, now, probed, out);
   }
   finish(out);
   return out;
+}
+
+void SubscriptionMachine::restore_one(Subscription row, const PolicySnapshot& policy,
+                                      WallTime now, StringSet& probed,
+                                      SubscriptionEffects& out) {
+  const Entry& e = insert(row);
+  if (row.state == SubscriptionState::polite_block ||
+      row.state == SubscriptionState::terminated) {
+    return;
+  }
+  if (owns_sip_refresh(e, policy)) {  // a fresh SUBSCRIBE brings a NOTIFY at once
+    out.effects.push_back(RefreshSubscription{std::move(row)});
+    schedule(e, now + config_.retry_after);
+  } else if (!row.watcher_is_local && probed.insert(std::string{row.presentity.bare()}).second) {
+    out.effects.push_back(SendSubscription{{SubscriptionAction::probe, row.watcher, row.presentity}});
+  }
 }
 
 }  // namespace fedgate::presence
