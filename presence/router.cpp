@@ -82,7 +82,25 @@ Decision route(const InboundMessage& in, const PolicySnapshot& policy) {
   out.to = leg.to;
   out.mode = delivery_mode(leg.inbound ? leg.local : leg.remote);
   out.content = in.content;
+  if (out.mode == DeliveryMode::sip_page) {  // standard SIP peers: text/plain only
+    out.content.formatted_body.clear();
+    out.content.formatted_type.clear();
+  }
   return Deliver{std::move(out)};
+}
+
+BounceNotice bounce(const OutboundMessage& m, const StanzaError& error,
+                    const PolicySnapshot& policy, std::string_view agent) {
+  BounceNotice notice{m.in_id, m.from, m.to, error, std::nullopt};
+  bool sender_local = policy.is_local(m.from.domain());
+  if (sender_local) {  // the sender is addressed natively by its home
+    auto native = policy.identity().inward(m.from);
+    notice.to = native ? native.value() : m.from;
+  }
+  if (policy.classify(notice.to.domain()).protocol == Protocol::sip) {
+    notice.sip = sip_error_from_stanza(error, agent);
+  }
+  return notice;
 }
 
 }  // namespace fedgate::presence

@@ -9,6 +9,7 @@
 #include <optional>
 #include <variant>
 
+#include "presence/error_mapping.hpp"
 #include "presence/model/error_condition.hpp"
 #include "presence/model/message.hpp"
 #include "presence/model/subscription.hpp"
@@ -57,8 +58,23 @@ using Decision = std::variant<Deliver, Refuse, Drop, Discover>;
 //  4. outbound: the sender's federation flag and IM rules (block rules apply both ways);
 //  5. Deliver, addressed as the recipient's side knows both users, with the delivery mode of
 //     the recipient's side (XMPP stanza, SIP session mode for Lync/S4B/O365 and SIP homes,
-//     page mode for standard SIP peers).
+//     page mode for standard SIP peers). Formatted bodies (XHTML-IM / text/html) travel
+//     where both sides can carry them; page mode to standard SIP peers is plain text only.
 Decision route(const InboundMessage& in, const PolicySnapshot& policy);
+
+// Bouncing an accepted message back to its sender (STYLE.md B2 step 7): the sender is
+// addressed as it wrote (native when local), with the error; sip carries the RFC 7247 §7
+// response for a sender on the SIP side, with the diagnostic text in a Warning header.
+struct BounceNotice {
+  std::string in_id;  // the sender's message id / transaction
+  Address to;         // the original sender
+  Address from;       // the original recipient, as the sender addressed it
+  StanzaError error;
+  std::optional<SipErrorForm> sip;  // set when the sender's side speaks SIP
+  friend bool operator==(const BounceNotice&, const BounceNotice&) = default;
+};
+BounceNotice bounce(const OutboundMessage& m, const StanzaError& error,
+                    const PolicySnapshot& policy, std::string_view agent);
 
 // The delivery mode towards a domain of class `c`.
 DeliveryMode delivery_mode(const DomainClass& c) noexcept;

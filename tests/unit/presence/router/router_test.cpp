@@ -118,5 +118,34 @@ TEST(Router, ContentTravelsUnchanged) {
   EXPECT_EQ(std::get<Deliver>(d).message.in_id, "msg1");
 }
 
+TEST(Router, PageModeToStandardSipPeersIsPlainText) {
+  PolicySnapshot policy{base_rows()};
+  auto in = im("juliet@corp.example", "r@plain-sip.example");
+  in.content.formatted_body = "<p xmlns='http://www.w3.org/1999/xhtml'>hi</p>";
+  in.content.formatted_type = "xhtml-im";
+  auto d = std::get<Deliver>(route(in, policy));
+  EXPECT_EQ(d.message.mode, DeliveryMode::sip_page);
+  EXPECT_EQ(d.message.content.body, in.content.body);
+  EXPECT_TRUE(d.message.content.formatted_body.empty());
+  auto lync = std::get<Deliver>(route(im("juliet@corp.example", "r@partner-lync.example"), policy));
+  EXPECT_EQ(lync.message.mode, DeliveryMode::sip_session);
+}
+
+TEST(Router, BounceGoesBackToTheSenderWithTheMappedSipError) {
+  auto rows = base_rows();
+  rows.local_domains.push_back({"mail.example", Protocol::sip});
+  rows.settings.email_for_federation = true;
+  rows.users = {{"rsmith@lync.example", "romeo@mail.example", "", true}};
+  PolicySnapshot policy{rows};
+  auto d = std::get<Deliver>(route(im("rsmith@lync.example", "j@xmpp-partner.example"), policy));
+  auto n = bounce(d.message, {ErrorCondition::remote_server_timeout, "no ack"}, policy, "gw");
+  EXPECT_EQ(n.to.full(), "rsmith@lync.example");  // native, as its Lync home knows it
+  EXPECT_EQ(n.from.full(), "j@xmpp-partner.example");
+  ASSERT_TRUE(n.sip.has_value());
+  EXPECT_EQ(n.sip->code, 408);
+  EXPECT_EQ(n.sip->warning, "399 gw \"no ack\"");
+  EXPECT_EQ(n.in_id, "msg1");
+}
+
 }  // namespace
 }  // namespace fedgate::presence

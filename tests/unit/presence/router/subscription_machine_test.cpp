@@ -152,5 +152,45 @@ TEST(SubscriptionMachine, CancelFromWatcherEndsAndIsForwarded) {
   EXPECT_EQ(sb.subscriptions.size(), 0u);
 }
 
+TEST(SubscriptionMachine, RestartRestoresAndPresenceFlowsAtOnce) {
+  FakeSwitchboard before{base_rows()};
+  before.subscription(req(SubscriptionAction::subscribe, kJuliet, kRomeo));
+  before.sip_state(sip(SubscriptionState::active));
+  before.subscription(req(SubscriptionAction::subscribe, kRomeo, kJuliet));
+  before.subscription(req(SubscriptionAction::approve, kJuliet, kRomeo));
+  FakeSwitchboard after{base_rows()};  // a new node process, same store
+  auto fx = after.subscriptions.restore(before.subscription_store.load_all().value(),
+                                        before.presence_store.load_all().value(),
+                                        after.policy(), after.wall_now);
+  ASSERT_EQ(fx.effects.size(), 2u);
+  auto& refresh = std::get<RefreshSubscription>(fx.effects[0]);  // re-SUBSCRIBE now
+  EXPECT_EQ(refresh.subscription.sip_dialog, "dialog-a");
+  EXPECT_EQ(std::get<SendSubscription>(fx.effects[1]).request.action, SubscriptionAction::probe);
+  after.presence(kRomeo, Availability::busy);  // no new subscribe needed
+  after.presence(kJuliet, Availability::away);
+  auto out = after.take();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].to, kJuliet);
+  EXPECT_EQ(out[1].to, kRomeo);
+}
+
+TEST(SubscriptionMachine, PolicyChangeTurnsALiveSubscriptionIntoAPoliteBlock) {
+  FakeSwitchboard sb{base_rows()};
+  sb.subscription(req(SubscriptionAction::subscribe, kBob, kJuliet));
+  sb.subscription(req(SubscriptionAction::approve, kJuliet, kBob));
+  sb.take();
+  auto rows = base_rows();
+  rows.user_policies = {rule("juliet@corp.example", "xmpp-partner.example", RuleAction::block)};
+  sb.set_policy(rows);
+  sb.presence(kJuliet, Availability::chat, "Free to talk");
+  auto out = sb.take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].availability, Availability::offline);
+  EXPECT_EQ(out[0].detail, "");
+  EXPECT_EQ(sb.subscriptions.find(kBob, kJuliet)->state, SubscriptionState::polite_block);
+  sb.presence(kJuliet, Availability::available);
+  EXPECT_TRUE(sb.take().empty());
+}
+
 }  // namespace
 }  // namespace fedgate::presence
