@@ -224,6 +224,14 @@ StreamActions InboundStream::close(TimePoint now) {
   return step([&](StreamActions& a) { core_.close_gracefully(a, "local_close", now); });
 }
 
+StreamActions InboundStream::error(StreamErrc condition, std::string reason, TimePoint now) {
+  return step([&](StreamActions& a) { core_.fail(a, condition, std::move(reason), now); });
+}
+
+StreamActions InboundStream::redirect(std::string_view host, TimePoint now) {
+  return step([&](StreamActions& a) { core_.redirect(a, host, now); });
+}
+
 StreamActions InboundStream::shutdown(TimePoint now) {
   return step([&](StreamActions& a) {
     core_.fail(a, StreamErrc::system_shutdown, "shutdown", now);  // RFC 6120 §4.9.3.20

@@ -37,6 +37,12 @@ class InboundStream {
   // Graceful close (RFC 6120 §4.4), or <system-shutdown/> when the node stops.
   StreamActions close(TimePoint now);
   StreamActions shutdown(TimePoint now);
+  // Ends the stream with `condition` for reasons the transport knows: conflict (a newer
+  // stream replaces this one), host-gone (domain removed), reset (credentials changed),
+  // resource-constraint, remote-connection-failed... (RFC 6120 §4.9.3).
+  StreamActions error(StreamErrc condition, std::string reason, TimePoint now);
+  // RFC 6120 §4.9.3.19: send the peer to another node of the cluster.
+  StreamActions redirect(std::string_view host, TimePoint now);
 
   InboundState state() const { return state_; }
   const std::string& stream_id() const { return stream_id_; }

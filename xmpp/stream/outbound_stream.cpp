@@ -307,6 +307,14 @@ StreamActions OutboundStream::close(TimePoint now) {
   return step([&](StreamActions& a) { core_.close_gracefully(a, "local_close", now); });
 }
 
+StreamActions OutboundStream::error(StreamErrc condition, std::string reason, TimePoint now) {
+  return step([&](StreamActions& a) { core_.fail(a, condition, std::move(reason), now); });
+}
+
+StreamActions OutboundStream::redirect(std::string_view host, TimePoint now) {
+  return step([&](StreamActions& a) { core_.redirect(a, host, now); });
+}
+
 StreamActions OutboundStream::shutdown(TimePoint now) {
   return step([&](StreamActions& a) {
     core_.fail(a, StreamErrc::system_shutdown, "shutdown", now);  // RFC 6120 §4.9.3.20

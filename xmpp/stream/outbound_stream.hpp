@@ -54,6 +54,12 @@ class OutboundStream {
   StreamActions on_wake(TimePoint now);
   StreamActions close(TimePoint now);
   StreamActions shutdown(TimePoint now);
+  // Ends the stream with `condition` for reasons the transport knows: conflict (a newer
+  // stream replaces this one), host-gone (domain removed), reset (credentials changed),
+  // resource-constraint, remote-connection-failed... (RFC 6120 §4.9.3).
+  StreamActions error(StreamErrc condition, std::string reason, TimePoint now);
+  // RFC 6120 §4.9.3.19: send the peer to another node of the cluster.
+  StreamActions redirect(std::string_view host, TimePoint now);
   // Everything not known delivered: written but unacknowledged first, then never written.
   std::deque<PendingStanza> take_unacked();
 

@@ -55,6 +55,21 @@ void StreamCore::fail(StreamActions& a, StreamErrc condition, std::string reason
   a.close = StreamClose{condition, std::move(reason)};
 }
 
+void StreamCore::redirect(StreamActions& a, std::string_view host, TimePoint now) {
+  if (closed_) {
+    return;
+  }
+  if (!header_sent_) {
+    StreamHeader h;
+    h.content_ns = std::string(kNsServer);
+    h.version = "1.0";
+    send_header(a, std::move(h), now);
+  }
+  write(a, see_other_host_bytes(host), now);
+  closed_ = true;
+  a.close = StreamClose{StreamErrc::see_other_host, "redirect"};
+}
+
 void StreamCore::terminate(StreamActions& a, std::string reason, TimePoint now) {
   if (closed_) {
     return;

@@ -43,6 +43,8 @@ class StreamCore {
   // application-specific condition element (§4.9.4), already serialised.
   void fail(StreamActions& a, StreamErrc condition, std::string reason, TimePoint now,
             std::string_view app_element = {});
+  // RFC 6120 §4.9.3.19: redirect the peer to `host` ("[2001:db8::1]:5269", "b.example").
+  void redirect(StreamActions& a, std::string_view host, TimePoint now);
   // Sends </stream:stream> and closes at once (after a refusal that ends the stream but is
   // no stream error, e.g. RFC 6120 §5.4.2.2 STARTTLS failure).
   void terminate(StreamActions& a, std::string reason, TimePoint now);

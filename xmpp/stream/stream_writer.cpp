@@ -58,6 +58,14 @@ std::string stream_error_bytes(StreamErrc condition, std::string_view app_elemen
   return out;
 }
 
+std::string see_other_host_bytes(std::string_view host) {
+  std::string out = "<stream:error><see-other-host xmlns='urn:ietf:params:xml:ns:xmpp-streams'>";
+  append_escaped_text(out, host);
+  out.append("</see-other-host></stream:error>");
+  out.append(kStreamClose);
+  return out;
+}
+
 std::string sasl_auth_external(std::string_view authzid) {
   std::string out = "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='EXTERNAL'>";
   out.append(authzid.empty() ? std::string("=") : base64_encode(authzid));

@@ -24,6 +24,8 @@ struct FeatureSet {
 std::string features_bytes(const FeatureSet& f);
 // <stream:error><condition/>[app_element]</stream:error></stream:stream>
 std::string stream_error_bytes(StreamErrc condition, std::string_view app_element = {});
+// RFC 6120 §4.9.3.19: <see-other-host>host[:port]</see-other-host>, then the close tag.
+std::string see_other_host_bytes(std::string_view host);
 inline constexpr std::string_view kStreamClose = "</stream:stream>";
 
 inline constexpr std::string_view kStartTls = "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>";

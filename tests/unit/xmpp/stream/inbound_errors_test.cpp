@@ -107,6 +107,17 @@ TEST_F(InboundErrors, ShutdownSendsSystemShutdown) {  // §4.9.3.20
   EXPECT_EQ(stream.shutdown(kT0).write, error_bytes("system-shutdown"));
 }
 
+TEST_F(InboundErrors, TransportDecidedErrorsAndRedirect) {  // §4.9.3.3, §4.9.3.19
+  authenticate();
+  EXPECT_EQ(stream.error(StreamErrc::conflict, "replaced", kT0).write, error_bytes("conflict"));
+  InboundStream other{config, kT0};
+  other.on_bytes(peer_header("capulet.example", "montague.example"), kT0);
+  const auto a = other.redirect("[2001:db8::2]:5269", kT0);
+  EXPECT_EQ(a.write, "<stream:error><see-other-host xmlns='urn:ietf:params:xml:ns:xmpp-streams'>"
+                     "[2001:db8::2]:5269</see-other-host></stream:error></stream:stream>");
+  EXPECT_EQ(a.close->error, StreamErrc::see_other_host);
+}
+
 TEST_F(InboundErrors, ANonUtf8DeclarationIsUnsupportedEncoding) {  // §4.9.3.22
   const auto a = bytes("<?xml version='1.0' encoding='ISO-8859-1'?><stream:stream/>");
   EXPECT_EQ(a.close->error, StreamErrc::unsupported_encoding);
