@@ -45,6 +45,8 @@ class DbPool {
   // False after the last attempt failed to reach the database; true after a success.
   bool healthy() const { return healthy_.load(std::memory_order_relaxed); }
   const std::string& conninfo() const { return conninfo_; }
+  // The pool's threads: co_spawn synchronous store calls (the presence/ ports) onto it.
+  boost::asio::thread_pool::executor_type executor() { return threads_.get_executor(); }
 
  private:
   struct Lease {
@@ -70,8 +72,9 @@ template <class F>
 auto DbPool::run_blocking(F& fn) -> result<std::invoke_result_t<F&, pqxx::connection&>> {
   using T = std::invoke_result_t<F&, pqxx::connection&>;
   auto lease = acquire();
+  using R = result<T>;
   if (!lease) {
-    return lease.error();
+    return R{boost::system::in_place_error, lease.error()};  // explicit: T may be bool
   }
   try {
     if constexpr (std::is_void_v<T>) {
@@ -84,7 +87,7 @@ auto DbPool::run_blocking(F& fn) -> result<std::invoke_result_t<F&, pqxx::connec
       return value;
     }
   } catch (...) {
-    return fail(std::current_exception(), std::move(*lease));
+    return R{boost::system::in_place_error, fail(std::current_exception(), std::move(*lease))};
   }
 }
 

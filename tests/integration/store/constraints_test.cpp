@@ -116,11 +116,13 @@ const BadRow kBadRows[] = {
     {"policy_version_no_delete", "DELETE FROM policy_version",
      "rows of policy_version cannot be deleted"},
     {"subscriptions_state_value",
-     "INSERT INTO subscriptions (watcher, target, direction, state) "
-     "VALUES ('a@corp.example', 'b@p.example', 'xmpp_to_sip', 'maybe')"},
-    {"subscriptions_direction_value",
-     "INSERT INTO subscriptions (watcher, target, direction) "
-     "VALUES ('a@corp.example', 'b@p.example', 'sideways')"},
+     "INSERT INTO subscriptions (watcher, presentity, state) "
+     "VALUES ('a@corp.example', 'b@p.example', 'maybe')"},
+    {"subscriptions_watcher_bare_address",
+     "INSERT INTO subscriptions (watcher, presentity) VALUES ('a@corp.example/res', 'b@p.example')"},
+    {"outbox_mode_value",
+     "INSERT INTO outbox (sender, recipient, body, mode) "
+     "VALUES ('a@corp.example', 'b@p.example', 'hi', 'smtp')"},
     {"presence_cache_show_value",
      "INSERT INTO presence_cache (address, show) VALUES ('a@corp.example', 'busy')"},
     {"chat_sessions_mode_value",

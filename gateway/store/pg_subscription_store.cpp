@@ -1,0 +1,151 @@
+#include "gateway/store/pg_subscription_store.hpp"
+
+#include <pqxx/pqxx>
+
+#include <chrono>
+#include <optional>
+
+#include "gateway/store/port_errors.hpp"
+
+namespace fedgate::gateway {
+namespace {
+
+using presence::PortErrc;
+using presence::Subscription;
+using presence::SubscriptionState;
+
+// WallTime ↔ microseconds since the epoch; {} (no SIP dialog) is 0 ↔ NULL.
+std::int64_t to_micros(presence::WallTime t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+
+// The SQL for "microseconds parameter $N, 0 meaning NULL".
+std::string expires_param(int n) {
+  auto p = "$" + std::to_string(n) + "::bigint";
+  return "CASE WHEN " + p + " = 0 THEN NULL ELSE timestamptz 'epoch' + " + p +
+         " * interval '1 microsecond' END";
+}
+
+std::optional<SubscriptionState> parse_state(std::string_view s) {
+  for (auto state : {SubscriptionState::pending, SubscriptionState::active,
+                     SubscriptionState::polite_block, SubscriptionState::terminated}) {
+    if (presence::to_string(state) == s) {
+      return state;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Subscription> from_row(const pqxx::row& r) {
+  auto watcher = presence::Address::parse(r[1].c_str());
+  auto presentity = presence::Address::parse(r[2].c_str());
+  auto state = parse_state(r[3].c_str());
+  if (!watcher || !presentity || !state) {
+    return std::nullopt;
+  }
+  Subscription s;
+  s.id = r[0].as<std::int64_t>();
+  s.watcher = *watcher;
+  s.presentity = *presentity;
+  s.state = *state;
+  s.watcher_is_local = r[4].as<bool>();
+  s.expires = presence::WallTime{std::chrono::microseconds{r[5].as<std::int64_t>()}};
+  s.sip_dialog = r[6].as<std::string>();
+  return s;
+}
+
+}  // namespace
+
+presence::PortResult<std::int64_t> PgSubscriptionStore::save(const Subscription& s) {
+  auto write = [&](pqxx::connection& c) -> std::int64_t {
+    pqxx::work tx{c};
+    auto state = std::string{presence::to_string(s.state)};
+    auto rows = tx.exec_params(
+        "UPDATE subscriptions SET watcher = $2, presentity = $3, state = $4, "
+        "watcher_is_local = $5, expires_at = " +
+            expires_param(6) + ", sip_dialog = $7, updated_at = now() WHERE id = $1 RETURNING id",
+        s.id, s.watcher.str(), s.presentity.str(), state, s.watcher_is_local,
+        to_micros(s.expires), s.sip_dialog);
+    if (rows.empty()) {
+      rows = tx.exec_params(
+          "INSERT INTO subscriptions (watcher, presentity, state, watcher_is_local, "
+          "expires_at, sip_dialog) VALUES ($1, $2, $3, $4, " +
+              expires_param(5) +
+              ", $6) ON CONFLICT (watcher, presentity) DO UPDATE SET state = EXCLUDED.state, "
+              "watcher_is_local = EXCLUDED.watcher_is_local, expires_at = EXCLUDED.expires_at, "
+              "sip_dialog = EXCLUDED.sip_dialog, updated_at = now() RETURNING id",
+          s.watcher.str(), s.presentity.str(), state, s.watcher_is_local, to_micros(s.expires),
+          s.sip_dialog);
+    }
+    tx.commit();
+    return rows[0][0].as<std::int64_t>();
+  };
+  auto id = pool_.run_blocking(write);
+  if (!id) {
+    return to_port_errc(id.error());
+  }
+  return *id;
+}
+
+presence::PortResult<presence::Done> PgSubscriptionStore::update(const Subscription& s) {
+  auto write = [&](pqxx::connection& c) -> bool {
+    pqxx::work tx{c};
+    auto rows = tx.exec_params(
+        "UPDATE subscriptions SET state = $2, expires_at = " + expires_param(3) +
+            ", sip_dialog = $4, updated_at = now() WHERE id = $1",
+        s.id, std::string{presence::to_string(s.state)}, to_micros(s.expires), s.sip_dialog);
+    tx.commit();
+    return rows.affected_rows() == 1;
+  };
+  auto found = pool_.run_blocking(write);
+  if (!found) {
+    return to_port_errc(found.error());
+  }
+  if (!*found) {
+    return PortErrc::not_found;
+  }
+  return presence::Done{};
+}
+
+presence::PortResult<presence::Done> PgSubscriptionStore::remove(std::int64_t id) {
+  auto write = [&](pqxx::connection& c) {
+    pqxx::work tx{c};
+    tx.exec_params("DELETE FROM subscriptions WHERE id = $1", id);
+    tx.commit();
+  };
+  auto done = pool_.run_blocking(write);
+  if (!done) {
+    return to_port_errc(done.error());
+  }
+  return presence::Done{};
+}
+
+presence::PortResult<std::vector<Subscription>> PgSubscriptionStore::load_all() {
+  auto read = [](pqxx::connection& c) -> std::optional<std::vector<Subscription>> {
+    pqxx::read_transaction tx{c};
+    auto rows = tx.exec(
+        "SELECT id, watcher, presentity, state, watcher_is_local, "
+        "coalesce((extract(epoch FROM expires_at) * 1000000)::bigint, 0), sip_dialog "
+        "FROM subscriptions");
+    std::vector<Subscription> out;
+    out.reserve(rows.size());
+    for (const auto& r : rows) {
+      auto s = from_row(r);
+      if (!s) {
+        return std::nullopt;
+      }
+      out.push_back(std::move(*s));
+    }
+    return out;
+  };
+  auto all = pool_.run_blocking(read);
+  if (!all) {
+    return to_port_errc(all.error());
+  }
+  if (!*all) {
+    return PortErrc::corrupt;
+  }
+  return std::move(**all);
+}
+
+}  // namespace fedgate::gateway

@@ -1,0 +1,24 @@
+// PgSubscriptionStore: presence::SubscriptionStore on PostgreSQL (table subscriptions), so a
+// restarted node restores every bridged subscription at once (issue 5). Synchronous like the
+// port: call it on a DbPool thread (co_spawn onto DbPool::executor()), never on an I/O thread.
+#pragma once
+
+#include "gateway/store/db_pool.hpp"
+#include "presence/subscription_store.hpp"
+
+namespace fedgate::gateway {
+
+class PgSubscriptionStore final : public presence::SubscriptionStore {
+ public:
+  explicit PgSubscriptionStore(DbPool& pool) : pool_(pool) {}
+
+  presence::PortResult<std::int64_t> save(const presence::Subscription& s) override;
+  presence::PortResult<presence::Done> update(const presence::Subscription& s) override;
+  presence::PortResult<presence::Done> remove(std::int64_t id) override;
+  presence::PortResult<std::vector<presence::Subscription>> load_all() override;
+
+ private:
+  DbPool& pool_;
+};
+
+}  // namespace fedgate::gateway
