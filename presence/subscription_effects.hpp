@@ -58,9 +58,12 @@ struct SavePresence {
   friend bool operator==(const SavePresence&, const SavePresence&) = default;
 };
 
+// Drop (a request to an old native address, see federation_identity.hpp): XMPP stays silent;
+// a SIP request still gets its final response, 404 as for an unknown user. Discover: the
+// remote domain needs open-federation discovery; replay the request afterwards.
 using SubscriptionEffect =
     std::variant<SendSubscription, SendPresence, RefreshSubscription, RefuseRequest,
-                 SaveSubscription, RemoveSubscription, SavePresence, Discover>;
+                 SaveSubscription, RemoveSubscription, SavePresence, Discover, Drop>;
 
 struct SubscriptionEffects {
   std::vector<SubscriptionEffect> effects;

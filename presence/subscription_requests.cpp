@@ -22,6 +22,8 @@ SubscriptionEffects SubscriptionMachine::on_request(const SubscriptionRequest& r
     }
   } else if (auto* discover = std::get_if<Discover>(&resolved)) {
     out.effects.push_back(std::move(*discover));
+  } else if (auto* drop = std::get_if<Drop>(&resolved)) {
+    out.effects.push_back(*drop);
   } else if (auto* leg = std::get_if<Leg>(&resolved)) {
     switch (r.action) {
       case SubscriptionAction::subscribe: on_subscribe(*leg, r, policy, out); break;
@@ -30,7 +32,7 @@ SubscriptionEffects SubscriptionMachine::on_request(const SubscriptionRequest& r
       case SubscriptionAction::cancel: on_cancel(*leg, policy, out); break;
       case SubscriptionAction::probe: on_probe(*leg, policy, out); break;
     }
-  }  // Drop (old native address): nothing at all
+  }
   (void)now;
   finish(out);
   return out;

@@ -118,7 +118,8 @@ void FakeSwitchboard::carry_out_one(const SubscriptionEffect& effect) {
           },
           [&](const RemoveSubscription& s) { (void)subscription_store.remove(s.subscription.id); },
           [&](const SavePresence& p) { (void)presence_store.put(p.presence); },
-          [&](const Discover& d) { discoveries.push_back(d.domain); }},
+          [&](const Discover& d) { discoveries.push_back(d.domain); },
+          [&](const Drop& d) { drops.emplace_back(d.reason); }},
       effect);
 }
 

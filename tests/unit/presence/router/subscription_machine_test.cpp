@@ -152,6 +152,40 @@ TEST(SubscriptionMachine, CancelFromWatcherEndsAndIsForwarded) {
   EXPECT_EQ(sb.subscriptions.size(), 0u);
 }
 
+TEST(SubscriptionMachine, EmailForFederationMapsAndDropsOldNativeAddress) {
+  auto rows = base_rows();
+  rows.settings.email_for_federation = true;
+  rows.local_domains.push_back({"mail.example", Protocol::xmpp});
+  rows.users = {{"juliet@corp.example", "j.capulet@mail.example", "", true}};
+  FakeSwitchboard sb{rows};
+  sb.subscription(req(SubscriptionAction::subscribe, kRomeo, addr("j.capulet@mail.example")));
+  auto out = sb.take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].to, kJuliet);  // the home is asked about its native user
+  sb.subscription(req(SubscriptionAction::approve, kJuliet, kRomeo));
+  out = sb.take();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].from, addr("j.capulet@mail.example"));  // the partner sees the email
+  sb.subscription(req(SubscriptionAction::subscribe, addr("x@partner-lync.example"), kJuliet));
+  EXPECT_TRUE(sb.take().empty());
+  EXPECT_EQ(sb.drops, std::vector<std::string>{"old_native_address"});
+}
+
+TEST(SubscriptionMachine, StaleLyncDocumentIsNeitherCachedNorSent) {
+  FakeSwitchboard sb{base_rows()};
+  sb.subscription(req(SubscriptionAction::subscribe, kJuliet, kRomeo));
+  sb.sip_state(sip(SubscriptionState::active));
+  sb.take();
+  Presence newer{kRomeo, Availability::busy, "Presenting"};
+  newer.publish_time = WallTime{std::chrono::seconds{2000}};
+  Presence older{kRomeo, Availability::available, "Old"};
+  older.publish_time = WallTime{std::chrono::seconds{1000}};
+  auto fx = sb.subscriptions.on_presence_document(newer, sb.policy());
+  EXPECT_EQ(fx.effects.size(), 2u);  // SavePresence + SendPresence to juliet
+  EXPECT_TRUE(sb.subscriptions.on_presence_document(older, sb.policy()).effects.empty());
+  EXPECT_EQ(sb.subscriptions.cached(kRomeo)->status_text, "Presenting");
+}
+
 TEST(SubscriptionMachine, RestartRestoresAndPresenceFlowsAtOnce) {
   FakeSwitchboard before{base_rows()};
   before.subscription(req(SubscriptionAction::subscribe, kJuliet, kRomeo));
