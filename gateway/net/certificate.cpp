@@ -291,7 +291,8 @@ bool covers_dns_name(const CertificateInfo& cert, std::string_view domain) {
 
 bool covers_srv_name(const CertificateInfo& cert, std::string_view service,
                      std::string_view domain) {
-  std::string wanted = "_" + lower(service) + "." + lower(strip_dot(domain));
+  std::string wanted(1, '_');  // built by append: GCC 12 -O3 warns on "_" + string (PR105329)
+  wanted.append(lower(service)).append(1, '.').append(lower(strip_dot(domain)));
   return std::any_of(cert.srv_names.begin(), cert.srv_names.end(),
                      [&](const std::string& s) { return lower(strip_dot(s)) == wanted; });
 }

@@ -1,8 +1,8 @@
 // Memory per idle established mutual-TLS connection: N loopback pairs are set up (handshake,
 // then one byte each way), and the live heap is compared before and after. OpenSSL's heap is
 // counted through CRYPTO_set_mem_functions, the C++ heap (Asio's ssl::stream with its two
-// 17 kB record buffers) through a replaced operator new. Reported per endpoint. A second case
-// drives raw SSL objects over the socket itself (SSL_set_fd, no BIO pair, no stream buffers).
+// 17 kB record buffers) through a replaced operator new. Reported per endpoint. Further cases:
+// gw_net's TlsSocket, and raw SSL objects over the socket (SSL_set_fd) as the floor.
 
 // The replaced operator new/delete sit on malloc/free; GCC's inliner then warns about
 // "mismatched" pairs and header offsets it cannot see through.
@@ -34,6 +34,7 @@
 
 #include "gateway/net/test_pki.hpp"
 #include "gateway/net/tls_context.hpp"
+#include "gateway/net/tls_socket.hpp"
 
 namespace {
 
@@ -149,6 +150,58 @@ void BM_IdleTlsConnection(benchmark::State& state) {
 }
 BENCHMARK(BM_IdleTlsConnection)
     ->ArgNames({"tls12", "release_buffers", "pairs"})
+    ->Args({0, 1, 100})
+    ->Args({0, 0, 100})
+    ->Args({1, 1, 100})
+    ->Args({1, 0, 100})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+asio::awaitable<void> tls_socket_one_byte(TlsSocket& tls, TlsSocket::Role role) {
+  auto hs = co_await tls.handshake(role);
+  char byte = 'x';
+  if (hs && role == TlsSocket::Role::client) {
+    co_await tls.write(asio::buffer(&byte, 1));
+    co_await tls.read_some(asio::buffer(&byte, 1));
+  } else if (hs) {
+    co_await tls.read_some(asio::buffer(&byte, 1));
+    co_await tls.write(asio::buffer(&byte, 1));
+  }
+}
+
+// The same over gw_net's TlsSocket (SSL on the socket fd, no BIO pair, no stream buffers).
+void BM_IdleTlsSocket(benchmark::State& state) {
+  const bool tls12 = state.range(0) != 0;
+  const bool resumption = state.range(1) != 0;
+  const int pairs = static_cast<int>(state.range(2));
+  TestDir dir;
+  auto ca = TestCa::create(dir.path());
+  auto server_cert = ca->issue("server", good_spec("a.example"));
+  auto client_cert = ca->issue("client", good_spec("b.example"));
+  auto server = TlsContext::server(settings_for(*server_cert, *ca, tls12, true, resumption));
+  auto client = TlsContext::client(settings_for(*client_cert, *ca, tls12, true, resumption));
+  for (auto _ : state) {
+    asio::io_context io;
+    tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    std::list<TlsSocket> sockets;
+    long ssl_before = g_ssl_bytes, cxx_before = g_cxx_bytes;
+    for (int i = 0; i < pairs; ++i) {
+      tcp::socket cs(io);
+      cs.connect(acceptor.local_endpoint());
+      auto& c = sockets.emplace_back(std::move(*TlsSocket::create(std::move(cs), *client)));
+      auto& s = sockets.emplace_back(std::move(*TlsSocket::create(acceptor.accept(), *server)));
+      asio::co_spawn(io, tls_socket_one_byte(c, TlsSocket::Role::client), asio::detached);
+      asio::co_spawn(io, tls_socket_one_byte(s, TlsSocket::Role::server), asio::detached);
+    }
+    io.run_for(std::chrono::seconds(30));
+    state.counters["openssl_bytes_per_endpoint"] =
+        static_cast<double>(g_ssl_bytes - ssl_before) / (2.0 * pairs);
+    state.counters["cxx_bytes_per_endpoint"] =
+        static_cast<double>(g_cxx_bytes - cxx_before) / (2.0 * pairs);
+  }
+}
+BENCHMARK(BM_IdleTlsSocket)
+    ->ArgNames({"tls12", "resumption", "pairs"})
     ->Args({0, 1, 100})
     ->Args({0, 0, 100})
     ->Args({1, 1, 100})

@@ -54,7 +54,10 @@ bool read_question(const std::string& q, std::string& name, std::size_t& end) {
     if (pos + 1 + len > q.size()) {
       return false;
     }
-    name += (name.empty() ? "" : ".") + q.substr(pos + 1, len);
+    if (!name.empty()) {
+      name += '.';
+    }
+    name.append(q, pos + 1, len);
     pos += 1 + len;
   }
   end = pos + 5;  // the root label, QTYPE, QCLASS
