@@ -49,8 +49,16 @@ bool sip_user_literal(unsigned char c) noexcept {
 
 // XEP-0106 §3.2: the characters escaped in a localpart, and their escape codes.
 constexpr std::array<std::pair<char, std::string_view>, 10> kJidEscapes{{
-    {' ', "20"}, {'"', "22"}, {'&', "26"}, {'\'', "27"}, {'/', "2f"},
-    {':', "3a"}, {'<', "3c"}, {'>', "3e"}, {'@', "40"}, {'\\', "5c"},
+    {' ', "20"},
+    {'"', "22"},
+    {'&', "26"},
+    {'\'', "27"},
+    {'/', "2f"},
+    {':', "3a"},
+    {'<', "3c"},
+    {'>', "3e"},
+    {'@', "40"},
+    {'\\', "5c"},
 }};
 
 std::optional<char> jid_unescape_at(std::string_view s, std::size_t i) noexcept {

@@ -48,8 +48,7 @@ struct Bounce {
   friend bool operator==(const Bounce&, const Bounce&) = default;
 };
 
-using ChatEffect =
-    std::variant<SendInvite, SendInDialog, SendPage, SendBye, MarkDelivered, Bounce>;
+using ChatEffect = std::variant<SendInvite, SendInDialog, SendPage, SendBye, MarkDelivered, Bounce>;
 
 struct ChatEffects {
   std::vector<ChatEffect> effects;

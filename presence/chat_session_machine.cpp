@@ -100,7 +100,9 @@ ChatEffects ChatSessionMachine::on_outbound(OutboundMessage m, TimePoint now) {
   Entry& entry = e != nullptr ? *e : open(m, now);
   touch(entry, now, out);
   switch (entry.session.state) {
-    case ChatSessionState::established: send_in_dialog(entry, std::move(m), out); break;
+    case ChatSessionState::established:
+      send_in_dialog(entry, std::move(m), out);
+      break;
     case ChatSessionState::inviting:
       if (entry.queued.size() >= config_.max_queued) {
         out.effects.push_back(Bounce{std::move(m), {ErrorCondition::resource_constraint, ""}});
@@ -109,7 +111,9 @@ ChatEffects ChatSessionMachine::on_outbound(OutboundMessage m, TimePoint now) {
       }
       break;
     case ChatSessionState::idle:
-    case ChatSessionState::closing: invite(entry, std::move(m), 0, out); break;
+    case ChatSessionState::closing:
+      invite(entry, std::move(m), 0, out);
+      break;
   }
   return out;
 }

@@ -45,8 +45,8 @@ class ChatSessionMachine {
                                std::string sip_dialog, TimePoint now);
   ChatEffects on_message_answer(std::int64_t outbox_id, const SipAnswer& a, TimePoint now);
   // The SIP user opened a dialog (incoming INVITE), sent a MESSAGE in it, or hung up.
-  ChatEffects on_remote_invite(const Address& sip_user, const Address& peer,
-                               std::string sip_dialog, TimePoint now);
+  ChatEffects on_remote_invite(const Address& sip_user, const Address& peer, std::string sip_dialog,
+                               TimePoint now);
   ChatEffects on_remote_activity(const Address& sip_user, const Address& peer, TimePoint now);
   ChatEffects on_bye(const Address& sip_user, const Address& peer, TimePoint now);
   ChatEffects on_wake(TimePoint now);
@@ -79,7 +79,7 @@ class ChatSessionMachine {
   void touch(Entry& e, TimePoint now, ChatEffects& out) const;
 
   Config config_;
-  StringMap<Entry> sessions_;                          // key(sip_user, peer) → session
+  StringMap<Entry> sessions_;                             // key(sip_user, peer) → session
   std::unordered_map<std::int64_t, InFlight> in_flight_;  // outbox id → message sent
 };
 

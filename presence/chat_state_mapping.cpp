@@ -15,12 +15,15 @@ ChatState chat_state_from_is_composing(std::string_view state) noexcept {
 
 std::optional<std::string_view> is_composing_for(ChatState s) noexcept {
   switch (s) {
-    case ChatState::composing: return "active";
+    case ChatState::composing:
+      return "active";
     case ChatState::active:
     case ChatState::inactive:
-    case ChatState::paused: return "idle";
+    case ChatState::paused:
+      return "idle";
     case ChatState::gone:
-    case ChatState::none: return std::nullopt;
+    case ChatState::none:
+      return std::nullopt;
   }
   return std::nullopt;
 }

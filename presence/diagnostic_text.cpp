@@ -40,9 +40,8 @@ std::string ms_diagnostics_reason(std::string_view ms_diagnostics) {
     return quoted_at(ms_diagnostics, value);
   }
   auto end = ms_diagnostics.find(';', value);
-  return std::string{ms_diagnostics.substr(value, end == std::string_view::npos
-                                                      ? std::string_view::npos
-                                                      : end - value)};
+  return std::string{ms_diagnostics.substr(
+      value, end == std::string_view::npos ? std::string_view::npos : end - value)};
 }
 
 }  // namespace fedgate::presence

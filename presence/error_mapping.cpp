@@ -36,35 +36,53 @@ constexpr std::array<ConditionToSipRow, kErrorConditionCount> kToSip{{
 
 // Table 3, in the RFC's order.
 constexpr std::array<SipToConditionRow, 52> kToCondition{{
-    {300, true, C::redirect},          {300, false, C::redirect},
-    {301, false, C::gone},             {302, false, C::redirect},
-    {305, false, C::redirect},         {380, false, C::not_acceptable},
-    {400, true, C::bad_request},       {400, false, C::bad_request},
-    {401, false, C::not_authorized},   {402, false, C::bad_request},
-    {403, false, C::forbidden},        {404, false, C::item_not_found},
+    {300, true, C::redirect},
+    {300, false, C::redirect},
+    {301, false, C::gone},
+    {302, false, C::redirect},
+    {305, false, C::redirect},
+    {380, false, C::not_acceptable},
+    {400, true, C::bad_request},
+    {400, false, C::bad_request},
+    {401, false, C::not_authorized},
+    {402, false, C::bad_request},
+    {403, false, C::forbidden},
+    {404, false, C::item_not_found},
     {405, false, C::feature_not_implemented},
-    {406, false, C::not_acceptable},   {407, false, C::registration_required},
+    {406, false, C::not_acceptable},
+    {407, false, C::registration_required},
     {408, false, C::remote_server_timeout},
-    {410, false, C::gone},             {413, false, C::policy_violation},
-    {414, false, C::policy_violation}, {415, false, C::not_acceptable},
-    {416, false, C::not_acceptable},   {420, false, C::feature_not_implemented},
-    {421, false, C::not_acceptable},   {423, false, C::resource_constraint},
+    {410, false, C::gone},
+    {413, false, C::policy_violation},
+    {414, false, C::policy_violation},
+    {415, false, C::not_acceptable},
+    {416, false, C::not_acceptable},
+    {420, false, C::feature_not_implemented},
+    {421, false, C::not_acceptable},
+    {423, false, C::resource_constraint},
     {430, false, C::recipient_unavailable},
     {439, false, C::feature_not_implemented},
-    {440, false, C::policy_violation}, {480, false, C::recipient_unavailable},
-    {481, false, C::item_not_found},   {482, false, C::not_acceptable},
-    {483, false, C::not_acceptable},   {484, false, C::item_not_found},
-    {485, false, C::item_not_found},   {486, false, C::recipient_unavailable},
+    {440, false, C::policy_violation},
+    {480, false, C::recipient_unavailable},
+    {481, false, C::item_not_found},
+    {482, false, C::not_acceptable},
+    {483, false, C::not_acceptable},
+    {484, false, C::item_not_found},
+    {485, false, C::item_not_found},
+    {486, false, C::recipient_unavailable},
     {487, false, C::recipient_unavailable},
-    {488, false, C::not_acceptable},   {489, false, C::policy_violation},
+    {488, false, C::not_acceptable},
+    {489, false, C::policy_violation},
     {491, false, C::unexpected_request},
-    {493, false, C::bad_request},      {500, true, C::internal_server_error},
+    {493, false, C::bad_request},
+    {500, true, C::internal_server_error},
     {500, false, C::internal_server_error},
     {501, false, C::feature_not_implemented},
     {502, false, C::remote_server_not_found},
     {503, false, C::internal_server_error},
     {504, false, C::remote_server_timeout},
-    {505, false, C::not_acceptable},   {513, false, C::policy_violation},
+    {505, false, C::not_acceptable},
+    {513, false, C::policy_violation},
     {600, true, C::recipient_unavailable},
     {600, false, C::recipient_unavailable},
     {603, false, C::recipient_unavailable},
@@ -74,20 +92,34 @@ constexpr std::array<SipToConditionRow, 52> kToCondition{{
 
 std::string_view reason_phrase_for(int code) noexcept {
   switch (code) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 406: return "Not Acceptable";
-    case 407: return "Proxy Authentication Required";
-    case 408: return "Request Timeout";
-    case 410: return "Gone";
-    case 480: return "Temporarily Unavailable";
-    case 491: return "Request Pending";
-    case 500: return "Server Internal Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    default: return code < 400 ? "Redirect" : "Error";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 406:
+      return "Not Acceptable";
+    case 407:
+      return "Proxy Authentication Required";
+    case 408:
+      return "Request Timeout";
+    case 410:
+      return "Gone";
+    case 480:
+      return "Temporarily Unavailable";
+    case 491:
+      return "Request Pending";
+    case 500:
+      return "Server Internal Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return code < 400 ? "Redirect" : "Error";
   }
 }
 

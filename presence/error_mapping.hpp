@@ -14,8 +14,8 @@ namespace fedgate::presence {
 
 struct ConditionToSipRow {
   ErrorCondition condition;
-  int code;           // the code fedgate sends
-  int alternative;    // the RFC's "or" code (0 when none); accepted as equivalent in tests
+  int code;         // the code fedgate sends
+  int alternative;  // the RFC's "or" code (0 when none); accepted as equivalent in tests
 };
 
 struct SipToConditionRow {

@@ -3,8 +3,7 @@
 
 namespace fedgate::presence {
 
-FederationIdentity::FederationIdentity(const Settings& settings,
-                                       const std::vector<UserRow>& users)
+FederationIdentity::FederationIdentity(const Settings& settings, const std::vector<UserRow>& users)
     : enabled_(settings.email_for_federation) {
   for (const auto& row : users) {
     auto native = Address::parse(row.address);

@@ -43,10 +43,10 @@ class FederationIdentity {
   static Address with_bare(const Address& bare, const Address& resource_from);
 
   bool enabled_ = false;
-  StringMap<Address> email_by_native_;   // bare native → bare email
-  StringMap<Address> native_by_email_;   // bare email → bare native
-  StringSet disabled_;                    // bare natives with federation_enabled = false
-  std::size_t rejected_rows_ = 0;         // rows whose address or email did not parse
+  StringMap<Address> email_by_native_;  // bare native → bare email
+  StringMap<Address> native_by_email_;  // bare email → bare native
+  StringSet disabled_;                  // bare natives with federation_enabled = false
+  std::size_t rejected_rows_ = 0;       // rows whose address or email did not parse
 };
 
 }  // namespace fedgate::presence

@@ -46,12 +46,17 @@ PolicyVerdict PolicySnapshot::may_send(std::string_view from_domain,
   std::string_view remote = to_local ? from_domain : to_domain;
   DomainClass c = classify(remote);
   switch (c.kind) {
-    case DomainKind::unknown: return {false, "domain_not_federated"};
-    case DomainKind::needs_discovery: return {false, "discovery_required"};
-    case DomainKind::sip_federated: return kAllowed;
-    case DomainKind::local: return {false, "local_to_local"};
+    case DomainKind::unknown:
+      return {false, "domain_not_federated"};
+    case DomainKind::needs_discovery:
+      return {false, "discovery_required"};
+    case DomainKind::sip_federated:
+      return kAllowed;
+    case DomainKind::local:
+      return {false, "local_to_local"};
     case DomainKind::open_federation:
-    case DomainKind::xmpp_federated: break;
+    case DomainKind::xmpp_federated:
+      break;
   }
   if (c.protocol == Protocol::sip) {
     return kAllowed;  // open federation, discovered as SIP
@@ -59,8 +64,7 @@ PolicyVerdict PolicySnapshot::may_send(std::string_view from_domain,
   return xmpp_policy(remote, c.kind, direction);
 }
 
-std::optional<RuleAction> PolicySnapshot::find_rule(std::string_view local,
-                                                    std::string_view target,
+std::optional<RuleAction> PolicySnapshot::find_rule(std::string_view local, std::string_view target,
                                                     TrafficKind kind) const {
   std::array<char, 512> buffer;
   std::string heap;

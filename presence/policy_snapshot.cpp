@@ -20,12 +20,18 @@ std::string rule_key(std::string_view local, std::string_view target) {
 
 std::string_view to_string(DomainKind k) noexcept {
   switch (k) {
-    case DomainKind::local: return "local";
-    case DomainKind::sip_federated: return "sip_federated";
-    case DomainKind::xmpp_federated: return "xmpp_federated";
-    case DomainKind::open_federation: return "open_federation";
-    case DomainKind::needs_discovery: return "needs_discovery";
-    case DomainKind::unknown: return "unknown";
+    case DomainKind::local:
+      return "local";
+    case DomainKind::sip_federated:
+      return "sip_federated";
+    case DomainKind::xmpp_federated:
+      return "xmpp_federated";
+    case DomainKind::open_federation:
+      return "open_federation";
+    case DomainKind::needs_discovery:
+      return "needs_discovery";
+    case DomainKind::unknown:
+      return "unknown";
   }
   return "unknown";
 }

@@ -52,15 +52,21 @@ Availability PresenceTranslator::availability_from_show(std::string_view show) n
 // Neutral → XMPP show. Lync-only classes fold: busy → dnd, inactive/be_right_back → away.
 std::string_view PresenceTranslator::show_for(Availability a) noexcept {
   switch (a) {
-    case Availability::available: return "";
-    case Availability::chat: return "chat";
+    case Availability::available:
+      return "";
+    case Availability::chat:
+      return "chat";
     case Availability::inactive:
     case Availability::be_right_back:
-    case Availability::away: return "away";
-    case Availability::xa: return "xa";
+    case Availability::away:
+      return "away";
+    case Availability::xa:
+      return "xa";
     case Availability::busy:
-    case Availability::dnd: return "dnd";
-    case Availability::offline: return "unavailable";
+    case Availability::dnd:
+      return "dnd";
+    case Availability::offline:
+      return "unavailable";
   }
   return "unavailable";
 }
@@ -73,10 +79,15 @@ PidfPresenceForm PresenceTranslator::to_pidf(const Presence& p) {
     case Availability::inactive:
     case Availability::be_right_back:
     case Availability::away:
-    case Availability::xa: f.activity = "away"; break;
+    case Availability::xa:
+      f.activity = "away";
+      break;
     case Availability::busy:
-    case Availability::dnd: f.activity = "busy"; break;
-    default: break;
+    case Availability::dnd:
+      f.activity = "busy";
+      break;
+    default:
+      break;
   }
   return f;
 }

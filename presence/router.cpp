@@ -72,9 +72,9 @@ Decision route(const InboundMessage& in, const PolicySnapshot& policy) {
   const Address& local = leg.inbound ? leg.to : leg.from;
   const Address& remote = leg.inbound ? leg.from : leg.to;
   if (policy.user_rule(local, remote, TrafficKind::im) == RuleAction::block) {
-    return Refuse{leg.inbound ? ErrorCondition::service_unavailable
-                              : ErrorCondition::policy_violation,
-                  "user_policy_block"};
+    return Refuse{
+        leg.inbound ? ErrorCondition::service_unavailable : ErrorCondition::policy_violation,
+        "user_policy_block"};
   }
   OutboundMessage out;
   out.in_id = in.id;

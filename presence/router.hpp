@@ -4,9 +4,9 @@
 // RFC 7572 (IM), RFC 7247 §6/§7 (addresses, errors); policy per issue 5.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
-#include <optional>
 #include <variant>
 
 #include "presence/error_mapping.hpp"

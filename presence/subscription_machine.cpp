@@ -1,10 +1,11 @@
 // SubscriptionMachine: storage, indexes, refresh schedule, presence cache and fan-out.
 // The request handlers are in subscription_requests.cpp, the SIP side in subscription_sip.cpp.
+#include "presence/subscription_machine.hpp"
+
 #include <algorithm>
 #include <array>
 
 #include "presence/presence_aggregator.hpp"
-#include "presence/subscription_machine.hpp"
 
 namespace fedgate::presence {
 namespace {
@@ -21,8 +22,9 @@ Address stored_address(std::string_view text) { return Address::parse(text).valu
 }  // namespace
 
 Subscription SubscriptionMachine::to_subscription(const Entry& e) {
-  Subscription s{e.d.id, stored_address(e.watcher()), stored_address(e.presentity()), e.d.state,
-                 e.d.watcher_is_local, e.d.expires, e.d.sip_dialog};
+  Subscription s{e.d.id,        stored_address(e.watcher()), stored_address(e.presentity()),
+                 e.d.state,     e.d.watcher_is_local,        e.d.expires,
+                 e.d.sip_dialog};
   return s;
 }
 
@@ -129,8 +131,8 @@ void SubscriptionMachine::answer_from_cache(const Address& watcher, const Addres
                                             bool active, bool watcher_is_local,
                                             const PolicySnapshot& policy,
                                             SubscriptionEffects& out) const {
-  bool blocked = !watcher_is_local && policy.user_rule(presentity, watcher,
-                                                       TrafficKind::presence) == RuleAction::block;
+  bool blocked = !watcher_is_local &&
+                 policy.user_rule(presentity, watcher, TrafficKind::presence) == RuleAction::block;
   const Presence* p = active && !blocked ? cached(presentity) : nullptr;
   Presence presence = p != nullptr ? *p : offline_of(presentity);
   Address from = watcher_is_local ? presentity : policy.identity().outward(presentity);
@@ -172,8 +174,8 @@ SubscriptionEffects SubscriptionMachine::on_endpoint_presence(const Address& ent
                                                               const EndpointPresence& e,
                                                               const PolicySnapshot& policy) {
   SubscriptionEffects out;
-  auto [it, added] = presence_.try_emplace(std::string{entity.bare()},
-                                          offline_of(entity.without_resource()));
+  auto [it, added] =
+      presence_.try_emplace(std::string{entity.bare()}, offline_of(entity.without_resource()));
   if (!apply_endpoint(it->second, e)) {
     return out;  // stale: never overwrites newer state
   }

@@ -6,9 +6,9 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
-#include <unordered_map>
 #include <set>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -25,8 +25,8 @@ struct SipSubscriptionEvent {
   Address watcher;
   Address presentity;
   SubscriptionState state = SubscriptionState::active;  // pending, active or terminated
-  std::string reason;    // Subscription-State reason for terminated ("rejected", "timeout"...)
-  WallTime expires{};    // from the Expires / Subscription-State expires parameter
+  std::string reason;  // Subscription-State reason for terminated ("rejected", "timeout"...)
+  WallTime expires{};  // from the Expires / Subscription-State expires parameter
   std::string sip_dialog;
 };
 
@@ -83,9 +83,7 @@ class SubscriptionMachine {
     std::string key;  // watcher bare + '\n' + presentity bare; never modified once stored
     mutable Data d;
     std::string_view watcher() const { return std::string_view{key}.substr(0, key.find('\n')); }
-    std::string_view presentity() const {
-      return std::string_view{key}.substr(key.find('\n') + 1);
-    }
+    std::string_view presentity() const { return std::string_view{key}.substr(key.find('\n') + 1); }
   };
   struct Hash {
     using is_transparent = void;
@@ -116,12 +114,16 @@ class SubscriptionMachine {
 
   void on_subscribe(const Leg& leg, const SubscriptionRequest& r, const PolicySnapshot& policy,
                     SubscriptionEffects& out);
+  void dispatch(const Leg& leg, const SubscriptionRequest& r, const PolicySnapshot& policy,
+                SubscriptionEffects& out);
+  void on_sip_accepted(const Entry& s, const SipSubscriptionEvent& e, const PolicySnapshot& policy,
+                       SubscriptionEffects& out);
   bool answered_without_asking(Subscription& s, const SubscriptionRequest& r,
                                const PolicySnapshot& policy, SubscriptionEffects& out);
   void on_sip_terminated(const Entry& s, const SipSubscriptionEvent& e, WallTime now,
                          SubscriptionEffects& out);
-  void restore_one(Subscription row, const PolicySnapshot& policy, WallTime now,
-                   StringSet& probed, SubscriptionEffects& out);
+  void restore_one(Subscription row, const PolicySnapshot& policy, WallTime now, StringSet& probed,
+                   SubscriptionEffects& out);
   void on_approve(const Leg& leg, const PolicySnapshot& policy, SubscriptionEffects& out);
   void on_deny(const Leg& leg, const PolicySnapshot& policy, SubscriptionEffects& out);
   void on_cancel(const Leg& leg, const PolicySnapshot& policy, SubscriptionEffects& out);

@@ -25,17 +25,27 @@ SubscriptionEffects SubscriptionMachine::on_request(const SubscriptionRequest& r
   } else if (auto* drop = std::get_if<Drop>(&resolved)) {
     out.effects.push_back(*drop);
   } else if (auto* leg = std::get_if<Leg>(&resolved)) {
-    switch (r.action) {
-      case SubscriptionAction::subscribe: on_subscribe(*leg, r, policy, out); break;
-      case SubscriptionAction::approve: on_approve(*leg, policy, out); break;
-      case SubscriptionAction::deny: on_deny(*leg, policy, out); break;
-      case SubscriptionAction::cancel: on_cancel(*leg, policy, out); break;
-      case SubscriptionAction::probe: on_probe(*leg, policy, out); break;
-    }
+    dispatch(*leg, r, policy, out);
   }
   (void)now;
   finish(out);
   return out;
+}
+
+void SubscriptionMachine::dispatch(const Leg& leg, const SubscriptionRequest& r,
+                                   const PolicySnapshot& policy, SubscriptionEffects& out) {
+  switch (r.action) {
+    case SubscriptionAction::subscribe:
+      return on_subscribe(leg, r, policy, out);
+    case SubscriptionAction::approve:
+      return on_approve(leg, policy, out);
+    case SubscriptionAction::deny:
+      return on_deny(leg, policy, out);
+    case SubscriptionAction::cancel:
+      return on_cancel(leg, policy, out);
+    case SubscriptionAction::probe:
+      return on_probe(leg, policy, out);
+  }
 }
 
 // RFC 8048 §5.2.1 / §5.3.1, with issue 5's ordered checks for a remote watcher.
@@ -45,7 +55,8 @@ void SubscriptionMachine::on_subscribe(const Leg& leg, const SubscriptionRequest
   const Address& presentity = leg.to;
   if (const Entry* e = lookup(watcher, presentity); e != nullptr) {
     if (e->d.state != SubscriptionState::pending) {  // re-subscribe: re-affirm, answer again
-      out.effects.push_back(SendSubscription{answer(SubscriptionAction::approve, r.to, r.from, r.id)});
+      out.effects.push_back(
+          SendSubscription{answer(SubscriptionAction::approve, r.to, r.from, r.id)});
       answer_from_cache(*e, policy, out);
     }
     return;
@@ -58,7 +69,8 @@ void SubscriptionMachine::on_subscribe(const Leg& leg, const SubscriptionRequest
   insert(s);  // pending: ask the presentity's side
   out.effects.push_back(SaveSubscription{s});
   Address from = leg.inbound ? leg.from : policy.identity().outward(leg.from);
-  out.effects.push_back(SendSubscription{answer(SubscriptionAction::subscribe, from, leg.to, r.id)});
+  out.effects.push_back(
+      SendSubscription{answer(SubscriptionAction::subscribe, from, leg.to, r.id)});
 }
 
 // Issue 5's ordered checks for a remote watcher: refused (never asked) or politely blocked

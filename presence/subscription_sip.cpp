@@ -15,8 +15,7 @@ bool final_reason(std::string_view reason) {
 }  // namespace
 
 SubscriptionEffects SubscriptionMachine::on_sip_state(const SipSubscriptionEvent& e,
-                                                      const PolicySnapshot& policy,
-                                                      WallTime now) {
+                                                      const PolicySnapshot& policy, WallTime now) {
   SubscriptionEffects out;
   const Entry* s = lookup(e.watcher, e.presentity);
   if (s == nullptr || s->d.state == SubscriptionState::polite_block) {
@@ -28,17 +27,7 @@ SubscriptionEffects SubscriptionMachine::on_sip_state(const SipSubscriptionEvent
     finish(out);
     return out;
   }
-  bool approved = e.state == SubscriptionState::active && s->d.state == SubscriptionState::pending;
-  s->d.state = e.state;
-  s->d.expires = e.expires;
-  s->d.sip_dialog = e.sip_dialog;
-  out.effects.push_back(SaveSubscription{to_subscription(*s)});
-  if (approved) {  // RFC 8048 §5.2.1 (F14): the watcher's side learns of the approval
-    Address presentity = e.presentity.without_resource();
-    Address from = s->d.watcher_is_local ? presentity : policy.identity().outward(presentity);
-    out.effects.push_back(
-        SendSubscription{{SubscriptionAction::approve, from, e.watcher.without_resource()}});
-  }
+  on_sip_accepted(*s, e, policy, out);
   schedule(*s, std::max(now, e.expires - config_.refresh_margin));
   finish(out);
   return out;
@@ -56,12 +45,28 @@ void SubscriptionMachine::on_sip_terminated(const Entry& s, const SipSubscriptio
   schedule(s, now + config_.retry_after);
 }
 
+// A 2xx or NOTIFY with pending/active: store the dialog; pending → active is the approval.
+void SubscriptionMachine::on_sip_accepted(const Entry& s, const SipSubscriptionEvent& e,
+                                          const PolicySnapshot& policy, SubscriptionEffects& out) {
+  bool approved = e.state == SubscriptionState::active && s.d.state == SubscriptionState::pending;
+  s.d.state = e.state;
+  s.d.expires = e.expires;
+  s.d.sip_dialog = e.sip_dialog;
+  out.effects.push_back(SaveSubscription{to_subscription(s)});
+  if (approved) {  // RFC 8048 §5.2.1 (F14): the watcher's side learns of the approval
+    Address presentity = e.presentity.without_resource();
+    Address from = s.d.watcher_is_local ? presentity : policy.identity().outward(presentity);
+    out.effects.push_back(
+        SendSubscription{{SubscriptionAction::approve, from, e.watcher.without_resource()}});
+  }
+}
+
 SubscriptionEffects SubscriptionMachine::on_wake(WallTime now) {
   SubscriptionEffects out;
   while (!refresh_at_.empty() && refresh_at_.begin()->first <= now) {
     const Entry* s = refresh_at_.begin()->second;
     out.effects.push_back(RefreshSubscription{to_subscription(*s)});
-    schedule(*s, now + config_.retry_after);  // until the answer moves expires on
+    schedule(*s, now + std::max(config_.retry_after, std::chrono::seconds{1}));  // until answered
   }
   finish(out);
   return out;
@@ -83,19 +88,18 @@ SubscriptionEffects SubscriptionMachine::restore(std::vector<Subscription> rows,
   return out;
 }
 
-void SubscriptionMachine::restore_one(Subscription row, const PolicySnapshot& policy,
-                                      WallTime now, StringSet& probed,
-                                      SubscriptionEffects& out) {
+void SubscriptionMachine::restore_one(Subscription row, const PolicySnapshot& policy, WallTime now,
+                                      StringSet& probed, SubscriptionEffects& out) {
   const Entry& e = insert(row);
-  if (row.state == SubscriptionState::polite_block ||
-      row.state == SubscriptionState::terminated) {
+  if (row.state == SubscriptionState::polite_block || row.state == SubscriptionState::terminated) {
     return;
   }
   if (owns_sip_refresh(e, policy)) {  // a fresh SUBSCRIBE brings a NOTIFY at once
     out.effects.push_back(RefreshSubscription{std::move(row)});
     schedule(e, now + config_.retry_after);
   } else if (!row.watcher_is_local && probed.insert(std::string{row.presentity.bare()}).second) {
-    out.effects.push_back(SendSubscription{{SubscriptionAction::probe, row.watcher, row.presentity}});
+    out.effects.push_back(
+        SendSubscription{{SubscriptionAction::probe, row.watcher, row.presentity}});
   }
 }
 

@@ -37,16 +37,26 @@ Expected<std::string, AddressErrc> check_local(std::string_view local) {
 
 std::string_view to_string(AddressErrc e) noexcept {
   switch (e) {
-    case AddressErrc::empty: return "empty";
-    case AddressErrc::missing_local: return "missing_local";
-    case AddressErrc::bad_local: return "bad_local";
-    case AddressErrc::bad_domain: return "bad_domain";
-    case AddressErrc::bad_resource: return "bad_resource";
-    case AddressErrc::too_long: return "too_long";
-    case AddressErrc::bad_percent: return "bad_percent";
-    case AddressErrc::bad_escape: return "bad_escape";
-    case AddressErrc::bad_scheme: return "bad_scheme";
-    case AddressErrc::not_representable: return "not_representable";
+    case AddressErrc::empty:
+      return "empty";
+    case AddressErrc::missing_local:
+      return "missing_local";
+    case AddressErrc::bad_local:
+      return "bad_local";
+    case AddressErrc::bad_domain:
+      return "bad_domain";
+    case AddressErrc::bad_resource:
+      return "bad_resource";
+    case AddressErrc::too_long:
+      return "too_long";
+    case AddressErrc::bad_percent:
+      return "bad_percent";
+    case AddressErrc::bad_escape:
+      return "bad_escape";
+    case AddressErrc::bad_scheme:
+      return "bad_scheme";
+    case AddressErrc::not_representable:
+      return "not_representable";
   }
   return "unknown";
 }
@@ -133,9 +143,7 @@ Expected<Address, AddressErrc> Address::parse(std::string_view text) {
   return make(text.substr(0, at), text.substr(at + 1), resource);
 }
 
-std::string_view Address::local() const noexcept {
-  return std::string_view{text_}.substr(0, at_);
-}
+std::string_view Address::local() const noexcept { return std::string_view{text_}.substr(0, at_); }
 
 std::string_view Address::domain() const noexcept {
   if (text_.empty()) {

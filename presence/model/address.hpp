@@ -16,14 +16,14 @@ namespace fedgate::presence {
 
 enum class AddressErrc {
   empty = 1,
-  missing_local,    // "domain" alone where a user was required
-  bad_local,        // control character, whitespace, '@' or '/' in the local part
-  bad_domain,       // empty label, illegal character, IP literal
-  bad_resource,     // control character in the resource
-  too_long,         // a part longer than kMaxPartBytes
-  bad_percent,      // malformed %XX in a SIP URI
-  bad_escape,       // malformed \XX in a JID local part (XEP-0106)
-  bad_scheme,       // not sip:/sips:/xmpp:
+  missing_local,     // "domain" alone where a user was required
+  bad_local,         // control character, whitespace, '@' or '/' in the local part
+  bad_domain,        // empty label, illegal character, IP literal
+  bad_resource,      // control character in the resource
+  too_long,          // a part longer than kMaxPartBytes
+  bad_percent,       // malformed %XX in a SIP URI
+  bad_escape,        // malformed \XX in a JID local part (XEP-0106)
+  bad_scheme,        // not sip:/sips:/xmpp:
   not_representable  // the other protocol cannot carry this address (RFC 7247 §6)
 };
 
@@ -56,15 +56,13 @@ class Address {
   Address without_resource() const;
   bool empty() const noexcept { return text_.empty(); }
 
-  friend bool operator==(const Address& a, const Address& b) noexcept {
-    return a.text_ == b.text_;
-  }
+  friend bool operator==(const Address& a, const Address& b) noexcept { return a.text_ == b.text_; }
   friend auto operator<=>(const Address& a, const Address& b) noexcept {
     return a.text_ <=> b.text_;
   }
 
  private:
-  std::string text_;     // "local@domain" or "local@domain/resource"
+  std::string text_;         // "local@domain" or "local@domain/resource"
   std::uint16_t at_ = 0;     // index of '@'
   std::uint16_t slash_ = 0;  // index of '/', 0 when there is no resource
 };

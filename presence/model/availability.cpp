@@ -42,14 +42,22 @@ std::optional<Availability> availability_from_string(std::string_view s) noexcep
 int availability_rank(Availability a) noexcept {
   switch (a) {
     case Availability::available:
-    case Availability::chat: return 0;
-    case Availability::inactive: return 1;
-    case Availability::busy: return 2;
-    case Availability::dnd: return 3;
-    case Availability::be_right_back: return 4;
-    case Availability::away: return 5;
-    case Availability::xa: return 6;
-    case Availability::offline: return 7;
+    case Availability::chat:
+      return 0;
+    case Availability::inactive:
+      return 1;
+    case Availability::busy:
+      return 2;
+    case Availability::dnd:
+      return 3;
+    case Availability::be_right_back:
+      return 4;
+    case Availability::away:
+      return 5;
+    case Availability::xa:
+      return 6;
+    case Availability::offline:
+      return 7;
   }
   return 7;
 }

@@ -12,10 +12,10 @@
 namespace fedgate::presence {
 
 enum class ChatSessionState {
-  idle,          // no SIP dialog
-  inviting,      // INVITE sent (carrying the first message), waiting for the final answer
-  established,   // dialog up: MESSAGEs go inside it
-  closing,       // BYE sent
+  idle,         // no SIP dialog
+  inviting,     // INVITE sent (carrying the first message), waiting for the final answer
+  established,  // dialog up: MESSAGEs go inside it
+  closing,      // BYE sent
 };
 
 std::string_view to_string(ChatSessionState s) noexcept;

@@ -12,7 +12,7 @@ template <class T, class E>
 class Expected {
  public:
   Expected(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
-  Expected(E error) : v_(std::in_place_index<1>, error) {}              // NOLINT: implicit
+  Expected(E error) : v_(std::in_place_index<1>, error) {}             // NOLINT: implicit
 
   bool has_value() const noexcept { return v_.index() == 0; }
   explicit operator bool() const noexcept { return has_value(); }

@@ -53,32 +53,46 @@ std::optional<ErrorCondition> error_condition_from_string(std::string_view s) no
 
 std::string_view to_string(SubscriptionState s) noexcept {
   switch (s) {
-    case SubscriptionState::pending: return "pending";
-    case SubscriptionState::active: return "active";
-    case SubscriptionState::polite_block: return "polite_block";
-    case SubscriptionState::terminated: return "terminated";
+    case SubscriptionState::pending:
+      return "pending";
+    case SubscriptionState::active:
+      return "active";
+    case SubscriptionState::polite_block:
+      return "polite_block";
+    case SubscriptionState::terminated:
+      return "terminated";
   }
   return "unknown";
 }
 
 std::string_view to_string(ChatState s) noexcept {
   switch (s) {
-    case ChatState::none: return "none";
-    case ChatState::active: return "active";
-    case ChatState::composing: return "composing";
-    case ChatState::paused: return "paused";
-    case ChatState::inactive: return "inactive";
-    case ChatState::gone: return "gone";
+    case ChatState::none:
+      return "none";
+    case ChatState::active:
+      return "active";
+    case ChatState::composing:
+      return "composing";
+    case ChatState::paused:
+      return "paused";
+    case ChatState::inactive:
+      return "inactive";
+    case ChatState::gone:
+      return "gone";
   }
   return "unknown";
 }
 
 std::string_view to_string(ChatSessionState s) noexcept {
   switch (s) {
-    case ChatSessionState::idle: return "idle";
-    case ChatSessionState::inviting: return "inviting";
-    case ChatSessionState::established: return "established";
-    case ChatSessionState::closing: return "closing";
+    case ChatSessionState::idle:
+      return "idle";
+    case ChatSessionState::inviting:
+      return "inviting";
+    case ChatSessionState::established:
+      return "established";
+    case ChatSessionState::closing:
+      return "closing";
   }
   return "unknown";
 }

@@ -37,8 +37,8 @@ struct Subscription {
   Address presentity;
   SubscriptionState state = SubscriptionState::pending;
   bool watcher_is_local = false;  // true: fedgate subscribes (and refreshes) on the SIP side
-  WallTime expires{};  // SIP side expiry (wall clock: it is persisted); {} when no SIP dialog
-  std::string sip_dialog;         // opaque serialized SIP dialog data, empty for none
+  WallTime expires{};      // SIP side expiry (wall clock: it is persisted); {} when no SIP dialog
+  std::string sip_dialog;  // opaque serialized SIP dialog data, empty for none
   friend bool operator==(const Subscription&, const Subscription&) = default;
 };
 

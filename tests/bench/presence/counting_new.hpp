@@ -7,7 +7,7 @@
 
 namespace fedgate::presence::bench {
 
-std::size_t live_bytes() noexcept;       // footprint of live allocations, headers included
+std::size_t live_bytes() noexcept;  // footprint of live allocations, headers included
 std::size_t live_allocations() noexcept;
 
 }  // namespace fedgate::presence::bench

@@ -33,8 +33,8 @@ PolicyRows big_rows() {
   for (int u = 0; u < kUsers; ++u) {
     for (int r = 0; r < kRulesPerUser; ++r) {
       int d = (u * 7 + r * 13) % kDomains;
-      std::string target = r % 2 == 0 ? "bob" + std::to_string(r) + "@" + sip_domain(d)
-                                       : xmpp_domain(d);
+      std::string target =
+          r % 2 == 0 ? "bob" + std::to_string(r) + "@" + sip_domain(d) : xmpp_domain(d);
       rows.user_policies.push_back({local_user(u), target,
                                     r % 3 == 0 ? RuleAction::block : RuleAction::allow,
                                     static_cast<RuleScope>(r % 3)});
@@ -56,8 +56,9 @@ std::vector<Pair> random_pairs(std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     int d = domain(rng);
     std::string remote = "bob" + std::to_string(i % 10) + "@" +
-                         (i % 3 == 0 ? "a." + xmpp_domain(d) : i % 3 == 1 ? sip_domain(d)
-                                                                          : xmpp_domain(d));
+                         (i % 3 == 0   ? "a." + xmpp_domain(d)
+                          : i % 3 == 1 ? sip_domain(d)
+                                       : xmpp_domain(d));
     Pair p{Address::parse(local_user(user(rng))).value(), Address::parse(remote).value()};
     if (i % 2 == 0) {
       std::swap(p.from, p.to);  // half inbound, half outbound

@@ -11,8 +11,8 @@
 namespace fedgate::presence {
 namespace {
 
-using testing_support::addr;
 using std::chrono::minutes;
+using testing_support::addr;
 
 const Address kRomeo = addr("romeo@partner-lync.example");
 const Address kJuliet = addr("juliet@corp.example");

@@ -44,8 +44,8 @@ TEST(ErrorMapping, EveryTable3RowSipToXmpp) {
   ASSERT_EQ(rows.size(), 52u);
   for (const auto& [code_cell, cell] : rows) {
     // A class row "4xx" is checked with a code of that class that has no row of its own.
-    int code = code_cell.ends_with("xx") ? (code_cell[0] - '0') * 100 + 99
-                                         : std::atoi(code_cell.c_str());
+    int code =
+        code_cell.ends_with("xx") ? (code_cell[0] - '0') * 100 + 99 : std::atoi(code_cell.c_str());
     EXPECT_EQ(to_string(condition_for_sip(code)), condition_name(cell)) << code_cell;
   }
   EXPECT_EQ(sip_to_condition_table().size(), 52u);

@@ -14,11 +14,16 @@ Overloaded(F...) -> Overloaded<F...>;
 
 std::string action_name(SubscriptionAction a) {
   switch (a) {
-    case SubscriptionAction::subscribe: return "subscribe";
-    case SubscriptionAction::approve: return "approve";
-    case SubscriptionAction::deny: return "deny";
-    case SubscriptionAction::cancel: return "cancel";
-    case SubscriptionAction::probe: return "probe";
+    case SubscriptionAction::subscribe:
+      return "subscribe";
+    case SubscriptionAction::approve:
+      return "approve";
+    case SubscriptionAction::deny:
+      return "deny";
+    case SubscriptionAction::cancel:
+      return "cancel";
+    case SubscriptionAction::probe:
+      return "probe";
   }
   return "?";
 }
@@ -42,23 +47,22 @@ std::vector<OutEvent> FakeSwitchboard::take() {
 
 void FakeSwitchboard::message(const InboundMessage& in) {
   auto decision = route(in, policy_);
-  std::visit(Overloaded{
-                 [&](const Refuse& r) {
-                   refusal_reasons.emplace_back(r.reason);
-                   record(in.to, in.from, "error", std::string{to_string(r.condition)});
-                 },
-                 [&](const Drop& d) { drops.emplace_back(d.reason); },
-                 [&](const Discover& d) { discoveries.push_back(d.domain); },
-                 [&](const Deliver& d) {
-                   OutboundMessage m = d.message;
-                   m.outbox_id = outbox.accept(m).value();  // the durability point
-                   if (m.mode == DeliveryMode::xmpp_stanza) {
-                     record(m.from, m.to, "message", m.content.body);
-                     (void)outbox.mark_delivered(m.outbox_id);
-                   } else {
-                     carry_out(chats.on_outbound(std::move(m), now));
-                   }
-                 }},
+  std::visit(Overloaded{[&](const Refuse& r) {
+                          refusal_reasons.emplace_back(r.reason);
+                          record(in.to, in.from, "error", std::string{to_string(r.condition)});
+                        },
+                        [&](const Drop& d) { drops.emplace_back(d.reason); },
+                        [&](const Discover& d) { discoveries.push_back(d.domain); },
+                        [&](const Deliver& d) {
+                          OutboundMessage m = d.message;
+                          m.outbox_id = outbox.accept(m).value();  // the durability point
+                          if (m.mode == DeliveryMode::xmpp_stanza) {
+                            record(m.from, m.to, "message", m.content.body);
+                            (void)outbox.mark_delivered(m.outbox_id);
+                          } else {
+                            carry_out(chats.on_outbound(std::move(m), now));
+                          }
+                        }},
              decision);
 }
 
@@ -124,12 +128,16 @@ void FakeSwitchboard::carry_out_one(const SubscriptionEffect& effect) {
 }
 
 void FakeSwitchboard::carry_out_one(const ChatEffect& effect) {
-  std::visit(Overloaded{
-                 [&](const SendInvite& i) { record(i.first.from, i.first.to, "invite", i.first.content.body); },
+  std::visit(
+      Overloaded{[&](const SendInvite& i) {
+                   record(i.first.from, i.first.to, "invite", i.first.content.body);
+                 },
                  [&](const SendInDialog& m) {
                    record(m.message.from, m.message.to, "in_dialog", m.message.content.body);
                  },
-                 [&](const SendPage& p) { record(p.message.from, p.message.to, "page", p.message.content.body); },
+                 [&](const SendPage& p) {
+                   record(p.message.from, p.message.to, "page", p.message.content.body);
+                 },
                  [&](const SendBye& b) { record(b.session.peer, b.session.sip_user, "bye"); },
                  [&](const MarkDelivered& d) { (void)outbox.mark_delivered(d.outbox_id); },
                  [&](const Bounce& b) {
@@ -137,7 +145,7 @@ void FakeSwitchboard::carry_out_one(const ChatEffect& effect) {
                    record(b.message.to, b.message.from, "error",
                           std::string{to_string(b.error.condition)});
                  }},
-             effect);
+      effect);
 }
 
 }  // namespace fedgate::presence::testing_support

@@ -22,7 +22,7 @@ struct OutEvent {
   Address from;
   Address to;
   Availability availability = Availability::offline;  // for "presence"
-  std::string detail;  // message body, error condition, status text
+  std::string detail;                                 // message body, error condition, status text
 };
 
 class FakeSwitchboard {

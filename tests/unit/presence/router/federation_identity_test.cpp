@@ -47,8 +47,7 @@ INSTANTIATE_TEST_SUITE_P(
                     IdentityCase{true, "bob@corp.example", "bob@corp.example"},
                     IdentityCase{true, "carol@corp.example", "carol@corp.example"},
                     IdentityCase{false, "asmith@corp.example", "asmith@corp.example"},
-                    IdentityCase{false, "alice.smith@mail.example",
-                                 "alice.smith@mail.example"}));
+                    IdentityCase{false, "alice.smith@mail.example", "alice.smith@mail.example"}));
 
 TEST(FederationIdentity, OutwardUsesEmailOnlyWhenOnAndPresent) {
   EXPECT_EQ(identity(true).outward(addr("asmith@corp.example/pc")).full(),

@@ -47,8 +47,7 @@ TEST(OpenFederation, RemovedFromCacheStopsWorking) {
   auto rows = with_default_route(true);
   rows.open_federation_cache.clear();
   PolicySnapshot policy{rows};
-  EXPECT_EQ(policy.may_send("corp.example", "found-xmpp.example").reason,
-            "domain_not_federated");
+  EXPECT_EQ(policy.may_send("corp.example", "found-xmpp.example").reason, "domain_not_federated");
 }
 
 TEST(OpenFederation, ExplicitExceptionStillBlocksCachedXmppDomain) {
@@ -56,8 +55,7 @@ TEST(OpenFederation, ExplicitExceptionStillBlocksCachedXmppDomain) {
   rows.xmpp_default = PolicyDefault::allow;
   rows.xmpp_exceptions.push_back({"found-xmpp.example", Direction::all});
   PolicySnapshot policy{rows};
-  EXPECT_EQ(policy.may_send("corp.example", "found-xmpp.example").reason,
-            "xmpp_policy_exception");
+  EXPECT_EQ(policy.may_send("corp.example", "found-xmpp.example").reason, "xmpp_policy_exception");
 }
 
 TEST(OpenFederation, SettingDecidesWhenThereIsNoDefaultRouteRow) {

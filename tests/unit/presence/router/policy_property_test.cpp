@@ -25,10 +25,10 @@ using testing_support::reference_blocks_presence;
 constexpr int kPolicies = 300;
 constexpr int kEventsPerPolicy = 60;
 
-const std::vector<std::string> kUsers = {
-    "u1@corp.example",   "u2@corp.example",  "u3@lync.example",    "r1@a.example",
-    "r2@sub.b.example",  "r3@b.example",     "r4@sip1.example",    "r5@c.example",
-    "r6@sip2.example",   "r7@d.example",     "r8@x.sub.b.example"};
+const std::vector<std::string> kUsers = {"u1@corp.example", "u2@corp.example",   "u3@lync.example",
+                                         "r1@a.example",    "r2@sub.b.example",  "r3@b.example",
+                                         "r4@sip1.example", "r5@c.example",      "r6@sip2.example",
+                                         "r7@d.example",    "r8@x.sub.b.example"};
 
 TEST(PolicyProperty, DeniedMessagesNeverGoOutAllowedOnesGoOutOnce) {
   std::mt19937 rng{20240517};
@@ -72,12 +72,18 @@ TEST(PolicyProperty, BlockedWatcherSeesOnlyOfflineAndHomeIsNeverAsked) {
       Address watcher = addr(kUsers[remote(rng)]);
       Address presentity = addr(kUsers[local(rng)]);
       switch (e % 5) {
-        case 0: sb.subscription({SubscriptionAction::subscribe, watcher, presentity, "s"}); break;
-        case 1: sb.subscription({SubscriptionAction::approve, presentity, watcher, "s"}); break;
+        case 0:
+          sb.subscription({SubscriptionAction::subscribe, watcher, presentity, "s"});
+          break;
+        case 1:
+          sb.subscription({SubscriptionAction::approve, presentity, watcher, "s"});
+          break;
         case 2:
           sb.presence(presentity, static_cast<Availability>(avail(rng)), "secret");
           break;
-        case 3: sb.subscription({SubscriptionAction::probe, watcher, presentity, "s"}); break;
+        case 3:
+          sb.subscription({SubscriptionAction::probe, watcher, presentity, "s"});
+          break;
         case 4:  // the administrator changes policy under live subscriptions
           rows = random_rows(rng);
           sb.set_policy(rows);

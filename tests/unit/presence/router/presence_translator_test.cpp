@@ -87,8 +87,7 @@ TEST(PresenceTranslator, PidfBasicAndRpidForStandardPeers) {
   EXPECT_FALSE(PresenceTranslator::to_pidf(p).open);
   EXPECT_EQ(PresenceTranslator::availability_from_pidf({true, "away", ""}), Availability::away);
   EXPECT_EQ(PresenceTranslator::availability_from_pidf({true, "", ""}), Availability::available);
-  EXPECT_EQ(PresenceTranslator::availability_from_pidf({false, "busy", ""}),
-            Availability::offline);
+  EXPECT_EQ(PresenceTranslator::availability_from_pidf({false, "busy", ""}), Availability::offline);
 }
 
 TEST(PresenceTranslator, NeutralPresenceFromLyncUsesTheRawNumber) {

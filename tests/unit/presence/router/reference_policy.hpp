@@ -72,8 +72,8 @@ inline bool ref_user_blocks(const PolicyRows& rows, const Address& local, const 
     bool any = false;
     bool block = false;
     for (const auto& r : rows.user_policies) {
-      bool scope = r.scope == RuleScope::both ||
-                   (r.scope == RuleScope::im) == (kind == TrafficKind::im);
+      bool scope =
+          r.scope == RuleScope::both || (r.scope == RuleScope::im) == (kind == TrafficKind::im);
       if (r.local_user == local.bare() && r.target == target && scope) {
         any = true;
         block = block || r.action == RuleAction::block;
@@ -122,23 +122,22 @@ inline PolicyRows random_rows(std::mt19937& rng) {
   rows.local_domains = {{"corp.example", Protocol::xmpp}, {"lync.example", Protocol::sip}};
   for (const char* d : {"sip1.example", "sip2.example", "c.example"}) {
     if (coin()) {
-      rows.sip_federated_domains.push_back({d, coin() ? SipIntegration::s4b
-                                                      : SipIntegration::standard_sip, ""});
+      rows.sip_federated_domains.push_back(
+          {d, coin() ? SipIntegration::s4b : SipIntegration::standard_sip, ""});
     }
   }
   rows.xmpp_default = coin() ? PolicyDefault::allow : PolicyDefault::deny;
-  const std::vector<std::string> patterns = {"a.example", "*.b.example", "sub.b.example",
-                                             "*.sub.b.example", "c.example", "d.example"};
+  const std::vector<std::string> patterns = {"a.example",       "*.b.example", "sub.b.example",
+                                             "*.sub.b.example", "c.example",   "d.example"};
   for (const auto& pattern : patterns) {
     if (coin()) {
       auto dir = static_cast<Direction>(std::uniform_int_distribution<int>(0, 2)(rng));
       rows.xmpp_exceptions.push_back({pattern, dir});
     }
   }
-  const std::vector<std::string> locals = {"u1@corp.example", "u2@corp.example",
-                                           "u3@lync.example"};
-  const std::vector<std::string> targets = {"r1@a.example", "r2@sub.b.example", "b.example",
-                                            "sip1.example", "r4@sip1.example", "c.example",
+  const std::vector<std::string> locals = {"u1@corp.example", "u2@corp.example", "u3@lync.example"};
+  const std::vector<std::string> targets = {"r1@a.example",       "r2@sub.b.example", "b.example",
+                                            "sip1.example",       "r4@sip1.example",  "c.example",
                                             "r8@x.sub.b.example", "a.example"};
   int n = std::uniform_int_distribution<int>(0, 8)(rng);
   for (int i = 0; i < n; ++i) {

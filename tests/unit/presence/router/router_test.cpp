@@ -36,8 +36,8 @@ class RouteTable : public testing::TestWithParam<RouteCase> {};
 
 TEST_P(RouteTable, DecisionReachesTheRightSide) {
   auto rows = base_rows();
-  rows.user_policies = {rule("alice@corp.example", "romeo@partner-lync.example",
-                             RuleAction::block, RuleScope::im)};
+  rows.user_policies = {
+      rule("alice@corp.example", "romeo@partner-lync.example", RuleAction::block, RuleScope::im)};
   rows.users = {{"off@corp.example", "", "", false}};
   FakeSwitchboard sb{rows};
   sb.message(im(GetParam().from, GetParam().to));
@@ -54,8 +54,7 @@ INSTANTIATE_TEST_SUITE_P(
         RouteCase{"juliet@xmpp-partner.example", "romeo@lync.example", "invite", Protocol::sip, ""},
         RouteCase{"romeo@partner-lync.example", "juliet@corp.example", "message", Protocol::xmpp,
                   ""},
-        RouteCase{"juliet@corp.example", "romeo@partner-lync.example", "invite", Protocol::sip,
-                  ""},
+        RouteCase{"juliet@corp.example", "romeo@partner-lync.example", "invite", Protocol::sip, ""},
         RouteCase{"juliet@corp.example", "r@plain-sip.example", "page", Protocol::sip, ""},
         RouteCase{"romeo@partner-lync.example", "alice@corp.example", "error", Protocol::sip,
                   "user_policy_block"},

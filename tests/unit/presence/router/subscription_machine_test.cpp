@@ -16,17 +16,17 @@ using testing_support::base_rows;
 using testing_support::FakeSwitchboard;
 using testing_support::rule;
 
-const Address kJuliet = addr("juliet@corp.example");         // local, XMPP home
-const Address kRomeo = addr("romeo@partner-lync.example");   // SIP partner
-const Address kBob = addr("bob@xmpp-partner.example");       // XMPP partner
+const Address kJuliet = addr("juliet@corp.example");        // local, XMPP home
+const Address kRomeo = addr("romeo@partner-lync.example");  // SIP partner
+const Address kBob = addr("bob@xmpp-partner.example");      // XMPP partner
 
 SubscriptionRequest req(SubscriptionAction a, const Address& from, const Address& to) {
   return SubscriptionRequest{a, from, to, "sub1"};
 }
 
 SipSubscriptionEvent sip(SubscriptionState s, const std::string& reason = {}) {
-  return SipSubscriptionEvent{kJuliet, kRomeo, s, reason,
-                              WallTime{std::chrono::hours{1001}}, "dialog-a"};
+  return SipSubscriptionEvent{kJuliet,   kRomeo, s, reason, WallTime{std::chrono::hours{1001}},
+                              "dialog-a"};
 }
 
 TEST(SubscriptionMachine, XmppUserSubscribesToSipContact) {
@@ -194,8 +194,8 @@ TEST(SubscriptionMachine, RestartRestoresAndPresenceFlowsAtOnce) {
   before.subscription(req(SubscriptionAction::approve, kJuliet, kRomeo));
   FakeSwitchboard after{base_rows()};  // a new node process, same store
   auto fx = after.subscriptions.restore(before.subscription_store.load_all().value(),
-                                        before.presence_store.load_all().value(),
-                                        after.policy(), after.wall_now);
+                                        before.presence_store.load_all().value(), after.policy(),
+                                        after.wall_now);
   ASSERT_EQ(fx.effects.size(), 2u);
   auto& refresh = std::get<RefreshSubscription>(fx.effects[0]);  // re-SUBSCRIBE now
   EXPECT_EQ(refresh.subscription.sip_dialog, "dialog-a");

@@ -17,8 +17,7 @@ PolicySnapshot with_rules() {
   rows.user_policies = {
       rule("alice@corp.example", "xmpp-partner.example", RuleAction::block),
       rule("alice@corp.example", "friend@xmpp-partner.example", RuleAction::allow),
-      rule("alice@corp.example", "chatty@partner-lync.example", RuleAction::block,
-           RuleScope::im),
+      rule("alice@corp.example", "chatty@partner-lync.example", RuleAction::block, RuleScope::im),
       rule("alice@corp.example", "watcher@partner-lync.example", RuleAction::block,
            RuleScope::presence)};
   rows.users = {{"nofed@corp.example", "", "", false}};
@@ -41,16 +40,15 @@ TEST_P(UserRule, UserRuleBeatsDomainRuleAndScopeApplies) {
 
 INSTANTIATE_TEST_SUITE_P(
     Table, UserRule,
-    testing::Values(RuleCase{"bob@xmpp-partner.example", TrafficKind::im, RuleAction::block},
-                    RuleCase{"bob@xmpp-partner.example", TrafficKind::presence, RuleAction::block},
-                    RuleCase{"friend@xmpp-partner.example", TrafficKind::im, RuleAction::allow},
-                    RuleCase{"chatty@partner-lync.example", TrafficKind::im, RuleAction::block},
-                    RuleCase{"chatty@partner-lync.example", TrafficKind::presence,
-                             RuleAction::allow},
-                    RuleCase{"watcher@partner-lync.example", TrafficKind::presence,
-                             RuleAction::block},
-                    RuleCase{"watcher@partner-lync.example", TrafficKind::im, RuleAction::allow},
-                    RuleCase{"other@partner-lync.example", TrafficKind::im, RuleAction::allow}));
+    testing::Values(
+        RuleCase{"bob@xmpp-partner.example", TrafficKind::im, RuleAction::block},
+        RuleCase{"bob@xmpp-partner.example", TrafficKind::presence, RuleAction::block},
+        RuleCase{"friend@xmpp-partner.example", TrafficKind::im, RuleAction::allow},
+        RuleCase{"chatty@partner-lync.example", TrafficKind::im, RuleAction::block},
+        RuleCase{"chatty@partner-lync.example", TrafficKind::presence, RuleAction::allow},
+        RuleCase{"watcher@partner-lync.example", TrafficKind::presence, RuleAction::block},
+        RuleCase{"watcher@partner-lync.example", TrafficKind::im, RuleAction::allow},
+        RuleCase{"other@partner-lync.example", TrafficKind::im, RuleAction::allow}));
 
 struct SubCase {
   const char* watcher;
@@ -63,31 +61,30 @@ class IncomingSubscription : public testing::TestWithParam<SubCase> {};
 
 TEST_P(IncomingSubscription, OrderedChecks) {
   auto policy = with_rules();
-  auto c = policy.check_incoming_subscription(addr(GetParam().watcher),
-                                              addr(GetParam().presentity));
+  auto c =
+      policy.check_incoming_subscription(addr(GetParam().watcher), addr(GetParam().presentity));
   EXPECT_EQ(c.verdict, GetParam().verdict) << GetParam().watcher;
   EXPECT_EQ(c.reason, GetParam().reason);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Table, IncomingSubscription,
-    testing::Values(
-        SubCase{"x@stranger.example", "alice@corp.example", SubscriptionVerdict::refuse,
-                "domain_not_federated"},
-        SubCase{"x@out-only.example", "alice@corp.example", SubscriptionVerdict::refuse,
-                "xmpp_policy_default_deny"},
-        SubCase{"bob@partner-lync.example", "nofed@corp.example", SubscriptionVerdict::refuse,
-                "user_not_federated"},
-        SubCase{"bob@xmpp-partner.example", "alice@corp.example",
-                SubscriptionVerdict::polite_block, "user_policy_block"},
-        SubCase{"watcher@partner-lync.example", "alice@corp.example",
-                SubscriptionVerdict::polite_block, "user_policy_block"},
-        SubCase{"friend@xmpp-partner.example", "alice@corp.example",
-                SubscriptionVerdict::ask_home, ""},
-        SubCase{"chatty@partner-lync.example", "alice@corp.example",
-                SubscriptionVerdict::ask_home, ""},
-        SubCase{"x@stranger.example", "x@elsewhere.example", SubscriptionVerdict::refuse,
-                "presentity_not_local"}));
+    testing::Values(SubCase{"x@stranger.example", "alice@corp.example", SubscriptionVerdict::refuse,
+                            "domain_not_federated"},
+                    SubCase{"x@out-only.example", "alice@corp.example", SubscriptionVerdict::refuse,
+                            "xmpp_policy_default_deny"},
+                    SubCase{"bob@partner-lync.example", "nofed@corp.example",
+                            SubscriptionVerdict::refuse, "user_not_federated"},
+                    SubCase{"bob@xmpp-partner.example", "alice@corp.example",
+                            SubscriptionVerdict::polite_block, "user_policy_block"},
+                    SubCase{"watcher@partner-lync.example", "alice@corp.example",
+                            SubscriptionVerdict::polite_block, "user_policy_block"},
+                    SubCase{"friend@xmpp-partner.example", "alice@corp.example",
+                            SubscriptionVerdict::ask_home, ""},
+                    SubCase{"chatty@partner-lync.example", "alice@corp.example",
+                            SubscriptionVerdict::ask_home, ""},
+                    SubCase{"x@stranger.example", "x@elsewhere.example",
+                            SubscriptionVerdict::refuse, "presentity_not_local"}));
 
 }  // namespace
 }  // namespace fedgate::presence
