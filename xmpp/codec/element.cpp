@@ -5,24 +5,37 @@
 namespace fedgate::xmpp {
 namespace {
 
+// The entity for `c`, or "" when it is written as is. Literal tab/newline in attributes and
+// CR anywhere would be normalised away by the reader (XML 1.0 §2.11, §3.3.3): character
+// references keep them intact.
+constexpr std::string_view entity_for(char c, bool attribute) {
+  switch (c) {
+    case '&':
+      return "&amp;";
+    case '<':
+      return "&lt;";
+    case '>':
+      return "&gt;";
+    case '\r':
+      return "&#13;";
+    case '\'':
+      return attribute ? "&apos;" : "";
+    case '"':
+      return attribute ? "&quot;" : "";
+    case '\t':
+      return attribute ? "&#9;" : "";
+    case '\n':
+      return attribute ? "&#10;" : "";
+    default:
+      return "";
+  }
+}
+
 template <bool kAttribute>
 void append_escaped(std::string& out, std::string_view s) {
   std::size_t run = 0;  // start of the pending run of plain characters
   for (std::size_t i = 0; i < s.size(); ++i) {
-    std::string_view rep;
-    switch (s[i]) {
-      case '&': rep = "&amp;"; break;
-      case '<': rep = "&lt;"; break;
-      case '>': rep = "&gt;"; break;
-      case '\'': if (kAttribute) { rep = "&apos;"; } break;
-      case '"': if (kAttribute) { rep = "&quot;"; } break;
-      // Literal tab/newline in attributes and CR anywhere would be normalised away by the
-      // reader (XML 1.0 §2.11, §3.3.3): character references keep them intact.
-      case '\t': if (kAttribute) { rep = "&#9;"; } break;
-      case '\n': if (kAttribute) { rep = "&#10;"; } break;
-      case '\r': rep = "&#13;"; break;
-      default: break;
-    }
+    const std::string_view rep = entity_for(s[i], kAttribute);
     if (!rep.empty()) {
       out.append(s.data() + run, i - run);
       out.append(rep);

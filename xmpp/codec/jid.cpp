@@ -21,17 +21,28 @@ class JidCategory final : public boost::system::error_category {
   const char* name() const noexcept override { return "xmpp.jid"; }
   std::string message(int ev) const override {
     switch (static_cast<JidErrc>(ev)) {
-      case JidErrc::empty: return "empty JID";
-      case JidErrc::localpart_empty: return "empty localpart";
-      case JidErrc::localpart_too_long: return "localpart longer than 1023 bytes";
-      case JidErrc::localpart_forbidden: return "forbidden character in localpart";
-      case JidErrc::domainpart_empty: return "empty domainpart";
-      case JidErrc::domainpart_too_long: return "domainpart longer than 1023 bytes";
-      case JidErrc::domainpart_invalid: return "invalid domainpart";
-      case JidErrc::resourcepart_empty: return "empty resourcepart";
-      case JidErrc::resourcepart_too_long: return "resourcepart longer than 1023 bytes";
-      case JidErrc::resourcepart_forbidden: return "forbidden character in resourcepart";
-      case JidErrc::bad_utf8: return "invalid UTF-8";
+      case JidErrc::empty:
+        return "empty JID";
+      case JidErrc::localpart_empty:
+        return "empty localpart";
+      case JidErrc::localpart_too_long:
+        return "localpart longer than 1023 bytes";
+      case JidErrc::localpart_forbidden:
+        return "forbidden character in localpart";
+      case JidErrc::domainpart_empty:
+        return "empty domainpart";
+      case JidErrc::domainpart_too_long:
+        return "domainpart longer than 1023 bytes";
+      case JidErrc::domainpart_invalid:
+        return "invalid domainpart";
+      case JidErrc::resourcepart_empty:
+        return "empty resourcepart";
+      case JidErrc::resourcepart_too_long:
+        return "resourcepart longer than 1023 bytes";
+      case JidErrc::resourcepart_forbidden:
+        return "forbidden character in resourcepart";
+      case JidErrc::bad_utf8:
+        return "invalid UTF-8";
     }
     return "unknown JID error";
   }
@@ -47,10 +58,18 @@ std::optional<char32_t> decode(std::string_view s, std::size_t& i) {
   }
   int extra = 0;
   char32_t cp = 0;
-  if ((b0 & 0xE0) == 0xC0) { extra = 1; cp = b0 & 0x1F; }
-  else if ((b0 & 0xF0) == 0xE0) { extra = 2; cp = b0 & 0x0F; }
-  else if ((b0 & 0xF8) == 0xF0) { extra = 3; cp = b0 & 0x07; }
-  else { return std::nullopt; }
+  if ((b0 & 0xE0) == 0xC0) {
+    extra = 1;
+    cp = b0 & 0x1F;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    extra = 2;
+    cp = b0 & 0x0F;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    extra = 3;
+    cp = b0 & 0x07;
+  } else {
+    return std::nullopt;
+  }
   if (i + static_cast<std::size_t>(extra) >= s.size()) {
     return std::nullopt;
   }
@@ -96,8 +115,8 @@ char32_t to_lower(char32_t c) {
   if (c >= 0x400 && c <= 0x40F) {
     return c + 0x50;
   }
-  if (((c >= 0x100 && c <= 0x12F) || (c >= 0x132 && c <= 0x137) ||
-       (c >= 0x14A && c <= 0x177)) && even) {
+  if (((c >= 0x100 && c <= 0x12F) || (c >= 0x132 && c <= 0x137) || (c >= 0x14A && c <= 0x177)) &&
+      even) {
     return c + 1;
   }
   if (((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) && !even) {
@@ -109,13 +128,20 @@ char32_t to_lower(char32_t c) {
 bool is_control(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
 
 bool is_space(char32_t c) {
-  return c == 0x20 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
-         c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+  return c == 0x20 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
+         c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
 bool forbidden_in_local(char32_t c) {
   switch (c) {
-    case '"': case '&': case '\'': case '/': case ':': case '<': case '>': case '@':
+    case '"':
+    case '&':
+    case '\'':
+    case '/':
+    case ':':
+    case '<':
+    case '>':
+    case '@':
       return true;
     default:
       return is_control(c) || is_space(c);

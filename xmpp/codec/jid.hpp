@@ -4,12 +4,11 @@
 // see jid.cpp's header comment and the closing notes of issue 3.
 #pragma once
 
+#include <boost/system/error_code.hpp>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <type_traits>
-
-#include <boost/system/error_code.hpp>
 
 #include "gateway/base/result.hpp"
 

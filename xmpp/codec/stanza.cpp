@@ -64,11 +64,16 @@ std::string_view condition_name(StanzaErrc e) noexcept { return info(e).name; }
 
 std::string_view type_name(StanzaErrorType t) noexcept {
   switch (t) {
-    case StanzaErrorType::auth: return "auth";
-    case StanzaErrorType::cancel: return "cancel";
-    case StanzaErrorType::continue_: return "continue";
-    case StanzaErrorType::modify: return "modify";
-    case StanzaErrorType::wait: return "wait";
+    case StanzaErrorType::auth:
+      return "auth";
+    case StanzaErrorType::cancel:
+      return "cancel";
+    case StanzaErrorType::continue_:
+      return "continue";
+    case StanzaErrorType::modify:
+      return "modify";
+    case StanzaErrorType::wait:
+      return "wait";
   }
   return "cancel";
 }

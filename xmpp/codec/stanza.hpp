@@ -20,11 +20,28 @@ enum class StanzaErrorType { auth, cancel, continue_, modify, wait };
 
 // RFC 6120 §8.3.3.1–§8.3.3.22, in the RFC's order.
 enum class StanzaErrc {
-  bad_request = 1, conflict, feature_not_implemented, forbidden, gone, internal_server_error,
-  item_not_found, jid_malformed, not_acceptable, not_allowed, not_authorized, policy_violation,
-  recipient_unavailable, redirect, registration_required, remote_server_not_found,
-  remote_server_timeout, resource_constraint, service_unavailable, subscription_required,
-  undefined_condition, unexpected_request,
+  bad_request = 1,
+  conflict,
+  feature_not_implemented,
+  forbidden,
+  gone,
+  internal_server_error,
+  item_not_found,
+  jid_malformed,
+  not_acceptable,
+  not_allowed,
+  not_authorized,
+  policy_violation,
+  recipient_unavailable,
+  redirect,
+  registration_required,
+  remote_server_not_found,
+  remote_server_timeout,
+  resource_constraint,
+  service_unavailable,
+  subscription_required,
+  undefined_condition,
+  unexpected_request,
 };
 
 std::string_view condition_name(StanzaErrc e) noexcept;
@@ -39,8 +56,7 @@ Element make_error_element(StanzaErrc condition, StanzaErrorType type, std::stri
 
 // RFC 6120 §8.3.1: the reply to `original` — same kind and id, to/from swapped,
 // type='error', the original's payload dropped (§8.3.1 allows omitting it), plus <error/>.
-Element make_error_reply(const Element& original, StanzaErrc condition,
-                         std::string_view text = {});
+Element make_error_reply(const Element& original, StanzaErrc condition, std::string_view text = {});
 
 // RFC 6120 §8.3.1 rule 1: never answer an error with an error.
 inline bool is_error_stanza(const Element& e) { return e.attr("type") == "error"; }

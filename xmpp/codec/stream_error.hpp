@@ -2,11 +2,10 @@
 // wire names. Owned by xmpp_codec (parser refusals) and used by xmpp_stream; any executor.
 #pragma once
 
+#include <boost/system/error_code.hpp>
 #include <optional>
 #include <string_view>
 #include <type_traits>
-
-#include <boost/system/error_code.hpp>
 
 namespace fedgate::xmpp {
 

@@ -11,9 +11,9 @@ struct StreamHeader {
   std::string from;
   std::string to;
   std::string id;
-  std::string version;     // "1.0"; empty when absent (pre-RFC 3920 peer)
-  std::string lang;        // xml:lang
-  std::string content_ns;  // the default namespace declared on the header (jabber:server)
+  std::string version;       // "1.0"; empty when absent (pre-RFC 3920 peer)
+  std::string lang;          // xml:lang
+  std::string content_ns;    // the default namespace declared on the header (jabber:server)
   bool dialback_ns = false;  // xmlns:db='jabber:server:dialback' declared
   friend bool operator==(const StreamHeader&, const StreamHeader&) = default;
 };

@@ -1,13 +1,12 @@
 #include "xmpp/codec/stream_parser.hpp"
 
 #include <expat.h>
-
-#include <algorithm>
-#include <atomic>
-#include <cstdlib>
-#include <cstring>
 #include <strings.h>
 
+#include <algorithm>
+#include <cstring>
+
+#include "xmpp/codec/expat_memory.hpp"
 #include "xmpp/codec/namespaces.hpp"
 
 namespace fedgate::xmpp {
@@ -25,50 +24,6 @@ constexpr std::size_t kKeepInputCapacity = 4 * 1024;
 // until more bytes arrive, which a request/response protocol cannot afford.
 constexpr std::size_t kDeferReparseAbove = 64 * 1024;
 constexpr char kSeparator = ' ';  // cannot occur in a local name
-constexpr std::size_t kHeaderSize = alignof(std::max_align_t);
-
-// Allocator hooks: every expat allocation carries its size, so live bytes can be measured.
-std::atomic<std::size_t> g_expat_bytes{0};
-
-void* counted_malloc(std::size_t n) {
-  auto* base = static_cast<unsigned char*>(std::malloc(n + kHeaderSize));
-  if (base == nullptr) {
-    return nullptr;
-  }
-  std::memcpy(base, &n, sizeof n);
-  g_expat_bytes.fetch_add(n, std::memory_order_relaxed);
-  return base + kHeaderSize;
-}
-
-void counted_free(void* p) {
-  if (p == nullptr) {
-    return;
-  }
-  auto* base = static_cast<unsigned char*>(p) - kHeaderSize;
-  std::size_t n = 0;
-  std::memcpy(&n, base, sizeof n);
-  g_expat_bytes.fetch_sub(n, std::memory_order_relaxed);
-  std::free(base);
-}
-
-void* counted_realloc(void* p, std::size_t n) {
-  if (p == nullptr) {
-    return counted_malloc(n);
-  }
-  auto* base = static_cast<unsigned char*>(p) - kHeaderSize;
-  std::size_t old = 0;
-  std::memcpy(&old, base, sizeof old);
-  auto* grown = static_cast<unsigned char*>(std::realloc(base, n + kHeaderSize));
-  if (grown == nullptr) {
-    return nullptr;
-  }
-  std::memcpy(grown, &n, sizeof n);
-  g_expat_bytes.fetch_add(n, std::memory_order_relaxed);
-  g_expat_bytes.fetch_sub(old, std::memory_order_relaxed);
-  return grown + kHeaderSize;
-}
-
-const XML_Memory_Handling_Suite kMemory = {counted_malloc, counted_realloc, counted_free};
 
 // "uri local" -> (uri, local); "local" -> ("", local).
 void split_name(const char* qname, std::string& ns, std::string& local) {
@@ -114,15 +69,15 @@ struct StreamParser::Impl {
   std::size_t ready_head = 0;
   std::optional<StreamFailure> failure;
   bool terminal = false;
-  bool deferral = false;  // expat's reparse deferral currently enabled
+  bool deferral = false;            // expat's reparse deferral currently enabled
   std::size_t in_expat_buffer = 0;  // bytes placed with XML_GetBuffer, not yet parsed
   std::string input;                // bytes not yet handed to expat, from input_head on
   std::size_t input_head = 0;
-  std::uint64_t fed_total = 0;      // bytes handed to expat since the last restart
-  std::uint64_t mark = 0;           // where the current unfinished construct starts
+  std::uint64_t fed_total = 0;  // bytes handed to expat since the last restart
+  std::uint64_t mark = 0;       // where the current unfinished construct starts
 
   explicit Impl(ParserLimits l) : limits(l) {
-    parser = XML_ParserCreate_MM("UTF-8", &kMemory, &kSeparator);
+    parser = XML_ParserCreate_MM("UTF-8", &counting_memory_suite(), &kSeparator);
     install();
   }
   ~Impl() { XML_ParserFree(parser); }
@@ -204,11 +159,11 @@ void StreamParser::Impl::install_refusals() {
       parser, [](void* ud, const XML_Char*, const XML_Char*, const XML_Char*, int) {
         static_cast<Impl*>(ud)->fail(StreamErrc::restricted_xml, "dtd");
       });
-  XML_SetEntityDeclHandler(parser, [](void* ud, const XML_Char*, int, const XML_Char*, int,
-                                      const XML_Char*, const XML_Char*, const XML_Char*,
-                                      const XML_Char*) {
-    static_cast<Impl*>(ud)->fail(StreamErrc::restricted_xml, "entity_declaration");
-  });
+  XML_SetEntityDeclHandler(
+      parser, [](void* ud, const XML_Char*, int, const XML_Char*, int, const XML_Char*,
+                 const XML_Char*, const XML_Char*, const XML_Char*) {
+        static_cast<Impl*>(ud)->fail(StreamErrc::restricted_xml, "entity_declaration");
+      });
   XML_SetXmlDeclHandler(parser, [](void* ud, const XML_Char*, const XML_Char* encoding, int) {
     // RFC 6120 §11.6: UTF-8 only.
     if (encoding != nullptr && strcasecmp(encoding, "UTF-8") != 0) {
@@ -373,8 +328,7 @@ XML_Status StreamParser::Impl::run_expat() {
   }
   const std::size_t n = std::min(input.size() - input_head, kChunk);
   fed_total += n;
-  const auto status =
-      XML_Parse(parser, input.data() + input_head, static_cast<int>(n), XML_FALSE);
+  const auto status = XML_Parse(parser, input.data() + input_head, static_cast<int>(n), XML_FALSE);
   input_head += n;
   if (input_head == input.size()) {
     input.clear();
@@ -449,13 +403,10 @@ bool StreamParser::failed() const { return impl_->terminal && impl_->failure.has
 
 std::size_t StreamParser::pending_bytes() const {
   return static_cast<std::size_t>(impl_->fed_total - impl_->mark) +
-         (impl_->input.size() - impl_->input_head) +
-         impl_->in_expat_buffer;
+         (impl_->input.size() - impl_->input_head) + impl_->in_expat_buffer;
 }
 
-std::size_t StreamParser::expat_bytes_in_use() {
-  return g_expat_bytes.load(std::memory_order_relaxed);
-}
+std::size_t StreamParser::expat_bytes_in_use() { return expat_bytes_allocated(); }
 
 std::size_t StreamParser::retained_bytes() const {
   return sizeof(Impl) + impl_->stack.capacity() * sizeof(Element) + impl_->input.capacity();

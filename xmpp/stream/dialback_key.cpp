@@ -37,9 +37,8 @@ std::string dialback_key(std::string_view secret, std::string_view receiving,
   return to_hex(mac.data(), mac_len);
 }
 
-bool dialback_key_matches(std::string_view key, std::string_view secret,
-                          std::string_view receiving, std::string_view originating,
-                          std::string_view stream_id) {
+bool dialback_key_matches(std::string_view key, std::string_view secret, std::string_view receiving,
+                          std::string_view originating, std::string_view stream_id) {
   const std::string expected = dialback_key(secret, receiving, originating, stream_id);
   return key.size() == expected.size() &&
          CRYPTO_memcmp(key.data(), expected.data(), key.size()) == 0;

@@ -12,8 +12,7 @@ std::string dialback_key(std::string_view secret, std::string_view receiving,
                          std::string_view originating, std::string_view stream_id);
 
 // Constant-time comparison of `key` with the key we would have generated.
-bool dialback_key_matches(std::string_view key, std::string_view secret,
-                          std::string_view receiving, std::string_view originating,
-                          std::string_view stream_id);
+bool dialback_key_matches(std::string_view key, std::string_view secret, std::string_view receiving,
+                          std::string_view originating, std::string_view stream_id);
 
 }  // namespace fedgate::xmpp

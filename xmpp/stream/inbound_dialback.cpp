@@ -135,15 +135,15 @@ void InboundStream::on_db_verify(StreamActions& a, const Element& e, TimePoint n
   const std::string originating = normalized_or_empty(e.attr("to"));
   const std::string_view id = e.attr("id");
   if (originating.empty() || !authoritative_for(c, originating)) {  // XEP-0220 example 14
-    return core_.write(a, db_error("verify", e.attr("to"), e.attr("from"), id,
-                                   StanzaErrc::item_not_found), now);
+    return core_.write(
+        a, db_error("verify", e.attr("to"), e.attr("from"), id, StanzaErrc::item_not_found), now);
   }
   if (receiving.empty() || id.empty() || c.security.dialback_secret.empty()) {
-    return core_.write(a, db_error("verify", originating, e.attr("from"), id,
-                                   StanzaErrc::not_allowed), now);
+    return core_.write(
+        a, db_error("verify", originating, e.attr("from"), id, StanzaErrc::not_allowed), now);
   }
-  const bool valid = dialback_key_matches(trimmed_text(e), c.security.dialback_secret,
-                                          receiving, originating, id);
+  const bool valid =
+      dialback_key_matches(trimmed_text(e), c.security.dialback_secret, receiving, originating, id);
   core_.write(a, db_verify_answer(originating, receiving, id, valid), now);  // examples 15, 16
 }
 

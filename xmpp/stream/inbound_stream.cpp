@@ -13,8 +13,8 @@ namespace {
 
 // RFC 6120 §4.7.5: major version 1 (any minor) is ours.
 bool version_supported(std::string_view v) {
-  return v.size() >= 3 && v.substr(0, 2) == "1." && v.find_first_not_of("0123456789", 2) ==
-                                                         std::string_view::npos;
+  return v.size() >= 3 && v.substr(0, 2) == "1." &&
+         v.find_first_not_of("0123456789", 2) == std::string_view::npos;
 }
 
 }  // namespace
@@ -57,8 +57,8 @@ void InboundStream::on_header(StreamActions& a, const StreamHeader& h, TimePoint
   auto to = normalize_domain(h.to);
   auto from = h.from.empty() ? result<std::string>(std::string()) : normalize_domain(h.from);
   stream_id_ = c.new_stream_id ? c.new_stream_id() : std::string("0");
-  StreamHeader ours{to ? *to : std::string(), from ? *from : std::string(), stream_id_, "1.0",
-                    {}, std::string(kNsServer), c.security.dialback_allowed};
+  StreamHeader ours{to ? *to : std::string(), from ? *from : std::string(), stream_id_, "1.0", {},
+                    std::string(kNsServer),   c.security.dialback_allowed};
   core_.send_header(a, ours, now);
   if (!version_supported(h.version)) {  // RFC 6120 §4.7.5
     return core_.fail(a, StreamErrc::unsupported_version, "version", now);
@@ -156,8 +156,8 @@ StreamActions InboundStream::on_tls_established(TlsFacts facts, TimePoint now) {
       return core_.fail(a, StreamErrc::policy_violation, "pin_mismatch", now);
     }
     if (require_valid && !core_.tls_facts().chain_valid) {
-      return core_.fail(a, StreamErrc::policy_violation,
-                        "cert_" + core_.tls_facts().chain_failure, now);
+      return core_.fail(a, StreamErrc::policy_violation, "cert_" + core_.tls_facts().chain_failure,
+                        now);
     }
     if (require_valid && !peer_domain_.empty() &&
         !certificate_matches(core_.tls_facts().identities, peer_domain_)) {

@@ -11,8 +11,7 @@ namespace fedgate::xmpp {
 
 void OutboundStream::start_authentication(StreamActions& a, TimePoint now) {
   const StreamConfig& c = core_.config();
-  if (core_.tls() && offered_.sasl_external && c.security.sasl_external_outbound &&
-      !sasl_failed_) {
+  if (core_.tls() && offered_.sasl_external && c.security.sasl_external_outbound && !sasl_failed_) {
     core_.write(a, sasl_auth_external(pair_.local), now);  // XEP-0178 §3 authzid = our domain
     state_ = OutboundState::sasl_requested;
     return;

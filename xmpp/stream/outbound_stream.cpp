@@ -42,7 +42,12 @@ bool OutboundStream::ready_for_timers() const {
 
 StreamActions OutboundStream::start(TimePoint now) {
   return step([&](StreamActions& a) {
-    StreamHeader h{pair_.local, pair_.remote, {}, "1.0", {}, std::string(kNsServer),
+    StreamHeader h{pair_.local,
+                   pair_.remote,
+                   {},
+                   "1.0",
+                   {},
+                   std::string(kNsServer),
                    dialback_permitted(core_.config(), profile_)};
     core_.send_header(a, std::move(h), now);
     state_ = OutboundState::awaiting_header;

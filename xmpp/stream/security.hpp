@@ -24,7 +24,7 @@ struct PartnerProfile {
   bool tls_required = false;
   bool certificate_only = false;  // SASL EXTERNAL (or a valid certificate) only; no dialback
   bool dialback_allowed = true;
-  std::string pinned_sha256;      // lower-case hex SHA-256 of the leaf certificate; empty: none
+  std::string pinned_sha256;  // lower-case hex SHA-256 of the leaf certificate; empty: none
 };
 
 // What the transport reports once the TLS handshake is done. Chain validation happens in

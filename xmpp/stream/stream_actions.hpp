@@ -57,17 +57,17 @@ struct StreamClose {
 };
 
 struct StreamActions {
-  std::string write;                         // bytes for the peer, in order
-  bool start_tls = false;                    // after `write`: TLS handshake, then on_tls_established
-  std::vector<Element> stanzas;              // inbound: authenticated stanzas for routing
-  std::vector<DialbackVerify> verify;        // inbound: keys to check with the authoritative server
-  std::vector<DialbackVerdict> verdicts;     // outbound: the authoritative server's answers
-  std::vector<DomainPair> authenticated;     // pairs that may now carry stanzas
-  std::vector<Refusal> refused;              // pairs that failed to authenticate
-  std::vector<std::uint64_t> delivered;      // outbound: tags acknowledged (or written, no XEP-0198)
-  std::optional<std::string> ping_id;        // outbound: XEP-0199 ping sent; answer via on_pong()
-  std::optional<StreamClose> close;          // close the transport after writing `write`
-  std::optional<TimePoint> wake_at;          // call on_wake() at (or after) this time
+  std::string write;                      // bytes for the peer, in order
+  bool start_tls = false;                 // after `write`: TLS handshake, then on_tls_established
+  std::vector<Element> stanzas;           // inbound: authenticated stanzas for routing
+  std::vector<DialbackVerify> verify;     // inbound: keys to check with the authoritative server
+  std::vector<DialbackVerdict> verdicts;  // outbound: the authoritative server's answers
+  std::vector<DomainPair> authenticated;  // pairs that may now carry stanzas
+  std::vector<Refusal> refused;           // pairs that failed to authenticate
+  std::vector<std::uint64_t> delivered;   // outbound: tags acknowledged (or written, no XEP-0198)
+  std::optional<std::string> ping_id;     // outbound: XEP-0199 ping sent; answer via on_pong()
+  std::optional<StreamClose> close;       // close the transport after writing `write`
+  std::optional<TimePoint> wake_at;       // call on_wake() at (or after) this time
 };
 
 }  // namespace fedgate::xmpp

@@ -17,20 +17,20 @@
 namespace fedgate::xmpp {
 
 struct StreamTimeouts {
-  Duration handshake = std::chrono::seconds(60);  // header to first authenticated pair
-  Duration idle = std::chrono::minutes(10);       // no stanza either way: close gracefully
-  Duration whitespace = std::chrono::seconds(60); // nothing written: send " " (RFC 6120 §4.6.1)
+  Duration handshake = std::chrono::seconds(60);     // header to first authenticated pair
+  Duration idle = std::chrono::minutes(10);          // no stanza either way: close gracefully
+  Duration whitespace = std::chrono::seconds(60);    // nothing written: send " " (RFC 6120 §4.6.1)
   Duration ping_interval = std::chrono::minutes(2);  // outbound: nothing read for this long
   Duration ping_timeout = std::chrono::seconds(30);  // no <a/> or pong: connection-timeout
-  Duration close_timeout = std::chrono::seconds(10); // waiting for the peer's </stream>
+  Duration close_timeout = std::chrono::seconds(10);  // waiting for the peer's </stream>
 };
 
 struct StreamConfig {
   SecuritySettings security;
   ParserLimits limits;
   StreamTimeouts timeouts;
-  bool tls_available = true;        // a certificate for our domains is configured
-  bool stream_management = true;    // XEP-0198 on s2s (offered inbound, used outbound)
+  bool tls_available = true;           // a certificate for our domains is configured
+  bool stream_management = true;       // XEP-0198 on s2s (offered inbound, used outbound)
   std::uint32_t sm_request_every = 5;  // outbound: send <r/> after this many unacked stanzas
   // Domains we serve or relay: a stanza's 'to' must satisfy it (RFC 6120 §4.9.3.6).
   std::function<bool(std::string_view domain)> serves;

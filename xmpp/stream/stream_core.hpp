@@ -28,7 +28,10 @@ class StreamCore {
   bool closing() const { return closing_since_.has_value(); }
   bool tls() const { return tls_; }
   const TlsFacts& tls_facts() const { return tls_facts_; }
-  void set_tls(TlsFacts facts) { tls_ = true; tls_facts_ = std::move(facts); }
+  void set_tls(TlsFacts facts) {
+    tls_ = true;
+    tls_facts_ = std::move(facts);
+  }
 
   // Our header: remembered so that a stream error can always follow one (RFC 6120 §4.9.1.2).
   void send_header(StreamActions& a, StreamHeader header, TimePoint now);

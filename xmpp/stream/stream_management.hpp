@@ -28,7 +28,11 @@ class StreamManagement {
     handled_ = initial;
   }
   bool inbound_enabled() const { return inbound_; }
-  void count_handled() { if (inbound_) { ++handled_; } }
+  void count_handled() {
+    if (inbound_) {
+      ++handled_;
+    }
+  }
   std::uint32_t handled() const { return handled_; }
 
   // Initiating side: after <enabled/> was received.

@@ -47,8 +47,8 @@ void BM_ExpatAlone(benchmark::State& state) {  // the same bytes, no-op handlers
   const auto& t = traffic();
   for (auto _ : state) {
     XML_Parser p = XML_ParserCreateNS("UTF-8", ' ');
-    XML_SetElementHandler(p, [](void*, const XML_Char*, const XML_Char**) {},
-                          [](void*, const XML_Char*) {});
+    XML_SetElementHandler(
+        p, [](void*, const XML_Char*, const XML_Char**) {}, [](void*, const XML_Char*) {});
     XML_SetCharacterDataHandler(p, [](void*, const XML_Char*, int) {});
     XML_SetReparseDeferralEnabled(p, XML_FALSE);
     XML_Parse(p, bench::kHeader, static_cast<int>(std::strlen(bench::kHeader)), XML_FALSE);
@@ -85,7 +85,11 @@ void BM_IdleParserMemory(benchmark::State& state) {
     state.counters["own_bytes_per_parser"] = static_cast<double>(retained) / kParsers;
   }
 }
-BENCHMARK(BM_IdleParserMemory)->Arg(0)->Arg(2048)->Arg(16384)->Iterations(3)
+BENCHMARK(BM_IdleParserMemory)
+    ->Arg(0)
+    ->Arg(2048)
+    ->Arg(16384)
+    ->Iterations(3)
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace

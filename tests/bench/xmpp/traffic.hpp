@@ -13,7 +13,7 @@ inline constexpr const char* kHeader =
     "from='capulet.example' to='montague.example' version='1.0'>";
 
 struct Traffic {
-  std::string bytes;       // stanzas only, no header
+  std::string bytes;  // stanzas only, no header
   std::size_t stanzas = 0;
 };
 

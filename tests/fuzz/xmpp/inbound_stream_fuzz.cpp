@@ -23,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   stream.on_bytes(
       "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams' "
       "xmlns:db='jabber:server:dialback' from='capulet.example' to='montague.example' "
-      "version='1.0'>", fedgate::TimePoint{});
+      "version='1.0'>",
+      fedgate::TimePoint{});
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   bool closed = false;
   for (std::size_t i = 0; i < input.size(); i += 97) {

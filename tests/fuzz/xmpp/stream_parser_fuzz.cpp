@@ -25,8 +25,9 @@ void check_round_trip(const Element& e, const StreamHeader& h) {
   // A header declaring the same default namespace the element was parsed under.
   std::string header = "<stream:stream xmlns='";
   append_escaped_attribute(header, h.content_ns);
-  header += "' xmlns:stream='http://etherx.jabber.org/streams' "
-            "xmlns:db='jabber:server:dialback'>";
+  header +=
+      "' xmlns:stream='http://etherx.jabber.org/streams' "
+      "xmlns:db='jabber:server:dialback'>";
   again.feed(header + bytes);
   auto first = again.next();
   auto second = again.next();

@@ -35,12 +35,15 @@ TEST(Jid, NormalisesCaseOnceSoEqualityIsStringEquality) {
 TEST(Jid, CaseMapsNonAsciiLocalpartsWithinTheDocumentedSubset) {
   auto j = Jid::parse("\xC3\x89LISE.\xD0\x96@Example.com");  // ÉLISE.Ж
   ASSERT_TRUE(j);
-  EXPECT_EQ(j->local(), "\xC3\xA9lise.\xD0\xB6");            // élise.ж
+  EXPECT_EQ(j->local(), "\xC3\xA9lise.\xD0\xB6");  // élise.ж
 }
 
 TEST(Jid, LowerCasesALabelsAndMapsIdeographicDots) {
   EXPECT_EQ(Jid::parse("XN--Bcher-KVA.Example")->str(), "xn--bcher-kva.example");
-  EXPECT_EQ(Jid::parse("a\xE3\x80\x82" "example")->str(), "a.example");
+  EXPECT_EQ(Jid::parse("a\xE3\x80\x82"
+                       "example")
+                ->str(),
+            "a.example");
   EXPECT_EQ(Jid::parse("[::1]")->str(), "[::1]");
 }
 
@@ -69,15 +72,14 @@ TEST(Jid, EnforcesThe1023ByteLimits) {
     long_domain += std::string(63, 'a') + ".";
   }
   EXPECT_EQ(Jid::parse(long_domain + "com").error(), JidErrc::domainpart_too_long);
-  EXPECT_EQ(Jid::parse(std::string(1024, 'a') + "@x.example").error(),
-            JidErrc::localpart_too_long);
+  EXPECT_EQ(Jid::parse(std::string(1024, 'a') + "@x.example").error(), JidErrc::localpart_too_long);
   EXPECT_EQ(Jid::parse("x.example/" + std::string(1024, 'r')).error(),
             JidErrc::resourcepart_too_long);
   EXPECT_TRUE(Jid::parse(std::string(1023, 'a') + "@x.example/" + std::string(1023, 'r')));
 }
 
 TEST(Jid, RefusesBadUtf8AndEmptyResource) {
-  EXPECT_EQ(Jid::parse("\xC0\xAF@x.example").error(), JidErrc::bad_utf8);  // overlong '/'
+  EXPECT_EQ(Jid::parse("\xC0\xAF@x.example").error(), JidErrc::bad_utf8);        // overlong '/'
   EXPECT_EQ(Jid::parse("a@x.example/\xED\xA0\x80").error(), JidErrc::bad_utf8);  // surrogate
   EXPECT_EQ(Jid::parse("a@x.example/").error(), JidErrc::resourcepart_empty);
   EXPECT_EQ(Jid::parse("a@x.example/\x7F").error(), JidErrc::resourcepart_forbidden);

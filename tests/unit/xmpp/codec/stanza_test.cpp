@@ -28,9 +28,9 @@ TEST(Stanza, ErrorReplySwapsAddressesAndCarriesTheCondition) {  // RFC 6120 §8.
 }
 
 TEST(Stanza, ErrorElementCarriesTextAndTheRecommendedType) {  // RFC 6120 §8.3.3.17
-  const Element e = make_error_element(StanzaErrc::remote_server_timeout,
-                                       default_error_type(StanzaErrc::remote_server_timeout),
-                                       "no answer");
+  const Element e =
+      make_error_element(StanzaErrc::remote_server_timeout,
+                         default_error_type(StanzaErrc::remote_server_timeout), "no answer");
   EXPECT_EQ(to_string(e, {"jabber:server"}),
             "<error type='wait'><remote-server-timeout "
             "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text "

@@ -42,14 +42,14 @@ TEST(StreamParserRefusals, UndefinedEntityReferenceIsRestrictedXml) {
 }
 
 TEST(StreamParserRefusals, BadNestingIsNotWellFormed) {
-  EXPECT_EQ(refusal(in_stream("<message><body></message>")).condition,
-            StreamErrc::not_well_formed);
+  EXPECT_EQ(refusal(in_stream("<message><body></message>")).condition, StreamErrc::not_well_formed);
 }
 
 TEST(StreamParserRefusals, TheMalformedXep0178Example24IsNotWellFormed) {
   EXPECT_EQ(refusal(in_stream("<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:"
                               "xmpp-sasl'><mechanism>EXTERNAL<mechanism></mechanisms>"
-                              "</stream:features>")).condition,
+                              "</stream:features>"))
+                .condition,
             StreamErrc::not_well_formed);
 }
 
@@ -75,8 +75,8 @@ TEST(StreamParserRefusals, WrongRootIsInvalidNamespaceOrBadFormat) {
 }
 
 TEST(StreamParserRefusals, TextBetweenStanzasIsBadFormat) {
-  EXPECT_EQ(refusal(in_stream("hello")), (StreamFailure{StreamErrc::bad_format,
-                                                        "text_at_stream_level"}));
+  EXPECT_EQ(refusal(in_stream("hello")),
+            (StreamFailure{StreamErrc::bad_format, "text_at_stream_level"}));
 }
 
 TEST(StreamParserLimits, StanzaLargerThanTheLimitIsAPolicyViolation) {

@@ -89,8 +89,8 @@ TEST(StreamParser, StopsAfterEachEventSoRestartDiscardsTheRest) {  // RFC 6120 Â
 
 TEST(StreamParser, RestartAcceptsANewHeaderWithXmlDeclaration) {
   StreamParser parser;
-  auto first = test::parse_all(parser, std::string(kHeader) +
-                                           "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+  auto first = test::parse_all(
+      parser, std::string(kHeader) + "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
   ASSERT_EQ(first.size(), 2u);
   parser.restart();
   auto second = test::parse_all(parser, kHeader);
@@ -126,8 +126,8 @@ TEST(StreamParser, IdleParserHoldsLittleMemory) {
   StreamParser parser;
   test::parse_all(parser, std::string(kHeader) + std::string(kMessage));
   const std::size_t expat = StreamParser::expat_bytes_in_use() - before;
-  EXPECT_GT(expat, 0u);                                        // the hooks do count
-  EXPECT_LT(expat + parser.retained_bytes(), 64u * 1024u);     // bounded, see the benchmark
+  EXPECT_GT(expat, 0u);                                     // the hooks do count
+  EXPECT_LT(expat + parser.retained_bytes(), 64u * 1024u);  // bounded, see the benchmark
 }
 
 }  // namespace

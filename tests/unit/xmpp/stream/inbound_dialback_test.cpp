@@ -17,7 +17,9 @@ constexpr std::string_view kKey =
 class InboundDialback : public ::testing::Test {
  protected:
   InboundDialback() : config(make_config({"montague.example"})) { config->tls_available = false; }
-  StreamActions open() { return stream.on_bytes(peer_header("capulet.example", "montague.example"), kT0); }
+  StreamActions open() {
+    return stream.on_bytes(peer_header("capulet.example", "montague.example"), kT0);
+  }
   StreamActions example(const std::string& name) {
     return stream.on_bytes(transcript("xep0220/" + name + ".xml"), kT0);
   }
@@ -30,7 +32,8 @@ class InboundDialback : public ::testing::Test {
   }
   StreamActions message(std::string_view from, std::string_view to) {
     return stream.on_bytes("<message from='" + std::string(from) + "' to='" + std::string(to) +
-                           "' type='chat'><body>hi</body></message>", kT0);
+                               "' type='chat'><body>hi</body></message>",
+                           kT0);
   }
   std::shared_ptr<StreamConfig> config;
   InboundStream stream{config, kT0};
@@ -53,8 +56,7 @@ TEST_F(InboundDialback, AsksTheAuthoritativeServerAboutTheTrimmedKey) {  // §2.
 TEST_F(InboundDialback, ValidVerdictAuthenticatesThePair) {  // example 11
   const auto a = authenticate();
   EXPECT_EQ(a.write, "<db:result from='montague.example' to='capulet.example' type='valid'/>");
-  EXPECT_EQ(a.authenticated,
-            (std::vector<DomainPair>{{"montague.example", "capulet.example"}}));
+  EXPECT_EQ(a.authenticated, (std::vector<DomainPair>{{"montague.example", "capulet.example"}}));
   EXPECT_TRUE(stream.is_authenticated({"montague.example", "capulet.example"}));
 }
 
@@ -67,16 +69,18 @@ TEST_F(InboundDialback, InvalidAndUnverifiableVerdictsRefuseThePair) {  // examp
   EXPECT_FALSE(a.close);  // other pairs may still authenticate on this stream
   const auto again = example("01-initiating-server-sends-dialback-key-step-1").verify.at(0);
   EXPECT_NE(stream.on_dialback_verdict(again, DialbackOutcome::error, kT0)
-                .write.find("<remote-server-not-found "), std::string::npos);
+                .write.find("<remote-server-not-found "),
+            std::string::npos);
 }
 
 TEST_F(InboundDialback, UnknownReceivingDomainGetsItemNotFound) {  // example 10
   open();
   const auto a = stream.on_bytes(
       "<db:result from='capulet.example' to='elsewhere.example'>abc</db:result>", kT0);
-  EXPECT_EQ(a.write, "<db:result from='elsewhere.example' to='capulet.example' type='error'>"
-                     "<error type='cancel'><item-not-found "
-                     "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></db:result>");
+  EXPECT_EQ(a.write,
+            "<db:result from='elsewhere.example' to='capulet.example' type='error'>"
+            "<error type='cancel'><item-not-found "
+            "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></db:result>");
   EXPECT_TRUE(a.verify.empty());
 }
 
@@ -130,8 +134,10 @@ TEST_F(InboundDialback, SeveralPairsOnOneStreamAndStanzasPerPair) {  // XEP-0220
 TEST_F(InboundDialback, AnswersVerifyRequestsAsTheAuthoritativeServer) {  // examples 13, 15, 16
   open();
   const std::string key = dialback_key(kSecret, "capulet.example", "montague.example", "417GAF25");
-  const std::string good = "<db:verify from='capulet.example' id='417GAF25' "
-                           "to='montague.example'>\n  " + key + "\n</db:verify>";
+  const std::string good =
+      "<db:verify from='capulet.example' id='417GAF25' "
+      "to='montague.example'>\n  " +
+      key + "\n</db:verify>";
   EXPECT_EQ(stream.on_bytes(good, kT0).write,
             "<db:verify from='montague.example' to='capulet.example' id='417GAF25' type='valid'/>");
   EXPECT_EQ(example("13-authoritative-server-receives-verification-request-from-rece").write,
@@ -141,11 +147,14 @@ TEST_F(InboundDialback, AnswersVerifyRequestsAsTheAuthoritativeServer) {  // exa
 
 TEST_F(InboundDialback, VerifyForADomainWeDoNotHostGetsItemNotFound) {  // example 14
   open();
-  const auto a = stream.on_bytes("<db:verify from='capulet.example' id='417GAF25' "
-                                 "to='nowhere.example'>abc</db:verify>", kT0);
-  EXPECT_EQ(a.write, "<db:verify from='nowhere.example' to='capulet.example' id='417GAF25' "
-                     "type='error'><error type='cancel'><item-not-found "
-                     "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></db:verify>");
+  const auto a = stream.on_bytes(
+      "<db:verify from='capulet.example' id='417GAF25' "
+      "to='nowhere.example'>abc</db:verify>",
+      kT0);
+  EXPECT_EQ(a.write,
+            "<db:verify from='nowhere.example' to='capulet.example' id='417GAF25' "
+            "type='error'><error type='cancel'><item-not-found "
+            "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></db:verify>");
 }
 
 TEST_F(InboundDialback, StreamManagementCountsHandledStanzas) {  // XEP-0198 §3, §4

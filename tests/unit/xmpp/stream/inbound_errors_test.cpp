@@ -37,8 +37,9 @@ TEST_F(InboundErrors, UnknownHostInTheHeaderIsHostUnknownAfterOurHeader) {  // �
 }
 
 TEST_F(InboundErrors, ClientNamespaceIsInvalidNamespace) {  // §4.9.3.10
-  const auto a = bytes("<stream:stream xmlns='jabber:client' xmlns:stream="
-                       "'http://etherx.jabber.org/streams' to='montague.example' version='1.0'>");
+  const auto a = bytes(
+      "<stream:stream xmlns='jabber:client' xmlns:stream="
+      "'http://etherx.jabber.org/streams' to='montague.example' version='1.0'>");
   EXPECT_TRUE(a.write.ends_with(error_bytes("invalid-namespace")));
   EXPECT_TRUE(a.write.starts_with("<?xml version='1.0'?><stream:stream"));
 }
@@ -96,8 +97,9 @@ TEST_F(InboundErrors, StartTlsWithoutTlsIsRefusedAndTheStreamEnds) {  // §5.4.2
 
 TEST_F(InboundErrors, PeerStreamErrorAndCloseAreAnswered) {  // §4.4, §4.9.1.1
   open();
-  const auto a = bytes("<stream:error><host-gone xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
-                       "</stream:error></stream:stream>");
+  const auto a = bytes(
+      "<stream:error><host-gone xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
+      "</stream:error></stream:stream>");
   EXPECT_EQ(a.write, "</stream:stream>");
   EXPECT_EQ(*a.close, (StreamClose{std::nullopt, "peer_error_host_gone"}));
 }
@@ -113,8 +115,9 @@ TEST_F(InboundErrors, TransportDecidedErrorsAndRedirect) {  // §4.9.3.3, §4.9.
   InboundStream other{config, kT0};
   other.on_bytes(peer_header("capulet.example", "montague.example"), kT0);
   const auto a = other.redirect("[2001:db8::2]:5269", kT0);
-  EXPECT_EQ(a.write, "<stream:error><see-other-host xmlns='urn:ietf:params:xml:ns:xmpp-streams'>"
-                     "[2001:db8::2]:5269</see-other-host></stream:error></stream:stream>");
+  EXPECT_EQ(a.write,
+            "<stream:error><see-other-host xmlns='urn:ietf:params:xml:ns:xmpp-streams'>"
+            "[2001:db8::2]:5269</see-other-host></stream:error></stream:stream>");
   EXPECT_EQ(a.close->error, StreamErrc::see_other_host);
 }
 

@@ -22,8 +22,8 @@ class InboundXep0178 : public ::testing::Test {
     config->security.tls_mode = TlsMode::tls_required;
   }
   StreamActions feed(const std::string& example) {
-    return stream->on_bytes(transcript("xep0178/" + example + "-server-to-server-recommendation.xml"),
-                            kT0);
+    return stream->on_bytes(
+        transcript("xep0178/" + example + "-server-to-server-recommendation.xml"), kT0);
   }
   // Through STARTTLS (examples 18, 21) and the TLS handshake.
   void through_tls() {
@@ -44,8 +44,8 @@ TEST_F(InboundXep0178, AnswersTheHeaderWithRequiredStartTls) {
 
 TEST_F(InboundXep0178, ProceedsToTlsAndDiscardsWhatFollows) {
   feed("18");
-  const auto a = stream->on_bytes(transcript("xep0178/21-server-to-server-recommendation.xml") +
-                                  "<message/>", kT0);
+  const auto a = stream->on_bytes(
+      transcript("xep0178/21-server-to-server-recommendation.xml") + "<message/>", kT0);
   EXPECT_EQ(a.write, "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
   EXPECT_TRUE(a.start_tls);
   EXPECT_FALSE(a.close);  // the injected plaintext <message/> was dropped, not parsed
@@ -89,9 +89,11 @@ TEST_F(InboundXep0178, AuthorisationIdentityMustBeTheHeaderFrom) {
   feed("23");
   const auto a = stream->on_bytes(
       "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='EXTERNAL'>"
-      "ZXZpbC5leGFtcGxl</auth>", kT0);  // base64("evil.example")
-  EXPECT_EQ(a.write, "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><invalid-authzid/>"
-                     "</failure>");
+      "ZXZpbC5leGFtcGxl</auth>",
+      kT0);  // base64("evil.example")
+  EXPECT_EQ(a.write,
+            "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><invalid-authzid/>"
+            "</failure>");
   EXPECT_TRUE(a.authenticated.empty());
 }
 
@@ -101,15 +103,17 @@ TEST_F(InboundXep0178, TheMalformedFeaturesExampleWouldBeRefused) {  // example 
   const auto a = feed("25");
   ASSERT_TRUE(a.close);
   EXPECT_EQ(a.close->error, StreamErrc::not_well_formed);
-  EXPECT_TRUE(a.write.ends_with("<not-well-formed xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
-                                "</stream:error></stream:stream>"));
+  EXPECT_TRUE(
+      a.write.ends_with("<not-well-formed xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
+                        "</stream:error></stream:stream>"));
 }
 
 TEST_F(InboundXep0178, NothingButStartTlsBeforeTlsWhenRequired) {  // RFC 6120 §5.3.1
   feed("18");
   const auto a = stream->on_bytes(
       "<db:result xmlns:db='jabber:server:dialback' from='conference.example.org' "
-      "to='example.com'>abc</db:result>", kT0);
+      "to='example.com'>abc</db:result>",
+      kT0);
   ASSERT_TRUE(a.close);
   EXPECT_EQ(*a.close, (StreamClose{StreamErrc::policy_violation, "tls_required"}));
 }

@@ -15,7 +15,9 @@ class OutboundDialback : public ::testing::Test {
  protected:
   OutboundDialback() : config(make_config({"capulet.example", "chat.capulet.example"})) {}
   StreamActions bytes(std::string_view b) { return stream.on_bytes(b, kT0); }
-  StreamActions example(const std::string& name) { return bytes(transcript("xep0220/" + name + ".xml")); }
+  StreamActions example(const std::string& name) {
+    return bytes(transcript("xep0220/" + name + ".xml"));
+  }
   StreamActions open(std::string_view features) {
     stream.start(kT0);
     bytes(peer_header("montague.example", "capulet.example", "D60000229F"));
@@ -59,28 +61,35 @@ TEST_F(OutboundDialback, InvalidOrErrorResultEndsTheStream) {  // examples 3, 4
   std::swap(stream, other);
   open(kDialbackFeature);
   EXPECT_EQ(example("04-initiating-server-receives-dialback-error-from-receiving-ser")
-                .refused.at(0).reason, "dialback_error");
+                .refused.at(0)
+                .reason,
+            "dialback_error");
 }
 
 TEST_F(OutboundDialback, CarriesVerifyQuestionsAndReportsVerdicts) {  // examples 5–8
   const DialbackVerify q{"capulet.example", "montague.example", "417GAF25", "225cc5"};
   stream.verify(q, kT0);  // queued until the stream can carry it
-  EXPECT_NE(open(kDialbackFeature).write.find(
-                "<db:verify from='capulet.example' to='montague.example' id='417GAF25'>225cc5"
-                "</db:verify>"), std::string::npos);
+  EXPECT_NE(
+      open(kDialbackFeature)
+          .write.find("<db:verify from='capulet.example' to='montague.example' id='417GAF25'>225cc5"
+                      "</db:verify>"),
+      std::string::npos);
   EXPECT_EQ(example("06-receiving-server-is-informed-by-authoritative-server-that-ke").verdicts,
             (std::vector<DialbackVerdict>{{q, DialbackOutcome::valid}}));
   stream.verify(q, kT0);
   EXPECT_EQ(example("08-receiving-server-receives-dialback-error-from-authoritative")
-                .verdicts.at(0).outcome, DialbackOutcome::error);
+                .verdicts.at(0)
+                .outcome,
+            DialbackOutcome::error);
 }
 
 TEST_F(OutboundDialback, MultiplexesAnotherLocalDomain) {  // XEP-0220 §2.1
   ready();
   const auto a = stream.authenticate("chat.capulet.example", kT0);
-  EXPECT_EQ(a.write, "<db:result from='chat.capulet.example' to='montague.example'>" +
-                         dialback_key(kSecret, "montague.example", "chat.capulet.example",
-                                      "D60000229F") + "</db:result>");
+  EXPECT_EQ(a.write,
+            "<db:result from='chat.capulet.example' to='montague.example'>" +
+                dialback_key(kSecret, "montague.example", "chat.capulet.example", "D60000229F") +
+                "</db:result>");
   EXPECT_EQ(stream.authenticate("elsewhere.example", kT0).refused.at(0).reason,
             "multiplex_unavailable");
 }
@@ -105,10 +114,11 @@ TEST_F(OutboundDialback, TooHighAcknowledgementIsAStreamError) {  // XEP-0198 §
   bytes("<enabled xmlns='urn:xmpp:sm:3'/>");
   send(1);
   const auto a = bytes("<a xmlns='urn:xmpp:sm:3' h='5'/>");
-  EXPECT_EQ(a.write, "<stream:error><undefined-condition "
-                     "xmlns='urn:ietf:params:xml:ns:xmpp-streams'/><handled-count-too-high "
-                     "xmlns='urn:xmpp:sm:3' h='5' send-count='1'/></stream:error>"
-                     "</stream:stream>");
+  EXPECT_EQ(a.write,
+            "<stream:error><undefined-condition "
+            "xmlns='urn:ietf:params:xml:ns:xmpp-streams'/><handled-count-too-high "
+            "xmlns='urn:xmpp:sm:3' h='5' send-count='1'/></stream:error>"
+            "</stream:stream>");
   EXPECT_EQ(a.close->reason, "sm_handled_count_too_high");
 }
 
@@ -116,11 +126,13 @@ TEST_F(OutboundDialback, DirectTlsSkipsStartTlsAndUsesExternal) {  // XEP-0368
   EXPECT_TRUE(stream.on_tls_established(valid_cert("montague.example"), kT0).write.empty());
   stream.start(kT0);
   bytes(peer_header("montague.example", "capulet.example", "D60000229F"));
-  const auto a = bytes("<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"
-                       "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>"
-                       "EXTERNAL</mechanism></mechanisms></stream:features>");
-  EXPECT_EQ(a.write, "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='EXTERNAL'>"
-                     "Y2FwdWxldC5leGFtcGxl</auth>");  // base64("capulet.example")
+  const auto a = bytes(
+      "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"
+      "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>"
+      "EXTERNAL</mechanism></mechanisms></stream:features>");
+  EXPECT_EQ(a.write,
+            "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='EXTERNAL'>"
+            "Y2FwdWxldC5leGFtcGxl</auth>");  // base64("capulet.example")
 }
 
 TEST_F(OutboundDialback, StanzasOnAnOutboundStreamAreUnsupported) {

@@ -21,8 +21,8 @@ class OutboundXep0178 : public ::testing::Test {
  protected:
   OutboundXep0178() : config(make_config({"conference.example.org"})) {}
   StreamActions feed(const std::string& example) {
-    return stream.on_bytes(transcript("xep0178/" + example + "-server-to-server-recommendation.xml"),
-                           kT0);
+    return stream.on_bytes(
+        transcript("xep0178/" + example + "-server-to-server-recommendation.xml"), kT0);
   }
   StreamActions bytes(std::string_view b) { return stream.on_bytes(b, kT0); }
   // Header, STARTTLS, TLS, the second header: up to the SASL features.
@@ -84,8 +84,8 @@ TEST_F(OutboundXep0178, SaslFailureFallsBackToDialback) {  // example 28, XEP-02
   const auto a = bytes(  // example 28 without its closing </stream:stream>
       "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>");
   EXPECT_EQ(a.write, "<db:result from='conference.example.org' to='example.com'>" +
-                         dialback_key(kSecret, "example.com", "conference.example.org",
-                                      "s2s_345") + "</db:result>");
+                         dialback_key(kSecret, "example.com", "conference.example.org", "s2s_345") +
+                         "</db:result>");
   EXPECT_EQ(stream.state(), OutboundState::dialback_requested);
 }
 
@@ -96,8 +96,9 @@ TEST_F(OutboundXep0178, ACertificateForAnotherNameIsRefused) {  // RFC 6125 §6
   feed("22");
   const auto a = stream.on_tls_established(valid_cert("example.org"), kT0);
   EXPECT_EQ(*a.close, (StreamClose{StreamErrc::policy_violation, "cert_name_mismatch"}));
-  EXPECT_TRUE(a.write.ends_with("<policy-violation xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
-                                "</stream:error></stream:stream>"));
+  EXPECT_TRUE(
+      a.write.ends_with("<policy-violation xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
+                        "</stream:error></stream:stream>"));
 }
 
 TEST_F(OutboundXep0178, AnExpiredCertificateIsRefusedWithThatReason) {
@@ -125,8 +126,9 @@ TEST_F(OutboundXep0178, APinnedPartnerWithAnotherCertificateIsRefused) {
   OutboundStream pinned{config, DomainPair{"conference.example.org", "example.com"}, kT0};
   pinned.start(kT0);
   pinned.on_bytes(transcript("xep0178/19-server-to-server-recommendation.xml") +
-                  transcript("xep0178/20-server-to-server-recommendation.xml") +
-                  transcript("xep0178/22-server-to-server-recommendation.xml"), kT0);
+                      transcript("xep0178/20-server-to-server-recommendation.xml") +
+                      transcript("xep0178/22-server-to-server-recommendation.xml"),
+                  kT0);
   EXPECT_EQ(pinned.on_tls_established(valid_cert("example.com"), kT0).close->reason,
             "pin_mismatch");
 }

@@ -17,8 +17,7 @@ inline constexpr std::string_view kSecret = "s3cr3tf0rd14lb4ck";  // XEP-0185 §
 inline const TimePoint kT0{};
 
 inline std::string transcript(const std::string& name) {
-  std::ifstream in(std::string(FEDGATE_SOURCE_DIR) + "/tests/data/xmpp/" + name,
-                   std::ios::binary);
+  std::ifstream in(std::string(FEDGATE_SOURCE_DIR) + "/tests/data/xmpp/" + name, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
@@ -41,14 +40,16 @@ inline TlsFacts valid_cert(std::string domain) {
   return f;
 }
 
-inline constexpr std::string_view kStreamNs = " xmlns='jabber:server' "
+inline constexpr std::string_view kStreamNs =
+    " xmlns='jabber:server' "
     "xmlns:stream='http://etherx.jabber.org/streams' xmlns:db='jabber:server:dialback'";
 
 // The header fedgate sends: "<?xml..?><stream:stream ... from to [id] version='1.0'>".
 inline std::string our_header(std::string_view from, std::string_view to, std::string_view id,
                               bool db = true) {
-  std::string out = "<?xml version='1.0'?><stream:stream xmlns='jabber:server' "
-                    "xmlns:stream='http://etherx.jabber.org/streams'";
+  std::string out =
+      "<?xml version='1.0'?><stream:stream xmlns='jabber:server' "
+      "xmlns:stream='http://etherx.jabber.org/streams'";
   if (db) {
     out += " xmlns:db='jabber:server:dialback'";
   }
@@ -62,8 +63,8 @@ inline std::string our_header(std::string_view from, std::string_view to, std::s
 // A peer's header in the style Prosody sends.
 inline std::string peer_header(std::string_view from, std::string_view to,
                                std::string_view id = {}) {
-  std::string out = "<?xml version='1.0'?><stream:stream" + std::string(kStreamNs) +
-                    " from='" + std::string(from) + "' to='" + std::string(to) + "'";
+  std::string out = "<?xml version='1.0'?><stream:stream" + std::string(kStreamNs) + " from='" +
+                    std::string(from) + "' to='" + std::string(to) + "'";
   if (!id.empty()) {
     out += " id='" + std::string(id) + "'";
   }

@@ -20,8 +20,9 @@ class StreamTimers : public ::testing::Test {
   void make_ready(bool sm) {
     out.start(kT0);
     out.on_bytes(peer_header("montague.example", "capulet.example", "D6") + "<stream:features>" +
-                 std::string(kDialbackFeature) + (sm ? std::string(kSmFeatureXml) : "") +
-                 "</stream:features>", kT0);
+                     std::string(kDialbackFeature) + (sm ? std::string(kSmFeatureXml) : "") +
+                     "</stream:features>",
+                 kT0);
     out.on_bytes("<db:result from='montague.example' to='capulet.example' type='valid'/>", kT0);
     if (sm) {
       out.on_bytes("<enabled xmlns='urn:xmpp:sm:3'/>", kT0);
@@ -51,7 +52,8 @@ TEST_F(StreamTimers, XmppPingWithoutStreamManagement) {  // XEP-0199 §4.2
   const auto a = out.on_wake(kT0 + minutes(2));
   ASSERT_TRUE(a.ping_id);
   EXPECT_NE(a.write.find("<iq from='capulet.example' to='montague.example' id='ping-1' "
-                         "type='get'><ping xmlns='urn:xmpp:ping'/></iq>"), std::string::npos);
+                         "type='get'><ping xmlns='urn:xmpp:ping'/></iq>"),
+            std::string::npos);
   out.on_pong(*a.ping_id, kT0 + minutes(2) + seconds(1));
   EXPECT_FALSE(out.on_wake(kT0 + minutes(2) + seconds(40)).close);
 }

@@ -24,11 +24,11 @@ TEST(StreamWriter, DialbackElementsFollowXep0220) {
   EXPECT_EQ(db_verify_answer("montague.example", "capulet.example", "417GAF25", true),
             "<db:verify from='montague.example' to='capulet.example' id='417GAF25' "
             "type='valid'/>");
-  EXPECT_EQ(db_error("result", "montague.example", "capulet.example", {},
-                     StanzaErrc::item_not_found),
-            "<db:result from='montague.example' to='capulet.example' type='error'><error "
-            "type='cancel'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
-            "</error></db:result>");
+  EXPECT_EQ(
+      db_error("result", "montague.example", "capulet.example", {}, StanzaErrc::item_not_found),
+      "<db:result from='montague.example' to='capulet.example' type='error'><error "
+      "type='cancel'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+      "</error></db:result>");
 }
 
 TEST(StreamWriter, SaslAndSmElements) {
