@@ -1,0 +1,85 @@
+// A SIP dialog (RFC 3261 §12): its id, route set, remote target and CSeq spaces; builds
+// in-dialog requests (§12.2.1.1 loose and strict routing) and checks incoming ones (§12.2.2).
+// Owned by sip_core; sans-I/O value, used on the owning session's strand. From/To keep every
+// parameter as received, so the Microsoft `epid` (MS-SIPRE §2.2.4) is echoed untouched.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gateway/base/result.hpp"
+#include "sip/codec/message.hpp"
+#include "sip/dialog/dialog_error.hpp"
+
+namespace fedgate::sip {
+
+struct DialogId {
+  std::string call_id;
+  std::string local_tag;
+  std::string remote_tag;
+  friend auto operator<=>(const DialogId&, const DialogId&) = default;
+};
+
+// The dialog an incoming request claims (local tag = To tag, remote tag = From tag).
+DialogId incoming_dialog_id(const Request& request);
+// The dialog a response to one of our requests belongs to (local = From tag, remote = To tag).
+DialogId response_dialog_id(const Response& response);
+
+enum class DialogState { early, confirmed };
+
+class Dialog {
+ public:
+  // UAC side: our dialog-creating `request` and a 101-199 response with a To tag (early) or
+  // a 2xx (confirmed). The route set is the response's Record-Route reversed (§12.1.2).
+  static result<Dialog> from_uac(const Request& request, const Response& response);
+  // UAS side: the received dialog-creating `request`; `local_tag` goes on our To (§12.1.1).
+  static result<Dialog> from_uas(const Request& request, std::string_view local_tag,
+                                 NameAddr local_contact);
+
+  // A 2xx that confirms an early UAC dialog: remote target and route set are recomputed.
+  result<void> on_confirming_response(const Response& response);
+  // §12.2.2: matching dialog, CSeq order; updates the remote CSeq and, for target refresh
+  // requests (INVITE, UPDATE, SUBSCRIBE, NOTIFY), the remote target.
+  result<void> on_request(const Request& request);
+
+  // A new in-dialog request with the next local CSeq and `via` as its only Via (§12.2.1.1).
+  Request make_request(Method method, Via via);
+  // The ACK of a 2xx to the INVITE numbered `invite_cseq` (§13.2.2.4): same CSeq number.
+  Request make_ack(std::uint32_t invite_cseq, Via via) const;
+  // A response to an in-dialog or dialog-creating request: our To tag; Contact on 2xx.
+  Response make_response(const Request& request, int status, std::string reason) const;
+
+  // The next local CSeq without building a request (a NOTIFY piggy-backed in a 200 OK).
+  std::uint32_t next_local_cseq() { return ++local_cseq_; }
+  // MS-SIPRE ms-piggyback-cseq: the piggy-backed NOTIFY consumed this remote CSeq.
+  void set_remote_cseq(std::uint32_t cseq) { remote_cseq_ = cseq; }
+
+  const DialogId& id() const { return id_; }
+  DialogState state() const { return state_; }
+  const NameAddr& local() const { return local_; }
+  const NameAddr& remote() const { return remote_; }
+  const Uri& remote_target() const { return remote_target_; }
+  const std::vector<NameAddr>& route_set() const { return route_set_; }
+  std::uint32_t local_cseq() const { return local_cseq_; }
+  std::optional<std::uint32_t> remote_cseq() const { return remote_cseq_; }
+
+ private:
+  Dialog() = default;
+  void address_request(Request& r) const;
+
+  DialogId id_;
+  DialogState state_ = DialogState::confirmed;
+  NameAddr local_;
+  NameAddr remote_;
+  NameAddr local_contact_;
+  Uri remote_target_;
+  std::vector<NameAddr> route_set_;
+  std::uint32_t local_cseq_ = 0;  // 0: empty (the first request gets 1)
+  std::optional<std::uint32_t> remote_cseq_;
+};
+
+}  // namespace fedgate::sip
