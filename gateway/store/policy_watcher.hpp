@@ -69,7 +69,7 @@ class PolicyWatcher {
   std::atomic<std::int64_t> version_{0};
   Duration backoff_first_ = milliseconds(100);
   Duration backoff_cap_ = seconds(5);
-  Duration coalesce_ = milliseconds(20);
+  Duration coalesce_ = milliseconds(10);
   Duration idle_check_ = seconds(30);
   bool failing_ = false;  // connect failures are logged once per outage
   boost::asio::thread_pool worker_{1};

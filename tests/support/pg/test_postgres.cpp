@@ -17,6 +17,11 @@
 
 namespace fs = std::filesystem;
 
+// libpqxx 6.4 leaks one PGresult (about 2 KB) when a query meets a connection the server has
+// closed: encoding_id() throws before freeing it (jtv/libpqxx PR #500, fixed in 7.x). Tests
+// that restart the server hit it on purpose; the Debian library has no symbols to be narrower.
+extern "C" const char* __lsan_default_suppressions() { return "leak:libpqxx-6.4.so\n"; }
+
 namespace fedgate::test {
 namespace {
 
