@@ -1,0 +1,74 @@
+// The notifier side of a subscription usage (RFC 6665 §4.2): accepts a SUBSCRIBE with 200 and
+// Expires, sends NOTIFY with Subscription-State, handles refresh, un-SUBSCRIBE and expiry.
+// Microsoft dialect (MS-SIPRE): the first NOTIFY piggy-backed in the 200 OK, and BENOTIFY.
+// Owned by sip_core; sans-I/O (events + now in, messages out), on the session's strand.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "gateway/base/clock.hpp"
+#include "gateway/base/result.hpp"
+#include "sip/dialog/dialog.hpp"
+#include "sip/dialog/usage.hpp"
+
+namespace fedgate::sip {
+
+struct NotifierReply {
+  Response response;
+  std::optional<Request> notify;  // the terminating NOTIFY after an un-SUBSCRIBE
+};
+
+class Notifier {
+ public:
+  // An initial SUBSCRIBE. Errors: DialogErrc::bad_event (489) without Event,
+  // missing_contact (400). The granted expiry is min(Expires, max_expires).
+  static result<Notifier> create(const Request& subscribe, std::string_view local_tag,
+                                 LocalEndpoint local, std::uint32_t max_expires, TimePoint now);
+
+  // The 200 OK with Expires. With `first` and a subscriber that offered
+  // ms-piggyback-first-notify, the 200 carries the first notification (Event,
+  // Subscription-State, ms-piggyback-cseq, body) and no separate first NOTIFY is needed.
+  Response accept(const Request& subscribe, SubState state, std::optional<Body> first);
+  bool piggybacked() const { return piggybacked_; }
+
+  // A NOTIFY with the current `state` (pending/active, expires=remaining seconds), or a
+  // BENOTIFY (no response expected) when `best_effort` and the subscriber offered ms-benotify.
+  Request notify(SubState state, std::optional<Body> body, BranchGenerator& branches,
+                 TimePoint now, bool best_effort = false);
+  // The final NOTIFY: Subscription-State terminated;reason=<reason>[;retry-after=N].
+  Request terminate(std::string_view reason, std::optional<Body> body, BranchGenerator& branches,
+                    std::optional<std::uint32_t> retry_after = std::nullopt);
+
+  // A refreshing SUBSCRIBE in the dialog; Expires: 0 un-subscribes (200, then terminated
+  // NOTIFY with reason=timeout). Errors from Dialog::on_request (481, 500).
+  result<NotifierReply> on_subscribe(const Request& subscribe, BranchGenerator& branches,
+                                     TimePoint now);
+  // At or after expires_at(): the terminating NOTIFY (reason=timeout); otherwise nothing.
+  std::optional<Request> on_wake(TimePoint now, BranchGenerator& branches);
+
+  SubState state() const { return state_; }
+  TimePoint expires_at() const { return expires_at_; }
+  const Dialog& dialog() const { return dialog_; }
+
+ private:
+  Notifier(Dialog dialog, LocalEndpoint local) : dialog_(std::move(dialog)), local_(std::move(local)) {}
+  std::uint32_t grant(const Request& subscribe, TimePoint now);
+  std::uint32_t remaining(TimePoint now) const;
+  Request make_notify(Method method, SubscriptionState ss, std::optional<Body> body,
+                      BranchGenerator& branches);
+
+  Dialog dialog_;
+  LocalEndpoint local_;
+  EventHeader event_;
+  std::uint32_t max_expires_ = 3600;
+  TimePoint expires_at_{};
+  SubState state_ = SubState::pending;
+  bool benotify_ok_ = false;
+  bool piggyback_ok_ = false;
+  bool piggybacked_ = false;
+};
+
+}  // namespace fedgate::sip
