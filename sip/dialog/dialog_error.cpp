@@ -18,6 +18,7 @@ class DialogCategory final : public boost::system::error_category {
       case DialogErrc::bad_event: return "missing or unsupported Event header";
       case DialogErrc::wrong_method: return "method not valid in this dialog usage";
       case DialogErrc::terminated: return "the dialog usage has terminated";
+      case DialogErrc::not_acceptable: return "INVITE without m=message session SDP";
     }
     return "unknown dialog error";
   }
@@ -36,6 +37,7 @@ int status_for(DialogErrc e) noexcept {
     case DialogErrc::missing_contact: return 400;
     case DialogErrc::bad_event: return 489;
     case DialogErrc::wrong_method: return 405;
+    case DialogErrc::not_acceptable: return 488;
     case DialogErrc::unknown_dialog:
     case DialogErrc::not_dialog_creating:
     case DialogErrc::terminated: return 481;
@@ -47,6 +49,7 @@ std::string_view reason_for(DialogErrc e) noexcept {
   switch (status_for(e)) {
     case 400: return "Missing Contact";
     case 405: return "Method Not Allowed";
+    case 488: return "Not Acceptable Here";
     case 489: return "Bad Event";
     case 500: return "CSeq Out of Order";
     default: return "Call/Transaction Does Not Exist";
