@@ -1,0 +1,59 @@
+// A SIP connection over TCP or TLS (STYLE.md sketch 3): its coroutine frame owns the stream;
+// a read loop (framer, parser, MessageHandler), a write loop draining the mailbox, and a
+// watchdog for the idle timeout. Runs on the connection's own strand.
+// RFC 3261 §18.3 (framing), §8.2.2 (400 to malformed requests), RFC 5626 §3.5.1 (CRLF pong).
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gateway/base/log.hpp"
+#include "sip/transport/connection_handle.hpp"
+#include "sip/transport/message_handler.hpp"
+#include "sip/transport/sip_stream.hpp"
+#include "sip/transport/transport_config.hpp"
+#include "sip/transport/transport_metrics.hpp"
+
+namespace fedgate::sip {
+
+class ConnectionPool;
+
+// What every connection needs; the Node keeps it alive until its TaskGroup has drained.
+struct ConnectionDeps {
+  const TransportConfig& config;
+  MessageHandler& handler;
+  SipTransportMetrics& metrics;
+  Logger log;
+  ConnectionPool* pool = nullptr;  // when set, connections register there for reuse
+};
+
+// An established (handshaken, authenticated) stream and what is known of its peer.
+struct ConnectionSetup {
+  std::uint64_t id = 0;
+  Direction direction = Direction::inbound;
+  PeerKey remote;                  // address and port of the far end
+  std::vector<PeerKey> aliases;    // keys the pool finds this connection under
+  std::string peer;                // for logs: a certificate name, else the address
+  std::shared_ptr<Mailbox> mailbox;
+};
+
+std::uint64_t next_connection_id();
+// A mailbox on `ex` with the configured capacity.
+std::shared_ptr<Mailbox> make_mailbox(const boost::asio::any_io_executor& ex,
+                                      const TransportConfig& config);
+// The handle other sessions use to send on this connection.
+ConnectionHandle handle_of(const ConnectionSetup& setup);
+
+// Runs the connection until the peer closes, the idle timeout fires, framing is lost or a
+// close is requested through the mailbox; then closes gracefully (close_notify).
+boost::asio::awaitable<void> run_connection(SipStream stream, ConnectionSetup setup,
+                                            ConnectionDeps& deps);
+
+// An accepted stream: handshake (bounded), peer check and allow-list, then run_connection.
+// A refusal is logged (sip.transport.refused, with the reason) and counted.
+boost::asio::awaitable<void> serve_inbound(SipStream stream, ConnectionDeps& deps);
+
+}  // namespace fedgate::sip

@@ -1,0 +1,45 @@
+// ConnectionHandle: how anything outside a connection's strand sends on it — a weak
+// reference to the connection's mailbox (a thread-safe channel the write loop drains).
+// Owned by whoever holds it (pool, transaction layer); usable from any executor (STYLE.md B5.3).
+#pragma once
+
+#include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/system/error_code.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "gateway/base/result.hpp"
+#include "sip/codec/message.hpp"
+#include "sip/transport/transport_types.hpp"
+
+namespace fedgate::sip {
+
+// Wire bytes to write; an empty string asks the write loop to flush and close gracefully.
+using Mailbox =
+    boost::asio::experimental::concurrent_channel<void(boost::system::error_code, std::string)>;
+
+class ConnectionHandle {
+ public:
+  ConnectionHandle() = default;
+  ConnectionHandle(std::weak_ptr<Mailbox> mailbox, std::uint64_t id, PeerKey remote)
+      : mailbox_(std::move(mailbox)), id_(id), remote_(std::move(remote)) {}
+
+  // Queues a message (serialized here, on the caller's executor). Fails with
+  // TransportErrc::connection_closed when the connection has gone, mailbox_full when full.
+  result<void> send(const Message& message) const;
+  result<void> send_bytes(std::string bytes) const;
+  // Flushes what is queued, sends close_notify and closes.
+  void close() const;
+
+  bool alive() const;
+  std::uint64_t id() const { return id_; }
+  const PeerKey& remote() const { return remote_; }  // address and port of the far end
+
+ private:
+  std::weak_ptr<Mailbox> mailbox_;
+  std::uint64_t id_ = 0;
+  PeerKey remote_;
+};
+
+}  // namespace fedgate::sip

@@ -1,0 +1,176 @@
+#include "sip/transport/connection_pool.hpp"
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "sip/transport/peer_auth.hpp"
+#include "sip/transport/transport_error.hpp"
+
+namespace fedgate::sip {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+
+asio::awaitable<void> connect_into(tcp::socket& socket, tcp::endpoint to,
+                                   boost::system::error_code& out) {
+  auto done = co_await socket.async_connect(to, kNoThrow);
+  out = std::get<0>(done);
+}
+
+bool is_ip_literal(const std::string& host) {
+  boost::system::error_code ec;
+  asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+}  // namespace
+
+ConnectionPool::ConnectionPool(asio::any_io_executor ex, TaskGroup& tasks, ConnectionDeps& deps,
+                               gateway::Resolver& resolver,
+                               std::optional<gateway::TlsContext> client_tls)
+    : strand_(asio::make_strand(ex)),
+      tasks_(tasks),
+      deps_(deps),
+      resolver_(resolver),
+      client_tls_(std::move(client_tls)) {}
+
+asio::awaitable<result<ConnectionHandle>> ConnectionPool::connect(PeerKey peer) {
+  auto on_strand = [this, peer = std::move(peer)]() { return connect_on_strand(peer); };
+  auto found = co_await asio::co_spawn(strand_, on_strand, asio::use_awaitable);
+  co_return found;
+}
+
+asio::awaitable<result<ConnectionHandle>> ConnectionPool::connect_on_strand(PeerKey peer) {
+  if (auto live = find(peer)) {
+    co_return *live;
+  }
+  auto stream = co_await dial(peer);
+  if (!stream) {
+    deps_.metrics.refused(reason_token(stream.error()));
+    deps_.log.info("sip.transport.dial_failed", {{"peer", peer.str()},
+                                                 {"reason", reason_token(stream.error())},
+                                                 {"detail", stream.error().message()}});
+    co_return stream.error();
+  }
+  boost::system::error_code ec;
+  auto endpoint = stream->socket().remote_endpoint(ec);
+  auto conn_strand = asio::make_strand(strand_.get_inner_executor());
+  ConnectionSetup setup{next_connection_id(), Direction::outbound,
+                        PeerKey{endpoint.address().to_string(), endpoint.port(), peer.transport},
+                        {peer}, peer.host, make_mailbox(conn_strand, deps_.config)};
+  auto handle = handle_of(setup);
+  index(setup.aliases, handle);  // now, so that the next connect() finds it
+  tasks_.spawn("sip.outbound", run_connection(std::move(*stream), std::move(setup), deps_));
+  co_return handle;
+}
+
+asio::awaitable<result<SipStream>> ConnectionPool::dial(const PeerKey& peer) {
+  auto socket = co_await open_socket(peer);
+  if (!socket) {
+    co_return socket.error();
+  }
+  if (peer.transport == Transport::tcp) {
+    co_return SipStream(std::move(*socket));
+  }
+  if (!client_tls_) {
+    co_return make_error_code(TransportErrc::handshake_failed);
+  }
+  auto tls = gateway::TlsSocket::create(std::move(*socket), *client_tls_);
+  if (!tls) {
+    co_return tls.error();
+  }
+  bool literal = is_ip_literal(peer.host);
+  if (!literal) {
+    auto sni = gateway::set_client_sni(tls->native_handle(), peer.host);
+    (void)sni;
+  }
+  SipStream stream(std::move(*tls));
+  auto identity = co_await secure_stream(stream, gateway::PeerRole::server,
+                                         literal ? std::string() : peer.host, deps_.config,
+                                         deps_.log);
+  if (!identity) {
+    stream.close();
+    co_return identity.error();
+  }
+  co_return stream;
+}
+
+asio::awaitable<result<tcp::socket>> ConnectionPool::open_socket(const PeerKey& peer) {
+  auto addresses = co_await resolver_.resolve_host(peer.host);
+  if (!addresses || addresses->empty()) {
+    co_return make_error_code(TransportErrc::resolve_failed);
+  }
+  using namespace asio::experimental::awaitable_operators;
+  tcp::socket socket(strand_.get_inner_executor());
+  boost::system::error_code connected = asio::error::operation_aborted;
+  bool timed_out = false;
+  auto connecting = connect_into(socket, {addresses->front().address, peer.port}, connected);
+  auto deadline = cancel_after(socket, deps_.config.connect_timeout, timed_out);
+  auto race = std::move(connecting) || std::move(deadline);
+  co_await std::move(race);
+  if (connected || timed_out) {
+    co_return make_error_code(TransportErrc::connect_failed);
+  }
+  co_return socket;
+}
+
+std::optional<ConnectionHandle> ConnectionPool::find(const PeerKey& peer) const {
+  for (const auto& key : {peer, PeerKey{peer.host, 0, peer.transport}}) {
+    auto it = by_key_.find(key);
+    if (it == by_key_.end()) {
+      continue;
+    }
+    for (const auto& handle : it->second) {
+      if (handle.alive()) {
+        return handle;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+void ConnectionPool::index(const std::vector<PeerKey>& keys, const ConnectionHandle& handle) {
+  for (const auto& key : keys) {
+    auto& list = by_key_[key];
+    auto same = [&](const ConnectionHandle& h) { return h.id() == handle.id(); };
+    if (std::none_of(list.begin(), list.end(), same)) {
+      list.push_back(handle);
+    }
+  }
+}
+
+void ConnectionPool::add(std::vector<PeerKey> keys, ConnectionHandle handle) {
+  asio::post(strand_, [this, keys = std::move(keys), handle = std::move(handle)] {
+    index(keys, handle);
+  });
+}
+
+void ConnectionPool::remove(std::uint64_t id) {
+  asio::post(strand_, [this, id] {
+    for (auto it = by_key_.begin(); it != by_key_.end();) {
+      std::erase_if(it->second, [id](const ConnectionHandle& h) { return h.id() == id; });
+      it = it->second.empty() ? by_key_.erase(it) : std::next(it);
+    }
+  });
+}
+
+asio::awaitable<std::size_t> ConnectionPool::size() {
+  auto count = [this]() -> asio::awaitable<std::size_t> {
+    std::size_t n = 0;
+    for (const auto& [key, list] : by_key_) {
+      n += std::count_if(list.begin(), list.end(), [](const auto& h) { return h.alive(); });
+    }
+    co_return n;
+  };
+  auto n = co_await asio::co_spawn(strand_, count, asio::use_awaitable);
+  co_return n;
+}
+
+}  // namespace fedgate::sip

@@ -1,0 +1,54 @@
+// ConnectionPool: one SIP connection per peer, reused in both directions (RFC 5923 §4): a
+// request to a peer goes on any live connection registered under its (host, port, transport),
+// inbound ones included; otherwise the pool dials. Owned by the Node; its index lives on
+// its own strand; connect() may be awaited from any executor. RFC 3261 §18.1.1, RFC 5630.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/strand.hpp>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "gateway/base/result.hpp"
+#include "gateway/base/task_group.hpp"
+#include "gateway/net/resolver.hpp"
+#include "gateway/net/tls_context.hpp"
+#include "sip/transport/connection.hpp"
+
+namespace fedgate::sip {
+
+class ConnectionPool {
+ public:
+  // `client_tls` is needed to dial TLS peers; `tasks` owns the dialled connections.
+  ConnectionPool(boost::asio::any_io_executor ex, TaskGroup& tasks, ConnectionDeps& deps,
+                 gateway::Resolver& resolver, std::optional<gateway::TlsContext> client_tls);
+
+  // A live connection to `peer`, or a new one: resolve, connect, TLS handshake, peer check
+  // (the certificate must cover peer.host unless it is an IP literal) and the allow-list.
+  boost::asio::awaitable<result<ConnectionHandle>> connect(PeerKey peer);
+
+  // Called by connections (any executor): index `handle` under `keys` / drop connection `id`.
+  void add(std::vector<PeerKey> keys, ConnectionHandle handle);
+  void remove(std::uint64_t id);
+  // Live connections indexed (for tests and the admin API).
+  boost::asio::awaitable<std::size_t> size();
+
+ private:
+  std::optional<ConnectionHandle> find(const PeerKey& peer) const;
+  boost::asio::awaitable<result<ConnectionHandle>> connect_on_strand(PeerKey peer);
+  boost::asio::awaitable<result<SipStream>> dial(const PeerKey& peer);
+  boost::asio::awaitable<result<boost::asio::ip::tcp::socket>> open_socket(const PeerKey& peer);
+  void index(const std::vector<PeerKey>& keys, const ConnectionHandle& handle);
+
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  TaskGroup& tasks_;
+  ConnectionDeps& deps_;
+  gateway::Resolver& resolver_;
+  std::optional<gateway::TlsContext> client_tls_;
+  std::map<PeerKey, std::vector<ConnectionHandle>> by_key_;  // strand_ only
+};
+
+}  // namespace fedgate::sip
