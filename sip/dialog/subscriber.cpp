@@ -66,8 +66,12 @@ Request Subscriber::make_subscribe(std::uint32_t expires, BranchGenerator& branc
   r.expires = expires;
   r.event = params_.event;
   r.supported = params_.supported;
-  for (const auto& a : params_.accept) {
-    r.other.push_back({"Accept", a});
+  if (!params_.accept.empty()) {
+    std::string accept;
+    for (const auto& a : params_.accept) {
+      accept += (accept.empty() ? "" : ", ") + a;
+    }
+    r.other.push_back({"Accept", std::move(accept)});
   }
   return r;
 }

@@ -21,7 +21,7 @@ struct SubscribeParams {
   NameAddr to;
   std::string call_id;
   EventHeader event;
-  std::vector<std::string> accept;    // Accept values, in order
+  std::vector<std::string> accept;    // one Accept header, values in order
   std::vector<std::string> supported; // e.g. ms-benotify, ms-piggyback-first-notify
   std::uint32_t expires = 3600;
   LocalEndpoint local;
