@@ -262,7 +262,7 @@ result<std::unique_ptr<CaresResolver>> CaresResolver::create(asio::any_io_execut
       ares_set_servers_ports_csv(impl->channel, options.servers.c_str()) != ARES_SUCCESS) {
     ares_destroy(impl->channel);
     impl->channel = nullptr;
-    return ResolverErrc::bad_name;
+    return ResolverErrc::bad_server;
   }
   return std::unique_ptr<CaresResolver>(new CaresResolver(std::move(impl)));
 }

@@ -22,6 +22,8 @@ class ResolverCategory final : public boost::system::error_category {
         return "malformed DNS response";
       case ResolverErrc::bad_name:
         return "malformed domain name";
+      case ResolverErrc::bad_server:
+        return "malformed DNS server address list";
       case ResolverErrc::cancelled:
         return "DNS lookup cancelled";
       case ResolverErrc::other:

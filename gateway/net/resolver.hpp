@@ -24,7 +24,8 @@ enum class ResolverErrc {
                    // a SERVFAIL from every server as ECONNREFUSED)
   bad_response,    // malformed answer
   bad_name,
-  cancelled,  // the resolver was destroyed or the lookup cancelled
+  bad_server,  // the configured DNS server list cannot be parsed
+  cancelled,   // the resolver was destroyed or the lookup cancelled
   other,
 };
 const boost::system::error_category& resolver_category() noexcept;

@@ -95,6 +95,13 @@ TEST_F(CaresResolverTest, DestroyingTheResolverCancelsPendingLookups) {
   EXPECT_EQ(future.get().error(), ResolverErrc::cancelled);
 }
 
+TEST(CaresResolverCreate, MalformedServerListIsRefused) {
+  boost::asio::io_context io;
+  auto made = CaresResolver::create(io.get_executor(), CaresOptions{"not an address:x"});
+  ASSERT_FALSE(made);
+  EXPECT_EQ(made.error(), ResolverErrc::bad_server);
+}
+
 TEST(SrvName, BuildsTheFiveServiceNames) {
   EXPECT_EQ(srv_name(SrvService::xmpps_server, "a.test"), "_xmpps-server._tcp.a.test");
   EXPECT_EQ(srv_name(SrvService::xmpp_server, "a.test"), "_xmpp-server._tcp.a.test");
