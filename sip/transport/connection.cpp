@@ -151,7 +151,7 @@ asio::awaitable<void> Connection::deliver(Message message) {
   deps_.metrics.message(Direction::inbound);
   if (log_.enabled(LogLevel::debug)) {
     const auto& h = headers_of(message);
-    log_.debug("sip.transport.message_in", {{"call_id", h.call_id}, {"cseq", h.cseq.number}});
+    log_.debug("sip.transport.message_in", {{"call_id", h.call_id}, {"cseq", h.cseq.sequence}});
   }
   co_await deps_.handler.on_message(std::move(message), handle_of(setup_));
 }

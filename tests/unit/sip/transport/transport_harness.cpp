@@ -1,0 +1,140 @@
+#include "transport_harness.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <algorithm>
+#include <exception>
+
+#include "sip/codec/error_response.hpp"
+
+namespace fedgate::sip::test {
+
+namespace asio = boost::asio;
+
+asio::awaitable<void> RecordingHandler::on_message(Message message, ConnectionHandle from) {
+  connections.push_back(from.id());
+  if (answer) {
+    if (const auto* request = std::get_if<Request>(&message)) {
+      auto sent = from.send(Message{make_error_response(*request, 200, "OK", "t1")});
+      (void)sent;
+    }
+  }
+  received.push_back(std::move(message));
+  co_return;
+}
+
+namespace {
+
+std::optional<gateway::TlsContext> server_context(const std::optional<gateway::TlsSettings>& s) {
+  if (!s) {
+    return std::nullopt;
+  }
+  auto ctx = gateway::TlsContext::server(*s);
+  return ctx ? std::optional(*ctx) : std::nullopt;
+}
+
+std::optional<gateway::TlsContext> client_context(const std::optional<gateway::TlsSettings>& s) {
+  if (!s) {
+    return std::nullopt;
+  }
+  auto ctx = gateway::TlsContext::client(*s);
+  return ctx ? std::optional(*ctx) : std::nullopt;
+}
+
+}  // namespace
+
+Side::Side(asio::io_context& io, std::optional<gateway::TlsSettings> tls, TransportConfig c)
+    : config(std::move(c)),
+      tasks(io.get_executor()),
+      pool(io.get_executor(), tasks, deps, resolver, client_context(tls)),
+      listener(io.get_executor(), tasks, deps, server_context(tls)) {
+  deps.pool = &pool;
+}
+
+result<void> Side::start() {
+  auto listening = listener.listen({asio::ip::make_address("127.0.0.1"), 0});
+  if (listening) {
+    asio::co_spawn(listener.executor(), listener.run(), asio::detached);
+  }
+  return listening;
+}
+
+void Side::stop() {
+  listener.close();
+  tasks.cancel();
+}
+
+double Side::refused(const std::string& reason) const {
+  return registry.value("fedgate_sip_transport_refusals_total", {{"reason", reason}});
+}
+
+Pki::Pki() {
+  auto created = gateway::TestCa::create(dir.path());
+  if (created) {
+    ca = std::move(*created);
+    auto a = ca->issue("a", gateway::good_spec("a.example"));
+    auto b = ca->issue("b", gateway::good_spec("b.example"));
+    (void)a;
+    (void)b;
+  }
+}
+
+gateway::TlsSettings Pki::settings(const std::string& name) const {
+  gateway::TlsSettings s;
+  s.identity = {dir.path() / (name + ".pem"), dir.path() / (name + ".key")};
+  s.ca = ca->cert_pem();
+  return s;
+}
+
+asio::awaitable<bool> wait_until(std::function<bool()> done, Duration limit) {
+  auto ex = co_await asio::this_coro::executor;
+  asio::steady_timer timer(ex);
+  auto deadline = Clock::now() + limit;
+  while (!done() && Clock::now() < deadline) {
+    timer.expires_after(std::chrono::milliseconds(10));
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+  co_return done();
+}
+
+bool run(asio::io_context& io, asio::awaitable<void> work, std::vector<Side*> sides) {
+  bool finished = false;
+  std::exception_ptr failure;
+  asio::co_spawn(io, std::move(work), [&](std::exception_ptr e) {
+    finished = true;
+    failure = e;
+    io.stop();
+  });
+  io.run_for(std::chrono::seconds(20));
+  for (auto* side : sides) {
+    side->stop();
+  }
+  auto busy = [&] {
+    return std::any_of(sides.begin(), sides.end(), [](Side* s) { return s->tasks.size() > 0; });
+  };
+  io.restart();
+  for (int i = 0; i < 300 && busy(); ++i) {
+    io.run_for(std::chrono::milliseconds(10));
+  }
+  io.run_for(std::chrono::milliseconds(20));
+  if (failure) {
+    std::rethrow_exception(failure);
+  }
+  return finished;
+}
+
+std::string options_request(const std::string& call_id) {
+  return "OPTIONS sip:b.example SIP/2.0\r\n"
+         "Via: SIP/2.0/TLS a.example;branch=z9hG4bK" + call_id + "\r\n"
+         "Max-Forwards: 70\r\n"
+         "From: <sip:alice@a.example>;tag=1\r\n"
+         "To: <sip:b.example>\r\n"
+         "Call-ID: " + call_id + "\r\n"
+         "CSeq: 1 OPTIONS\r\n"
+         "Content-Length: 0\r\n\r\n";
+}
+
+}  // namespace fedgate::sip::test
