@@ -21,7 +21,11 @@ constexpr PolicyVerdict kAllowed{true, ""};
 // federation cache were discovered under open federation: only an exception stops them.
 PolicyVerdict PolicySnapshot::xmpp_policy(std::string_view remote_domain, DomainKind kind,
                                           TrafficDirection direction) const {
-  const Direction* exception = find_exception(remote_domain);
+  return xmpp_verdict(find_exception(remote_domain), kind, direction);
+}
+
+PolicyVerdict PolicySnapshot::xmpp_verdict(const Direction* exception, DomainKind kind,
+                                           TrafficDirection direction) const {
   bool allow_by_default = xmpp_default_ == PolicyDefault::allow;
   if (exception != nullptr && exception_applies(*exception, direction)) {
     return allow_by_default ? PolicyVerdict{false, "xmpp_policy_exception"} : kAllowed;
@@ -44,7 +48,8 @@ PolicyVerdict PolicySnapshot::may_send(std::string_view from_domain,
   }
   auto direction = to_local ? TrafficDirection::inbound : TrafficDirection::outbound;
   std::string_view remote = to_local ? from_domain : to_domain;
-  DomainClass c = classify(remote);
+  const Direction* exception = nullptr;
+  DomainClass c = classify(remote, exception);
   switch (c.kind) {
     case DomainKind::unknown:
       return {false, "domain_not_federated"};
@@ -61,7 +66,10 @@ PolicyVerdict PolicySnapshot::may_send(std::string_view from_domain,
   if (c.protocol == Protocol::sip) {
     return kAllowed;  // open federation, discovered as SIP
   }
-  return xmpp_policy(remote, c.kind, direction);
+  if (c.kind == DomainKind::open_federation) {  // classification ended at the cache
+    exception = find_exception(remote);
+  }
+  return xmpp_verdict(exception, c.kind, direction);
 }
 
 std::optional<RuleAction> PolicySnapshot::find_rule(std::string_view local, std::string_view target,

@@ -131,6 +131,11 @@ void PolicySnapshot::index_default_route(const PolicyRows& rows) {
 // Order: local → SIP federated → open federation cache → XMPP exception → discovery →
 // XMPP default allow → unknown.
 DomainClass PolicySnapshot::classify(std::string_view domain) const {
+  const Direction* exception = nullptr;
+  return classify(domain, exception);
+}
+
+DomainClass PolicySnapshot::classify(std::string_view domain, const Direction*& exception) const {
   if (auto it = local_.find(domain); it != local_.end()) {
     return {DomainKind::local, it->second.home_protocol};
   }
@@ -140,7 +145,8 @@ DomainClass PolicySnapshot::classify(std::string_view domain) const {
   if (auto it = open_cache_.find(domain); it != open_cache_.end()) {
     return {DomainKind::open_federation, it->second};
   }
-  if (find_exception(domain) != nullptr) {
+  exception = find_exception(domain);
+  if (exception != nullptr) {
     return {DomainKind::xmpp_federated, Protocol::xmpp};
   }
   if (discovery_enabled_) {

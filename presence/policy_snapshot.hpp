@@ -100,6 +100,11 @@ class PolicySnapshot {
   void index_user_rules(const PolicyRows& rows);
   void index_default_route(const PolicyRows& rows);
   const Direction* find_exception(std::string_view domain) const;
+  // classify(), also handing out the XMPP exception it looked up (nullptr when none or when
+  // classification ended before the exception lookup).
+  DomainClass classify(std::string_view domain, const Direction*& exception) const;
+  PolicyVerdict xmpp_verdict(const Direction* exception, DomainKind kind,
+                             TrafficDirection direction) const;
   std::optional<RuleAction> find_rule(std::string_view local, std::string_view target,
                                       TrafficKind kind) const;
 
