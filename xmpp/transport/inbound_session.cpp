@@ -1,0 +1,153 @@
+#include "xmpp/transport/inbound_session.hpp"
+
+#include <atomic>
+#include <boost/asio/error.hpp>
+#include <string>
+
+#include "xmpp/stream/inbound_stream.hpp"
+#include "xmpp/transport/session_io.hpp"
+#include "xmpp/transport/tls_facts.hpp"
+
+namespace fedgate::xmpp {
+namespace {
+
+namespace asio = boost::asio;
+std::atomic<std::uint64_t> g_next_id{1};
+
+std::string peer_of(asio::ip::tcp::socket& socket) {
+  boost::system::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  return ec ? std::string("unknown")
+            : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+class InboundSession {
+ public:
+  InboundSession(asio::ip::tcp::socket socket, InboundDeps& deps)
+      : deps_(deps),
+        log_(deps.log.with({{"conn", "in-" + std::to_string(g_next_id++)},
+                            {"peer", peer_of(socket)}})),
+        io_(XmppSocket(std::move(socket))),
+        stream_(deps.config.stream, Clock::now()) {}
+
+  asio::awaitable<void> run(bool direct_tls);
+
+ private:
+  asio::awaitable<void> carry(StreamActions& a);
+  asio::awaitable<void> upgrade();
+  asio::awaitable<void> dispatch(StreamActions& a);
+  void end(std::string reason) {
+    closed_ = true;
+    if (reason_.empty()) {
+      reason_ = std::move(reason);
+    }
+  }
+
+  InboundDeps& deps_;
+  Logger log_;
+  SessionIo io_;
+  InboundStream stream_;
+  TimePoint wake_at_ = TimePoint::max();
+  bool closed_ = false;
+  std::string reason_;
+};
+
+asio::awaitable<void> InboundSession::run(bool direct_tls) {
+  deps_.metrics.opened(S2sDirection::inbound);
+  log_.info("xmpp.s2s.inbound_open", {{"direct_tls", direct_tls}});
+  if (direct_tls) {
+    co_await upgrade();  // XEP-0368: TLS before the stream header
+  }
+  while (!closed_) {
+    auto ev = co_await io_.next(wake_at_, nullptr);
+    if (!ev.bytes.empty()) {
+      auto a = stream_.on_bytes(ev.bytes, Clock::now());
+      co_await carry(a);
+    } else if (ev.read_error) {
+      end(ev.read_error == asio::error::eof ? "peer_closed" : "read_error");
+    }
+    if (ev.woke && !closed_) {
+      auto a = stream_.on_wake(Clock::now());
+      co_await carry(a);
+    }
+  }
+  co_await io_.close();
+  deps_.metrics.closed(S2sDirection::inbound, reason_);
+  log_.info("xmpp.s2s.inbound_closed", {{"reason", reason_}, {"domain", stream_.peer_domain()}});
+}
+
+asio::awaitable<void> InboundSession::upgrade() {
+  if (!deps_.config.server_tls) {
+    end("tls_unavailable");
+    co_return;
+  }
+  auto handshake = io_.start_tls(*deps_.config.server_tls, gateway::TlsSocket::Role::server,
+                                 std::string(), deps_.config.tls_timeout);
+  auto shaken = co_await std::move(handshake);
+  if (!shaken) {
+    deps_.metrics.refused("tls_handshake");
+    log_.warn("xmpp.s2s.refused", {{"reason", "tls_handshake"}, {"detail", shaken.error().message()}});
+    end("tls_handshake");
+    co_return;
+  }
+  auto facts = tls_facts(io_.socket().ssl(), gateway::PeerRole::client);
+  auto a = stream_.on_tls_established(std::move(facts), Clock::now());
+  co_await carry(a);
+}
+
+asio::awaitable<void> InboundSession::carry(StreamActions& a) {
+  if (!a.write.empty()) {
+    auto written = co_await io_.write(a.write);
+    if (!written) {
+      end("write_error");
+      co_return;
+    }
+  }
+  if (a.start_tls) {
+    co_await upgrade();
+  }
+  co_await dispatch(a);
+  if (a.close) {
+    if (a.close->error) {
+      deps_.metrics.refused(a.close->reason);
+      log_.warn("xmpp.s2s.refused", {{"reason", a.close->reason}});
+    }
+    end(a.close->reason);
+  }
+  if (a.wake_at) {
+    wake_at_ = *a.wake_at;
+  }
+}
+
+asio::awaitable<void> InboundSession::dispatch(StreamActions& a) {
+  for (auto& pair : a.authenticated) {
+    log_.info("xmpp.s2s.authenticated", {{"local", pair.local}, {"remote", pair.remote}});
+  }
+  for (auto& refusal : a.refused) {
+    deps_.metrics.refused(refusal.reason);
+    log_.warn("xmpp.s2s.refused", {{"remote", refusal.pair.remote}, {"reason", refusal.reason}});
+  }
+  for (auto& stanza : a.stanzas) {
+    deps_.metrics.stanza(S2sDirection::inbound);
+    Element routed = std::move(stanza);
+    auto handled = deps_.handler.on_stanza(std::move(routed));
+    co_await std::move(handled);
+  }
+  for (auto& verify : a.verify) {
+    // TODO(#3): ask the authoritative server through the pool (XEP-0220 §2.1.2); until then
+    // the key cannot be checked, which XEP-0220 §2.4 answers with a dialback error.
+    log_.warn("xmpp.s2s.dialback_unverified", {{"remote", verify.originating}});
+    auto next = stream_.on_dialback_verdict(verify, DialbackOutcome::error, Clock::now());
+    co_await carry(next);
+  }
+}
+
+}  // namespace
+
+asio::awaitable<void> run_inbound_session(asio::ip::tcp::socket socket, bool direct_tls,
+                                          InboundDeps& deps) {
+  InboundSession session(std::move(socket), deps);
+  co_await session.run(direct_tls);
+}
+
+}  // namespace fedgate::xmpp

@@ -1,0 +1,52 @@
+// S2sConfig: the settings of the XMPP s2s transport (listener, sessions, pool) and the seams it
+// calls out through: the stanza handler (the switchboard, wired by the node) and the bounce
+// callback. Owned by the node; read-only and shared by every session. RFC 6120 §4, XEP-0368.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "gateway/base/clock.hpp"
+#include "gateway/net/tls_context.hpp"
+#include "xmpp/codec/element.hpp"
+#include "xmpp/codec/stanza.hpp"
+#include "xmpp/stream/stream_config.hpp"
+
+namespace fedgate::xmpp {
+
+// Where authenticated inbound stanzas go (the switchboard). Called on the session's strand.
+class StanzaHandler {
+ public:
+  virtual ~StanzaHandler() = default;
+  virtual boost::asio::awaitable<void> on_stanza(Element stanza) = 0;
+};
+
+// A stanza the pool could not deliver, with the RFC 6120 §8.3.3 condition for the bounce.
+// Called from a session's strand; must not block.
+using BounceFn = std::function<void(Element stanza, StanzaErrc condition)>;
+
+// A static route overrides DNS for one domain (a host and port, TLS from the start or not).
+struct StaticRoute {
+  std::string host;
+  std::uint16_t port = 5269;
+  bool direct_tls = false;
+};
+
+struct S2sConfig {
+  std::shared_ptr<const StreamConfig> stream;
+  std::optional<gateway::TlsContext> server_tls;  // listener side; nullopt: no TLS offered
+  std::optional<gateway::TlsContext> client_tls;  // dialling side; nullopt: no TLS used
+  Duration connect_timeout = std::chrono::seconds(10);
+  Duration tls_timeout = std::chrono::seconds(30);  // one TLS handshake
+  std::size_t queue_limit = 1000;                   // stanzas waiting per outbound stream
+  std::uint16_t default_port = 5269;                // RFC 6120 §3.2.2 fallback
+  std::function<std::optional<StaticRoute>(std::string_view domain)> static_route;
+};
+
+}  // namespace fedgate::xmpp

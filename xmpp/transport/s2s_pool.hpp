@@ -1,0 +1,46 @@
+// S2sPool: one outbound s2s stream per (local domain, remote domain), dialled on first use and
+// reused; stanzas wait in the stream's bounded mailbox while it connects, and come back through
+// the bounce callback when it cannot connect or authenticate. Owned by the node; send() is
+// callable from any thread (the one hop between executors, STYLE.md B2). RFC 6120 §8.3.3.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "xmpp/transport/outbound_session.hpp"
+
+namespace fedgate::xmpp {
+
+class S2sPool {
+ public:
+  // `config`, `resolver` and `metrics` must outlive the pool; the pool must outlive the
+  // sessions it spawned (the node drains its io_context before destroying it).
+  S2sPool(boost::asio::any_io_executor executor, const S2sConfig& config,
+          gateway::Resolver& resolver, S2sMetrics& metrics, BounceFn bounce, Logger log);
+  S2sPool(const S2sPool&) = delete;
+  S2sPool& operator=(const S2sPool&) = delete;
+
+  // Queues `stanza` on the (local, remote) stream, dialling it if there is none. A full
+  // queue bounces the stanza at once with resource-constraint; after shutdown() with
+  // service-unavailable.
+  void send(const DomainPair& pair, Element stanza);
+  // Number of outbound streams (dialling or up).
+  std::size_t streams() const;
+  // Closes every stream gracefully; what is still queued or unacknowledged bounces.
+  void shutdown();
+
+ private:
+  void enqueue(const DomainPair& pair, OutboundItem item);
+  void detach(const DomainPair& pair, const Mailbox* mailbox);
+
+  boost::asio::any_io_executor executor_;
+  std::atomic<bool> stopping_{false};
+  OutboundDeps deps_;
+  mutable std::mutex mutex_;
+  std::map<DomainPair, std::shared_ptr<Mailbox>> streams_;
+};
+
+}  // namespace fedgate::xmpp
