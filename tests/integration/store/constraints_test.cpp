@@ -123,8 +123,8 @@ const BadRow kBadRows[] = {
     {"outbox_mode_value",
      "INSERT INTO outbox (sender, recipient, body, mode) "
      "VALUES ('a@corp.example', 'b@p.example', 'hi', 'smtp')"},
-    {"presence_cache_show_value",
-     "INSERT INTO presence_cache (address, show) VALUES ('a@corp.example', 'busy')"},
+    {"presence_cache_availability_value",
+     "INSERT INTO presence_cache (address, availability) VALUES ('a@corp.example', 'sleepy')"},
     {"chat_sessions_mode_value",
      "INSERT INTO chat_sessions (local_user, remote_user, mode) "
      "VALUES ('a@corp.example', 'b@p.example', 'pager')"},
