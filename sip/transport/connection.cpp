@@ -3,6 +3,9 @@
 #include <array>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -24,8 +27,17 @@ constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kReadChunk = 4096;
 std::atomic<std::uint64_t> g_next_id{1};
 
+// A branch of `||` runs as its own awaitable thread, which by default ignores all but terminal
+// cancellation; the TaskGroup winds sessions down with total cancellation.
+asio::awaitable<void> accept_total_cancellation() {
+  co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
+}
+
 // Unregisters the connection from the pool when the frame ends.
 struct Registration {
+  Registration(ConnectionPool* p, std::uint64_t i) : pool(p), id(i) {}
+  Registration(const Registration&) = delete;
+  Registration& operator=(const Registration&) = delete;
   ConnectionPool* pool;
   std::uint64_t id;
   ~Registration() {
@@ -79,16 +91,20 @@ asio::awaitable<void> Connection::run() {
             {{"transport", to_string(transport)},
              {"direction", to_string(setup_.direction)},
              {"remote", setup_.remote.str()}});
-  Registration registration{deps_.pool, setup_.id};
+  Registration registration(deps_.pool, setup_.id);
   if (deps_.pool) {
     deps_.pool->add(setup_.aliases, handle_of(setup_));
   }
-  using namespace asio::experimental::awaitable_operators;
-  auto reading = read_loop();
-  auto writing = write_loop();
-  auto watching = watchdog();
-  auto all = std::move(reading) || std::move(writing) || std::move(watching);
-  co_await std::move(all);
+  deadline_ = Clock::now() + deps_.config.idle_timeout;
+  // One flat group (nested `||` would put two loops behind a thread that filters out the
+  // TaskGroup's total cancellation): the first loop to finish cancels the others.
+  auto ex = timer_.get_executor();
+  auto group = asio::experimental::make_parallel_group(
+      asio::co_spawn(ex, read_loop(), asio::deferred),
+      asio::co_spawn(ex, write_loop(), asio::deferred),
+      asio::co_spawn(ex, watchdog(), asio::deferred));
+  auto finished = co_await group.async_wait(asio::experimental::wait_for_one(), kNoThrow);
+  (void)finished;
   setup_.mailbox->close();
   co_await close();
   log_.info("sip.transport.connection_down",
@@ -97,6 +113,7 @@ asio::awaitable<void> Connection::run() {
 }
 
 asio::awaitable<void> Connection::read_loop() {
+  co_await accept_total_cancellation();
   std::array<char, kReadChunk> chunk;
   for (;;) {
     deadline_ = Clock::now() + deps_.config.idle_timeout;
@@ -153,7 +170,10 @@ asio::awaitable<void> Connection::deliver(Message message) {
     const auto& h = headers_of(message);
     log_.debug("sip.transport.message_in", {{"call_id", h.call_id}, {"cseq", h.cseq.sequence}});
   }
-  co_await deps_.handler.on_message(std::move(message), handle_of(setup_));
+  // Arguments built in their own statement: GCC 12 destroys temporaries inside a co_await
+  // expression twice.
+  auto handling = deps_.handler.on_message(std::move(message), handle_of(setup_));
+  co_await std::move(handling);
 }
 
 // RFC 3261 §8.2.2 / §21.4: a request that does not parse gets a 400 (413, 505, 513) with the
@@ -181,6 +201,7 @@ bool Connection::reject(const boost::system::error_code& ec) {
 }
 
 asio::awaitable<void> Connection::write_loop() {
+  co_await accept_total_cancellation();
   for (;;) {
     auto got = co_await setup_.mailbox->async_receive(kNoThrow);
     if (std::get<0>(got)) {
@@ -208,6 +229,7 @@ asio::awaitable<void> Connection::write_loop() {
 
 // Cancels the socket once deadline_ passes; re-reads deadline_ on every wake-up.
 asio::awaitable<void> Connection::watchdog() {
+  co_await accept_total_cancellation();
   for (;;) {
     timer_.expires_at(deadline_);
     auto waited = co_await timer_.async_wait(kNoThrow);
@@ -227,6 +249,7 @@ asio::awaitable<void> Connection::watchdog() {
 
 // After lost framing: wait (bounded) for the write loop to flush the 400 and close.
 asio::awaitable<void> Connection::linger() {
+  co_await accept_total_cancellation();
   asio::steady_timer wait(timer_.get_executor(), deps_.config.close_timeout);
   auto waited = co_await wait.async_wait(kNoThrow);
   (void)waited;
@@ -270,9 +293,9 @@ asio::awaitable<void> run_connection(SipStream stream, ConnectionSetup setup,
 asio::awaitable<void> serve_inbound(SipStream stream, ConnectionDeps& deps) {
   boost::system::error_code ec;
   auto endpoint = stream.socket().remote_endpoint(ec);
-  PeerKey remote{endpoint.address().to_string(), endpoint.port(), stream.transport()};
-  auto identity = co_await secure_stream(stream, gateway::PeerRole::client, "", deps.config,
-                                         deps.log);
+  PeerKey remote(endpoint.address().to_string(), endpoint.port(), stream.transport());
+  auto securing = secure_stream(stream, gateway::PeerRole::client, "", deps.config, deps.log);
+  auto identity = co_await std::move(securing);
   if (!identity) {
     auto reason = reason_token(identity.error());
     deps.metrics.refused(reason);
@@ -283,13 +306,18 @@ asio::awaitable<void> serve_inbound(SipStream stream, ConnectionDeps& deps) {
     co_return;
   }
   auto ex = co_await asio::this_coro::executor;
-  ConnectionSetup setup{next_connection_id(), Direction::inbound, remote, {},
-                        peer_label(*identity, remote), make_mailbox(ex, deps.config)};
+  ConnectionSetup setup;  // no brace-init of aggregates in coroutines (GCC 12)
+  setup.id = next_connection_id();
+  setup.direction = Direction::inbound;
+  setup.remote = remote;
+  setup.peer = peer_label(*identity, remote);
+  setup.mailbox = make_mailbox(ex, deps.config);
   setup.aliases.push_back(PeerKey{remote.host, 0, remote.transport});
   for (const auto& name : identity->certificate.dns_names) {
     setup.aliases.push_back(PeerKey{name, 0, remote.transport});
   }
-  co_await run_connection(std::move(stream), std::move(setup), deps);
+  auto running = run_connection(std::move(stream), std::move(setup), deps);
+  co_await std::move(running);
 }
 
 }  // namespace fedgate::sip

@@ -20,6 +20,7 @@ constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
 asio::awaitable<void> connect_into(tcp::socket& socket, tcp::endpoint to,
                                    boost::system::error_code& out) {
+  co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
   auto done = co_await socket.async_connect(to, kNoThrow);
   out = std::get<0>(done);
 }
@@ -62,9 +63,13 @@ asio::awaitable<result<ConnectionHandle>> ConnectionPool::connect_on_strand(Peer
   boost::system::error_code ec;
   auto endpoint = stream->socket().remote_endpoint(ec);
   auto conn_strand = asio::make_strand(strand_.get_inner_executor());
-  ConnectionSetup setup{next_connection_id(), Direction::outbound,
-                        PeerKey{endpoint.address().to_string(), endpoint.port(), peer.transport},
-                        {peer}, peer.host, make_mailbox(conn_strand, deps_.config)};
+  ConnectionSetup setup;  // no brace-init of aggregates in coroutines (GCC 12)
+  setup.id = next_connection_id();
+  setup.direction = Direction::outbound;
+  setup.remote = PeerKey(endpoint.address().to_string(), endpoint.port(), peer.transport);
+  setup.aliases.push_back(peer);
+  setup.peer = peer.host;
+  setup.mailbox = make_mailbox(conn_strand, deps_.config);
   auto handle = handle_of(setup);
   index(setup.aliases, handle);  // now, so that the next connect() finds it
   tasks_.spawn("sip.outbound", run_connection(std::move(*stream), std::move(setup), deps_));
@@ -92,9 +97,10 @@ asio::awaitable<result<SipStream>> ConnectionPool::dial(const PeerKey& peer) {
     (void)sni;
   }
   SipStream stream(std::move(*tls));
-  auto identity = co_await secure_stream(stream, gateway::PeerRole::server,
-                                         literal ? std::string() : peer.host, deps_.config,
-                                         deps_.log);
+  std::string domain = literal ? std::string() : peer.host;
+  auto securing = secure_stream(stream, gateway::PeerRole::server, std::move(domain),
+                                deps_.config, deps_.log);
+  auto identity = co_await std::move(securing);
   if (!identity) {
     stream.close();
     co_return identity.error();
@@ -103,15 +109,20 @@ asio::awaitable<result<SipStream>> ConnectionPool::dial(const PeerKey& peer) {
 }
 
 asio::awaitable<result<tcp::socket>> ConnectionPool::open_socket(const PeerKey& peer) {
-  auto addresses = co_await resolver_.resolve_host(peer.host);
-  if (!addresses || addresses->empty()) {
-    co_return make_error_code(TransportErrc::resolve_failed);
+  boost::system::error_code literal_ec;
+  auto address = asio::ip::make_address(peer.host, literal_ec);
+  if (literal_ec) {
+    auto addresses = co_await resolver_.resolve_host(peer.host);
+    if (!addresses || addresses->empty()) {
+      co_return make_error_code(TransportErrc::resolve_failed);
+    }
+    address = addresses->front().address;
   }
   using namespace asio::experimental::awaitable_operators;
   tcp::socket socket(strand_.get_inner_executor());
   boost::system::error_code connected = asio::error::operation_aborted;
   bool timed_out = false;
-  auto connecting = connect_into(socket, {addresses->front().address, peer.port}, connected);
+  auto connecting = connect_into(socket, {address, peer.port}, connected);
   auto deadline = cancel_after(socket, deps_.config.connect_timeout, timed_out);
   auto race = std::move(connecting) || std::move(deadline);
   co_await std::move(race);

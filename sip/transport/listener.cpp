@@ -84,10 +84,12 @@ asio::awaitable<void> Listener::session(tcp::socket socket, asio::ip::address fr
   if (server_tls_) {
     auto tls = gateway::TlsSocket::create(std::move(socket), *server_tls_);
     if (tls) {
-      co_await serve_inbound(SipStream(std::move(*tls)), deps_);
+      auto serving = serve_inbound(SipStream(std::move(*tls)), deps_);
+      co_await std::move(serving);
     }
   } else {
-    co_await serve_inbound(SipStream(std::move(socket)), deps_);
+    auto serving = serve_inbound(SipStream(std::move(socket)), deps_);
+    co_await std::move(serving);
   }
   asio::post(strand_, [this, from] { release(from); });
 }

@@ -16,6 +16,7 @@ constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
 asio::awaitable<void> handshake_into(SipStream& stream, gateway::TlsSocket::Role role,
                                      result<void>& out) {
+  co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
   auto done = co_await stream.handshake(role);
   out = done;
 }
@@ -23,6 +24,7 @@ asio::awaitable<void> handshake_into(SipStream& stream, gateway::TlsSocket::Role
 }  // namespace
 
 asio::awaitable<void> cancel_after(SipStream::Socket& socket, Duration after, bool& fired) {
+  co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
   auto ex = co_await asio::this_coro::executor;
   asio::steady_timer timer(ex, after);
   auto waited = co_await timer.async_wait(kNoThrow);
@@ -57,7 +59,9 @@ asio::awaitable<result<gateway::PeerIdentity>> secure_stream(SipStream& stream,
     log.debug("sip.transport.handshake_error", {{"detail", shaken.error().message()}});
     co_return make_error_code(TransportErrc::handshake_failed);
   }
-  gateway::PeerPolicy policy{peer_role, std::move(domain)};
+  gateway::PeerPolicy policy;  // no brace-init of aggregates in coroutines (GCC 12)
+  policy.role = peer_role;
+  policy.domain = std::move(domain);
   auto identity = gateway::check_peer(stream.ssl(), policy);
   if (!identity) {
     co_return identity.error();

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace fedgate::sip {
 
@@ -19,6 +20,11 @@ std::string_view to_string(Direction d) noexcept;
 // under the peer's certificate names and address with port 0, since their source port is
 // ephemeral (RFC 5923 §4: the connection is reused for requests to that peer).
 struct PeerKey {
+  // A constructor, not aggregate initialisation: GCC 12 destroys the members of a
+  // brace-initialised aggregate twice in some coroutine bodies.
+  PeerKey() = default;
+  PeerKey(std::string h, std::uint16_t p, Transport t) : host(std::move(h)), port(p), transport(t) {}
+
   std::string host;  // lower-case FQDN or IP literal
   std::uint16_t port = 0;
   Transport transport = Transport::tls;

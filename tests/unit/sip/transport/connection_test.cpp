@@ -22,9 +22,10 @@ constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 // timeouts and run()'s 20 s).
 asio::awaitable<void> exchange(std::uint16_t port, std::string bytes, std::string until,
                                std::string& got) {
-  tcp::socket socket(co_await asio::this_coro::executor);
-  auto connected = co_await socket.async_connect({asio::ip::make_address("127.0.0.1"), port},
-                                                 kNoThrow);
+  auto ex = co_await asio::this_coro::executor;
+  tcp::socket socket(ex);
+  tcp::endpoint to(asio::ip::make_address("127.0.0.1"), port);
+  auto connected = co_await socket.async_connect(to, kNoThrow);
   if (std::get<0>(connected)) {
     co_return;
   }
@@ -48,12 +49,14 @@ TEST(SipConnection, RequestAndResponseOverMutualTls) {
   Side a(io, pki.settings("a")), b(io, pki.settings("b"));
   ASSERT_TRUE(b.start());
   auto work = [&]() -> asio::awaitable<void> {
-    auto conn = co_await a.pool.connect(PeerKey{"127.0.0.1", b.port(), Transport::tls});
+    PeerKey to_b("127.0.0.1", b.port(), Transport::tls);
+    auto conn = co_await a.pool.connect(to_b);
     EXPECT_TRUE(conn);
     if (conn) {
       EXPECT_TRUE(conn->send(parsed(options_request("rt-1"))));
     }
-    co_await wait_until([&] { return !a.handler.received.empty(); });
+    std::function<bool()> done = [&] { return !a.handler.received.empty(); };
+    co_await wait_until(done);
   };
   ASSERT_TRUE(run(io, work(), {&a, &b}));
   ASSERT_EQ(b.handler.received.size(), 1u);
@@ -74,11 +77,13 @@ TEST(SipConnection, PeerWhoseSubjectIsNotAllowedIsRefused) {
   Side a(io, pki.settings("a")), b(io, pki.settings("b"), strict);
   ASSERT_TRUE(b.start());
   auto work = [&]() -> asio::awaitable<void> {
-    auto conn = co_await a.pool.connect(PeerKey{"127.0.0.1", b.port(), Transport::tls});
+    PeerKey to_b("127.0.0.1", b.port(), Transport::tls);
+    auto conn = co_await a.pool.connect(to_b);
     if (conn) {
       EXPECT_TRUE(conn->send(parsed(options_request("refused-1"))));
     }
-    co_await wait_until([&] { return b.refused("subject_not_allowed") >= 1; });
+    std::function<bool()> done = [&] { return b.refused("subject_not_allowed") >= 1; };
+    co_await wait_until(done);
   };
   ASSERT_TRUE(run(io, work(), {&a, &b}));
   EXPECT_EQ(b.refused("subject_not_allowed"), 1);
@@ -145,18 +150,22 @@ TEST(SipConnectionPool, ReusesTheInboundConnectionForRequestsToThatPeer) {
   Side a(io, pki.settings("a")), b(io, pki.settings("b"));
   ASSERT_TRUE(b.start());
   auto work = [&]() -> asio::awaitable<void> {
-    auto conn = co_await a.pool.connect(PeerKey{"127.0.0.1", b.port(), Transport::tls});
+    PeerKey to_b("127.0.0.1", b.port(), Transport::tls);
+    auto conn = co_await a.pool.connect(to_b);
     if (conn) {
       EXPECT_TRUE(conn->send(parsed(options_request("reuse-1"))));
     }
-    co_await wait_until([&] { return !b.handler.connections.empty(); });
-    auto back = co_await b.pool.connect(PeerKey{"a.example", 5061, Transport::tls});
+    std::function<bool()> done = [&] { return !b.handler.connections.empty(); };
+    co_await wait_until(done);
+    PeerKey to_a("a.example", 5061, Transport::tls);
+    auto back = co_await b.pool.connect(to_a);
     EXPECT_TRUE(back);
     if (back) {
       EXPECT_EQ(back->id(), b.handler.connections.front());
       EXPECT_TRUE(back->send(parsed(options_request("reuse-2"))));
     }
-    co_await wait_until([&] { return a.handler.received.size() >= 2; });
+    std::function<bool()> answered = [&] { return a.handler.received.size() >= 2; };
+    co_await wait_until(answered);
   };
   ASSERT_TRUE(run(io, work(), {&a, &b}));
   ASSERT_EQ(a.handler.received.size(), 2u);  // b's 200 OK and b's own OPTIONS

@@ -89,7 +89,7 @@ gateway::TlsSettings Pki::settings(const std::string& name) const {
   return s;
 }
 
-asio::awaitable<bool> wait_until(std::function<bool()> done, Duration limit) {
+asio::awaitable<bool> wait_until(const std::function<bool()>& done, Duration limit) {
   auto ex = co_await asio::this_coro::executor;
   asio::steady_timer timer(ex);
   auto deadline = Clock::now() + limit;

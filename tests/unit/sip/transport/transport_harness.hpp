@@ -57,7 +57,7 @@ struct Pki {
 };
 
 // Polls `done` every 10 ms for at most `limit`; true when it held.
-boost::asio::awaitable<bool> wait_until(std::function<bool()> done,
+boost::asio::awaitable<bool> wait_until(const std::function<bool()>& done,
                                         Duration limit = std::chrono::seconds(5));
 // Runs `work` to completion (at most 20 s), then stops the sides and drains them.
 bool run(boost::asio::io_context& io, boost::asio::awaitable<void> work,
