@@ -1,6 +1,7 @@
 #include "sip/transport/connection_pool.hpp"
 
 #include <algorithm>
+#include <set>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -174,11 +175,15 @@ void ConnectionPool::remove(std::uint64_t id) {
 
 asio::awaitable<std::size_t> ConnectionPool::size() {
   auto count = [this]() -> asio::awaitable<std::size_t> {
-    std::size_t n = 0;
+    std::set<std::uint64_t> live;
     for (const auto& [key, list] : by_key_) {
-      n += std::count_if(list.begin(), list.end(), [](const auto& h) { return h.alive(); });
+      for (const auto& handle : list) {
+        if (handle.alive()) {
+          live.insert(handle.id());
+        }
+      }
     }
-    co_return n;
+    co_return live.size();
   };
   auto n = co_await asio::co_spawn(strand_, count, asio::use_awaitable);
   co_return n;

@@ -33,7 +33,7 @@ class ConnectionPool {
   // Called by connections (any executor): index `handle` under `keys` / drop connection `id`.
   void add(std::vector<PeerKey> keys, ConnectionHandle handle);
   void remove(std::uint64_t id);
-  // Live connections indexed (for tests and the admin API).
+  // Number of distinct live connections indexed (for tests and the admin API).
   boost::asio::awaitable<std::size_t> size();
 
  private:

@@ -1,0 +1,100 @@
+// SIP transport benchmarks on loopback, one thread: (1) OPTIONS -> 200 OK round trips over one
+// established mutual-TLS connection (both ends in this process: client pool and server
+// listener, each with its framer, parser, serializer and mailbox); (2) the live heap
+// (glibc mallinfo2, which includes OpenSSL's allocations) per idle TLS connection end.
+#include <benchmark/benchmark.h>
+#include <malloc.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include "sip/codec/parser.hpp"
+#include "transport_harness.hpp"
+
+namespace fedgate::sip::test {
+namespace {
+
+namespace asio = boost::asio;
+
+template <class T>
+T complete(asio::io_context& io, asio::awaitable<T> work) {
+  auto future = asio::co_spawn(io, std::move(work), asio::use_future);
+  for (int i = 0; i < 10000 && future.wait_for(std::chrono::seconds(0)) !=
+                                    std::future_status::ready; ++i) {
+    io.run_for(std::chrono::milliseconds(1));
+  }
+  return future.get();
+}
+
+void drain(asio::io_context& io, std::vector<Side*> sides) {
+  for (auto* side : sides) {
+    side->stop();
+  }
+  for (int i = 0; i < 300; ++i) {
+    io.run_for(std::chrono::milliseconds(5));
+  }
+}
+
+void BM_TlsRoundTrip(benchmark::State& state) {
+  Pki pki;
+  asio::io_context io;
+  Side a(io, pki.settings("a")), b(io, pki.settings("b"));
+  a.handler.answer = false;
+  if (!b.start()) {
+    state.SkipWithError("listen failed");
+    return;
+  }
+  auto handle = complete(io, a.pool.connect(PeerKey("127.0.0.1", b.port(), Transport::tls)));
+  auto request = parse_message(options_request("bench-1"));
+  if (!handle || !request) {
+    state.SkipWithError("connect failed");
+    return;
+  }
+  for (auto _ : state) {
+    auto expected = a.handler.received.size() + 1;
+    (void)handle->send(*request);
+    while (a.handler.received.size() < expected) {
+      io.run_one_for(std::chrono::seconds(1));
+    }
+    a.handler.received.clear();
+    b.handler.received.clear();
+  }
+  state.SetItemsProcessed(state.iterations());
+  drain(io, {&a, &b});
+}
+BENCHMARK(BM_TlsRoundTrip)->Unit(benchmark::kMicrosecond);
+
+void BM_IdleTlsConnectionMemory(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  for (auto _ : state) {
+    Pki pki;
+    asio::io_context io;
+    TransportConfig config;
+    config.max_connections_per_address = 100000;
+    Side b(io, pki.settings("b"), config);
+    (void)b.start();
+    std::vector<std::unique_ptr<Side>> clients;  // one pool each: n distinct connections
+    for (int i = 0; i < n; ++i) {
+      clients.push_back(std::make_unique<Side>(io, pki.settings("a")));
+    }
+    io.run_for(std::chrono::milliseconds(20));
+    std::size_t before = mallinfo2().uordblks;
+    for (auto& client : clients) {
+      (void)complete(io, client->pool.connect(PeerKey("127.0.0.1", b.port(), Transport::tls)));
+    }
+    for (int i = 0; i < 50; ++i) {
+      io.run_for(std::chrono::milliseconds(2));
+    }
+    std::size_t after = mallinfo2().uordblks;
+    state.counters["bytes_per_end"] = static_cast<double>(after - before) / (2.0 * n);
+    std::vector<Side*> all{&b};
+    for (auto& c : clients) {
+      all.push_back(c.get());
+    }
+    drain(io, all);
+  }
+}
+BENCHMARK(BM_IdleTlsConnectionMemory)->Arg(200)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace fedgate::sip::test
