@@ -65,6 +65,27 @@ result<Dialog> Dialog::from_uas(const Request& request, std::string_view local_t
   return d;
 }
 
+result<Dialog> Dialog::from_notify(const Request& subscribe, const Request& notify) {
+  if (notify.contact.empty()) {
+    return make_error_code(DialogErrc::missing_contact);
+  }
+  if (notify.call_id != subscribe.call_id || tag_of(notify.to) != tag_of(subscribe.from) ||
+      !notify.from.tag()) {
+    return make_error_code(DialogErrc::unknown_dialog);
+  }
+  Dialog d;
+  d.id_ = incoming_dialog_id(notify);
+  d.local_ = subscribe.from;
+  d.remote_ = notify.from;
+  if (!subscribe.contact.empty()) {
+    d.local_contact_ = subscribe.contact.front();
+  }
+  d.remote_target_ = notify.contact.front().uri;
+  d.route_set_ = notify.record_route;
+  d.local_cseq_ = subscribe.cseq.sequence;
+  return d;
+}
+
 result<void> Dialog::on_confirming_response(const Response& response) {
   if (response.status < 200 || response.status >= 300 || tag_of(response.to) != id_.remote_tag) {
     return make_error_code(DialogErrc::not_dialog_creating);

@@ -40,6 +40,10 @@ class Dialog {
   static result<Dialog> from_uas(const Request& request, std::string_view local_tag,
                                  NameAddr local_contact);
 
+  // Subscriber side, when a NOTIFY arrives before the 200 to our `subscribe` (RFC 6665
+  // §4.1.2.4): the NOTIFY creates the dialog; its Record-Route is the route set, in order.
+  static result<Dialog> from_notify(const Request& subscribe, const Request& notify);
+
   // A 2xx that confirms an early UAC dialog: remote target and route set are recomputed.
   result<void> on_confirming_response(const Response& response);
   // §12.2.2: matching dialog, CSeq order; updates the remote CSeq and, for target refresh

@@ -102,13 +102,14 @@ SubscriberActions Subscriber::end(int status, std::string reason,
 SubscriberActions Subscriber::on_success(const Response& response, TimePoint now) {
   SubscriberActions a;
   if (!dialog_) {
-    auto d = Dialog::from_uac(*initial_, response);
+    auto d = initial_ ? Dialog::from_uac(*initial_, response)
+                      : result<Dialog>(make_error_code(DialogErrc::not_dialog_creating));
     if (!d) {
       return end(response.status, "no_dialog", std::nullopt);
     }
     dialog_ = std::move(*d);
-    initial_.reset();
   }
+  initial_.reset();
   const std::uint32_t granted = response.expires.value_or(params_.expires);
   if (granted == 0) {
     return a;  // the answer to an un-SUBSCRIBE: the terminating NOTIFY ends it
@@ -146,19 +147,33 @@ SubscriberActions Subscriber::on_response(const Response& response, TimePoint no
   return end(response.status, "refused", retry);
 }
 
+std::optional<DialogErrc> Subscriber::check_notify(const Request& notify, TimePoint now) {
+  if (!dialog_ && initial_) {  // the NOTIFY overtook the 200 (RFC 6665 §4.1.2.4)
+    if (auto d = Dialog::from_notify(*initial_, notify)) {
+      dialog_ = std::move(*d);
+      expires_at_ = now + seconds(params_.expires);
+      refresh_at_ = expires_at_;  // the 200, when it comes, schedules the refresh
+    }
+  }
+  if (!dialog_) {
+    return DialogErrc::unknown_dialog;
+  }
+  if (auto ok = dialog_->on_request(notify); !ok) {
+    return ok.error() == DialogErrc::cseq_out_of_order ? DialogErrc::cseq_out_of_order
+                                                       : DialogErrc::unknown_dialog;
+  }
+  if (!notify.subscription_state || ended_) {
+    return DialogErrc::terminated;
+  }
+  return std::nullopt;
+}
+
 SubscriberActions Subscriber::on_notify(const Request& notify, TimePoint now) {
   SubscriberActions a;
   const bool benotify = notify.method == Method::benotify;
-  auto checked = dialog_ ? dialog_->on_request(notify)
-                         : result<void>(make_error_code(DialogErrc::unknown_dialog));
-  if (!checked || !notify.subscription_state || ended_) {
-    DialogErrc e = DialogErrc::terminated;
-    if (!checked) {
-      e = checked.error() == DialogErrc::cseq_out_of_order ? DialogErrc::cseq_out_of_order
-                                                           : DialogErrc::unknown_dialog;
-    }
+  if (auto e = check_notify(notify, now)) {
     if (!benotify) {
-      a.respond = make_error_response(notify, status_for(e), std::string(reason_for(e)));
+      a.respond = make_error_response(notify, status_for(*e), std::string(reason_for(*e)));
     }
     return a;
   }

@@ -76,6 +76,7 @@ class Subscriber {
  private:
   Request make_subscribe(std::uint32_t expires, BranchGenerator& branches);
   void schedule(std::uint32_t granted, TimePoint now);
+  std::optional<DialogErrc> check_notify(const Request& notify, TimePoint now);
   SubscriberActions on_success(const Response& response, TimePoint now);
   SubscriberActions end(int status, std::string reason, std::optional<Duration> retry);
 

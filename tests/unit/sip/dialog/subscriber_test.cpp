@@ -156,12 +156,32 @@ TEST(Subscriber, FailedRefreshKeepsTheSubscriptionUntilExpiry) {
   EXPECT_EQ(expired.ended, (SubscriptionEnd{0, "timeout", Duration::zero()}));
 }
 
-TEST(Subscriber, NotifyBeforeAnyDialogIs481) {
+TEST(Subscriber, NotifyForAnotherSubscriptionIs481) {
+  BranchGenerator gen{test::kSeed};
+  Subscriber s{alice_watches_bob()};
+  s.start(gen);
+  auto notify = test::request("sub_notify.sip", kNotifyBranch);
+  notify.call_id = "other@fedgate.corp.example";
+  auto a = s.on_notify(notify, TimePoint{});
+  EXPECT_EQ(a.respond->status, 481);
+  EXPECT_FALSE(a.notification);
+  EXPECT_FALSE(s.has_dialog());
+}
+
+TEST(Subscriber, NotifyOvertakingTheTwoHundredCreatesTheDialog) {
   BranchGenerator gen{test::kSeed};
   Subscriber s{alice_watches_bob()};
   s.start(gen);
   auto a = s.on_notify(test::request("sub_notify.sip", kNotifyBranch), TimePoint{});
-  EXPECT_EQ(a.respond->status, 481);
+  ASSERT_TRUE(a.respond);
+  EXPECT_EQ(serialize(*a.respond), transcript("sub_notify_200.sip", kNotifyBranch));
+  EXPECT_TRUE(a.notification);
+  auto ok = test::response("sub_200_piggyback.sip", branches(1));
+  ok.content_type.reset();
+  ok.body.clear();
+  auto b = s.on_response(ok, TimePoint{} + seconds(1));
+  EXPECT_EQ(b.wake_at, TimePoint{} + seconds(1 + 1620));
+  EXPECT_EQ(s.dialog().id(), (DialogId{"s1@fedgate.corp.example", "3c1d", "n77"}));
 }
 
 TEST(Subscriber, RefusedSubscribeRetriesOnlyWithRetryAfter) {
