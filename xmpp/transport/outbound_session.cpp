@@ -70,7 +70,8 @@ class OutboundSession {
 
 asio::awaitable<void> OutboundSession::run() {
   deps_.metrics.opened(S2sDirection::outbound);
-  if (co_await dial()) {
+  const bool dialled = co_await dial();
+  if (dialled) {
     co_await drive();
     co_await io_->close();
   }
@@ -83,7 +84,8 @@ asio::awaitable<bool> OutboundSession::dial() {
   auto lookup = discover(pair_.remote, deps_.config, deps_.resolver, deps_.srv_random);
   auto candidates = co_await std::move(lookup);
   for (const auto& candidate : candidates) {
-    if (co_await try_candidate(candidate)) {
+    const bool connected = co_await try_candidate(candidate);
+    if (connected) {
       co_return true;
     }
   }
@@ -103,7 +105,8 @@ asio::awaitable<bool> OutboundSession::try_candidate(const S2sCandidate& candida
     co_return false;
   }
   for (const auto& record : *addresses) {
-    if (co_await try_address(candidate, record.address)) {
+    const bool connected = co_await try_address(candidate, record.address);
+    if (connected) {
       co_return true;
     }
   }

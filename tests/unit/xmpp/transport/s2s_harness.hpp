@@ -1,0 +1,64 @@
+// Test harness for the XMPP s2s transport: a test PKI, one fedgate "side" per domain (listener,
+// pool, metrics, a collecting stanza handler and bounce sink), and a bounded io_context runner.
+// Loopback only (port 0); every wait has a limit. Owned by the xmpp_net unit tests.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gateway/net/fake_resolver.hpp"
+#include "gateway/net/test_pki.hpp"
+#include "xmpp/transport/s2s_listener.hpp"
+#include "xmpp/transport/s2s_pool.hpp"
+
+namespace fedgate::xmpp::test {
+
+struct Pki {
+  Pki();
+  // TLS settings with `name`.pem/.key as our certificate, trusting the test CA.
+  gateway::TlsSettings settings(const std::string& name) const;
+  gateway::TestDir dir;
+  std::optional<gateway::TestCa> ca;
+};
+
+class Collector final : public StanzaHandler {
+ public:
+  boost::asio::awaitable<void> on_stanza(Element stanza) override;
+  std::vector<Element> stanzas;
+};
+
+// One fedgate node serving `domain`, with certificate `cert` (a file name in the PKI dir).
+struct Side {
+  Side(boost::asio::io_context& io, const Pki& pki, std::string domain, std::string cert);
+  ~Side();
+  // Listens on 127.0.0.1:0 and starts accepting; returns the port.
+  std::uint16_t listen(bool direct_tls = false);
+  // The pool dials `domain` at 127.0.0.1:port (FakeResolver SRV + A records).
+  void route(const std::string& domain, std::uint16_t port, bool direct_tls = false);
+  double metric(const std::string& name, const Labels& labels = {}) const;
+
+  std::string domain;
+  MetricsRegistry registry;
+  S2sMetrics metrics{registry};
+  StreamConfig stream_config;
+  S2sConfig config;
+  gateway::FakeResolver resolver;
+  Collector handler;
+  std::vector<std::pair<Element, StanzaErrc>> bounced;
+  InboundDeps inbound{config, handler, metrics, Logger{}};
+  std::unique_ptr<S2sListener> listener;
+  std::unique_ptr<S2sPool> pool;
+  boost::asio::io_context& io;
+};
+
+Element chat(const std::string& from, const std::string& to, const std::string& body);
+// Runs `io` until `done()` or `limit` passes; returns done().
+bool run_until(boost::asio::io_context& io, const std::function<bool()>& done,
+               Duration limit = std::chrono::seconds(10));
+
+}  // namespace fedgate::xmpp::test
