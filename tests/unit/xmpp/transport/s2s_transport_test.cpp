@@ -99,5 +99,35 @@ TEST(S2sTransport, UntrustedClientCertificateIsRefusedByTheListener) {
   EXPECT_TRUE(b.handler.stanzas.empty());
 }
 
+TEST(S2sTransport, SilentPeerBouncesWithRemoteServerTimeout) {
+  Pki pki;
+  asio::io_context io;
+  asio::ip::tcp::acceptor silent(io, {asio::ip::make_address("127.0.0.1"), 0});
+  asio::ip::tcp::socket held(io);
+  silent.async_accept(held, [](boost::system::error_code) {});  // accepts, never answers
+  Side a(io, pki, "a.example", "a");
+  auto quick = std::make_shared<StreamConfig>(*a.config.stream);
+  quick->timeouts.handshake = std::chrono::milliseconds(300);
+  a.config.stream = quick;
+  a.route("b.example", silent.local_endpoint().port());
+  a.pool->send(kAtoB, chat("alice@a.example", "bob@b.example", "anyone?"));
+  ASSERT_TRUE(run_until(io, [&] { return !a.bounced.empty(); }));
+  EXPECT_EQ(a.bounced.front().second, StanzaErrc::remote_server_timeout);
+  EXPECT_EQ(a.bounced.front().first.child("body")->text, "anyone?");
+}
+
+TEST(S2sTransport, EveryQueuedStanzaBouncesWhenTheConnectFails) {
+  Pki pki;
+  asio::io_context io;
+  Side a(io, pki, "a.example", "a");
+  a.route("b.example", closed_port());
+  for (int i = 0; i < 3; ++i) {
+    a.pool->send(kAtoB, chat("alice@a.example", "bob@b.example", std::to_string(i)));
+  }
+  EXPECT_EQ(a.pool->streams(), 1u);  // one stream dialling; the three wait in its queue
+  ASSERT_TRUE(run_until(io, [&] { return a.bounced.size() == 3; }));
+  EXPECT_EQ(a.bounced[2].first.child("body")->text, "2");
+}
+
 }  // namespace
 }  // namespace fedgate::xmpp::test
