@@ -25,8 +25,8 @@ class InboundSession {
  public:
   InboundSession(asio::ip::tcp::socket socket, InboundDeps& deps)
       : deps_(deps),
-        log_(deps.log.with({{"conn", "in-" + std::to_string(g_next_id++)},
-                            {"peer", peer_of(socket)}})),
+        log_(deps.log.with(
+            {{"conn", "in-" + std::to_string(g_next_id++)}, {"peer", peer_of(socket)}})),
         io_(XmppSocket(std::move(socket))),
         stream_(deps.config.stream, Clock::now()) {}
 
@@ -86,7 +86,8 @@ asio::awaitable<void> InboundSession::upgrade() {
   auto shaken = co_await std::move(handshake);
   if (!shaken) {
     deps_.metrics.refused("tls_handshake");
-    log_.warn("xmpp.s2s.refused", {{"reason", "tls_handshake"}, {"detail", shaken.error().message()}});
+    log_.warn("xmpp.s2s.refused",
+              {{"reason", "tls_handshake"}, {"detail", shaken.error().message()}});
     end("tls_handshake");
     co_return;
   }

@@ -120,14 +120,16 @@ asio::awaitable<bool> OutboundSession::try_address(const S2sCandidate& candidate
   auto socket = co_await std::move(connecting);
   if (!socket) {
     timed_out_ = timed_out_ || is_timeout(socket.error());
-    log_.info("xmpp.s2s.connect_failed",
-              {{"host", candidate.host}, {"port", candidate.port}, {"detail", socket.error().message()}});
+    log_.info(
+        "xmpp.s2s.connect_failed",
+        {{"host", candidate.host}, {"port", candidate.port}, {"detail", socket.error().message()}});
     co_return false;
   }
   timed_out_ = false;
   io_.emplace(XmppSocket(std::move(*socket)));
-  log_.info("xmpp.s2s.connected", {{"host", candidate.host}, {"port", candidate.port},
-                                    {"direct_tls", candidate.direct_tls}});
+  log_.info(
+      "xmpp.s2s.connected",
+      {{"host", candidate.host}, {"port", candidate.port}, {"direct_tls", candidate.direct_tls}});
   if (candidate.direct_tls) {
     co_await upgrade();  // XEP-0368: TLS before our stream header
   }

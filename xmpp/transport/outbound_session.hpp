@@ -4,8 +4,8 @@
 // RFC 6120 §3.2, §5, §6; XEP-0178, XEP-0220, XEP-0198, XEP-0368.
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
 #include <atomic>
+#include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <memory>
 
@@ -35,8 +35,7 @@ struct OutboundDeps {
   std::function<void(const DomainPair&, OutboundItem)> resend;
 };
 
-boost::asio::awaitable<void> run_outbound_session(DomainPair pair,
-                                                  std::shared_ptr<Mailbox> mailbox,
+boost::asio::awaitable<void> run_outbound_session(DomainPair pair, std::shared_ptr<Mailbox> mailbox,
                                                   OutboundDeps& deps);
 
 }  // namespace fedgate::xmpp

@@ -23,7 +23,8 @@ S2sPool::S2sPool(asio::any_io_executor executor, const S2sConfig& config,
             gateway::default_srv_random(),
             stopping_,
             [this](const DomainPair& pair, const Mailbox* mailbox) { detach(pair, mailbox); },
-            [this](const DomainPair& pair, OutboundItem item) { enqueue(pair, std::move(item)); }} {}
+            [this](const DomainPair& pair, OutboundItem item) { enqueue(pair, std::move(item)); }} {
+}
 
 void S2sPool::send(const DomainPair& pair, Element stanza) {
   enqueue(pair, OutboundItem{std::move(stanza), 0});

@@ -1,11 +1,12 @@
 #include "xmpp/transport/session_io.hpp"
 
+#include <errno.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <errno.h>
 
 namespace fedgate::xmpp {
 namespace {
@@ -28,8 +29,8 @@ asio::awaitable<void> handshake_into(XmppSocket& socket, const gateway::TlsConte
   out = done;
 }
 
-asio::awaitable<void> connect_into(asio::ip::tcp::socket& socket,
-                                   asio::ip::tcp::endpoint endpoint, error_code& out) {
+asio::awaitable<void> connect_into(asio::ip::tcp::socket& socket, asio::ip::tcp::endpoint endpoint,
+                                   error_code& out) {
   auto [ec] = co_await socket.async_connect(endpoint, kNoThrow);
   out = ec;
 }
@@ -88,8 +89,8 @@ asio::awaitable<result<void>> SessionIo::write(const std::string& bytes) {
 }
 
 asio::awaitable<result<void>> SessionIo::start_tls(const gateway::TlsContext& context,
-                                                   gateway::TlsSocket::Role role,
-                                                   std::string sni, Duration timeout) {
+                                                   gateway::TlsSocket::Role role, std::string sni,
+                                                   Duration timeout) {
   using namespace asio::experimental::awaitable_operators;
   result<void> shaken = make_error_code(asio::error::operation_aborted);
   bool timed_out = false;

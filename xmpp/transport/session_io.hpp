@@ -32,11 +32,11 @@ using Mailbox =
 
 // Everything that completed during one wait; several may have (a race is not a loss).
 struct SessionEvent {
-  std::string_view bytes;                 // valid until the next wait
-  boost::system::error_code read_error;   // EOF, reset, TLS alert
-  bool woke = false;                      // the wake-up time passed
-  std::optional<OutboundItem> mail;       // a stanza from the mailbox
-  bool mailbox_closed = false;            // the pool closed the mailbox
+  std::string_view bytes;                // valid until the next wait
+  boost::system::error_code read_error;  // EOF, reset, TLS alert
+  bool woke = false;                     // the wake-up time passed
+  std::optional<OutboundItem> mail;      // a stanza from the mailbox
+  bool mailbox_closed = false;           // the pool closed the mailbox
 };
 
 class SessionIo {
@@ -49,8 +49,8 @@ class SessionIo {
   boost::asio::awaitable<result<void>> write(const std::string& bytes);
   // STARTTLS or Direct TLS, bounded by `timeout` (then: errc::timed_out).
   boost::asio::awaitable<result<void>> start_tls(const gateway::TlsContext& context,
-                                                 gateway::TlsSocket::Role role,
-                                                 std::string sni, Duration timeout);
+                                                 gateway::TlsSocket::Role role, std::string sni,
+                                                 Duration timeout);
   boost::asio::awaitable<void> close();
 
  private:

@@ -1,5 +1,7 @@
 // Discovery order: static route, then _xmpps-server (Direct TLS), then _xmpp-server, then the
 // domain itself on 5269 (RFC 6120 §3.2, XEP-0368), over a FakeResolver.
+#include "xmpp/transport/s2s_discovery.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -7,7 +9,6 @@
 #include <boost/asio/use_future.hpp>
 
 #include "gateway/net/fake_resolver.hpp"
-#include "xmpp/transport/s2s_discovery.hpp"
 
 namespace fedgate::xmpp {
 namespace {
@@ -19,8 +20,8 @@ using gateway::SrvTarget;
 std::vector<S2sCandidate> run_discover(const S2sConfig& config, gateway::Resolver& resolver) {
   asio::io_context io;
   auto random = [](std::uint32_t) { return std::uint32_t{0}; };
-  auto found = asio::co_spawn(io, discover("b.example", config, resolver, random),
-                              asio::use_future);
+  auto found =
+      asio::co_spawn(io, discover("b.example", config, resolver, random), asio::use_future);
   io.run_for(std::chrono::seconds(5));
   return found.get();
 }

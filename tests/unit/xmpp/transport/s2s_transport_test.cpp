@@ -70,8 +70,8 @@ TEST(S2sTransport, ConnectionRefusedBouncesWithRemoteServerNotFound) {
   EXPECT_EQ(a.bounced.front().second, StanzaErrc::remote_server_not_found);
   EXPECT_EQ(a.bounced.front().first.child("body")->text, "nobody home");
   EXPECT_TRUE(run_until(io, [&] { return a.pool->streams() == 0; }));
-  EXPECT_EQ(a.metric("fedgate_xmpp_s2s_bounced_total",
-                     {{"condition", "remote-server-not-found"}}), 1);
+  EXPECT_EQ(a.metric("fedgate_xmpp_s2s_bounced_total", {{"condition", "remote-server-not-found"}}),
+            1);
 }
 
 TEST(S2sTransport, UntrustedServerCertificateIsRefusedWithItsReason) {
