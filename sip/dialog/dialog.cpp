@@ -27,8 +27,7 @@ DialogId response_dialog_id(const Response& response) {
 
 result<Dialog> Dialog::from_uac(const Request& request, const Response& response) {
   const bool provisional = response.status > 100 && response.status < 200;
-  if (!(provisional || (response.status >= 200 && response.status < 300)) ||
-      !response.to.tag()) {
+  if (!(provisional || (response.status >= 200 && response.status < 300)) || !response.to.tag()) {
     return make_error_code(DialogErrc::not_dialog_creating);
   }
   if (response.contact.empty()) {

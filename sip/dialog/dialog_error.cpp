@@ -11,14 +11,22 @@ class DialogCategory final : public boost::system::error_category {
   const char* name() const noexcept override { return "sip.dialog"; }
   std::string message(int ev) const override {
     switch (static_cast<DialogErrc>(ev)) {
-      case DialogErrc::unknown_dialog: return "no dialog matches the request";
-      case DialogErrc::cseq_out_of_order: return "CSeq lower than the dialog's remote CSeq";
-      case DialogErrc::not_dialog_creating: return "response does not create a dialog";
-      case DialogErrc::missing_contact: return "dialog-creating message has no Contact";
-      case DialogErrc::bad_event: return "missing or unsupported Event header";
-      case DialogErrc::wrong_method: return "method not valid in this dialog usage";
-      case DialogErrc::terminated: return "the dialog usage has terminated";
-      case DialogErrc::not_acceptable: return "INVITE without m=message session SDP";
+      case DialogErrc::unknown_dialog:
+        return "no dialog matches the request";
+      case DialogErrc::cseq_out_of_order:
+        return "CSeq not above the dialog's remote CSeq";
+      case DialogErrc::not_dialog_creating:
+        return "response does not create a dialog";
+      case DialogErrc::missing_contact:
+        return "dialog-creating message has no Contact";
+      case DialogErrc::bad_event:
+        return "missing or unsupported Event header";
+      case DialogErrc::wrong_method:
+        return "method not valid in this dialog usage";
+      case DialogErrc::terminated:
+        return "the dialog usage has terminated";
+      case DialogErrc::not_acceptable:
+        return "INVITE without m=message session SDP";
     }
     return "unknown dialog error";
   }
@@ -33,26 +41,38 @@ const boost::system::error_category& dialog_category() noexcept {
 
 int status_for(DialogErrc e) noexcept {
   switch (e) {
-    case DialogErrc::cseq_out_of_order: return 500;
-    case DialogErrc::missing_contact: return 400;
-    case DialogErrc::bad_event: return 489;
-    case DialogErrc::wrong_method: return 405;
-    case DialogErrc::not_acceptable: return 488;
+    case DialogErrc::cseq_out_of_order:
+      return 500;
+    case DialogErrc::missing_contact:
+      return 400;
+    case DialogErrc::bad_event:
+      return 489;
+    case DialogErrc::wrong_method:
+      return 405;
+    case DialogErrc::not_acceptable:
+      return 488;
     case DialogErrc::unknown_dialog:
     case DialogErrc::not_dialog_creating:
-    case DialogErrc::terminated: return 481;
+    case DialogErrc::terminated:
+      return 481;
   }
   return 500;
 }
 
 std::string_view reason_for(DialogErrc e) noexcept {
   switch (status_for(e)) {
-    case 400: return "Missing Contact";
-    case 405: return "Method Not Allowed";
-    case 488: return "Not Acceptable Here";
-    case 489: return "Bad Event";
-    case 500: return "CSeq Out of Order";
-    default: return "Call/Transaction Does Not Exist";
+    case 400:
+      return "Missing Contact";
+    case 405:
+      return "Method Not Allowed";
+    case 488:
+      return "Not Acceptable Here";
+    case 489:
+      return "Bad Event";
+    case 500:
+      return "CSeq Out of Order";
+    default:
+      return "Call/Transaction Does Not Exist";
   }
 }
 

@@ -3,11 +3,10 @@
 // any thread. RFC 3261 §12.1, §12.2.2; RFC 6665 §4.2.1 (489 Bad Event).
 #pragma once
 
-#include <string_view>
-#include <type_traits>
-
 #include <boost/system/error_category.hpp>
 #include <boost/system/error_code.hpp>
+#include <string_view>
+#include <type_traits>
 
 namespace fedgate::sip {
 

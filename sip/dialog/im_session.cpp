@@ -55,8 +55,8 @@ Request ImSession::invite(BranchGenerator& branches) {
     r.other.push_back({std::string(kConversationIdHeader), params_.conversation_id});
   }
   if (params_.first_message) {
-    r.other.push_back({std::string(kTextFormatHeader),
-                       write_ms_text_format(*params_.first_message)});
+    r.other.push_back(
+        {std::string(kTextFormatHeader), write_ms_text_format(*params_.first_message)});
   }
   attach_body(r, Body{sdp_type(), write_im_sdp(params_.sdp)});
   invite_ = r;
@@ -185,14 +185,19 @@ ImActions ImSession::on_request(const Request& request, TimePoint now) {
     return a;
   }
   switch (request.method) {
-    case Method::ack: state_ = ImState::established; return a;
+    case Method::ack:
+      state_ = ImState::established;
+      return a;
     case Method::message:
-    case Method::info: return on_in_dialog_message(request, now);
+    case Method::info:
+      return on_in_dialog_message(request, now);
     case Method::bye:
       a = end(ImEndReason::bye_received);
       a.respond = dialog_->make_response(request, 200, "OK");
       return a;
-    default: a.respond = refuse(request, DialogErrc::wrong_method); return a;
+    default:
+      a.respond = refuse(request, DialogErrc::wrong_method);
+      return a;
   }
 }
 

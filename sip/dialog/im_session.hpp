@@ -45,13 +45,13 @@ struct MessageResult {
 };
 
 struct ImActions {
-  std::optional<Request> send;          // ACK of the 2xx, or BYE
-  std::optional<Response> respond;      // the answer to an incoming request
-  std::optional<Body> received;         // a message (or INFO document) for the layer above
-  bool first_delivered = false;         // the INVITE's ms-text-format message was delivered
-  std::optional<MessageResult> message; // the result of one of our MESSAGEs
-  std::optional<TimePoint> wake_at;     // the idle deadline
-  std::optional<ImEndReason> ended;     // set once
+  std::optional<Request> send;           // ACK of the 2xx, or BYE
+  std::optional<Response> respond;       // the answer to an incoming request
+  std::optional<Body> received;          // a message (or INFO document) for the layer above
+  bool first_delivered = false;          // the INVITE's ms-text-format message was delivered
+  std::optional<MessageResult> message;  // the result of one of our MESSAGEs
+  std::optional<TimePoint> wake_at;      // the idle deadline
+  std::optional<ImEndReason> ended;      // set once
 };
 
 class ImSession {
@@ -60,8 +60,7 @@ class ImSession {
   Request invite(BranchGenerator& branches);
   // A response to our INVITE: 2xx → ACK, established, first_delivered when the 200 has
   // Supported: ms-text-format; another final response → ended (refused).
-  ImActions on_invite_response(const Response& response, BranchGenerator& branches,
-                               TimePoint now);
+  ImActions on_invite_response(const Response& response, BranchGenerator& branches, TimePoint now);
 
   // An incoming INVITE: DialogErrc::not_acceptable (488) without `m=message` SDP. The
   // actions hold the 200 (Supported: ms-text-format when the first message was read) and

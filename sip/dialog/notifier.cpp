@@ -44,15 +44,14 @@ std::uint32_t Notifier::remaining(TimePoint now) const {
   if (now >= expires_at_) {
     return 0;
   }
-  return static_cast<std::uint32_t>(
-      std::chrono::duration_cast<seconds>(expires_at_ - now).count());
+  return static_cast<std::uint32_t>(std::chrono::duration_cast<seconds>(expires_at_ - now).count());
 }
 
 Response Notifier::accept(const Request& subscribe, SubState state, std::optional<Body> first) {
   state_ = state;
   Response r = dialog_.make_response(subscribe, 200, "OK");
-  const std::uint32_t granted = subscribe.expires ? std::min(*subscribe.expires, max_expires_)
-                                                  : max_expires_;
+  const std::uint32_t granted =
+      subscribe.expires ? std::min(*subscribe.expires, max_expires_) : max_expires_;
   r.expires = granted;
   if (first && piggyback_ok_) {
     r.event = event_;

@@ -36,8 +36,8 @@ class Notifier {
 
   // A NOTIFY with the current `state` (pending/active, expires=remaining seconds), or a
   // BENOTIFY (no response expected) when `best_effort` and the subscriber offered ms-benotify.
-  Request notify(SubState state, std::optional<Body> body, BranchGenerator& branches,
-                 TimePoint now, bool best_effort = false);
+  Request notify(SubState state, std::optional<Body> body, BranchGenerator& branches, TimePoint now,
+                 bool best_effort = false);
   // The final NOTIFY: Subscription-State terminated;reason=<reason>[;retry-after=N].
   Request terminate(std::string_view reason, std::optional<Body> body, BranchGenerator& branches,
                     std::optional<std::uint32_t> retry_after = std::nullopt);
@@ -54,7 +54,8 @@ class Notifier {
   const Dialog& dialog() const { return dialog_; }
 
  private:
-  Notifier(Dialog dialog, LocalEndpoint local) : dialog_(std::move(dialog)), local_(std::move(local)) {}
+  Notifier(Dialog dialog, LocalEndpoint local)
+      : dialog_(std::move(dialog)), local_(std::move(local)) {}
   std::uint32_t grant(const Request& subscribe, TimePoint now);
   std::uint32_t remaining(TimePoint now) const;
   Request make_notify(Method method, SubscriptionState ss, std::optional<Body> body,

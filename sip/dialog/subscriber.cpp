@@ -88,8 +88,7 @@ void Subscriber::schedule(std::uint32_t granted, TimePoint now) {
   refresh_at_ = expires_at_ - lead;
 }
 
-SubscriberActions Subscriber::end(int status, std::string reason,
-                                  std::optional<Duration> retry) {
+SubscriberActions Subscriber::end(int status, std::string reason, std::optional<Duration> retry) {
   SubscriberActions a;
   state_ = SubState::terminated;
   if (!ended_) {
@@ -182,7 +181,8 @@ SubscriberActions Subscriber::on_notify(const Request& notify, TimePoint now) {
     a.respond = dialog_->make_response(notify, 200, "OK");
   }
   if (notify.content_type) {
-    a.notification = Notification{parse_substate(ss.state), Body{*notify.content_type, notify.body}};
+    a.notification =
+        Notification{parse_substate(ss.state), Body{*notify.content_type, notify.body}};
   }
   if (parse_substate(ss.state) == SubState::terminated) {
     auto e = end(0, ss.reason().value_or(""), retry_delay(ss));
@@ -213,8 +213,6 @@ std::optional<Request> Subscriber::on_wake(TimePoint now, BranchGenerator& branc
   return make_subscribe(params_.expires, branches);
 }
 
-Request Subscriber::unsubscribe(BranchGenerator& branches) {
-  return make_subscribe(0, branches);
-}
+Request Subscriber::unsubscribe(BranchGenerator& branches) { return make_subscribe(0, branches); }
 
 }  // namespace fedgate::sip

@@ -16,13 +16,13 @@
 namespace fedgate::sip {
 
 struct SubscribeParams {
-  Uri target;                         // Request-URI of the initial SUBSCRIBE
-  NameAddr from;                      // with our tag (and epid, if any)
+  Uri target;     // Request-URI of the initial SUBSCRIBE
+  NameAddr from;  // with our tag (and epid, if any)
   NameAddr to;
   std::string call_id;
   EventHeader event;
-  std::vector<std::string> accept;    // one Accept header, values in order
-  std::vector<std::string> supported; // e.g. ms-benotify, ms-piggyback-first-notify
+  std::vector<std::string> accept;     // one Accept header, values in order
+  std::vector<std::string> supported;  // e.g. ms-benotify, ms-piggyback-first-notify
   std::uint32_t expires = 3600;
   LocalEndpoint local;
 };
@@ -35,17 +35,17 @@ struct Notification {
 
 // Why the subscription ended and whether to start a new one (RFC 6665 §4.1.3).
 struct SubscriptionEnd {
-  int status = 0;                           // the refusing status, 0 when ended by NOTIFY
-  std::string reason;                       // Subscription-State reason, or "timeout"
-  std::optional<Duration> retry_after;      // nullopt: do not re-subscribe
+  int status = 0;                       // the refusing status, 0 when ended by NOTIFY
+  std::string reason;                   // Subscription-State reason, or "timeout"
+  std::optional<Duration> retry_after;  // nullopt: do not re-subscribe
   friend bool operator==(const SubscriptionEnd&, const SubscriptionEnd&) = default;
 };
 
 struct SubscriberActions {
-  std::optional<Response> respond;          // the answer to a NOTIFY (never to BENOTIFY)
-  std::optional<Notification> notification; // a document for the layer above
-  std::optional<TimePoint> wake_at;         // when to call on_wake (refresh or expiry)
-  std::optional<SubscriptionEnd> ended;     // set once
+  std::optional<Response> respond;           // the answer to a NOTIFY (never to BENOTIFY)
+  std::optional<Notification> notification;  // a document for the layer above
+  std::optional<TimePoint> wake_at;          // when to call on_wake (refresh or expiry)
+  std::optional<SubscriptionEnd> ended;      // set once
 };
 
 // The §4.1.3 retry rule for a terminated Subscription-State.

@@ -16,9 +16,12 @@ Via LocalEndpoint::next_via(BranchGenerator& branches) const {
 
 std::string_view to_string(SubState s) noexcept {
   switch (s) {
-    case SubState::pending: return "pending";
-    case SubState::active: return "active";
-    case SubState::terminated: return "terminated";
+    case SubState::pending:
+      return "pending";
+    case SubState::active:
+      return "active";
+    case SubState::terminated:
+      return "terminated";
   }
   return "terminated";
 }

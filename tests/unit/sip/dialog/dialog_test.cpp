@@ -115,7 +115,8 @@ TEST(Dialog, LowerCSeqIs500AndForeignTagIs481) {
   set_param(msg.to.params, "tag", std::string("someone-else"));
   EXPECT_EQ(d.on_request(msg).error(), DialogErrc::unknown_dialog);
   EXPECT_EQ(status_for(DialogErrc::unknown_dialog), 481);
-  EXPECT_EQ(incoming_dialog_id(msg), (DialogId{"9c9d7e@partner.example", "someone-else", "5511aa"}));
+  EXPECT_EQ(incoming_dialog_id(msg),
+            (DialogId{"9c9d7e@partner.example", "someone-else", "5511aa"}));
 }
 
 TEST(Dialog, TargetRefreshUpdatesTheRemoteTarget) {
@@ -144,6 +145,14 @@ TEST(Dialog, ResponsesCarryTheLocalTagAndContactOnlyOnTargetRefresh2xx) {
   EXPECT_TRUE(d.make_response(msg, 200, "OK").contact.empty());
   msg.method = Method::invite;
   EXPECT_EQ(d.make_response(msg, 200, "OK").contact, (std::vector{test::gateway().contact}));
+}
+
+TEST(DialogErrc, IsAnErrorCodeWithAStatus) {
+  boost::system::error_code ec = DialogErrc::unknown_dialog;
+  EXPECT_STREQ(ec.category().name(), "sip.dialog");
+  EXPECT_EQ(ec.message(), "no dialog matches the request");
+  EXPECT_EQ(reason_for(DialogErrc::unknown_dialog), "Call/Transaction Does Not Exist");
+  EXPECT_EQ(reason_for(DialogErrc::cseq_out_of_order), "CSeq Out of Order");
 }
 
 }  // namespace

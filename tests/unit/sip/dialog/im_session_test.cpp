@@ -22,7 +22,9 @@ ImInviteParams alice_to_bob() {
   p.call_id = "4a7e6c1d@fedgate.corp.example";
   p.conversation_id = "AdXc7mzBQ3Vw4P2aR1yX";
   p.local = test::gateway();
-  p.sdp = ImSdp{"fedgate.corp.example", "fedgate.corp.example", 5061,
+  p.sdp = ImSdp{"fedgate.corp.example",
+                "fedgate.corp.example",
+                5061,
                 {"text/plain", "text/html", "multipart/alternative"}};
   p.first_message = MsTextFormat{"text/plain", "UTF-8", "", "Hello Bob"};
   p.supported = {"ms-text-format"};
@@ -53,8 +55,8 @@ TEST(ImSession, TwoHundredWithMsTextFormatMeansDeliveredAndIsAcked) {
   test::FakeClock clock;
   auto s = ImSession::outgoing(alice_to_bob());
   s.invite(gen);
-  auto a = s.on_invite_response(test::response("im_out_invite_200.sip", branches(1)), gen,
-                                clock.now());
+  auto a =
+      s.on_invite_response(test::response("im_out_invite_200.sip", branches(1)), gen, clock.now());
   EXPECT_TRUE(a.first_delivered);
   ASSERT_TRUE(a.send);
   EXPECT_EQ(serialize(*a.send), transcript("im_out_ack.sip", branches(2)));
@@ -148,7 +150,9 @@ TEST(ImSession, SendingAMessageRestartsTheIdleTimer) {
 
 TEST(ImSession, IncomingInviteDeliversFirstMessageAndAnswersMsTextFormat) {
   ImActions a;
-  ImSdp answer{"fedgate.corp.example", "fedgate.corp.example", 5061,
+  ImSdp answer{"fedgate.corp.example",
+               "fedgate.corp.example",
+               5061,
                {"text/plain", "text/html", "multipart/alternative"}};
   auto s = ImSession::incoming(test::request("im_in_invite.sip"), "fg1", test::gateway(), answer,
                                TimePoint{}, a);
@@ -159,6 +163,30 @@ TEST(ImSession, IncomingInviteDeliversFirstMessageAndAnswersMsTextFormat) {
   EXPECT_EQ(a.received->bytes, "Hi Alice");
   EXPECT_EQ(a.received->type.str(), "text/plain;charset=UTF-8");
   EXPECT_EQ(s->conversation_id(), "AdXc7mzBQ3Vw4P2aR1yX");
+}
+
+TEST(ImSession, IncomingInviteWithoutFirstMessageOmitsMsTextFormat) {
+  auto invite = test::request("im_in_invite.sip");
+  std::erase_if(invite.other, [](const Header& h) { return h.name == "ms-text-format"; });
+  ImActions a;
+  ASSERT_TRUE(ImSession::incoming(invite, "fg1", test::gateway(), ImSdp{}, TimePoint{}, a));
+  EXPECT_FALSE(a.received);
+  ASSERT_TRUE(a.respond);
+  EXPECT_EQ(a.respond->status, 200);
+  EXPECT_TRUE(a.respond->supported.empty());
+}
+
+TEST(ImSession, RetransmittedTwoHundredIsAckedAgain) {
+  BranchGenerator gen{test::kSeed};
+  auto s = ImSession::outgoing(alice_to_bob());
+  s.invite(gen);
+  auto ok = test::response("im_out_invite_200.sip", branches(1));
+  auto first = s.on_invite_response(ok, gen, TimePoint{});
+  auto again = s.on_invite_response(ok, gen, TimePoint{} + seconds(1));
+  ASSERT_TRUE(again.send);
+  EXPECT_EQ(again.send->method, Method::ack);
+  EXPECT_EQ(again.send->cseq, first.send->cseq);
+  EXPECT_FALSE(again.first_delivered);  // reported once
 }
 
 TEST(ImSession, IncomingInviteWithoutMessageMediaIs488) {
@@ -173,8 +201,8 @@ TEST(ImSession, IncomingInviteWithoutMessageMediaIs488) {
 
 ImSession incoming_established() {
   ImActions a;
-  auto s = ImSession::incoming(test::request("im_in_invite.sip"), "fg1", test::gateway(),
-                               ImSdp{}, TimePoint{}, a)
+  auto s = ImSession::incoming(test::request("im_in_invite.sip"), "fg1", test::gateway(), ImSdp{},
+                               TimePoint{}, a)
                .value();
   auto ack = test::request("im_in_message.sip");
   ack.method = Method::ack;
