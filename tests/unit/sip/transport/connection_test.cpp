@@ -144,6 +144,33 @@ TEST(SipConnection, IdleTimeoutClosesTheConnection) {
             0);
 }
 
+TEST(SipListener, ConnectionsBeyondThePerAddressLimitAreRefused) {
+  asio::io_context io;
+  TransportConfig one;
+  one.max_connections_per_address = 1;
+  Side b(io, std::nullopt, one);
+  ASSERT_TRUE(b.start());
+  std::string first, second;
+  auto work = [&]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    tcp::socket held(ex);
+    tcp::endpoint to(asio::ip::make_address("127.0.0.1"), b.port());
+    auto connected = co_await held.async_connect(to, kNoThrow);
+    EXPECT_FALSE(std::get<0>(connected));
+    auto sent = co_await asio::async_write(held, asio::buffer("\r\n\r\n", 4), kNoThrow);
+    (void)sent;
+    asio::streambuf in;
+    auto pong = co_await asio::async_read_until(held, in, "\r\n", kNoThrow);
+    first = std::get<0>(pong) ? "" : "pong";
+    auto refused = exchange(b.port(), "\r\n\r\n", "\r\n", second);  // `held` still open
+    co_await std::move(refused);
+  };
+  ASSERT_TRUE(run(io, work(), {&b}));
+  EXPECT_EQ(first, "pong");
+  EXPECT_TRUE(second.empty());  // closed without a pong
+  EXPECT_EQ(b.refused("connection_limit"), 1);
+}
+
 TEST(SipConnectionPool, ReusesTheInboundConnectionForRequestsToThatPeer) {
   Pki pki;
   asio::io_context io;
