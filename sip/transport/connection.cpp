@@ -1,17 +1,18 @@
 #include "sip/transport/connection.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <fmt/format.h>
 
 #include "sip/codec/error_response.hpp"
 #include "sip/codec/framer.hpp"
@@ -69,7 +70,9 @@ class Connection {
   asio::awaitable<void> watchdog();
   asio::awaitable<void> linger();
   asio::awaitable<void> close();
-  void queue(std::string bytes) { setup_.mailbox->try_send(boost::system::error_code{}, std::move(bytes)); }
+  void queue(std::string bytes) {
+    setup_.mailbox->try_send(boost::system::error_code{}, std::move(bytes));
+  }
 
   SipStream stream_;
   ConnectionSetup setup_;
@@ -87,10 +90,9 @@ class Connection {
 asio::awaitable<void> Connection::run() {
   auto transport = stream_.transport();
   deps_.metrics.opened(transport, setup_.direction);
-  log_.info("sip.transport.connection_up",
-            {{"transport", to_string(transport)},
-             {"direction", to_string(setup_.direction)},
-             {"remote", setup_.remote.str()}});
+  log_.info("sip.transport.connection_up", {{"transport", to_string(transport)},
+                                            {"direction", to_string(setup_.direction)},
+                                            {"remote", setup_.remote.str()}});
   Registration registration(deps_.pool, setup_.id);
   if (deps_.pool) {
     deps_.pool->add(setup_.aliases, handle_of(setup_));
@@ -99,10 +101,10 @@ asio::awaitable<void> Connection::run() {
   // One flat group (nested `||` would put two loops behind a thread that filters out the
   // TaskGroup's total cancellation): the first loop to finish cancels the others.
   auto ex = timer_.get_executor();
-  auto group = asio::experimental::make_parallel_group(
-      asio::co_spawn(ex, read_loop(), asio::deferred),
-      asio::co_spawn(ex, write_loop(), asio::deferred),
-      asio::co_spawn(ex, watchdog(), asio::deferred));
+  auto group =
+      asio::experimental::make_parallel_group(asio::co_spawn(ex, read_loop(), asio::deferred),
+                                              asio::co_spawn(ex, write_loop(), asio::deferred),
+                                              asio::co_spawn(ex, watchdog(), asio::deferred));
   auto finished = co_await group.async_wait(asio::experimental::wait_for_one(), kNoThrow);
   (void)finished;
   setup_.mailbox->close();
@@ -120,7 +122,7 @@ asio::awaitable<void> Connection::read_loop() {
     auto n = co_await stream_.read_some(asio::buffer(chunk));
     if (!n) {
       if (close_reason_.empty()) {
-        close_reason_ = timed_out_ ? "idle_timeout"
+        close_reason_ = timed_out_                      ? "idle_timeout"
                         : n.error() == asio::error::eof ? "peer_closed"
                                                         : "read_error";
       }
@@ -299,9 +301,9 @@ asio::awaitable<void> serve_inbound(SipStream stream, ConnectionDeps& deps) {
   if (!identity) {
     auto reason = reason_token(identity.error());
     deps.metrics.refused(reason);
-    deps.log.info("sip.transport.refused", {{"peer", remote.host},
-                                            {"reason", reason},
-                                            {"detail", identity.error().message()}});
+    deps.log.info(
+        "sip.transport.refused",
+        {{"peer", remote.host}, {"reason", reason}, {"detail", identity.error().message()}});
     stream.close();
     co_return;
   }

@@ -34,9 +34,9 @@ struct ConnectionDeps {
 struct ConnectionSetup {
   std::uint64_t id = 0;
   Direction direction = Direction::inbound;
-  PeerKey remote;                  // address and port of the far end
-  std::vector<PeerKey> aliases;    // keys the pool finds this connection under
-  std::string peer;                // for logs: a certificate name, else the address
+  PeerKey remote;                // address and port of the far end
+  std::vector<PeerKey> aliases;  // keys the pool finds this connection under
+  std::string peer;              // for logs: a certificate name, else the address
   std::shared_ptr<Mailbox> mailbox;
 };
 

@@ -1,13 +1,13 @@
 #include "sip/transport/connection_pool.hpp"
 
 #include <algorithm>
-#include <set>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <set>
 
 #include "sip/transport/peer_auth.hpp"
 #include "sip/transport/transport_error.hpp"
@@ -99,8 +99,8 @@ asio::awaitable<result<SipStream>> ConnectionPool::dial(const PeerKey& peer) {
   }
   SipStream stream(std::move(*tls));
   std::string domain = literal ? std::string() : peer.host;
-  auto securing = secure_stream(stream, gateway::PeerRole::server, std::move(domain),
-                                deps_.config, deps_.log);
+  auto securing =
+      secure_stream(stream, gateway::PeerRole::server, std::move(domain), deps_.config, deps_.log);
   auto identity = co_await std::move(securing);
   if (!identity) {
     stream.close();
@@ -159,9 +159,8 @@ void ConnectionPool::index(const std::vector<PeerKey>& keys, const ConnectionHan
 }
 
 void ConnectionPool::add(std::vector<PeerKey> keys, ConnectionHandle handle) {
-  asio::post(strand_, [this, keys = std::move(keys), handle = std::move(handle)] {
-    index(keys, handle);
-  });
+  asio::post(strand_,
+             [this, keys = std::move(keys), handle = std::move(handle)] { index(keys, handle); });
 }
 
 void ConnectionPool::remove(std::uint64_t id) {

@@ -48,8 +48,8 @@ tcp::endpoint Listener::local_endpoint() const {
 
 asio::awaitable<void> Listener::run() {
   auto transport = server_tls_ ? Transport::tls : Transport::tcp;
-  deps_.log.info("sip.transport.listening", {{"transport", to_string(transport)},
-                                             {"endpoint", local_endpoint().port()}});
+  deps_.log.info("sip.transport.listening",
+                 {{"transport", to_string(transport)}, {"endpoint", local_endpoint().port()}});
   for (;;) {
     auto accepted = co_await acceptor_.async_accept(strand_.get_inner_executor(), kNoThrow);
     auto ec = std::get<0>(accepted);

@@ -27,7 +27,6 @@ boost::asio::awaitable<result<gateway::PeerIdentity>> secure_stream(SipStream& s
 
 // Cancels the socket's operations when `after` elapses first; `fired` then becomes true.
 // Race it against an operation with `||`.
-boost::asio::awaitable<void> cancel_after(SipStream::Socket& socket, Duration after,
-                                          bool& fired);
+boost::asio::awaitable<void> cancel_after(SipStream::Socket& socket, Duration after, bool& fired);
 
 }  // namespace fedgate::sip

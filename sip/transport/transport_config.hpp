@@ -19,7 +19,7 @@ using SubjectFilter = std::function<bool(const gateway::CertificateInfo&)>;
 
 struct TransportConfig {
   Duration handshake_timeout = std::chrono::seconds(10);
-  Duration idle_timeout = std::chrono::minutes(5);  // no byte received for this long: close
+  Duration idle_timeout = std::chrono::minutes(5);   // no byte received for this long: close
   Duration close_timeout = std::chrono::seconds(2);  // for close_notify and flushing
   Duration connect_timeout = std::chrono::seconds(10);
   std::size_t max_connections_per_address = 64;  // inbound, per remote IP address

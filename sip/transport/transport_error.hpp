@@ -3,11 +3,10 @@
 // The reason() token is the `reason` label of refusals and the log field.
 #pragma once
 
-#include <string_view>
-#include <type_traits>
-
 #include <boost/system/error_category.hpp>
 #include <boost/system/error_code.hpp>
+#include <string_view>
+#include <type_traits>
 
 namespace fedgate::sip {
 

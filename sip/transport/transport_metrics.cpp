@@ -39,14 +39,13 @@ void SipTransportMetrics::opened(Transport t, Direction d) {
 void SipTransportMetrics::closed(Transport t, Direction d) { active_[index(t, d)]->dec(); }
 
 void SipTransportMetrics::refused(std::string_view reason) {
-  registry_.counter(kRefusals, "SIP connections refused and messages rejected, by reason",
-                    {{"reason", std::string(reason)}})
+  registry_
+      .counter(kRefusals, "SIP connections refused and messages rejected, by reason",
+               {{"reason", std::string(reason)}})
       .inc();
 }
 
-void SipTransportMetrics::message(Direction d) {
-  messages_[static_cast<std::size_t>(d)]->inc();
-}
+void SipTransportMetrics::message(Direction d) { messages_[static_cast<std::size_t>(d)]->inc(); }
 
 void SipTransportMetrics::keepalive(Direction d) {
   keepalives_[static_cast<std::size_t>(d)]->inc();

@@ -4,9 +4,7 @@
 
 namespace fedgate::sip {
 
-std::string_view to_string(Transport t) noexcept {
-  return t == Transport::tls ? "tls" : "tcp";
-}
+std::string_view to_string(Transport t) noexcept { return t == Transport::tls ? "tls" : "tcp"; }
 
 std::string_view to_string(Direction d) noexcept {
   return d == Direction::inbound ? "inbound" : "outbound";

@@ -23,7 +23,8 @@ struct PeerKey {
   // A constructor, not aggregate initialisation: GCC 12 destroys the members of a
   // brace-initialised aggregate twice in some coroutine bodies.
   PeerKey() = default;
-  PeerKey(std::string h, std::uint16_t p, Transport t) : host(std::move(h)), port(p), transport(t) {}
+  PeerKey(std::string h, std::uint16_t p, Transport t)
+      : host(std::move(h)), port(p), transport(t) {}
 
   std::string host;  // lower-case FQDN or IP literal
   std::uint16_t port = 0;

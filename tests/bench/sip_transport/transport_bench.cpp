@@ -19,8 +19,8 @@ namespace asio = boost::asio;
 template <class T>
 T complete(asio::io_context& io, asio::awaitable<T> work) {
   auto future = asio::co_spawn(io, std::move(work), asio::use_future);
-  for (int i = 0; i < 10000 && future.wait_for(std::chrono::seconds(0)) !=
-                                    std::future_status::ready; ++i) {
+  for (int i = 0;
+       i < 10000 && future.wait_for(std::chrono::seconds(0)) != std::future_status::ready; ++i) {
     io.run_for(std::chrono::milliseconds(1));
   }
   return future.get();

@@ -123,8 +123,7 @@ TEST(SipConnection, CrlfPingGetsPong) {
   std::string got;
   ASSERT_TRUE(run(io, exchange(b.port(), "\r\n\r\n", "\r\n", got), {&b}));
   EXPECT_EQ(got, "\r\n");
-  EXPECT_EQ(b.registry.value("fedgate_sip_transport_keepalives_total",
-                             {{"direction", "inbound"}}),
+  EXPECT_EQ(b.registry.value("fedgate_sip_transport_keepalives_total", {{"direction", "inbound"}}),
             1);
 }
 
@@ -139,8 +138,8 @@ TEST(SipConnection, IdleTimeoutClosesTheConnection) {
   ASSERT_TRUE(run(io, exchange(b.port(), "", "never-sent", got), {&b}));
   EXPECT_TRUE(got.empty());
   EXPECT_LT(Clock::now() - started, std::chrono::seconds(10));  // EOF, not run()'s bound
-  EXPECT_EQ(b.registry.value("fedgate_sip_transport_connections", {{"transport", "tcp"},
-                                                                   {"direction", "inbound"}}),
+  EXPECT_EQ(b.registry.value("fedgate_sip_transport_connections",
+                             {{"transport", "tcp"}, {"direction", "inbound"}}),
             0);
 }
 

@@ -1,11 +1,11 @@
 #include "transport_harness.hpp"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <algorithm>
 #include <exception>
 
 #include "sip/codec/error_response.hpp"
@@ -128,11 +128,15 @@ bool run(asio::io_context& io, asio::awaitable<void> work, std::vector<Side*> si
 
 std::string options_request(const std::string& call_id) {
   return "OPTIONS sip:b.example SIP/2.0\r\n"
-         "Via: SIP/2.0/TLS a.example;branch=z9hG4bK" + call_id + "\r\n"
+         "Via: SIP/2.0/TLS a.example;branch=z9hG4bK" +
+         call_id +
+         "\r\n"
          "Max-Forwards: 70\r\n"
          "From: <sip:alice@a.example>;tag=1\r\n"
          "To: <sip:b.example>\r\n"
-         "Call-ID: " + call_id + "\r\n"
+         "Call-ID: " +
+         call_id +
+         "\r\n"
          "CSeq: 1 OPTIONS\r\n"
          "Content-Length: 0\r\n\r\n";
 }

@@ -60,8 +60,7 @@ struct Pki {
 boost::asio::awaitable<bool> wait_until(const std::function<bool()>& done,
                                         Duration limit = std::chrono::seconds(5));
 // Runs `work` to completion (at most 20 s), then stops the sides and drains them.
-bool run(boost::asio::io_context& io, boost::asio::awaitable<void> work,
-         std::vector<Side*> sides);
+bool run(boost::asio::io_context& io, boost::asio::awaitable<void> work, std::vector<Side*> sides);
 // An OPTIONS request from a.example to b.example, as wire bytes.
 std::string options_request(const std::string& call_id);
 
