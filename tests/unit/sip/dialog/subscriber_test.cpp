@@ -156,6 +156,21 @@ TEST(Subscriber, FailedRefreshKeepsTheSubscriptionUntilExpiry) {
   EXPECT_EQ(expired.ended, (SubscriptionEnd{0, "timeout", Duration::zero()}));
 }
 
+TEST(Subscriber, UnsubscribeIsExpiresZeroInTheDialog) {
+  BranchGenerator gen{test::kSeed};
+  auto s = subscribed(gen);
+  auto unsub = s.unsubscribe(gen);
+  auto expected = test::request("sub_refresh.sip", branches(2));
+  expected.expires = 0;
+  EXPECT_EQ(unsub, expected);
+  auto ok = make_error_response(unsub, 200, "OK");
+  ok.expires = 0;
+  EXPECT_FALSE(s.on_response(ok, TimePoint{} + seconds(2)).wake_at);
+  auto a = s.on_notify(test::request("sub_notify_terminated.sip", kNotifyBranch), {});
+  EXPECT_EQ(a.respond->status, 200);
+  EXPECT_TRUE(a.ended);
+}
+
 TEST(Subscriber, NotifyForAnotherSubscriptionIs481) {
   BranchGenerator gen{test::kSeed};
   Subscriber s{alice_watches_bob()};
