@@ -213,6 +213,9 @@ std::optional<Request> Subscriber::on_wake(TimePoint now, BranchGenerator& branc
   return make_subscribe(params_.expires, branches);
 }
 
-Request Subscriber::unsubscribe(BranchGenerator& branches) { return make_subscribe(0, branches); }
+Request Subscriber::unsubscribe(BranchGenerator& branches) {
+  refresh_at_ = expires_at_;  // no more refreshes; expiry ends it if no NOTIFY comes
+  return make_subscribe(0, branches);
+}
 
 }  // namespace fedgate::sip

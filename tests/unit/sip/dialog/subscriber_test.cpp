@@ -166,6 +166,7 @@ TEST(Subscriber, UnsubscribeIsExpiresZeroInTheDialog) {
   auto ok = make_error_response(unsub, 200, "OK");
   ok.expires = 0;
   EXPECT_FALSE(s.on_response(ok, TimePoint{} + seconds(2)).wake_at);
+  EXPECT_FALSE(s.on_wake(TimePoint{} + seconds(1620), gen));  // no refresh after it
   auto a = s.on_notify(test::request("sub_notify_terminated.sip", kNotifyBranch), {});
   EXPECT_EQ(a.respond->status, 200);
   EXPECT_TRUE(a.ended);
