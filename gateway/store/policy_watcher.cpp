@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -23,13 +24,15 @@ namespace {
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr char kChannel[] = "fedgate_policy";
 
-// Runs blocking f() on the worker thread and resumes the caller on its own executor.
+// Runs blocking f() on the worker thread and resumes the caller on its own executor. The
+// caller's cancellation is not forwarded: the blocking call cannot be interrupted, and a
+// cancelled child would throw on the worker thread. run() checks for cancellation after.
 template <class F>
 asio::awaitable<std::invoke_result_t<F&>> on_worker(asio::thread_pool& worker, F f) {
   using R = std::invoke_result_t<F&>;
   R value = co_await asio::co_spawn(
       worker, [f = std::move(f)]() mutable -> asio::awaitable<R> { co_return f(); },
-      asio::use_awaitable);
+      asio::bind_cancellation_slot(asio::cancellation_slot{}, asio::use_awaitable));
   co_return value;
 }
 

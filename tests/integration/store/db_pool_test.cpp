@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <pqxx/pqxx>
@@ -73,6 +76,23 @@ TEST_F(DbPoolTest, AnUnreachableDatabaseIsUnavailableThenRecovers) {
   EXPECT_FALSE(pool.healthy());
   ASSERT_TRUE(pg.start());
   EXPECT_EQ(run_on(io_, pool.run(count)).value(), 8);  // the broken connection was replaced
+  EXPECT_TRUE(pool.healthy());
+}
+
+TEST_F(DbPoolTest, ACallerGivingUpDoesNotDisturbTheRunningQuery) {
+  using namespace asio::experimental::awaitable_operators;
+  DbPool pool{conninfo_, 1, Logger{}, metrics_};
+  auto slow = [](pqxx::connection& c) {
+    pqxx::nontransaction tx{c};
+    return tx.exec("SELECT pg_sleep(0.3), 1")[0][1].as<int>();
+  };
+  auto raced = run_on(io_, [&]() -> asio::awaitable<std::size_t> {
+    asio::steady_timer timeout{co_await asio::this_coro::executor, std::chrono::milliseconds(20)};
+    auto first = co_await (pool.run(slow) || timeout.async_wait(asio::as_tuple(asio::use_awaitable)));
+    co_return first.index();
+  }());
+  EXPECT_EQ(raced, 1u);  // the timeout won; the query finished on its pool thread
+  EXPECT_EQ(run_on(io_, pool.run(slow)).value(), 1);
   EXPECT_TRUE(pool.healthy());
 }
 
