@@ -129,5 +129,19 @@ TEST(S2sTransport, EveryQueuedStanzaBouncesWhenTheConnectFails) {
   EXPECT_EQ(a.bounced[2].first.child("body")->text, "2");
 }
 
+TEST(S2sTransport, FullQueueBouncesWithResourceConstraint) {
+  Pki pki;
+  asio::io_context io;
+  Side a(io, pki, "a.example", "a");
+  a.config.queue_limit = 1;
+  a.route("b.example", closed_port());
+  a.pool->send(kAtoB, chat("alice@a.example", "bob@b.example", "queued"));
+  a.pool->send(kAtoB, chat("alice@a.example", "bob@b.example", "overflow"));
+  ASSERT_EQ(a.bounced.size(), 1u);  // at once, before the stream even dials
+  EXPECT_EQ(a.bounced.front().second, StanzaErrc::resource_constraint);
+  EXPECT_EQ(a.bounced.front().first.child("body")->text, "overflow");
+  EXPECT_TRUE(run_until(io, [&] { return a.bounced.size() == 2; }));  // then "queued"
+}
+
 }  // namespace
 }  // namespace fedgate::xmpp::test
