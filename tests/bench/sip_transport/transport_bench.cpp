@@ -98,3 +98,5 @@ BENCHMARK(BM_IdleTlsConnectionMemory)->Arg(200)->Iterations(1)->Unit(benchmark::
 
 }  // namespace
 }  // namespace fedgate::sip::test
+
+BENCHMARK_MAIN();
