@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <array>
+#include <memory>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -116,10 +116,15 @@ asio::awaitable<void> Connection::run() {
 
 asio::awaitable<void> Connection::read_loop() {
   co_await accept_total_cancellation();
-  std::array<char, kReadChunk> chunk;
   for (;;) {
     deadline_ = Clock::now() + deps_.config.idle_timeout;
-    auto n = co_await stream_.read_some(asio::buffer(chunk));
+    // The read buffer exists only while bytes are there: an idle connection holds none.
+    auto ready = co_await stream_.wait_readable();
+    result<std::size_t> n = ready ? result<std::size_t>(0) : result<std::size_t>(ready.error());
+    auto chunk = std::make_unique_for_overwrite<char[]>(kReadChunk);
+    if (ready) {
+      n = co_await stream_.read_some(asio::buffer(chunk.get(), kReadChunk));
+    }
     if (!n) {
       if (close_reason_.empty()) {
         close_reason_ = timed_out_                      ? "idle_timeout"
@@ -128,7 +133,7 @@ asio::awaitable<void> Connection::read_loop() {
       }
       co_return;
     }
-    std::string_view bytes(chunk.data(), *n);
+    std::string_view bytes(chunk.get(), *n);
     framer_.feed(bytes);
     unframed_.append(bytes);
     bool more = co_await drain();
@@ -148,6 +153,9 @@ asio::awaitable<bool> Connection::drain() {
     }
     if (!framer_.failed()) {
       unframed_.erase(0, unframed_.size() - framer_.buffered());
+      if (unframed_.empty()) {
+        unframed_.shrink_to_fit();  // idle connections keep no copy
+      }
     }
     if (!*next) {
       if (!reject(next->error())) {

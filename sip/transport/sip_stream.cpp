@@ -34,6 +34,18 @@ asio::awaitable<result<void>> SipStream::handshake(gateway::TlsSocket::Role role
   co_return done;
 }
 
+asio::awaitable<result<void>> SipStream::wait_readable() {
+  SSL* tls = ssl();
+  if (tls && SSL_has_pending(tls)) {
+    co_return result<void>{};
+  }
+  auto waited = co_await socket().async_wait(Socket::wait_read, kNoThrow);
+  if (std::get<0>(waited)) {
+    co_return std::get<0>(waited);
+  }
+  co_return result<void>{};
+}
+
 asio::awaitable<result<std::size_t>> SipStream::read_some(asio::mutable_buffer buffer) {
   if (auto* tls = std::get_if<gateway::TlsSocket>(&stream_)) {
     auto n = co_await tls->read_some(buffer);

@@ -31,6 +31,9 @@ class SipStream {
 
   // TLS only (a no-op on TCP).
   boost::asio::awaitable<result<void>> handshake(gateway::TlsSocket::Role role);
+  // Completes when read_some() has bytes to return (TLS: decrypted data already pending
+  // counts), so that callers need no read buffer while the connection is idle.
+  boost::asio::awaitable<result<void>> wait_readable();
   boost::asio::awaitable<result<std::size_t>> read_some(boost::asio::mutable_buffer buffer);
   // Writes all of `buffer`, which must stay valid until completion.
   boost::asio::awaitable<result<std::size_t>> write(boost::asio::const_buffer buffer);
