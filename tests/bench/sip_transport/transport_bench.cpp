@@ -66,16 +66,20 @@ BENCHMARK(BM_TlsRoundTrip)->Unit(benchmark::kMicrosecond);
 
 void BM_IdleTlsConnectionMemory(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
+  const bool resumption = state.range(1) != 0;  // TLS session cache and tickets
   for (auto _ : state) {
     Pki pki;
     asio::io_context io;
     TransportConfig config;
     config.max_connections_per_address = 100000;
-    Side b(io, pki.settings("b"), config);
+    auto server = pki.settings("b");
+    auto client = pki.settings("a");
+    server.session_resumption = client.session_resumption = resumption;
+    Side b(io, server, config);
     (void)b.start();
     std::vector<std::unique_ptr<Side>> clients;  // one pool each: n distinct connections
     for (int i = 0; i < n; ++i) {
-      clients.push_back(std::make_unique<Side>(io, pki.settings("a")));
+      clients.push_back(std::make_unique<Side>(io, client));
     }
     io.run_for(std::chrono::milliseconds(20));
     std::size_t before = mallinfo2().uordblks;
@@ -94,7 +98,11 @@ void BM_IdleTlsConnectionMemory(benchmark::State& state) {
     drain(io, all);
   }
 }
-BENCHMARK(BM_IdleTlsConnectionMemory)->Arg(200)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_IdleTlsConnectionMemory)
+    ->Args({200, 1})
+    ->Args({200, 0})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace fedgate::sip::test
