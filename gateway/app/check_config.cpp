@@ -3,6 +3,8 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <pqxx/pqxx>
 
 #include "gateway/admin/admin_server.hpp"
@@ -65,6 +67,53 @@ std::vector<Finding> check_listeners(const NodeConfig& config) {
   if (!config.sip_tcp_listen.empty()) {
     out.push_back(warning("sip-tcp-listen is on: plain TCP has no peer authentication; "
                           "use it only for a trusted internal home leg"));
+  }
+  return out;
+}
+
+namespace {
+
+bool valid_node_id(std::string_view id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
+}
+
+// Lower-case LDH labels of 1-63 characters, not starting or ending with '-', at most 253 bytes.
+bool valid_dns_name(std::string_view name) {
+  if (name.empty() || name.size() > 253) {
+    return false;
+  }
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    auto dot = name.find('.', start);
+    auto label = name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    bool ldh = std::all_of(label.begin(), label.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+    if (label.empty() || label.size() > 63 || !ldh || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    if (dot == std::string_view::npos) {
+      break;
+    }
+    start = dot + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<Finding> check_identity(const NodeConfig& config) {
+  std::vector<Finding> out;
+  if (!valid_node_id(config.node_id)) {
+    out.push_back(error(fmt::format(
+        "node-id '{}' must be 1-64 characters of letters, digits, '.', '_' or '-'", config.node_id)));
+  }
+  if (!valid_dns_name(config.node_fqdn)) {
+    out.push_back(error(fmt::format(
+        "node-fqdn '{}' is not a DNS name (letters, digits and '-' in dot-separated labels); "
+        "set --node-fqdn", config.node_fqdn)));
   }
   return out;
 }

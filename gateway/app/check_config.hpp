@@ -17,6 +17,8 @@ struct Finding {
 };
 
 std::vector<Finding> check_listeners(const NodeConfig& config);
+// node-id and node-fqdn in the forms the `nodes` table accepts (cluster membership).
+std::vector<Finding> check_identity(const NodeConfig& config);
 std::vector<Finding> check_tls(const NodeConfig& config, const std::vector<std::string>& domains);
 // Connects (embedded: only if its cluster is running), checks pending migrations and fills
 // `local_domains` from the database.

@@ -24,7 +24,10 @@ int cmd_check_config(const std::vector<std::string>& args) {
   quiet.level = LogLevel::warn;
   init_logging(quiet);
   std::vector<std::string> domains;
-  std::vector<Finding> all = check_listeners(config);
+  std::vector<Finding> all = check_identity(config);
+  for (auto& f : check_listeners(config)) {
+    all.push_back(std::move(f));
+  }
   for (auto& f : check_database(config, domains)) {
     all.push_back(std::move(f));
   }

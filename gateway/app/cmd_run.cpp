@@ -5,6 +5,7 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 
+#include "gateway/app/check_config.hpp"
 #include "gateway/app/commands.hpp"
 #include "gateway/app/database.hpp"
 #include "gateway/app/node.hpp"
@@ -60,6 +61,12 @@ int cmd_run(const std::vector<std::string>& args) {
     return help ? 0 : 2;
   }
   auto log = start_logging(config);
+  if (auto bad = check_identity(config); !bad.empty()) {
+    for (const auto& f : bad) {
+      std::cerr << "fedgate: " << f.what << "\n";  // the nodes table would refuse this node
+    }
+    return 2;
+  }
   try {
     std::filesystem::create_directories(config.state_dir);
     // 0711: the embedded PostgreSQL runs as the postgres user when the node runs as root, and

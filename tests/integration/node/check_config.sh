@@ -57,3 +57,6 @@ check 1 "^error: admin-listen 'localhost:80' is not address:port" --database "$d
 check 1 "unrecognised option|unknown option" --database "$db" --no-such-option 1
 check 1 "^error: tls-cert and tls-key must be configured together" --database "$db" \
   --tls-cert "$pki/good.crt"
+check 1 "^error: node-fqdn 'bad_host.example' is not a DNS name" --database "$db" "${tls[@]}" \
+  --node-fqdn bad_host.example
+check 1 "^error: node-id 'a b' must be 1-64 characters" --database "$db" "${tls[@]}" --node-id "a b"
