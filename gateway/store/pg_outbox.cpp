@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "gateway/store/port_errors.hpp"
+#include "gateway/store/port_rows.hpp"
 
 namespace fedgate::gateway {
 namespace {
@@ -127,30 +128,12 @@ presence::PortResult<presence::Done> PgOutbox::mark_bounced(std::int64_t id,
 }
 
 presence::PortResult<std::vector<OutboundMessage>> PgOutbox::load_undelivered() {
-  auto read = [](pqxx::connection& c) -> std::optional<std::vector<OutboundMessage>> {
-    pqxx::read_transaction tx{c};
-    auto rows = tx.exec(
-        "SELECT id, in_id, sender, recipient, mode, body, formatted_body, formatted_type, "
-        "subject, language, chat_state, thread FROM outbox "
-        "WHERE state IN ('accepted', 'delivering') ORDER BY id");
-    std::vector<OutboundMessage> out;
-    for (const auto& r : rows) {
-      auto m = from_row(r);
-      if (!m) {
-        return std::nullopt;
-      }
-      out.push_back(std::move(*m));
-    }
-    return out;
-  };
-  auto all = pool_.run_blocking(read);
-  if (!all) {
-    return to_port_errc(all.error());
-  }
-  if (!*all) {
-    return PortErrc::corrupt;
-  }
-  return std::move(**all);
+  return load_rows<OutboundMessage>(
+      pool_,
+      "SELECT id, in_id, sender, recipient, mode, body, formatted_body, formatted_type, "
+      "subject, language, chat_state, thread FROM outbox "
+      "WHERE state IN ('accepted', 'delivering') ORDER BY id",
+      from_row);
 }
 
 }  // namespace fedgate::gateway

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "gateway/store/port_errors.hpp"
+#include "gateway/store/port_rows.hpp"
 
 namespace fedgate::gateway {
 namespace {
@@ -121,31 +122,12 @@ presence::PortResult<presence::Done> PgSubscriptionStore::remove(std::int64_t id
 }
 
 presence::PortResult<std::vector<Subscription>> PgSubscriptionStore::load_all() {
-  auto read = [](pqxx::connection& c) -> std::optional<std::vector<Subscription>> {
-    pqxx::read_transaction tx{c};
-    auto rows = tx.exec(
-        "SELECT id, watcher, presentity, state, watcher_is_local, "
-        "coalesce((extract(epoch FROM expires_at) * 1000000)::bigint, 0), sip_dialog "
-        "FROM subscriptions");
-    std::vector<Subscription> out;
-    out.reserve(rows.size());
-    for (const auto& r : rows) {
-      auto s = from_row(r);
-      if (!s) {
-        return std::nullopt;
-      }
-      out.push_back(std::move(*s));
-    }
-    return out;
-  };
-  auto all = pool_.run_blocking(read);
-  if (!all) {
-    return to_port_errc(all.error());
-  }
-  if (!*all) {
-    return PortErrc::corrupt;
-  }
-  return std::move(**all);
+  return load_rows<Subscription>(
+      pool_,
+      "SELECT id, watcher, presentity, state, watcher_is_local, "
+      "coalesce((extract(epoch FROM expires_at) * 1000000)::bigint, 0), sip_dialog "
+      "FROM subscriptions",
+      from_row);
 }
 
 }  // namespace fedgate::gateway
