@@ -42,6 +42,11 @@ InviteClientTx::Actions InviteClientTx::on_response(const Response& response, Ti
     a.send = ack_;
     return with_wake(std::move(a));
   }
+  if (state_ == TxState::accepted && response.status / 100 == 2) {
+    Actions a = with_wake({});  // RFC 6026 §8.4: 2xx retransmissions go to the TU (it ACKs)
+    a.to_tu = response;
+    return a;
+  }
   if (state_ != TxState::calling && state_ != TxState::proceeding) {
     return with_wake({});
   }
@@ -49,7 +54,11 @@ InviteClientTx::Actions InviteClientTx::on_response(const Response& response, Ti
     return on_non_2xx_final(response, now);
   }
   if (response.status >= 200) {
-    Actions a = terminate(TxOutcome::final_response);  // §17.1.1.2: 2xx → terminated
+    state_ = TxState::accepted;  // RFC 6026 §8.4: 2xx → accepted, Timer M
+    timer_a_.reset();
+    timer_b_.reset();
+    timer_m_ = now + kTimerM;
+    Actions a = with_wake({});
     a.to_tu = response;
     return a;
   }
@@ -81,6 +90,9 @@ InviteClientTx::Actions InviteClientTx::on_non_2xx_final(const Response& respons
 }
 
 InviteClientTx::Actions InviteClientTx::on_wake(TimePoint now) {
+  if (fired(timer_m_, now)) {
+    return terminate(TxOutcome::final_response);  // RFC 6026 §8.4: Timer M, accepted → terminated
+  }
   if (fired(timer_d_, now)) {
     return terminate(TxOutcome::final_response);  // §17.1.1.2: Timer D, completed → terminated
   }
@@ -109,13 +121,14 @@ InviteClientTx::Actions InviteClientTx::terminate(TxOutcome outcome) {
   timer_a_.reset();
   timer_b_.reset();
   timer_d_.reset();
+  timer_m_.reset();
   Actions a;
   a.done = outcome;
   return a;
 }
 
 InviteClientTx::Actions InviteClientTx::with_wake(Actions a) const {
-  a.wake_at = earliest(earliest(timer_a_, timer_b_), timer_d_);
+  a.wake_at = earliest(earliest(earliest(timer_a_, timer_b_), timer_d_), timer_m_);
   return a;
 }
 

@@ -1,7 +1,7 @@
-// RFC 3261 §17.1.1: INVITE client transaction, including the ACK it generates for a non-2xx
-// final response (§17.1.1.3) and Timer D. Sans-I/O: the caller feeds events and the time and
-// carries out the Actions. Owned by the transaction layer of one connection; its strand.
-// A 2xx ends the transaction at once (RFC 3261 Figure 5); the TU/dialog ACKs it (§13.2.2.4).
+// RFC 3261 §17.1.1: INVITE client transaction, with the ACK for a non-2xx final (§17.1.1.3)
+// and Timer D; RFC 6026 §8.4: a 2xx moves it to accepted (Timer M), where 2xx retransmissions
+// still go to the TU, which ACKs each. Sans-I/O: the caller feeds events and the time and
+// carries out the Actions. Owned by the transaction table, on its owner's strand.
 #pragma once
 
 #include <optional>
@@ -39,6 +39,7 @@ class InviteClientTx {
   std::optional<TimePoint> timer_a_;
   std::optional<TimePoint> timer_b_;
   std::optional<TimePoint> timer_d_;
+  std::optional<TimePoint> timer_m_;
   std::optional<Request> ack_;  // built once from the first non-2xx final response
 };
 

@@ -28,7 +28,7 @@ InviteServerTx::Actions InviteServerTx::on_request(const Request& request, TimeP
   if (state_ == TxState::proceeding || state_ == TxState::completed) {
     a.send = last_response_;  // §17.2.1: a retransmitted INVITE gets the latest response
   }
-  return with_wake(std::move(a));
+  return with_wake(std::move(a));  // RFC 6026 §8.5: absorbed in accepted
 }
 
 // RFC 3261 §17.2.1: the ACK moves completed to confirmed and starts Timer I; further ACKs
@@ -52,6 +52,11 @@ result<InviteServerTx::Actions> InviteServerTx::on_tu_response(Response response
   if (response.status < 100 || response.status > 699) {
     return TxErrc::bad_status;
   }
+  if (state_ == TxState::accepted && response.status / 100 == 2) {
+    Actions a = with_wake({});  // RFC 6026 §8.7: further 2xx from the TU go to the transport
+    a.send = std::move(response);
+    return a;
+  }
   if (state_ != TxState::proceeding) {
     return TxErrc::final_response_sent;
   }
@@ -59,12 +64,11 @@ result<InviteServerTx::Actions> InviteServerTx::on_tu_response(Response response
   if (last_response_->status >= 300) {
     return on_non_2xx_final(now);
   }
-  Actions a;
   if (last_response_->status >= 200) {
-    a = terminate(TxOutcome::final_response);  // §17.2.1: 2xx → terminated
-  } else {
-    a = with_wake({});  // §17.2.1: a provisional stays in proceeding
+    state_ = TxState::accepted;  // RFC 6026 §8.7: 2xx → accepted, Timer L
+    timer_l_ = now + kTimerL;
   }
+  Actions a = with_wake({});  // §17.2.1: a provisional stays in proceeding
   a.send = last_response_;
   return a;
 }
@@ -82,6 +86,9 @@ InviteServerTx::Actions InviteServerTx::on_non_2xx_final(TimePoint now) {
 }
 
 InviteServerTx::Actions InviteServerTx::on_wake(TimePoint now) {
+  if (fired(timer_l_, now)) {
+    return terminate(TxOutcome::final_response);  // RFC 6026 §8.7: Timer L, accepted → terminated
+  }
   if (fired(timer_i_, now)) {
     return terminate(TxOutcome::final_response);  // §17.2.1: Timer I, confirmed → terminated
   }
@@ -110,13 +117,14 @@ InviteServerTx::Actions InviteServerTx::terminate(TxOutcome outcome) {
   timer_g_.reset();
   timer_h_.reset();
   timer_i_.reset();
+  timer_l_.reset();
   Actions a;
   a.done = outcome;
   return a;
 }
 
 InviteServerTx::Actions InviteServerTx::with_wake(Actions a) const {
-  a.wake_at = earliest(earliest(timer_g_, timer_h_), timer_i_);
+  a.wake_at = earliest(earliest(earliest(timer_g_, timer_h_), timer_i_), timer_l_);
   return a;
 }
 

@@ -1,7 +1,7 @@
 // RFC 3261 §17.2.1: INVITE server transaction: 100 Trying, retransmission of the final
 // response on unreliable transports (Timer G), Timers H and I, ACK absorption. Sans-I/O; owned
-// by one connection's transaction layer, on its strand. A 2xx from the TU ends the
-// transaction at once (Figure 7); the TU retransmits 2xx itself (§13.3.1.4).
+// by the transaction table, on its owner's strand. RFC 6026 §8.7: a 2xx from the TU moves it
+// to accepted (Timer L): INVITE retransmissions are absorbed, ACKs go to the TU (the table).
 #pragma once
 
 #include <optional>
@@ -46,6 +46,7 @@ class InviteServerTx {
   std::optional<TimePoint> timer_g_;
   std::optional<TimePoint> timer_h_;
   std::optional<TimePoint> timer_i_;
+  std::optional<TimePoint> timer_l_;
 };
 
 }  // namespace fedgate::sip

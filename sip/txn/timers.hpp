@@ -23,6 +23,9 @@ inline constexpr Duration kTimerGInitial = kT1;
 inline constexpr Duration kTimerB = 64 * kT1;
 inline constexpr Duration kTimerF = 64 * kT1;
 inline constexpr Duration kTimerH = 64 * kT1;
+// RFC 6026 §8.11: Timer L (INVITE server, Accepted) and Timer M (INVITE client, Accepted).
+inline constexpr Duration kTimerL = 64 * kT1;
+inline constexpr Duration kTimerM = 64 * kT1;
 
 // Timer D: wait for response retransmissions; "at least 32 s" on UDP, zero otherwise.
 constexpr Duration timer_d(bool reliable_transport) {

@@ -16,6 +16,8 @@ enum class TxErrc {
   final_response_sent,       // the TU answered again after a final response
   bad_status,                // a status outside 100..699
   not_a_cancel,              // cancelled_invite_key() on a request other than CANCEL
+  unknown_transaction,       // no (server) transaction with that id: it has ended
+  duplicate_transaction,     // a client transaction with that branch and method exists
 };
 
 const boost::system::error_category& tx_category() noexcept;

@@ -24,10 +24,12 @@ std::string server_method(const Request& request) {
   return std::string(request.method_name());
 }
 
-// §17.2.3, RFC 2543 fallback: Request-URI, To tag... are compared; the To tag is left out.
+// §17.2.3, RFC 2543 fallback: Request-URI, To tag, From tag, Call-ID, CSeq number and the
+// top Via. An ACK carries the To tag of the response, so the transaction table also files a
+// legacy INVITE transaction under the key with its final response's To tag.
 std::string legacy_branch(const Request& r) {
-  return fmt::format("{}|{}|{}|{}|{}", r.request_uri.str(), r.call_id,
-                     r.from.tag().value_or(""), r.cseq.sequence, r.via.front().str());
+  return fmt::format("{}|{}|{}|{}|{}|{}", r.request_uri.str(), r.to.tag().value_or(""),
+                     r.from.tag().value_or(""), r.call_id, r.cseq.sequence, r.via.front().str());
 }
 
 }  // namespace
@@ -65,6 +67,15 @@ result<ServerTxKey> server_key(const Request& request) {
     return ServerTxKey{*branch, sent_by(top), server_method(request), false};
   }
   return ServerTxKey{legacy_branch(request), sent_by(top), server_method(request), true};
+}
+
+ServerTxKey with_to_tag(const Request& request, const ServerTxKey& key, std::string_view to_tag) {
+  if (!key.legacy) {
+    return key;
+  }
+  Request tagged = request;
+  set_param(tagged.to.params, "tag", std::string(to_tag));
+  return ServerTxKey{legacy_branch(tagged), key.sent_by, key.method, true};
 }
 
 result<ServerTxKey> cancelled_invite_key(const Request& cancel) {

@@ -18,6 +18,8 @@ class TxCategory final : public boost::system::error_category {
       case TxErrc::final_response_sent: return "a final response was already sent";
       case TxErrc::bad_status: return "status code outside 100..699";
       case TxErrc::not_a_cancel: return "request is not a CANCEL";
+      case TxErrc::unknown_transaction: return "no such transaction";
+      case TxErrc::duplicate_transaction: return "a transaction with this branch exists";
     }
     return "unknown transaction error";
   }
@@ -35,6 +37,7 @@ std::string_view to_string(TxState s) noexcept {
     case TxState::calling: return "calling";
     case TxState::trying: return "trying";
     case TxState::proceeding: return "proceeding";
+    case TxState::accepted: return "accepted";
     case TxState::completed: return "completed";
     case TxState::confirmed: return "confirmed";
     case TxState::terminated: return "terminated";

@@ -7,7 +7,9 @@
 
 namespace fedgate::sip {
 
-enum class TxState { calling, trying, proceeding, completed, confirmed, terminated };
+// `accepted` is RFC 6026 §7.1/§7.2: an INVITE transaction after a 2xx, absorbing (server) or
+// passing up (client) retransmissions until Timer L / Timer M.
+enum class TxState { calling, trying, proceeding, accepted, completed, confirmed, terminated };
 
 // Why a transaction reached `terminated` (reported once, in Actions::done).
 enum class TxOutcome {

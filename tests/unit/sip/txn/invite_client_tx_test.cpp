@@ -55,15 +55,28 @@ TEST(InviteClientTx, ProvisionalStopsTimersAAndB) {
   EXPECT_EQ(tx.state(), TxState::proceeding);
 }
 
-TEST(InviteClientTx, TwoHundredEndsTheTransactionWithoutAck) {
+TEST(InviteClientTx, TwoHundredEntersAcceptedWithoutAckUntilTimerM) {
   FakeClock clock;
   InviteClientTx tx{make_invite(), false};
   tx.start(clock.now());
   tx.on_response(make_response(tx.request(), 180), clock.now());
   auto ok = make_response(tx.request(), 200);
-  EXPECT_EQ(tx.on_response(ok, clock.now()),
-            (ClientTxActions{{}, ok, {}, TxOutcome::final_response}));
+  EXPECT_EQ(tx.on_response(ok, clock.now()), (ClientTxActions{{}, ok, clock.now() + kTimerM, {}}));
+  EXPECT_EQ(tx.state(), TxState::accepted);  // RFC 6026 §8.4
+  clock.advance(kTimerM);
+  EXPECT_EQ(tx.on_wake(clock.now()), (ClientTxActions{{}, {}, {}, TxOutcome::final_response}));
   EXPECT_EQ(tx.state(), TxState::terminated);
+}
+
+TEST(InviteClientTx, AcceptedPassesTwoHundredRetransmissionsUpAndAbsorbsTheRest) {
+  FakeClock clock;
+  InviteClientTx tx{make_invite(), true};
+  tx.start(clock.now());
+  auto ok = make_response(tx.request(), 200);
+  tx.on_response(ok, clock.now());
+  EXPECT_EQ(tx.on_response(ok, clock.now()).to_tu, ok);  // the TU ACKs it again
+  EXPECT_EQ(tx.on_response(make_response(tx.request(), 486), clock.now()).to_tu, std::nullopt);
+  EXPECT_EQ(tx.state(), TxState::accepted);
 }
 
 TEST(InviteClientTx, NonTwoHundredFinalIsAckedAndTimerDAbsorbsRetransmissionsOnUdp) {

@@ -29,14 +29,29 @@ TEST(InviteServerTx, StartSends100TryingAndRetransmissionsRepeatIt) {
   EXPECT_EQ(tx.on_request(tx.request(), clock.now()), a);
 }
 
-TEST(InviteServerTx, TwoHundredFromTheTuEndsTheTransaction) {
+TEST(InviteServerTx, TwoHundredFromTheTuEntersAcceptedUntilTimerL) {
   FakeClock clock;
   InviteServerTx tx{make_invite(), false};
   tx.start(clock.now());
   auto ok = make_response(tx.request(), 200);
   EXPECT_EQ(tx.on_tu_response(ok, clock.now()).value(),
-            (ServerTxActions{ok, {}, TxOutcome::final_response}));
+            (ServerTxActions{ok, clock.now() + kTimerL, {}}));
+  EXPECT_EQ(tx.state(), TxState::accepted);  // RFC 6026 §8.7
+  clock.advance(kTimerL);
+  EXPECT_EQ(tx.on_wake(clock.now()), (ServerTxActions{{}, {}, TxOutcome::final_response}));
   EXPECT_EQ(tx.state(), TxState::terminated);
+}
+
+TEST(InviteServerTx, AcceptedAbsorbsInviteRetransmissionsAndSendsFurther2xx) {
+  FakeClock clock;
+  InviteServerTx tx{make_invite(), true};
+  tx.start(clock.now());
+  auto ok = make_response(tx.request(), 200);
+  ASSERT_TRUE(tx.on_tu_response(ok, clock.now()));
+  EXPECT_EQ(tx.on_request(tx.request(), clock.now()).send, std::nullopt);
+  EXPECT_EQ(tx.on_tu_response(ok, clock.now()).value().send, ok);  // the TU's retransmission
+  EXPECT_EQ(tx.on_tu_response(make_response(tx.request(), 500), clock.now()).error(),
+            make_error_code(TxErrc::final_response_sent));
 }
 
 TEST(InviteServerTx, TimerGRetransmitsTheFinalUpToT2OnUdp) {
