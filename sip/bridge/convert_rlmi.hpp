@@ -1,0 +1,49 @@
+// RLMI list notifications → neutral presence per resource: a multipart/related body
+// (RFC 2387) whose root is application/rlmi+xml (RFC 4662 §5) and whose other parts hold one
+// presence document per resource instance, as Lync sends for batched subscriptions, with
+// Microsoft's "resubscribe" instance state (MS-PRES). Owned by sip_net; pure, any thread.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gateway/base/result.hpp"
+#include "sip/bridge/convert_presence_in.hpp"
+#include "sip/codec/media_type.hpp"
+
+namespace fedgate::sip {
+
+inline constexpr std::string_view kRlmiType = "application/rlmi+xml";
+inline constexpr std::string_view kMultipartRelatedType = "multipart/related";
+
+struct ResourceNotice {
+  presence::Address resource;  // the list member (bare)
+  std::string state;           // instance state: active, pending, terminated, resubscribe
+  std::string reason;          // for terminated instances (RFC 4662 §5.2)
+  // MS-PRES: answer with a single subscription to this contact (a new SUBSCRIBE dialog).
+  bool resubscribe = false;
+  std::optional<SipPresenceDocument> document;  // the instance's part, when one was readable
+  friend bool operator==(const ResourceNotice&, const ResourceNotice&) = default;
+};
+
+struct RlmiNotice {
+  std::string list_uri;
+  std::string version;
+  bool full_state = false;
+  std::vector<ResourceNotice> resources;
+  // Resources left out: a URI that is no user@domain address. Parts whose document could not
+  // be read (legacy text/xml+msrtc.pidf, malformed XML) keep their resource without document.
+  std::size_t skipped_resources = 0;
+  std::size_t unreadable_parts = 0;
+  friend bool operator==(const RlmiNotice&, const RlmiNotice&) = default;
+};
+
+// The root part is the one named by the Content-Type's start parameter, else the first
+// application/rlmi+xml part. Errors: unsupported_media_type (not multipart/related),
+// bad_multipart (no boundary, no root part, malformed MIME), bad_body (malformed RLMI).
+result<RlmiNotice> presence_from_rlmi(const std::optional<MediaType>& type, std::string_view body);
+
+}  // namespace fedgate::sip
