@@ -1,0 +1,62 @@
+#!/bin/bash
+# Self-test of the Microsoft-dialect test peer (tests/interop/lib/ms_peer.py): two instances on
+# a private loopback /24 with test-CA certificates (mutual TLS 1.2) play the transcripts against
+# each other. A (alice@a.test) runs watcher.jsonl with --script; B (bob, carol, dave @b.test) is
+# driven through stdin with notifier.jsonl. Covered: OPTIONS and CRLF keep-alive, a single
+# subscription with the piggy-backed first NOTIFY, NOTIFY and BENOTIFY state changes, refresh,
+# a batched subscription answered with RLMI incl. a resubscribe state and a terminated resource,
+# un-SUBSCRIBE, IM with the first message in the INVITE, in-dialog MESSAGE, typing (INFO and
+# isComposing), a 481 and recovery by a new INVITE, a first message resent in the dialog, page
+# mode, BYE both ways and the terminated NOTIFYs of a shutdown. Variant "gruu" uses GRUU
+# Contacts and sends in-dialog requests on the inbound connection (--gruu --reuse-inbound).
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+LIB="$HERE/../lib"
+source "$LIB/common.sh"; source "$LIB/pki.sh"
+VARIANT="${1:-plain}"
+EXTRA=()
+[[ "$VARIANT" == gruu ]] && EXTRA=(--gruu --reuse-inbound)
+
+ia_init ms-peer-selftest
+A="$IA_NET.40" B="$IA_NET.41" P="$IA_DIR/pki"
+pki_standard "$P" a.test b.test
+PY=/usr/bin/python3
+
+# B first, fed by a fifo kept open until its script has been written (stdin control mode).
+mkfifo "$IA_DIR/b.in"
+"$PY" "$LIB/ms_peer.py" --addr "$B" --cert "$P/b.test" --cafile "$P/ca/ca.crt" \
+  --gateway "$A:5061" --gateway-name a.test --fqdn sip.b.test --user bob@b.test \
+  --user carol@b.test --user dave@b.test --lifetime 90 "${EXTRA[@]}" \
+  <"$IA_DIR/b.in" >"$IA_DIR/b.events.log" 2>"$IA_DIR/b.stderr.log" &
+B_PID=$!
+ia_track_pid "$B_PID"
+exec 7>"$IA_DIR/b.in"
+ia_wait_tcp "$B" 5061 10 || ia_fail "peer B did not listen"
+cat "$HERE/notifier.jsonl" >&7
+
+set +e
+"$PY" "$LIB/ms_peer.py" --addr "$A" --cert "$P/a.test" --cafile "$P/ca/ca.crt" \
+  --gateway "$B:5061" --gateway-name b.test --fqdn sip.a.test --user alice@a.test \
+  --script "$HERE/watcher.jsonl" --lifetime 90 "${EXTRA[@]}" \
+  >"$IA_DIR/a.events.log" 2>"$IA_DIR/a.stderr.log"
+A_RC=$?
+set -e
+exec 7>&-
+
+# B quits by itself at the end of its commands; wait for it (bounded).
+for ((i = 0; i < 100; i++)); do kill -0 "$B_PID" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$B_PID" 2>/dev/null && ia_fail "peer B did not quit"
+wait "$B_PID" && B_RC=0 || B_RC=$?
+
+ia_log "A exit $A_RC, B exit $B_RC"
+((A_RC == 0)) || ia_fail "watcher script failed: $(grep -E '"(script_failed|expect_failed|error)"' "$IA_DIR/a.events.log" | head -5)"
+((B_RC == 0)) || ia_fail "peer B exited $B_RC"
+if grep -E '"ev": "(expect_failed|error)"' "$IA_DIR/b.events.log"; then
+  ia_fail "peer B reported failures"
+fi
+steps=$(grep -c '"ev": "expect_ok"' "$IA_DIR/b.events.log")
+want=$(grep -c '"cmd":"\(expect\|no_event\)"' "$HERE/notifier.jsonl")
+((steps == want)) || ia_fail "peer B passed $steps of $want expect steps"
+grep -q '"tls": "TLSv1.2"' "$IA_DIR/a.events.log" || ia_fail "not TLS 1.2"
+grep -q '"peer_cn": "b.test"' "$IA_DIR/a.events.log" || ia_fail "B's certificate not seen by A"
+ia_log "PASS ms_peer self-test ($VARIANT): A $(grep -c '"ev": "expect_ok"' "$IA_DIR/a.events.log") and B $steps expect steps"
