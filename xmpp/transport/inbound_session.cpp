@@ -5,6 +5,7 @@
 #include <string>
 
 #include "xmpp/stream/inbound_stream.hpp"
+#include "xmpp/transport/s2s_pool.hpp"
 #include "xmpp/transport/session_io.hpp"
 #include "xmpp/transport/tls_facts.hpp"
 
@@ -41,6 +42,7 @@ class InboundSession {
   asio::awaitable<void> carry(StreamActions& a);
   asio::awaitable<void> upgrade();
   asio::awaitable<void> dispatch(StreamActions& a);
+  asio::awaitable<void> ask(const DialbackVerify& verify);
   void end(std::string reason) {
     closed_ = true;
     if (reason_.empty()) {
@@ -52,10 +54,13 @@ class InboundSession {
   Logger log_;
   SessionIo io_;
   InboundStream stream_;
+  std::shared_ptr<VerdictBox> verdicts_;  // created on the first db:verify question
   TimePoint wake_at_ = TimePoint::max();
   bool closed_ = false;
   std::string reason_;
 };
+
+constexpr std::size_t kVerdictBoxSize = 16;  // questions in flight per inbound stream
 
 asio::awaitable<void> InboundSession::run(bool direct_tls) {
   deps_.metrics.opened(S2sDirection::inbound);
@@ -64,7 +69,11 @@ asio::awaitable<void> InboundSession::run(bool direct_tls) {
     co_await upgrade();  // XEP-0368: TLS before the stream header
   }
   while (!closed_) {
-    auto ev = co_await io_.next(wake_at_, nullptr);
+    auto ev = co_await io_.next(wake_at_, nullptr, verdicts_.get());
+    if (ev.verdict && !closed_) {
+      auto a = stream_.on_dialback_verdict(ev.verdict->request, ev.verdict->outcome, Clock::now());
+      co_await carry(a);
+    }
     if (!ev.bytes.empty()) {
       auto a = stream_.on_bytes(ev.bytes, Clock::now());
       co_await carry(a);
@@ -140,12 +149,27 @@ asio::awaitable<void> InboundSession::dispatch(StreamActions& a) {
     co_await std::move(handled);
   }
   for (auto& verify : a.verify) {
-    // TODO(#3): ask the authoritative server through the pool (XEP-0220 §2.1.2); until then
-    // the key cannot be checked, which XEP-0220 §2.4 answers with a dialback error.
-    log_.warn("xmpp.s2s.dialback_unverified", {{"remote", verify.originating}});
-    auto next = stream_.on_dialback_verdict(verify, DialbackOutcome::error, Clock::now());
-    co_await carry(next);
+    co_await ask(verify);
   }
+}
+
+// XEP-0220 §2.1.2: the pool carries the question to the authoritative server; its verdict
+// comes back through verdicts_. Without a pool the key cannot be checked (§2.4: error).
+asio::awaitable<void> InboundSession::ask(const DialbackVerify& verify) {
+  log_.debug("xmpp.s2s.dialback_verify",
+             {{"local", verify.receiving}, {"remote", verify.originating}});
+  if (deps_.pool != nullptr) {
+    if (!verdicts_) {
+      verdicts_ =
+          std::make_shared<VerdictBox>(io_.socket().socket().get_executor(), kVerdictBoxSize);
+    }
+    deps_.pool->verify(verify, verdicts_);
+    co_return;
+  }
+  log_.warn("xmpp.s2s.dialback_unverifiable",
+            {{"remote", verify.originating}, {"reason", "no_pool"}});
+  auto next = stream_.on_dialback_verdict(verify, DialbackOutcome::error, Clock::now());
+  co_await carry(next);
 }
 
 }  // namespace

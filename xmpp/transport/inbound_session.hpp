@@ -12,12 +12,17 @@
 
 namespace fedgate::xmpp {
 
+class S2sPool;
+
 // Kept alive by the node (or the test) until every session has ended.
 struct InboundDeps {
   const S2sConfig& config;
   StanzaHandler& handler;
   S2sMetrics& metrics;
   Logger log;
+  // Carries db:verify questions to authoritative servers (XEP-0220 §2.1.2). Null: dialback
+  // keys cannot be checked and are answered with a dialback error (§2.4).
+  S2sPool* pool = nullptr;
 };
 
 // Runs until the stream closes (peer, idle, error) or the socket fails.

@@ -1,5 +1,6 @@
 #include "xmpp/transport/outbound_session.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/error.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -47,8 +48,11 @@ class OutboundSession {
   asio::awaitable<void> carry(StreamActions& a);
   asio::awaitable<void> upgrade();
   asio::awaitable<void> send(OutboundItem& item);
+  asio::awaitable<void> ask(OutboundItem& item);
   void note(const StreamActions& a);
+  void answer(const std::vector<DialbackVerdict>& verdicts);
   void finish();
+  void fail_verifies();
   void end(std::string reason) {
     closed_ = true;
     if (reason_.empty()) {
@@ -70,6 +74,8 @@ class OutboundSession {
   bool timed_out_ = false;      // the failure was a timeout (remote-server-timeout)
   bool mailbox_open_ = true;
   std::vector<OutboundItem> leftover_;  // for finish(): resent or bounced
+  // db:verify questions carried for inbound sessions, with where their verdicts go.
+  std::vector<std::pair<DialbackVerify, std::weak_ptr<VerdictBox>>> verifying_;
   std::string reason_;
 };
 
@@ -175,9 +181,20 @@ asio::awaitable<void> OutboundSession::send(OutboundItem& item) {
     leftover_.push_back(std::move(item));
     co_return;
   }
+  if (item.verify) {
+    co_await ask(item);
+    co_return;
+  }
   auto tag = next_tag_++;
   attempts_[tag] = item.attempt;
   auto a = stream_.send(std::move(item.stanza), tag, Clock::now());
+  co_await carry(a);
+}
+
+// XEP-0220 §2.1.2: we are the receiving server asking our peer, the authoritative server.
+asio::awaitable<void> OutboundSession::ask(OutboundItem& item) {
+  verifying_.emplace_back(*item.verify, std::move(item.reply));
+  auto a = stream_.verify(std::move(*item.verify), Clock::now());
   co_await carry(a);
 }
 
@@ -240,8 +257,29 @@ void OutboundSession::note(const StreamActions& a) {
     attempts_.erase(tag);
     deps_.metrics.delivered();
   }
-  // TODO(#3): a.verdicts (answers to db:verify we carried) go back to the inbound stream
-  // that asked; this session never asks yet (see inbound_session.cpp).
+  answer(a.verdicts);
+}
+
+void OutboundSession::answer(const std::vector<DialbackVerdict>& verdicts) {
+  for (const auto& verdict : verdicts) {
+    auto asked = std::find_if(verifying_.begin(), verifying_.end(),
+                              [&](const auto& v) { return v.first == verdict.request; });
+    if (asked == verifying_.end()) {
+      continue;
+    }
+    log_.info("xmpp.s2s.dialback_verdict", {{"local", verdict.request.receiving},
+                                            {"valid", verdict.outcome == DialbackOutcome::valid}});
+    post_verdict(asked->second, verdict);
+    verifying_.erase(asked);
+  }
+}
+
+// Questions that will get no answer here: their inbound streams refuse with a dialback error.
+void OutboundSession::fail_verifies() {
+  for (auto& [request, reply] : verifying_) {
+    post_verdict(reply, DialbackVerdict{std::move(request), DialbackOutcome::error});
+  }
+  verifying_.clear();
 }
 
 // RFC 6120 §8.3.3.16/.17 bounces; XEP-0198 §4: unacknowledged stanzas are sent once more.
@@ -257,10 +295,13 @@ void OutboundSession::finish() {
   })) {
   }
   mailbox_->close();
+  fail_verifies();
   const auto condition =
       timed_out_ ? StanzaErrc::remote_server_timeout : StanzaErrc::remote_server_not_found;
   for (auto& item : leftover_) {
-    if (authenticated_ && item.attempt <= 1 && !deps_.stopping.load()) {
+    if (item.verify) {
+      post_verdict(item.reply, DialbackVerdict{std::move(*item.verify), DialbackOutcome::error});
+    } else if (authenticated_ && item.attempt <= 1 && !deps_.stopping.load()) {
       deps_.metrics.resent();
       deps_.resend(pair_, std::move(item));
     } else {

@@ -30,29 +30,47 @@ void S2sPool::send(const DomainPair& pair, Element stanza) {
   enqueue(pair, OutboundItem{std::move(stanza), 0});
 }
 
-void S2sPool::enqueue(const DomainPair& pair, OutboundItem item) {
-  std::optional<StanzaErrc> refused;
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_.load()) {
-      refused = StanzaErrc::service_unavailable;
-    } else {
-      auto& mailbox = streams_[pair];
-      if (!mailbox) {
-        auto strand = asio::make_strand(executor_);
-        mailbox = std::make_shared<Mailbox>(strand, deps_.config.queue_limit);
-        auto session = run_outbound_session(pair, mailbox, deps_);
-        asio::co_spawn(strand, std::move(session), asio::detached);
-      }
-      if (!mailbox->try_send(boost::system::error_code{}, std::move(item))) {
-        refused = StanzaErrc::resource_constraint;
-      }
-    }
+void S2sPool::verify(DialbackVerify request, std::weak_ptr<VerdictBox> reply) {
+  const DomainPair pair{request.receiving, request.originating};
+  OutboundItem item{Element{}, 0, request, reply};
+  if (try_enqueue(pair, item)) {
+    deps_.log.warn("xmpp.s2s.dialback_unverifiable",
+                   {{"remote", request.originating}, {"reason", "verify_queue_refused"}});
+    post_verdict(reply, DialbackVerdict{std::move(request), DialbackOutcome::error});
   }
-  if (refused) {
+}
+
+void S2sPool::enqueue(const DomainPair& pair, OutboundItem item) {
+  if (auto refused = try_enqueue(pair, item)) {
     deps_.metrics.bounced(condition_name(*refused));
     deps_.bounce(std::move(item.stanza), *refused);
   }
+}
+
+// On refusal `item` is left as it was (a failed try_send does not consume its argument). A
+// new session starts after the lock is released: co_spawn may run it inline up to its first
+// real wait, and a session that fails at once detaches itself (which locks again).
+std::optional<StanzaErrc> S2sPool::try_enqueue(const DomainPair& pair, OutboundItem& item) {
+  std::shared_ptr<Mailbox> started;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_.load()) {
+      return StanzaErrc::service_unavailable;
+    }
+    auto& mailbox = streams_[pair];
+    if (!mailbox) {
+      mailbox = std::make_shared<Mailbox>(asio::make_strand(executor_), deps_.config.queue_limit);
+      started = mailbox;
+    }
+    if (!mailbox->try_send(boost::system::error_code{}, std::move(item))) {
+      return StanzaErrc::resource_constraint;  // never for a new mailbox (capacity >= 1)
+    }
+  }
+  if (started) {
+    auto strand = started->get_executor();
+    asio::co_spawn(strand, run_outbound_session(pair, std::move(started), deps_), asio::detached);
+  }
+  return std::nullopt;
 }
 
 void S2sPool::detach(const DomainPair& pair, const Mailbox* mailbox) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "xmpp/transport/outbound_session.hpp"
 
@@ -27,13 +28,21 @@ class S2sPool {
   // queue bounces the stanza at once with resource-constraint; after shutdown() with
   // service-unavailable.
   void send(const DomainPair& pair, Element stanza);
+  // XEP-0220 §2.1.2: asks the authoritative server of `request.originating` whether the key
+  // is right, over the stream of the pair (receiving, originating) — the same stream that
+  // carries our stanzas there, dialled if need be. The verdict goes to `reply`; an error
+  // verdict when the question cannot be asked (queue full, shutdown, no connection).
+  void verify(DialbackVerify request, std::weak_ptr<VerdictBox> reply);
   // Number of outbound streams (dialling or up).
   std::size_t streams() const;
   // Closes every stream gracefully; what is still queued or unacknowledged bounces.
   void shutdown();
 
  private:
+  // Queues `item`, or bounces its stanza. try_enqueue returns the refusal and then leaves
+  // `item` untouched.
   void enqueue(const DomainPair& pair, OutboundItem item);
+  std::optional<StanzaErrc> try_enqueue(const DomainPair& pair, OutboundItem& item);
   void detach(const DomainPair& pair, const Mailbox* mailbox);
 
   boost::asio::any_io_executor executor_;

@@ -63,21 +63,38 @@ asio::awaitable<void> SessionIo::receive_into(Mailbox& mailbox, SessionEvent& ev
   }
 }
 
-asio::awaitable<SessionEvent> SessionIo::next(TimePoint wake_at, Mailbox* mailbox) {
+asio::awaitable<void> SessionIo::verdict_into(VerdictBox& verdicts, SessionEvent& ev) {
+  auto [ec, verdict] = co_await verdicts.async_receive(kNoThrow);
+  if (!ec) {
+    ev.verdict = std::move(verdict);
+  }
+}
+
+asio::awaitable<SessionEvent> SessionIo::next(TimePoint wake_at, Mailbox* mailbox,
+                                              VerdictBox* verdicts) {
   using namespace asio::experimental::awaitable_operators;
   SessionEvent ev;
   timer_.expires_at(wake_at);
   auto reading = read_into(ev);
   auto waiting = wait_into(ev);
-  if (mailbox == nullptr) {
+  if (mailbox != nullptr) {
+    auto receiving = receive_into(*mailbox, ev);
+    auto race = std::move(reading) || std::move(waiting) || std::move(receiving);
+    co_await std::move(race);
+  } else if (verdicts != nullptr) {
+    auto answered = verdict_into(*verdicts, ev);
+    auto race = std::move(reading) || std::move(waiting) || std::move(answered);
+    co_await std::move(race);
+  } else {
     auto race = std::move(reading) || std::move(waiting);
     co_await std::move(race);
-    co_return ev;
   }
-  auto receiving = receive_into(*mailbox, ev);
-  auto race = std::move(reading) || std::move(waiting) || std::move(receiving);
-  co_await std::move(race);
   co_return ev;
+}
+
+bool post_verdict(const std::weak_ptr<VerdictBox>& reply, DialbackVerdict verdict) {
+  auto box = reply.lock();
+  return box && box->try_send(error_code{}, std::move(verdict));
 }
 
 asio::awaitable<result<void>> SessionIo::write(const std::string& bytes) {

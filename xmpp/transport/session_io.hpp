@@ -11,6 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/system/error_code.hpp>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,25 +19,38 @@
 #include "gateway/base/clock.hpp"
 #include "gateway/base/result.hpp"
 #include "xmpp/codec/element.hpp"
+#include "xmpp/stream/stream_actions.hpp"
 #include "xmpp/transport/xmpp_socket.hpp"
 
 namespace fedgate::xmpp {
 
+// XEP-0220 §2.1.2: the authoritative server's answer to a db:verify question travels back to
+// the inbound session that asked through its verdict box (an error verdict if it cannot be asked).
+using VerdictBox =
+    boost::asio::experimental::concurrent_channel<void(boost::system::error_code, DialbackVerdict)>;
+
 // A stanza on its way out; `attempt` counts streams it was already written on (XEP-0198 resend).
+// Or, when `verify` is set, a db:verify question to carry, answered into `reply`.
 struct OutboundItem {
   Element stanza;
   int attempt = 0;
+  std::optional<DialbackVerify> verify;
+  std::weak_ptr<VerdictBox> reply;
 };
 using Mailbox =
     boost::asio::experimental::concurrent_channel<void(boost::system::error_code, OutboundItem)>;
 
+// Posts `verdict` to `reply` if the asking session still listens; false when it is gone or full.
+bool post_verdict(const std::weak_ptr<VerdictBox>& reply, DialbackVerdict verdict);
+
 // Everything that completed during one wait; several may have (a race is not a loss).
 struct SessionEvent {
-  std::string_view bytes;                // valid until the next wait
-  boost::system::error_code read_error;  // EOF, reset, TLS alert
-  bool woke = false;                     // the wake-up time passed
-  std::optional<OutboundItem> mail;      // a stanza from the mailbox
-  bool mailbox_closed = false;           // the pool closed the mailbox
+  std::string_view bytes;                  // valid until the next wait
+  boost::system::error_code read_error;    // EOF, reset, TLS alert
+  bool woke = false;                       // the wake-up time passed
+  std::optional<OutboundItem> mail;        // a stanza from the mailbox
+  bool mailbox_closed = false;             // the pool closed the mailbox
+  std::optional<DialbackVerdict> verdict;  // an answer to a db:verify this session asked
 };
 
 class SessionIo {
@@ -44,8 +58,10 @@ class SessionIo {
   explicit SessionIo(XmppSocket socket);
 
   XmppSocket& socket() { return socket_; }
-  // Waits for bytes, `wake_at`, or (if given) a mailbox item, whichever comes first.
-  boost::asio::awaitable<SessionEvent> next(TimePoint wake_at, Mailbox* mailbox);
+  // Waits for bytes, `wake_at`, or (if given) a mailbox item or a dialback verdict, whichever
+  // comes first.
+  boost::asio::awaitable<SessionEvent> next(TimePoint wake_at, Mailbox* mailbox,
+                                            VerdictBox* verdicts = nullptr);
   boost::asio::awaitable<result<void>> write(const std::string& bytes);
   // STARTTLS or Direct TLS, bounded by `timeout` (then: errc::timed_out).
   boost::asio::awaitable<result<void>> start_tls(const gateway::TlsContext& context,
@@ -57,6 +73,7 @@ class SessionIo {
   boost::asio::awaitable<void> read_into(SessionEvent& ev);
   boost::asio::awaitable<void> wait_into(SessionEvent& ev);
   boost::asio::awaitable<void> receive_into(Mailbox& mailbox, SessionEvent& ev);
+  boost::asio::awaitable<void> verdict_into(VerdictBox& verdicts, SessionEvent& ev);
 
   XmppSocket socket_;
   boost::asio::steady_timer timer_;

@@ -1,5 +1,6 @@
 #include "s2s_harness.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -62,6 +63,20 @@ Side::Side(asio::io_context& io_, const Pki& pki, std::string domain_, std::stri
     bounced.emplace_back(std::move(stanza), condition);
   };
   pool = std::make_unique<S2sPool>(io.get_executor(), config, resolver, metrics, bounce, Logger{});
+  inbound.pool = pool.get();
+}
+
+void Side::dialback_only(std::vector<std::string> more) {
+  config.server_tls.reset();
+  config.client_tls.reset();
+  auto c = std::make_shared<StreamConfig>(*config.stream);
+  c->tls_available = false;
+  c->security.dialback_allowed = true;
+  more.push_back(domain);
+  c->serves = [more](std::string_view d) {
+    return std::find(more.begin(), more.end(), d) != more.end();
+  };
+  config.stream = c;
 }
 
 Side::~Side() {

@@ -41,6 +41,8 @@ struct Side {
   // The pool dials `domain` at 127.0.0.1:port (FakeResolver SRV + A records).
   void route(const std::string& domain, std::uint16_t port, bool direct_tls = false);
   double metric(const std::string& name, const Labels& labels = {}) const;
+  // No TLS at all, dialback (XEP-0220) to authenticate; also serve `more` domains.
+  void dialback_only(std::vector<std::string> more = {});
 
   std::string domain;
   MetricsRegistry registry;
