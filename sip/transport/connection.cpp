@@ -112,6 +112,9 @@ asio::awaitable<void> Connection::run() {
                                               asio::co_spawn(ex, watchdog(), asio::deferred));
   auto finished = co_await group.async_wait(asio::experimental::wait_for_one(), kNoThrow);
   (void)finished;
+  // A cancelled coroutine throws at its next co_await: the graceful close comes first, with
+  // its own deadline, whatever ended the loops.
+  co_await asio::this_coro::reset_cancellation_state();
   setup_.mailbox->close();
   co_await close();
   log_.info("sip.transport.connection_down",
@@ -128,7 +131,10 @@ asio::awaitable<void> Connection::read_loop() {
     result<std::size_t> n = ready ? result<std::size_t>(0) : result<std::size_t>(ready.error());
     auto chunk = std::make_unique_for_overwrite<char[]>(kReadChunk);
     if (ready) {
-      n = co_await stream_.read_some(asio::buffer(chunk.get(), kReadChunk));
+      n = co_await stream_.read_available(asio::buffer(chunk.get(), kReadChunk));
+    }
+    if (n && *n == 0) {
+      continue;  // TLS records without application data: wait again, holding no buffer
     }
     if (!n) {
       if (close_reason_.empty()) {

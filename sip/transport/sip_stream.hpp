@@ -31,10 +31,15 @@ class SipStream {
 
   // TLS only (a no-op on TCP).
   boost::asio::awaitable<result<void>> handshake(gateway::TlsSocket::Role role);
-  // Completes when read_some() has bytes to return (TLS: decrypted data already pending
-  // counts), so that callers need no read buffer while the connection is idle.
+  // Completes when the socket is readable or TLS already holds decrypted data, so that
+  // callers need no read buffer while the connection is idle. TLS: first hands OpenSSL's
+  // empty record buffers back (SSL_free_buffers), so an idle connection holds none.
   boost::asio::awaitable<result<void>> wait_readable();
   boost::asio::awaitable<result<std::size_t>> read_some(boost::asio::mutable_buffer buffer);
+  // After wait_readable(): reads what is there without waiting again. TLS returns 0 when the
+  // bytes held no application data (a post-handshake ticket, part of a record); call
+  // wait_readable() again then. TCP behaves as read_some().
+  boost::asio::awaitable<result<std::size_t>> read_available(boost::asio::mutable_buffer buffer);
   // Writes all of `buffer`, which must stay valid until completion.
   boost::asio::awaitable<result<std::size_t>> write(boost::asio::const_buffer buffer);
   // TLS: close_notify; TCP: shutdown(send). Then the socket is closed by close().

@@ -170,6 +170,27 @@ TEST(SipListener, ConnectionsBeyondThePerAddressLimitAreRefused) {
   EXPECT_EQ(b.refused("connection_limit"), 1);
 }
 
+TEST(SipConnection, CancellingTheTaskGroupStillClosesAndCountsEveryConnection) {
+  Pki pki;
+  asio::io_context io;
+  Side a(io, pki.settings("a")), b(io, pki.settings("b"));
+  ASSERT_TRUE(b.start());
+  auto work = [&]() -> asio::awaitable<void> {
+    auto conn = co_await a.pool.connect(PeerKey("127.0.0.1", b.port(), Transport::tls));
+    EXPECT_TRUE(conn);
+    std::function<bool()> up = [&] { return b.tasks.size() >= 1; };
+    co_await wait_until(up);
+  };
+  ASSERT_TRUE(run(io, work(), {&a, &b}));  // stops both sides: TaskGroup::cancel()
+  EXPECT_EQ(a.tasks.size(), 0u);
+  EXPECT_EQ(a.registry.value("fedgate_sip_transport_connections",
+                             {{"transport", "tls"}, {"direction", "outbound"}}),
+            0);
+  EXPECT_EQ(a.registry.value("fedgate_sip_transport_connections_total",
+                             {{"transport", "tls"}, {"direction", "outbound"}}),
+            1);
+}
+
 TEST(SipConnectionPool, ReusesTheInboundConnectionForRequestsToThatPeer) {
   Pki pki;
   asio::io_context io;
