@@ -1,0 +1,178 @@
+// Switchboard: carries out the router's decisions (STYLE.md B2 step 5, sketch 4). Owns the
+// SubscriptionMachine and ChatSessionMachine on one strand; takes one PolicySnapshot per
+// decision; persists through the presence/ ports on the store executor (the DB pool); sends
+// through XmppSide / SipSide. Owned by the Node. RFC 7572, RFC 8048, RFC 6121, RFC 7247 §7.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/strand.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "gateway/app/sip_side.hpp"
+#include "gateway/app/switchboard_metrics.hpp"
+#include "gateway/app/xmpp_side.hpp"
+#include "gateway/base/clock.hpp"
+#include "gateway/base/log.hpp"
+#include "gateway/base/task_group.hpp"
+#include "presence/chat_session_machine.hpp"
+#include "presence/outbox.hpp"
+#include "presence/presence_cache_store.hpp"
+#include "presence/subscription_machine.hpp"
+#include "presence/subscription_store.hpp"
+#include "xmpp/transport/s2s_config.hpp"
+
+namespace fedgate::gateway {
+
+struct SwitchboardConfig {
+  std::string agent = "fedgate";  // Warning header agent for SIP bounces (RFC 3261 §20.43)
+  // No XEP-0198 ack reaches the switchboard yet: a stanza handed to the pool is taken as
+  // delivered when no bounce came back within this time (see the closing notes).
+  Duration delivery_settle = std::chrono::seconds(60);
+  Duration bounce_memory = std::chrono::minutes(10);  // late bounces still reach the sender
+  Duration tick = std::chrono::seconds(1);            // timers: refreshes, idle close, settle
+  Duration policy_wait = std::chrono::seconds(60);    // restore(): wait this long for policy
+};
+
+// Everything the switchboard needs from the node. Ports must outlive it.
+struct SwitchboardDeps {
+  boost::asio::any_io_executor executor;        // the switchboard makes its strand on it
+  boost::asio::any_io_executor store_executor;  // synchronous ports run here (DbPool)
+  presence::Outbox& outbox;
+  presence::SubscriptionStore& subscriptions;
+  presence::PresenceCacheStore& presence_cache;
+  XmppSide& xmpp;
+  TaskGroup& tasks;
+  MetricsRegistry& metrics;
+  Logger log;
+  // The node's current policy rows (null until loaded); a new version → a new snapshot.
+  std::function<std::shared_ptr<const presence::PolicyRows>()> policy;
+  // Open federation (DNS discovery of an unknown domain, then a row in open_federation_cache):
+  // the protocol found, or nullopt. Empty function: discovery refused.
+  std::function<boost::asio::awaitable<std::optional<presence::Protocol>>(std::string domain)>
+      discover;
+};
+
+// How a message's sender hears the outcome before delivery: refused (with the condition to
+// send) or accepted (stored in the Outbox). Either may be empty.
+struct MessageReply {
+  std::function<void(const presence::StanzaError&)> refused;
+  std::function<void()> accepted;
+};
+
+class Switchboard final : public xmpp::StanzaHandler {
+ public:
+  Switchboard(SwitchboardDeps deps, SwitchboardConfig config = {});
+  Switchboard(const Switchboard&) = delete;
+  Switchboard& operator=(const Switchboard&) = delete;
+
+  // Until set, SIP-bound effects bounce with remote-server-not-found (logged and counted).
+  void set_sip_side(SipSide* sip) { sip_ = sip; }
+
+  // Start-up: stored subscriptions, cached presence, undelivered messages (re-delivered).
+  boost::asio::awaitable<void> restore();
+  // Timers (refreshes, idle sessions, delivery settle) until cancelled.
+  boost::asio::awaitable<void> run();
+
+  // XMPP: an authenticated inbound stanza (any strand).
+  boost::asio::awaitable<void> on_stanza(xmpp::Element stanza) override;
+  // XMPP: S2sPool's BounceFn (any thread; never blocks).
+  void on_xmpp_bounce(xmpp::Element stanza, xmpp::StanzaErrc condition);
+
+  // SIP side (any strand): neutral inputs from sip/bridge.
+  boost::asio::awaitable<void> on_message(presence::InboundMessage in, MessageReply reply);
+  boost::asio::awaitable<void> on_subscription_request(presence::SubscriptionRequest r);
+  boost::asio::awaitable<void> on_presence_document(presence::Presence doc);
+  boost::asio::awaitable<void> on_sip_state(presence::SipSubscriptionEvent e);
+  boost::asio::awaitable<void> on_invite_answer(presence::Address sip_user, presence::Address peer,
+                                                presence::SipAnswer answer, std::string dialog);
+  boost::asio::awaitable<void> on_message_answer(std::int64_t outbox_id,
+                                                 presence::SipAnswer answer);
+  boost::asio::awaitable<void> on_bye(presence::Address sip_user, presence::Address peer);
+
+  // Observability for tests and the admin API (read on the strand or after it stopped).
+  std::size_t subscriptions() const { return subs_.size(); }
+  std::size_t in_flight() const { return in_flight_.size(); }
+
+ private:
+  struct InFlight {
+    presence::OutboundMessage message;
+    TimePoint sent;
+    bool settled = false;  // marked delivered; kept for late bounces until bounce_memory
+  };
+  using PolicyPtr = std::shared_ptr<const presence::PolicySnapshot>;
+
+  // Runs `work` on the strand (the machines' only executor); the caller's cancellation is
+  // not forwarded (store calls cannot be interrupted).
+  boost::asio::awaitable<void> on_strand(boost::asio::awaitable<void> work);
+  template <class F>
+  auto blocking(F fn) -> boost::asio::awaitable<std::invoke_result_t<F&>>;
+  PolicyPtr snapshot();
+  void rebuild_snapshot();
+  boost::asio::awaitable<PolicyPtr> wait_for_policy();
+  boost::asio::awaitable<void> restore_on_strand();
+  boost::asio::awaitable<void> tick();
+  boost::asio::awaitable<void> handle_document(presence::Presence doc);
+  boost::asio::awaitable<void> handle_sip_state(presence::SipSubscriptionEvent e);
+  boost::asio::awaitable<void> chat_answer(presence::Address sip_user, presence::Address peer,
+                                           presence::SipAnswer answer, std::string dialog);
+  boost::asio::awaitable<void> message_answer(std::int64_t outbox_id, presence::SipAnswer answer);
+  boost::asio::awaitable<void> bye(presence::Address sip_user, presence::Address peer);
+
+  // XMPP in (switchboard_xmpp.cpp).
+  boost::asio::awaitable<void> handle_stanza(xmpp::Element stanza);
+  boost::asio::awaitable<void> handle_xmpp_message(xmpp::Element stanza);
+  boost::asio::awaitable<void> handle_xmpp_presence(xmpp::Element stanza);
+  void handle_xmpp_iq(const xmpp::Element& stanza);
+  boost::asio::awaitable<void> handle_failure(xmpp::Element stanza);
+  boost::asio::awaitable<void> handle_pool_bounce(xmpp::Element stanza, xmpp::StanzaErrc c);
+  void send_xmpp(std::string_view from_domain, std::string_view to_domain, xmpp::Element s);
+  void reply_error(const xmpp::Element& original, xmpp::StanzaErrc c, std::string_view text);
+  bool relay_between_xmpp(const xmpp::Element& stanza, const presence::PolicySnapshot& policy);
+
+  // Messages (switchboard_messages.cpp).
+  boost::asio::awaitable<void> handle_message(presence::InboundMessage in, MessageReply reply);
+  boost::asio::awaitable<void> accept_and_deliver(presence::OutboundMessage m, MessageReply reply);
+  boost::asio::awaitable<void> deliver(presence::OutboundMessage m);
+  boost::asio::awaitable<void> bounce(presence::OutboundMessage m, presence::StanzaError error,
+                                      std::string_view reason);
+  boost::asio::awaitable<void> run_chat(presence::ChatEffects fx);
+  boost::asio::awaitable<void> mark_delivered(std::int64_t outbox_id);
+  boost::asio::awaitable<void> settle(TimePoint now);
+  boost::asio::awaitable<bool> discover(const std::string& domain);
+
+  // Subscriptions and presence (switchboard_presence.cpp).
+  boost::asio::awaitable<void> handle_request(presence::SubscriptionRequest r, bool may_discover);
+  boost::asio::awaitable<void> run_subscription(presence::SubscriptionEffects fx,
+                                                std::optional<presence::SubscriptionRequest> replay);
+  boost::asio::awaitable<void> persist(const presence::SubscriptionEffect& effect);
+  void send_effect(const presence::SubscriptionEffect& effect, const presence::PolicySnapshot& p);
+  void send_subscription(const presence::SendSubscription& e, const presence::PolicySnapshot& p);
+  void send_presence(const presence::SendPresence& e, const presence::PolicySnapshot& p);
+  void refuse_request(const presence::RefuseRequest& e, const presence::PolicySnapshot& p);
+  bool sip_bound(std::string_view domain, const presence::PolicySnapshot& p) const;
+
+  SwitchboardDeps deps_;
+  SwitchboardConfig config_;
+  SwitchboardMetrics metrics_;
+  Logger log_;
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  SipSide* sip_ = nullptr;
+  presence::SubscriptionMachine subs_;
+  presence::ChatSessionMachine chat_;
+  std::shared_ptr<const presence::PolicyRows> rows_;  // what snapshot_ was built from
+  PolicyPtr snapshot_;
+  std::vector<presence::OpenFederationCacheRow> discovered_;  // until the database lists them
+  std::optional<presence::WallTime> subs_wake_;
+  std::optional<TimePoint> chat_wake_;
+  std::map<std::string, InFlight> in_flight_;  // outgoing stanza id → accepted message
+  std::uint64_t next_ephemeral_ = 0;
+};
+
+}  // namespace fedgate::gateway

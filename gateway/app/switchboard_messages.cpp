@@ -1,0 +1,223 @@
+// Switchboard, instant messages: route() → Outbox::accept (the durability point) → deliver over
+// XMPP or through the ChatSessionMachine to the SIP side; bounces back to the sender; delivery
+// settling; open-federation discovery. STYLE.md B2 steps 4-7, RFC 7572, RFC 7247 §7.
+#include <fmt/format.h>
+
+#include "gateway/app/switchboard.hpp"
+#include "gateway/app/switchboard_blocking.hpp"
+#include "xmpp/bridge/stanza_out.hpp"
+
+namespace fedgate::gateway {
+
+namespace asio = boost::asio;
+using presence::ErrorCondition;
+
+namespace {
+
+// Chat states and other body-less notifications are not stored: nothing is lost if they are.
+bool durable(const presence::MessageContent& c) {
+  return !c.body.empty() || !c.subject.empty() || !c.formatted_body.empty();
+}
+
+std::string_view mode_name(presence::DeliveryMode m) {
+  switch (m) {
+    case presence::DeliveryMode::xmpp_stanza:
+      return "xmpp";
+    case presence::DeliveryMode::sip_session:
+      return "sip_session";
+    case presence::DeliveryMode::sip_page:
+      return "sip_page";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+asio::awaitable<void> Switchboard::handle_message(presence::InboundMessage in, MessageReply reply) {
+  auto policy = snapshot();
+  if (policy == nullptr) {
+    metrics_.decision("message", "refuse", "policy_not_loaded");
+    if (reply.refused) {
+      reply.refused({ErrorCondition::service_unavailable, ""});
+    }
+    co_return;
+  }
+  auto decision = presence::route(in, *policy);
+  if (auto* d = std::get_if<presence::Discover>(&decision)) {
+    bool found = co_await discover(d->domain);
+    policy = snapshot();
+    decision = found ? presence::route(in, *policy)
+                     : presence::Decision{presence::Refuse{ErrorCondition::remote_server_not_found,
+                                                           "discovery_failed"}};
+  }
+  if (auto* refuse = std::get_if<presence::Refuse>(&decision)) {
+    metrics_.decision("message", "refuse", refuse->reason);
+    log_.info("im.refused", {{"msg", in.id}, {"peer", in.from.domain()},
+                             {"to_domain", in.to.domain()}, {"reason", refuse->reason}});
+    if (reply.refused) {
+      reply.refused({refuse->condition, ""});
+    }
+  } else if (auto* drop = std::get_if<presence::Drop>(&decision)) {
+    metrics_.decision("message", "drop", drop->reason);
+    log_.info("im.dropped", {{"msg", in.id}, {"peer", in.from.domain()}, {"reason", drop->reason}});
+  } else if (auto* deliver = std::get_if<presence::Deliver>(&decision)) {
+    metrics_.decision("message", "deliver");
+    co_await accept_and_deliver(std::move(deliver->message), std::move(reply));
+  } else {
+    metrics_.decision("message", "refuse", "discovery_loop");
+    if (reply.refused) {
+      reply.refused({ErrorCondition::remote_server_not_found, ""});
+    }
+  }
+}
+
+asio::awaitable<void> Switchboard::accept_and_deliver(presence::OutboundMessage m,
+                                                      MessageReply reply) {
+  if (durable(m.content)) {
+    auto id = co_await blocking([this, &m] { return deps_.outbox.accept(m); });
+    if (!id) {
+      metrics_.store_error("outbox_accept");
+      log_.error("im.not_accepted", {{"msg", m.in_id}, {"error", presence::to_string(id.error())}});
+      if (reply.refused) {
+        reply.refused({ErrorCondition::internal_server_error, ""});
+      }
+      co_return;
+    }
+    m.outbox_id = *id;
+  }
+  if (reply.accepted) {
+    reply.accepted();
+  }
+  co_await deliver(std::move(m));
+}
+
+asio::awaitable<void> Switchboard::deliver(presence::OutboundMessage m) {
+  log_.debug("im.deliver", {{"msg", m.in_id}, {"outbox", m.outbox_id}, {"mode", mode_name(m.mode)}});
+  if (m.mode == presence::DeliveryMode::xmpp_stanza) {
+    auto id = m.outbox_id > 0 ? fmt::format("fg-{}", m.outbox_id)
+                              : fmt::format("fg-e{}", ++next_ephemeral_);
+    auto stanza = xmpp::message_stanza(m, id);
+    auto from = std::string(m.from.domain());
+    auto to = std::string(m.to.domain());
+    if (m.outbox_id > 0) {
+      in_flight_[id] = InFlight{std::move(m), Clock::now(), false};
+    }
+    send_xmpp(from, to, std::move(stanza));
+    co_return;
+  }
+  if (sip_ == nullptr) {
+    metrics_.sip_unavailable("message");
+    co_await bounce(std::move(m), {ErrorCondition::remote_server_not_found,
+                                   "no SIP connection manager on this node"},
+                    "sip_side_missing");
+    co_return;
+  }
+  co_await run_chat(chat_.on_outbound(std::move(m), Clock::now()));
+}
+
+asio::awaitable<void> Switchboard::bounce(presence::OutboundMessage m, presence::StanzaError error,
+                                          std::string_view reason) {
+  metrics_.bounced(reason);
+  log_.info("im.bounced", {{"msg", m.in_id}, {"outbox", m.outbox_id}, {"peer", m.to.domain()},
+                           {"condition", presence::to_string(error.condition)}, {"reason", reason}});
+  if (m.outbox_id > 0) {
+    auto done = co_await blocking([this, &m, &error] {
+      return deps_.outbox.mark_bounced(m.outbox_id, error);
+    });
+    if (!done) {
+      metrics_.store_error("outbox_mark_bounced");
+    }
+  }
+  auto policy = snapshot();
+  if (policy == nullptr) {
+    co_return;
+  }
+  auto notice = presence::bounce(m, error, *policy, config_.agent);
+  if (notice.sip.has_value()) {
+    if (sip_ != nullptr) {
+      sip_->bounce(notice);
+    } else {
+      metrics_.sip_unavailable("bounce");
+      log_.warn("im.bounce_lost", {{"msg", notice.in_id}, {"reason", "sip_side_missing"}});
+    }
+    co_return;
+  }
+  send_xmpp(notice.from.domain(), notice.to.domain(),
+            xmpp::message_error_stanza(notice.in_id, notice.to, notice.from, notice.error));
+}
+
+asio::awaitable<void> Switchboard::run_chat(presence::ChatEffects fx) {
+  for (auto& effect : fx.effects) {
+    if (auto* done = std::get_if<presence::MarkDelivered>(&effect)) {
+      co_await mark_delivered(done->outbox_id);
+    } else if (auto* b = std::get_if<presence::Bounce>(&effect)) {
+      co_await bounce(std::move(b->message), std::move(b->error), "sip_failure");
+    } else if (sip_ == nullptr) {
+      metrics_.sip_unavailable("chat");
+    } else if (auto* invite = std::get_if<presence::SendInvite>(&effect)) {
+      sip_->send_invite(*invite);
+    } else if (auto* in_dialog = std::get_if<presence::SendInDialog>(&effect)) {
+      sip_->send_in_dialog(*in_dialog);
+    } else if (auto* page = std::get_if<presence::SendPage>(&effect)) {
+      sip_->send_page(*page);
+    } else if (auto* bye = std::get_if<presence::SendBye>(&effect)) {
+      sip_->send_bye(*bye);
+    }
+  }
+  if (fx.wake_at && (!chat_wake_ || *fx.wake_at < *chat_wake_)) {
+    chat_wake_ = fx.wake_at;
+  }
+}
+
+asio::awaitable<void> Switchboard::mark_delivered(std::int64_t outbox_id) {
+  auto done = co_await blocking([this, outbox_id] { return deps_.outbox.mark_delivered(outbox_id); });
+  if (done) {
+    metrics_.delivered();
+  } else {
+    metrics_.store_error("outbox_mark_delivered");
+  }
+}
+
+// XMPP messages handed to the pool with no bounce after delivery_settle are delivered (no
+// XEP-0198 ack reaches the switchboard); entries stay bounce_memory for late bounces.
+asio::awaitable<void> Switchboard::settle(TimePoint now) {
+  std::vector<std::int64_t> settled;
+  for (auto it = in_flight_.begin(); it != in_flight_.end();) {
+    if (!it->second.settled && now - it->second.sent >= config_.delivery_settle) {
+      it->second.settled = true;
+      settled.push_back(it->second.message.outbox_id);
+    }
+    if (now - it->second.sent >= config_.bounce_memory) {
+      it = in_flight_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (auto id : settled) {
+    co_await mark_delivered(id);
+  }
+}
+
+asio::awaitable<bool> Switchboard::discover(const std::string& domain) {
+  if (!deps_.discover) {
+    metrics_.decision("discovery", "refuse", "discovery_unavailable");
+    co_return false;
+  }
+  auto found = co_await deps_.discover(domain);
+  if (!found) {
+    metrics_.decision("discovery", "refuse", "discovery_failed");
+    log_.info("federation.discovery_failed", {{"peer", domain}});
+    co_return false;
+  }
+  metrics_.decision("discovery", "deliver", *found == presence::Protocol::xmpp ? "xmpp" : "sip");
+  log_.info("federation.discovered", {{"peer", domain},
+                                      {"protocol", *found == presence::Protocol::xmpp ? "xmpp" : "sip"}});
+  // Route with the new row now; the watcher's next policy version carries it from the database.
+  discovered_.push_back({domain, *found});
+  if (rows_ != nullptr) {
+    rebuild_snapshot();
+  }
+  co_return true;
+}
+
+}  // namespace fedgate::gateway

@@ -1,0 +1,199 @@
+// Switchboard, subscriptions and presence: the SubscriptionMachine's effects carried out —
+// persisted through the stores (ids back with on_saved), sent over XMPP or handed to the SIP
+// side, refusals answered and counted. RFC 8048 §5-§7, RFC 6121 §3/§4, RFC 6665 §4.1.3.
+#include <chrono>
+
+#include "gateway/app/switchboard.hpp"
+#include "gateway/app/switchboard_blocking.hpp"
+#include "xmpp/bridge/stanza_out.hpp"
+
+namespace fedgate::gateway {
+
+namespace asio = boost::asio;
+using presence::ErrorCondition;
+
+namespace {
+
+std::string_view action_name(presence::SubscriptionAction a) {
+  switch (a) {
+    case presence::SubscriptionAction::subscribe:
+      return "subscribe";
+    case presence::SubscriptionAction::approve:
+      return "approve";
+    case presence::SubscriptionAction::deny:
+      return "deny";
+    case presence::SubscriptionAction::cancel:
+      return "cancel";
+    case presence::SubscriptionAction::probe:
+      return "probe";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+asio::awaitable<void> Switchboard::handle_request(presence::SubscriptionRequest r,
+                                                  bool may_discover) {
+  auto policy = snapshot();
+  if (policy == nullptr) {
+    metrics_.decision("subscription", "refuse", "policy_not_loaded");
+    static const presence::PolicySnapshot kNoPolicy{presence::PolicyRows{}};
+    refuse_request({r, {ErrorCondition::service_unavailable, "policy_not_loaded"}}, kNoPolicy);
+    co_return;
+  }
+  log_.debug("subscription.request", {{"action", action_name(r.action)}, {"peer", r.from.domain()}});
+  auto fx = subs_.on_request(r, *policy, std::chrono::system_clock::now());
+  std::optional<presence::SubscriptionRequest> replay;
+  if (may_discover) {
+    replay = std::move(r);
+  }
+  co_await run_subscription(std::move(fx), std::move(replay));
+}
+
+asio::awaitable<void> Switchboard::handle_document(presence::Presence doc) {
+  auto policy = snapshot();
+  if (policy == nullptr) {
+    co_return;
+  }
+  co_await run_subscription(subs_.on_presence_document(doc, *policy), std::nullopt);
+}
+
+asio::awaitable<void> Switchboard::handle_sip_state(presence::SipSubscriptionEvent e) {
+  auto policy = snapshot();
+  if (policy == nullptr) {
+    co_return;
+  }
+  auto fx = subs_.on_sip_state(e, *policy, std::chrono::system_clock::now());
+  co_await run_subscription(std::move(fx), std::nullopt);
+}
+
+asio::awaitable<void> Switchboard::run_subscription(
+    presence::SubscriptionEffects fx, std::optional<presence::SubscriptionRequest> replay) {
+  auto policy = snapshot();
+  for (const auto& effect : fx.effects) {
+    if (auto* d = std::get_if<presence::Discover>(&effect)) {
+      bool found = false;
+      if (replay.has_value()) {
+        found = co_await discover(d->domain);
+      }
+      if (found) {
+        co_await handle_request(*replay, false);  // once: no further discovery
+      } else if (replay && policy != nullptr) {
+        refuse_request({*replay, {ErrorCondition::remote_server_not_found, "discovery_failed"}},
+                       *policy);
+      }
+    } else if (std::holds_alternative<presence::SaveSubscription>(effect) ||
+               std::holds_alternative<presence::RemoveSubscription>(effect) ||
+               std::holds_alternative<presence::SavePresence>(effect)) {
+      co_await persist(effect);
+    } else if (policy != nullptr) {
+      send_effect(effect, *policy);
+    }
+  }
+  if (fx.wake_at && (!subs_wake_ || *fx.wake_at < *subs_wake_)) {
+    subs_wake_ = fx.wake_at;
+  }
+}
+
+asio::awaitable<void> Switchboard::persist(const presence::SubscriptionEffect& effect) {
+  if (auto* save = std::get_if<presence::SaveSubscription>(&effect)) {
+    const auto& s = save->subscription;
+    auto id = co_await blocking([this, &s] { return deps_.subscriptions.save(s); });
+    if (id) {
+      subs_.on_saved(s.watcher, s.presentity, *id);
+    } else {
+      metrics_.store_error("subscription_save");
+      log_.warn("subscription.not_saved", {{"error", presence::to_string(id.error())}});
+    }
+  } else if (auto* remove = std::get_if<presence::RemoveSubscription>(&effect)) {
+    auto id = remove->subscription.id;
+    if (id > 0) {
+      auto done = co_await blocking([this, id] { return deps_.subscriptions.remove(id); });
+      if (!done) {
+        metrics_.store_error("subscription_remove");
+      }
+    }
+  } else if (auto* save_presence = std::get_if<presence::SavePresence>(&effect)) {
+    const auto& p = save_presence->presence;
+    auto put = co_await blocking([this, &p] { return deps_.presence_cache.put(p); });
+    if (!put) {
+      metrics_.store_error("presence_put");
+    }
+  }
+}
+
+void Switchboard::send_effect(const presence::SubscriptionEffect& effect,
+                              const presence::PolicySnapshot& p) {
+  if (auto* send = std::get_if<presence::SendSubscription>(&effect)) {
+    send_subscription(*send, p);
+  } else if (auto* presence = std::get_if<presence::SendPresence>(&effect)) {
+    send_presence(*presence, p);
+  } else if (auto* refuse = std::get_if<presence::RefuseRequest>(&effect)) {
+    refuse_request(*refuse, p);
+  } else if (auto* refresh = std::get_if<presence::RefreshSubscription>(&effect)) {
+    if (sip_ != nullptr) {
+      sip_->refresh_subscription(*refresh);
+    } else {
+      metrics_.sip_unavailable("refresh_subscription");
+    }
+  } else if (auto* drop = std::get_if<presence::Drop>(&effect)) {
+    metrics_.decision("subscription", "drop", drop->reason);
+    log_.info("subscription.dropped", {{"reason", drop->reason}});
+  }
+}
+
+bool Switchboard::sip_bound(std::string_view domain, const presence::PolicySnapshot& p) const {
+  return p.classify(domain).protocol == presence::Protocol::sip;
+}
+
+void Switchboard::send_subscription(const presence::SendSubscription& e,
+                                    const presence::PolicySnapshot& p) {
+  const auto& r = e.request;
+  metrics_.decision("subscription", "deliver", action_name(r.action));
+  if (!sip_bound(r.to.domain(), p)) {
+    send_xmpp(r.from.domain(), r.to.domain(), xmpp::subscription_stanza(r));
+  } else if (sip_ != nullptr) {
+    sip_->send_subscription(e);
+  } else {
+    metrics_.sip_unavailable("send_subscription");
+    log_.warn("subscription.sip_unavailable", {{"peer", r.to.domain()}});
+    if (r.action == presence::SubscriptionAction::subscribe ||
+        r.action == presence::SubscriptionAction::probe) {
+      refuse_request({r, {ErrorCondition::remote_server_not_found, "sip_side_missing"}}, p);
+    }
+  }
+}
+
+void Switchboard::send_presence(const presence::SendPresence& e, const presence::PolicySnapshot& p) {
+  if (!sip_bound(e.to.domain(), p)) {
+    auto form = p.translator().to_xmpp(e.presence);
+    send_xmpp(e.from.domain(), e.to.domain(),
+              xmpp::presence_stanza(e.from, e.to, form.show, form.status));
+  } else if (sip_ != nullptr) {
+    sip_->send_presence(e);
+  } else {
+    metrics_.sip_unavailable("send_presence");
+  }
+}
+
+// The requester (request.from) hears the refusal on its own side; the operator gets the
+// reason as a metric label and a log field (STYLE.md B6).
+void Switchboard::refuse_request(const presence::RefuseRequest& e,
+                                 const presence::PolicySnapshot& p) {
+  const auto& r = e.request;
+  metrics_.decision("subscription", "refuse", e.refusal.reason);
+  log_.info("subscription.refused", {{"peer", r.from.domain()},
+                                     {"to_domain", r.to.domain()},
+                                     {"action", action_name(r.action)},
+                                     {"reason", e.refusal.reason}});
+  if (!sip_bound(r.from.domain(), p)) {
+    send_xmpp(r.to.domain(), r.from.domain(),
+              xmpp::presence_error_stanza(r, {e.refusal.condition, ""}));
+  } else if (sip_ != nullptr) {
+    sip_->refuse_request(e);
+  } else {
+    metrics_.sip_unavailable("refuse_request");
+  }
+}
+
+}  // namespace fedgate::gateway

@@ -1,0 +1,197 @@
+// Switchboard, XMPP side: authenticated inbound stanzas through the bridge into the router and
+// the machines; pool bounces; relaying what the router does not model (iq, error answers)
+// between two XMPP sides when policy lets the pair talk. RFC 6120 §8, RFC 6121, RFC 7247 §7.
+#include <fmt/format.h>
+
+#include "gateway/app/switchboard.hpp"
+#include "xmpp/bridge/stanza_in.hpp"
+#include "xmpp/bridge/stanza_out.hpp"
+#include "xmpp/codec/jid.hpp"
+
+namespace fedgate::gateway {
+
+namespace asio = boost::asio;
+
+namespace {
+
+std::string_view kind_name(xmpp::StanzaKind k) {
+  switch (k) {
+    case xmpp::StanzaKind::message:
+      return "message";
+    case xmpp::StanzaKind::presence:
+      return "presence";
+    case xmpp::StanzaKind::iq:
+      return "iq";
+    case xmpp::StanzaKind::other:
+      break;
+  }
+  return "other";
+}
+
+std::string domain_of(std::string_view jid) {
+  auto parsed = xmpp::Jid::parse(jid);
+  return parsed ? std::string(parsed->domain_part()) : std::string{};
+}
+
+}  // namespace
+
+void Switchboard::send_xmpp(std::string_view from_domain, std::string_view to_domain,
+                            xmpp::Element s) {
+  metrics_.stanza("out", s.name);
+  deps_.xmpp.send(xmpp::DomainPair{std::string(from_domain), std::string(to_domain)},
+                  std::move(s));
+}
+
+// RFC 6120 §8.3.1: the error goes back from the original recipient's domain to the sender;
+// never an error in answer to an error.
+void Switchboard::reply_error(const xmpp::Element& original, xmpp::StanzaErrc c,
+                              std::string_view text) {
+  if (xmpp::is_error_stanza(original)) {
+    return;
+  }
+  auto reply = xmpp::make_error_reply(original, c, text);
+  auto from = domain_of(original.attr("to"));
+  auto to = domain_of(original.attr("from"));
+  if (!from.empty() && !to.empty()) {
+    send_xmpp(from, to, std::move(reply));
+  }
+}
+
+asio::awaitable<void> Switchboard::handle_stanza(xmpp::Element stanza) {
+  auto kind = xmpp::stanza_kind(stanza);
+  metrics_.stanza("in", kind_name(kind));
+  if (kind == xmpp::StanzaKind::message) {
+    if (xmpp::is_error_stanza(stanza)) {
+      co_await handle_failure(std::move(stanza));
+    } else {
+      co_await handle_xmpp_message(std::move(stanza));
+    }
+  } else if (kind == xmpp::StanzaKind::presence) {
+    co_await handle_xmpp_presence(std::move(stanza));
+  } else if (kind == xmpp::StanzaKind::iq) {
+    handle_xmpp_iq(stanza);
+  }
+}
+
+asio::awaitable<void> Switchboard::handle_xmpp_message(xmpp::Element stanza) {
+  auto in = xmpp::to_inbound_message(stanza);
+  if (!in) {
+    auto e = static_cast<xmpp::BridgeErrc>(in.error().value());
+    metrics_.decision("message", "refuse", "bad_address");
+    log_.info("im.refused", {{"reason", "bad_address"}, {"error", in.error().message()}});
+    reply_error(stanza, xmpp::wire_condition(e), "");
+    co_return;
+  }
+  MessageReply reply;
+  reply.refused = [this, original = stanza](const presence::StanzaError& error) {
+    reply_error(original, xmpp::to_stanza_errc(error.condition), error.text);
+  };
+  co_await handle_message(std::move(in).value(), std::move(reply));
+}
+
+asio::awaitable<void> Switchboard::handle_xmpp_presence(xmpp::Element stanza) {
+  auto input = xmpp::to_presence_input(stanza);
+  if (!input) {
+    metrics_.decision("presence", "refuse", "bad_presence");
+    log_.info("presence.refused", {{"reason", "bad_presence"}, {"error", input.error().message()}});
+    reply_error(stanza, xmpp::wire_condition(static_cast<xmpp::BridgeErrc>(input.error().value())),
+                "");
+    co_return;
+  }
+  if (auto* request = std::get_if<presence::SubscriptionRequest>(&*input)) {
+    co_await handle_request(std::move(*request), true);
+  } else if (auto* update = std::get_if<xmpp::PresenceUpdate>(&*input)) {
+    auto policy = snapshot();
+    if (policy == nullptr) {
+      metrics_.decision("presence", "drop", "policy_not_loaded");
+      co_return;
+    }
+    auto leg = presence::resolve_leg(update->entity, update->to, *policy);
+    if (!std::holds_alternative<presence::Leg>(leg)) {
+      metrics_.decision("presence", "drop", "not_permitted");
+      log_.debug("presence.dropped", {{"peer", update->entity.domain()}, {"reason", "not_permitted"}});
+      co_return;
+    }
+    auto fx = subs_.on_endpoint_presence(update->entity, update->endpoint, *policy);
+    co_await run_subscription(std::move(fx), std::nullopt);
+  } else {
+    co_await handle_failure(std::move(stanza));
+  }
+}
+
+// Between two XMPP sides the router has nothing to translate: an iq (disco, ping, vCard) is
+// relayed when policy lets the domains talk; anything else is answered with an error.
+void Switchboard::handle_xmpp_iq(const xmpp::Element& stanza) {
+  auto policy = snapshot();
+  if (policy != nullptr && relay_between_xmpp(stanza, *policy)) {
+    metrics_.decision("iq", "deliver");
+    return;
+  }
+  metrics_.decision("iq", "refuse", "iq_not_relayed");
+  auto type = stanza.attr("type");
+  if (type == "get" || type == "set") {  // RFC 6120 §8.2.3: every get/set gets an answer
+    reply_error(stanza, xmpp::StanzaErrc::service_unavailable, "");
+  }
+}
+
+bool Switchboard::relay_between_xmpp(const xmpp::Element& stanza,
+                                     const presence::PolicySnapshot& policy) {
+  auto from = domain_of(stanza.attr("from"));
+  auto to = domain_of(stanza.attr("to"));
+  if (from.empty() || to.empty() || !policy.may_send(from, to).allowed) {
+    return false;
+  }
+  if (policy.classify(from).protocol != presence::Protocol::xmpp ||
+      policy.classify(to).protocol != presence::Protocol::xmpp) {
+    return false;
+  }
+  send_xmpp(from, to, stanza);
+  return true;
+}
+
+// An error stanza from the far side: the answer to a message fedgate accepted (bounce it to
+// its sender as the sender addressed it) or to something relayed (relay it back).
+asio::awaitable<void> Switchboard::handle_failure(xmpp::Element stanza) {
+  auto failure = xmpp::to_stanza_failure(stanza);
+  if (failure && failure->kind == xmpp::StanzaKind::message) {
+    auto it = in_flight_.find(failure->id);
+    if (it != in_flight_.end()) {
+      auto message = std::move(it->second.message);
+      bool settled = it->second.settled;
+      in_flight_.erase(it);
+      auto reason = settled ? "recipient_error_after_settle" : "recipient_error";
+      co_await bounce(std::move(message), failure->error, reason);
+      co_return;
+    }
+  }
+  auto policy = snapshot();
+  if (policy == nullptr || !relay_between_xmpp(stanza, *policy)) {
+    metrics_.decision("error", "drop", "not_relayed");
+    log_.debug("xmpp.error_dropped", {{"to", stanza.attr("to")}, {"id", stanza.attr("id")}});
+  }
+}
+
+// S2sPool could not deliver `stanza` (connect, authentication, queue): an accepted message is
+// bounced to its sender; anything else that expects an answer gets an error reply.
+asio::awaitable<void> Switchboard::handle_pool_bounce(xmpp::Element stanza, xmpp::StanzaErrc c) {
+  presence::StanzaError error{xmpp::to_condition(c), "fedgate could not reach the recipient's server"};
+  auto it = in_flight_.find(std::string(stanza.attr("id")));
+  if (stanza.name == "message" && it != in_flight_.end()) {
+    auto message = std::move(it->second.message);
+    in_flight_.erase(it);
+    co_await bounce(std::move(message), error, xmpp::condition_name(c));
+    co_return;
+  }
+  metrics_.decision(stanza.name, "drop", fmt::format("undeliverable_{}", xmpp::condition_name(c)));
+  log_.info("xmpp.undeliverable", {{"kind", stanza.name},
+                                   {"peer", domain_of(stanza.attr("to"))},
+                                   {"condition", xmpp::condition_name(c)}});
+  auto type = stanza.attr("type");
+  bool answers = stanza.name == "message" || (stanza.name == "iq" && (type == "get" || type == "set")) ||
+                 (stanza.name == "presence" && (type == "subscribe" || type == "probe"));
+  if (answers) {
+    reply_error(stanza, c, error.text);
+  }
+}
+
+}  // namespace fedgate::gateway
