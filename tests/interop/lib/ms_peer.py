@@ -124,11 +124,12 @@ class Events:
                 return False
         return True
 
-    def wait(self, ev, match, timeout, consume=True):
-        """Return the first unconsumed matching event, waiting up to timeout seconds."""
+    def wait(self, ev, match, timeout, consume=True, stop=None):
+        """Return the first unconsumed matching event, waiting up to timeout seconds (less
+        when `stop` is set meanwhile)."""
         end = time.monotonic() + timeout
         with self.cond:
-            while True:
+            while stop is None or not stop.is_set():
                 for i, record in enumerate(self.log):
                     if i not in self.consumed and self.matches(record, ev, match):
                         if consume:
@@ -137,7 +138,8 @@ class Events:
                 left = end - time.monotonic()
                 if left <= 0:
                     return None
-                self.cond.wait(min(left, 0.5))
+                self.cond.wait(min(left, 0.25))
+        return None
 
 
 # ----------------------------------------------------------------------------- messages
@@ -663,6 +665,12 @@ class Peer:
             self.txns.pop(branch, None)
             raise StepFailed(f"send {method} failed: {exc}") from exc
 
+    def not_found(self, req, conn):
+        """404 for a user this edge does not serve, with Lync's diagnostic header (MS-OCER)."""
+        self.respond(req, conn, 404, {"EXTRA": 'ms-diagnostics: 4005;reason="Destination URI '
+                                               'either not enabled for SIP or does not exist";'
+                                               f'source="{self.host}"'})
+
     def respond(self, req, conn, status, values=None, template="response.sip", body=b"",
                 to_tag=None):
         to = req.get("to", "")
@@ -790,7 +798,8 @@ class Peer:
             to += f";epid={d.remote_epid}"
         return {"METHOD": method, "RURI": d.remote_target, "VIA_HOST": self.via_host(),
                 "BRANCH": new_branch(),
-                "FROM": f"<sip:{d.local_uri}>;tag={d.local_tag};epid={epid_for(d.local_uri)}",
+                "FROM": f"<sip:{d.local_uri}>;tag={d.local_tag}" +
+                        (f";epid={epid_for(d.local_uri)}" if d.local_uri in self.users else ""),
                 "TO": to, "CALL_ID": d.call_id,
                 "CSEQ": cseq if cseq is not None else d.next_cseq(),
                 "ROUTE": "\r\n".join("Route: " + r for r in d.route_set),
@@ -831,7 +840,7 @@ class Peer:
             local = uri_aor(req.ruri) if uri_aor(req.ruri) in self.users else \
                 uri_aor(addr_uri(req.get("to")))
             if local not in self.users:
-                return self.respond(req, conn, 404)
+                return self.not_found(req, conn)
             resources = [local]
         d = self.dialog_from_request(req, local, conn)
         accept = [a.split(";")[0].strip().lower() for a in req.list_values("accept")]
@@ -842,6 +851,10 @@ class Peer:
         sub.expires_at = time.monotonic() + expires
         self.in_subs.append(sub)
         self.index(d, sub)
+        if not sub.batch and sub.instance[local] == "terminated":  # unpublished user
+            self.respond(req, conn, 200, {"CONTACT": self.contact(local), "EXPIRES": expires},
+                         "subscribe_200.sip", b"", d.local_tag)
+            return self.end_in_subscription(sub, "noresource")
         self.answer_subscribe(req, conn, sub, expires)
         for r in resources:
             if r in self.users:
@@ -1283,7 +1296,7 @@ class Peer:
             return self.answer_invite(req, conn, s, accept_first=False)
         local = uri_aor(addr_uri(req.get("to")))
         if local not in self.users:
-            return self.respond(req, conn, 404)
+            return self.not_found(req, conn)
         if self.options["invite_status"]:
             return self.respond(req, conn, self.options["invite_status"])
         d = self.dialog_from_request(req, local, conn)
@@ -1321,7 +1334,7 @@ class Peer:
         if not header_param(req.get("to"), "tag"):  # page mode (RFC 3428)
             local = uri_aor(addr_uri(req.get("to")))
             if local not in self.users:
-                return self.respond(req, conn, 404)
+                return self.not_found(req, conn)
             self.respond(req, conn, 200, to_tag=new_tag())
             return self.deliver_incoming(frm, local, ctype, req.body, "page")
         s = self.find_usage(req, ImSession)
@@ -1519,8 +1532,11 @@ class Peer:
 class Controller:
     """Runs commands (stdin lines or a script) against the peer; expect/sleep outside the lock."""
 
-    def __init__(self, peer, events):
-        self.peer, self.events = peer, events
+    def __init__(self, peer, events, deadline):
+        self.peer, self.events, self.deadline = peer, events, deadline
+
+    def bounded(self, seconds):
+        return max(0.0, min(float(seconds), self.deadline - time.monotonic()))
 
     def run(self, c):
         """Run one command; raises StepFailed when it fails."""
@@ -1532,7 +1548,7 @@ class Controller:
         if cmd == "no_event":
             return self.no_event(c)
         if cmd == "sleep":
-            self.peer.stop.wait(float(c.get("seconds", 1)))
+            self.peer.stop.wait(self.bounded(c.get("seconds", 1)))
             return None
         if cmd == "quit":
             self.peer.stop.set()
@@ -1557,8 +1573,8 @@ class Controller:
 
     def expect(self, c):
         match = self.criteria(c)
-        timeout = min(float(c.get("timeout", 10)), self.peer.args.lifetime)
-        found = self.events.wait(c["ev"], match, timeout)
+        timeout = self.bounded(c.get("timeout", 10))
+        found = self.events.wait(c["ev"], match, timeout, stop=self.peer.stop)
         if found is None:
             self.events.emit("expect_failed", want=c["ev"], match=match, timeout=timeout)
             raise StepFailed(f"expected {c['ev']} {match} within {timeout}s")
@@ -1566,8 +1582,8 @@ class Controller:
 
     def no_event(self, c):
         match = self.criteria(c)
-        seconds = float(c.get("seconds", 2))
-        found = self.events.wait(c["ev"], match, seconds, consume=False)
+        seconds = self.bounded(c.get("seconds", 2))
+        found = self.events.wait(c["ev"], match, seconds, consume=False, stop=self.peer.stop)
         if found is not None:
             self.events.emit("expect_failed", unwanted=c["ev"], match=match, got=found)
             raise StepFailed(f"unexpected {c['ev']} {match}")
@@ -1685,12 +1701,12 @@ def main():
     args.port = srv.getsockname()[1]
     peer = Peer(args, events, Transcripts(args.transcripts))
     peer.client_ctx = client_ctx
-    ctl = Controller(peer, events)
+    deadline = time.monotonic() + args.lifetime
+    ctl = Controller(peer, events, deadline)
     signal.signal(signal.SIGTERM, lambda *_: peer.stop.set())
     threading.Thread(target=accept_loop, args=(peer, server_ctx, srv), daemon=True).start()
     threading.Thread(target=timer_loop, args=(peer,), daemon=True).start()
     events.emit("listening", addr=args.addr, port=args.port, users=sorted(peer.users))
-    deadline = time.monotonic() + args.lifetime
     rc = 0
     if script is not None:
         rc = run_script(ctl, script, deadline)

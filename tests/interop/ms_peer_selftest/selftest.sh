@@ -16,6 +16,7 @@ source "$LIB/common.sh"; source "$LIB/pki.sh"
 VARIANT="${1:-plain}"
 EXTRA=()
 [[ "$VARIANT" == gruu ]] && EXTRA=(--gruu --reuse-inbound)
+[[ -n "${MS_PEER_TRACE:-}" ]] && EXTRA+=(--trace)  # every message in the event logs
 
 ia_init ms-peer-selftest
 A="$IA_NET.40" B="$IA_NET.41" P="$IA_DIR/pki"
@@ -34,6 +35,15 @@ exec 7>"$IA_DIR/b.in"
 ia_wait_tcp "$B" 5061 10 || ia_fail "peer B did not listen"
 cat "$HERE/notifier.jsonl" >&7
 
+# A client whose certificate comes from an untrusted CA is refused by B's mutual TLS.
+pki_leaf "$P/rogue-ca" "$P/rogue" c.test
+if "$PY" "$LIB/ms_peer.py" --addr "$IA_NET.42" --cert "$P/rogue" --cafile "$P/ca/ca.crt" \
+  --gateway "$B:5061" --user mallory@c.test --lifetime 20 \
+  --script <(echo '{"cmd":"options","from":"mallory@c.test","to":"bob@b.test"}') \
+  >"$IA_DIR/c.events.log" 2>"$IA_DIR/c.stderr.log"; then
+  ia_fail "a client with an untrusted certificate was accepted"
+fi
+
 set +e
 "$PY" "$LIB/ms_peer.py" --addr "$A" --cert "$P/a.test" --cafile "$P/ca/ca.crt" \
   --gateway "$B:5061" --gateway-name b.test --fqdn sip.a.test --user alice@a.test \
@@ -51,12 +61,13 @@ wait "$B_PID" && B_RC=0 || B_RC=$?
 ia_log "A exit $A_RC, B exit $B_RC"
 ((A_RC == 0)) || ia_fail "watcher script failed: $(grep -E '"(script_failed|expect_failed|error)"' "$IA_DIR/a.events.log" | head -5)"
 ((B_RC == 0)) || ia_fail "peer B exited $B_RC"
-if grep -E '"ev": "(expect_failed|error)"' "$IA_DIR/b.events.log"; then
+if grep -E '"ev": "(expect_failed|error)"' "$IA_DIR/b.events.log" | grep -v '"tls_refused"'; then
   ia_fail "peer B reported failures"
 fi
 steps=$(grep -c '"ev": "expect_ok"' "$IA_DIR/b.events.log")
 want=$(grep -c '"cmd":"\(expect\|no_event\)"' "$HERE/notifier.jsonl")
 ((steps == want)) || ia_fail "peer B passed $steps of $want expect steps"
 grep -q '"tls": "TLSv1.2"' "$IA_DIR/a.events.log" || ia_fail "not TLS 1.2"
+grep -q '"ev": "tls_refused"' "$IA_DIR/b.events.log" || ia_fail "B did not log the refused client"
 grep -q '"peer_cn": "b.test"' "$IA_DIR/a.events.log" || ia_fail "B's certificate not seen by A"
 ia_log "PASS ms_peer self-test ($VARIANT): A $(grep -c '"ev": "expect_ok"' "$IA_DIR/a.events.log") and B $steps expect steps"
