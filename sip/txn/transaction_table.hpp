@@ -86,6 +86,9 @@ class TransactionTable {
   // Sending on transaction `tx` failed (§17.1.4, §17.2.4).
   TxEffects on_transport_error(TxId tx, TimePoint now);
 
+  // The TU will never answer server transaction `tx` (BENOTIFY, MS-SIPRE): drop it quietly.
+  void forget(TxId tx) { erase(tx); }
+
   std::optional<TimePoint> next_wake() const;
   std::size_t size() const { return entries_.size(); }
   std::optional<TxState> state(TxId tx) const;

@@ -1,0 +1,255 @@
+// SipAgent core: the strand, the timer loop, the transaction table's effects, and sending
+// requests along their next hops (RFC 3261 §17, §18; RFC 3263 §4.3 next target on failure).
+#include "sip/bridge/agent.hpp"
+
+// GCC 12 (-O1, ASan) reports Asio's awaitable frame operator new/delete pair as mismatched
+// when it inlines a child coroutine's frame allocation: a false positive (see sip_net).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/format.h>
+
+#include "sip/bridge/options.hpp"
+#include "sip/codec/error_response.hpp"
+
+namespace fedgate::sip {
+
+namespace asio = boost::asio;
+namespace {
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+}  // namespace
+
+// A coroutine waiting for the final response of one client transaction (agent strand).
+struct SipAgent::Waiter {
+  explicit Waiter(const asio::any_io_executor& ex) : signal(ex, TimePoint::max()) {}
+  asio::steady_timer signal;  // cancelled when `response` or `failure` is set
+  std::optional<Response> response;
+  std::optional<TxOutcome> failure;
+};
+
+SipAgent::SipAgent(asio::any_io_executor ex, AgentConfig config, ConnectionPool& pool,
+                   RouteResolver& routes, AgentEvents& events, AgentMetrics& metrics,
+                   Logger log)
+    : strand_(asio::make_strand(ex)),
+      config_(std::move(config)),
+      pool_(pool),
+      routes_(routes),
+      events_(events),
+      metrics_(metrics),
+      log_(std::move(log)),
+      tasks_(strand_, log_),
+      wake_timer_(strand_),
+      random_(std::random_device{}()),
+      branches_(random_()) {}
+
+SipAgent::~SipAgent() = default;
+
+void SipAgent::start() {
+  tasks_.spawn("sip.agent.timers", timer_loop());
+  if (!config_.keepalive_peers.empty()) {
+    tasks_.spawn("sip.agent.keepalive", keepalive_loop());
+  }
+}
+
+void SipAgent::stop() {
+  asio::dispatch(strand_, [this] {
+    stopped_ = true;
+    wake_timer_.cancel();
+    for (auto& [tx, ctx] : clients_) {
+      if (ctx.waiter) {
+        ctx.waiter->failure = TxOutcome::transport_error;
+        ctx.waiter->signal.cancel();
+      }
+    }
+  });
+  tasks_.cancel();
+}
+
+asio::awaitable<void> SipAgent::on_message(Message message, ConnectionHandle from) {
+  co_await asio::co_spawn(strand_, handle(std::move(message), std::move(from)),
+                          asio::use_awaitable);
+}
+
+asio::awaitable<void> SipAgent::handle(Message message, ConnectionHandle from) {
+  if (auto* response = std::get_if<Response>(&message)) {
+    apply(table_.on_response(*response, Clock::now()));
+    rearm();
+    co_return;
+  }
+  co_await on_request(std::move(std::get<Request>(message)), std::move(from));
+  rearm();
+}
+
+asio::awaitable<std::size_t> SipAgent::transaction_count() {
+  co_return co_await asio::co_spawn(
+      strand_, [this]() -> asio::awaitable<std::size_t> { co_return table_.size(); },
+      asio::use_awaitable);
+}
+
+// One timer for the table and every usage: it sleeps until the earliest deadline; rearm()
+// cancels the wait when an event brings a deadline forward.
+asio::awaitable<void> SipAgent::timer_loop() {
+  while (!stopped_) {
+    auto next = table_.next_wake();
+    if (!subscriber_wakes_.empty()) {
+      next = earliest(next, subscriber_wakes_.begin()->first);
+    }
+    if (!notifier_wakes_.empty()) {
+      next = earliest(next, notifier_wakes_.begin()->first);
+    }
+    wake_timer_.expires_at(next.value_or(TimePoint::max()));
+    auto [ec] = co_await wake_timer_.async_wait(kNoThrow);
+    if (stopped_) {
+      break;
+    }
+    if (!ec) {
+      on_timers(Clock::now());
+    }
+    auto state = co_await asio::this_coro::cancellation_state;
+    if (state.cancelled() != asio::cancellation_type::none) {
+      break;
+    }
+  }
+}
+
+void SipAgent::on_timers(TimePoint now) {
+  apply(table_.on_wake(now));
+  wake_usages(now);
+}
+
+void SipAgent::rearm() {
+  auto next = table_.next_wake();
+  if (!subscriber_wakes_.empty()) {
+    next = earliest(next, subscriber_wakes_.begin()->first);
+  }
+  if (!notifier_wakes_.empty()) {
+    next = earliest(next, notifier_wakes_.begin()->first);
+  }
+  if (next && *next < wake_timer_.expiry()) {
+    wake_timer_.cancel();  // the loop recomputes its deadline
+  }
+}
+
+// Carries out what the table asks: send on the transaction's connection, wake the coroutine
+// waiting for a final response, forget ended transactions.
+void SipAgent::apply(TxEffects effects) {
+  std::vector<TxId> failed;
+  for (auto& send : effects.send) {
+    const ConnectionHandle* conn = nullptr;
+    if (auto s = servers_.find(send.tx); s != servers_.end()) {
+      conn = &s->second.connection;
+    } else if (auto c = clients_.find(send.tx); c != clients_.end()) {
+      conn = &c->second.connection;
+    }
+    if (!conn || !conn->send(send.message)) {
+      failed.push_back(send.tx);
+    }
+  }
+  for (auto& up : effects.to_tu) {
+    auto c = clients_.find(up.tx);
+    if (c != clients_.end() && c->second.waiter && up.response.status >= 200 &&
+        !c->second.waiter->response) {
+      c->second.waiter->response = std::move(up.response);
+      c->second.waiter->signal.cancel();
+    }
+  }
+  for (auto& end : effects.ended) {
+    if (auto c = clients_.find(end.tx); c != clients_.end()) {
+      if (c->second.waiter && !c->second.waiter->response) {
+        c->second.waiter->failure = end.outcome;
+        c->second.waiter->signal.cancel();
+      }
+      clients_.erase(c);
+    }
+    servers_.erase(end.tx);
+  }
+  for (TxId tx : failed) {
+    apply(table_.on_transport_error(tx, Clock::now()));  // §17.1.4 / §17.2.4
+  }
+}
+
+void SipAgent::respond(TxId tx, Response response) {
+  auto effects = table_.on_tu_response(tx, std::move(response), Clock::now());
+  if (!effects) {
+    log_.warn("sip.agent.respond_failed", {{"error", effects.error().message()}});
+    return;
+  }
+  apply(std::move(*effects));
+  rearm();
+}
+
+// Sends `request` (agent strand) along its next hops until one gives a final response.
+asio::awaitable<Response> SipAgent::transact(Request request) {
+  metrics_.request(request.method == Method::other ? "other" : request.method_name(), "out");
+  auto hops = co_await routes_.next_hops(request);
+  if (!hops) {
+    auto e = static_cast<RouteErrc>(hops.error().value());
+    metrics_.failed("no_route");
+    log_.info("sip.agent.no_route", {{"target", request.request_uri.host},
+                                     {"reason", hops.error().message()}});
+    co_return make_error_response(request, status_for(e), std::string(hops.error().message()));
+  }
+  int failure = 503;
+  for (std::size_t i = 0; i < hops->size(); ++i) {
+    if (i > 0) {
+      set_param(request.via.front().params, "branch", branches_.next());  // a new transaction
+    }
+    auto response = co_await try_hop(request, (*hops)[i]);
+    if (response && response->status != 503) {
+      co_return std::move(*response);  // RFC 3263 §4.3: 503 means try the next target
+    }
+    failure = response ? 503 : 408;
+  }
+  co_return make_error_response(request, failure, failure == 408 ? "Request Timeout"
+                                                                 : "Service Unavailable");
+}
+
+// One attempt: connect (or reuse), start the client transaction, wait for its end. nullopt
+// on a connection failure, a timeout or a transport error.
+asio::awaitable<std::optional<Response>> SipAgent::try_hop(Request& request, const NextHop& hop) {
+  auto conn = co_await pool_.connect(PeerKey(hop.host, hop.port, hop.transport));
+  if (!conn) {
+    metrics_.failed("connect");
+    log_.info("sip.agent.hop_failed", {{"hop", hop.host}, {"port", hop.port},
+                                       {"reason", conn.error().message()}});
+    co_return std::nullopt;
+  }
+  TxEffects effects;
+  auto tx = table_.start_client(request, true, Clock::now(), effects);
+  if (!tx) {
+    log_.error("bug.sip.agent.start_client", {{"error", tx.error().message()}});
+    co_return std::nullopt;
+  }
+  Waiter waiter{strand_};
+  clients_[*tx] = ClientCtx{*conn, &waiter};
+  apply(std::move(effects));
+  rearm();
+  if (!waiter.response && !waiter.failure) {
+    co_await waiter.signal.async_wait(kNoThrow);
+  }
+  if (auto c = clients_.find(*tx); c != clients_.end()) {
+    c->second.waiter = nullptr;  // cancelled while waiting: the table may outlive us
+  }
+  if (waiter.response) {
+    co_return std::move(waiter.response);
+  }
+  metrics_.failed(waiter.failure == TxOutcome::timeout ? "timeout" : "transport_error");
+  log_.info("sip.agent.hop_failed", {{"hop", hop.host}, {"port", hop.port},
+                                     {"reason", waiter.failure ? to_string(*waiter.failure)
+                                                               : "cancelled"}});
+  co_return std::nullopt;
+}
+
+asio::awaitable<Response> SipAgent::send_request(Request request) {
+  co_return co_await asio::co_spawn(strand_, transact(std::move(request)), asio::use_awaitable);
+}
+
+std::string SipAgent::new_tag() { return fmt::format("{:016x}", random_()); }
+
+LocalEndpoint SipAgent::local_endpoint() const {
+  return LocalEndpoint{agent_via(config_), agent_contact(config_)};
+}
+
+}  // namespace fedgate::sip

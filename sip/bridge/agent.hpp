@@ -1,0 +1,151 @@
+// SipAgent: the SIP transaction user on real connections. Implements MessageHandler for the
+// listener and pool; owns the TransactionTable and the dialog usages (Notifier, Subscriber,
+// ImSession) on one strand, drives their timers with Asio, routes requests (RouteResolver)
+// and raises AgentEvents. RFC 3261 §8, §12, §16.3 (482/483), §17; RFC 6665; RFC 3428.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include "gateway/base/log.hpp"
+#include "gateway/base/task_group.hpp"
+#include "sip/bridge/agent_config.hpp"
+#include "sip/bridge/agent_events.hpp"
+#include "sip/bridge/agent_metrics.hpp"
+#include "sip/bridge/route_resolver.hpp"
+#include "sip/dialog/notifier.hpp"
+#include "sip/dialog/subscriber.hpp"
+#include "sip/transport/connection_pool.hpp"
+#include "sip/transport/message_handler.hpp"
+#include "sip/txn/branch.hpp"
+#include "sip/txn/transaction_table.hpp"
+
+namespace fedgate::sip {
+
+// What the layer above asks for when it subscribes to a presentity.
+struct SubscribeRequest {
+  presence::Address watcher;
+  presence::Address presentity;
+  std::string event = "presence";
+  std::vector<std::string> accept = {"application/pidf+xml"};
+  std::vector<std::string> supported;  // e.g. ms-benotify, ms-piggyback-first-notify
+};
+
+class SipAgent final : public MessageHandler {
+ public:
+  SipAgent(boost::asio::any_io_executor ex, AgentConfig config, ConnectionPool& pool,
+           RouteResolver& routes, AgentEvents& events, AgentMetrics& metrics, Logger log);
+  ~SipAgent() override;
+
+  // Starts the timer and keep-alive loops; stop() cancels them and every pending request.
+  void start();
+  void stop();
+
+  boost::asio::awaitable<void> on_message(Message message, ConnectionHandle from) override;
+
+  // Downward API (any executor). A request is routed by its Request-URI (static routes, then
+  // DNS) and retried on the next hop on a timeout or transport failure; the result is the
+  // final response (408 on Timer F, 503 when no hop could be reached, or the routing status).
+  boost::asio::awaitable<Response> send_request(Request request);
+  // A page-mode MESSAGE (RFC 3428) from `from` to `to`.
+  boost::asio::awaitable<Response> send_page_message(presence::Address from,
+                                                     presence::Address to, Body body);
+  // A new subscription; its NOTIFYs arrive as on_notify events with the returned dialog
+  // (call_id and local tag identify it; the remote tag is filled in once known).
+  boost::asio::awaitable<result<DialogId>> subscribe(SubscribeRequest request);
+  boost::asio::awaitable<result<void>> unsubscribe(DialogId subscription);
+  // A NOTIFY in a notifier's dialog (a terminated state ends it); its final response.
+  boost::asio::awaitable<result<Response>> notify(DialogId dialog, SubState state,
+                                                  std::optional<Body> body);
+
+  // Counts for tests and the admin API (agent strand).
+  boost::asio::awaitable<std::size_t> transaction_count();
+
+ private:
+  struct Waiter;
+  struct ServerCtx {
+    ConnectionHandle connection;
+  };
+  struct ClientCtx {
+    ConnectionHandle connection;
+    Waiter* waiter = nullptr;
+  };
+  using SubscriberKey = std::pair<std::string, std::string>;  // Call-ID, our tag
+  struct SubscriberEntry {
+    Subscriber usage;
+    presence::Address presentity;
+    std::optional<TimePoint> wake;
+  };
+  struct NotifierEntry {
+    Notifier usage;
+    std::optional<TimePoint> wake;
+  };
+
+  // agent.cpp: the strand, timers, transactions, sending.
+  boost::asio::awaitable<void> handle(Message message, ConnectionHandle from);
+  boost::asio::awaitable<void> timer_loop();
+  void on_timers(TimePoint now);
+  void rearm();
+  void apply(TxEffects effects);
+  void respond(TxId tx, Response response);
+  boost::asio::awaitable<Response> transact(Request request);
+  boost::asio::awaitable<std::optional<Response>> try_hop(Request& request, const NextHop& hop);
+  std::string new_tag();
+  LocalEndpoint local_endpoint() const;
+
+  // agent_server.cpp: requests from the network.
+  boost::asio::awaitable<void> on_request(Request request, ConnectionHandle from);
+  boost::asio::awaitable<void> serve(TxId tx, Request request, Parties parties);
+  std::optional<std::pair<int, std::string>> screen(const Request& request) const;
+  boost::asio::awaitable<void> serve_page_message(TxId tx, Request request, Parties parties);
+  boost::asio::awaitable<void> serve_subscribe(TxId tx, Request request, Parties parties);
+  boost::asio::awaitable<void> serve_publish(TxId tx, Request request, Parties parties);
+  void serve_notify(TxId tx, const Request& request, Parties parties);
+  void serve_refresh(TxId tx, const Request& request);
+  void answer(TxId tx, const Request& request, const Answer& a, std::string_view to_tag = {});
+  void refuse(TxId tx, const Request& request, int status, std::string_view reason_token);
+
+  // agent_usages.cpp: subscriptions in both directions, keep-alive.
+  void on_subscriber_actions(const SubscriberKey& key, SubscriberActions actions);
+  void send_in_background(std::string name, Request request, std::optional<SubscriberKey> key);
+  boost::asio::awaitable<void> send_and_feed(Request request, std::optional<SubscriberKey> key);
+  void wake_usages(TimePoint now);
+  void end_notifier(const DialogId& id, std::string reason);
+  boost::asio::awaitable<void> keepalive_loop();
+  boost::asio::awaitable<void> ping(KeepAlivePeer peer);
+
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  AgentConfig config_;
+  ConnectionPool& pool_;
+  RouteResolver& routes_;
+  AgentEvents& events_;
+  AgentMetrics& metrics_;
+  Logger log_;
+  TaskGroup tasks_;
+  boost::asio::steady_timer wake_timer_;
+  bool stopped_ = false;
+  std::mt19937_64 random_;
+  BranchGenerator branches_;
+  TransactionTable table_;
+  std::unordered_map<TxId, ServerCtx> servers_;
+  std::unordered_map<TxId, ClientCtx> clients_;
+  std::map<SubscriberKey, SubscriberEntry> subscribers_;
+  std::map<DialogId, NotifierEntry> notifiers_;
+  std::set<std::pair<TimePoint, SubscriberKey>> subscriber_wakes_;
+  std::set<std::pair<TimePoint, DialogId>> notifier_wakes_;
+  std::map<std::string, bool> peer_up_;
+};
+
+}  // namespace fedgate::sip

@@ -1,0 +1,99 @@
+// AgentEvents: what a SipAgent raises upward (to the Switchboard's adapter), in SIP terms
+// plus presence::Address. Methods returning an Answer decide the response to a request;
+// the others are notifications. All are called on the agent's strand: keep them short or
+// hand the work on. RFC 3428 (MESSAGE), RFC 6665 (SUBSCRIBE/NOTIFY), RFC 3903 (PUBLISH).
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <optional>
+#include <string>
+
+#include "presence/model/address.hpp"
+#include "sip/codec/message.hpp"
+#include "sip/dialog/dialog.hpp"
+#include "sip/dialog/im_session.hpp"
+#include "sip/dialog/subscriber.hpp"
+#include "sip/dialog/usage.hpp"
+
+namespace fedgate::sip {
+
+// The response the layer above wants for a request. For a SUBSCRIBE a 2xx creates the
+// notifier; `body` is then the first notification (piggy-backed when the watcher allows it).
+struct Answer {
+  int status = 200;
+  std::string reason = "OK";
+  std::optional<Body> body;
+  SubState state = SubState::active;  // SUBSCRIBE only
+};
+
+// Who sent a request and to whom, as the neutral model sees them.
+struct Parties {
+  presence::Address from;
+  presence::Address to;
+  std::string peer;  // the far end of the connection (host), for logs and policy
+};
+
+struct PageMessageEvent {  // an out-of-dialog MESSAGE (RFC 3428)
+  Parties parties;
+  Request request;
+};
+struct SubscribeEvent {  // a new SUBSCRIBE (a refresh is handled by the agent)
+  Parties parties;
+  Request request;
+  DialogId dialog;  // the notifier's dialog, if the answer is a 2xx
+};
+struct PublishEvent {  // a PUBLISH (RFC 3903); the agent keeps no publication state
+  Parties parties;
+  Request request;
+};
+struct NotifyEvent {  // a NOTIFY/BENOTIFY in one of our subscriptions (answered already)
+  Parties parties;
+  DialogId dialog;
+  Notification notification;
+};
+struct SubscriptionEndedEvent {  // one of our subscriptions ended (retry_after: re-subscribe)
+  DialogId dialog;
+  presence::Address presentity;
+  SubscriptionEnd end;
+};
+struct WatcherGoneEvent {  // a notifier ended: un-SUBSCRIBE, expiry, or a failed NOTIFY
+  DialogId dialog;
+  std::string reason;
+};
+struct InviteEvent {  // an incoming session-mode IM INVITE (accepted unless refused)
+  Parties parties;
+  Request request;
+  DialogId dialog;
+  std::optional<Body> first_message;  // from ms-text-format
+};
+struct SessionMessageEvent {  // a MESSAGE or INFO in an IM session (answered 200 already)
+  Parties parties;
+  DialogId dialog;
+  Body body;
+};
+struct SessionEndedEvent {
+  DialogId dialog;
+  ImEndReason reason = ImEndReason::bye_received;
+};
+struct PeerStatusEvent {  // a keep-alive peer changed state (OPTIONS answered or not)
+  std::string peer;
+  bool up = false;
+  int status = 0;  // the response status, 408 on timeout, 503 on a transport failure
+};
+
+class AgentEvents {
+ public:
+  virtual ~AgentEvents() = default;
+  virtual boost::asio::awaitable<Answer> on_page_message(PageMessageEvent e) = 0;
+  virtual boost::asio::awaitable<Answer> on_subscribe(SubscribeEvent e) = 0;
+  virtual boost::asio::awaitable<Answer> on_publish(PublishEvent e) = 0;
+  virtual boost::asio::awaitable<Answer> on_invite(InviteEvent e) = 0;
+  virtual void on_notify(NotifyEvent e) = 0;
+  virtual void on_subscription_ended(SubscriptionEndedEvent e) = 0;
+  virtual void on_watcher_gone(WatcherGoneEvent e) = 0;
+  virtual void on_session_message(SessionMessageEvent e) = 0;
+  virtual void on_session_ended(SessionEndedEvent e) = 0;
+  virtual void on_peer_status(PeerStatusEvent e) = 0;
+};
+
+}  // namespace fedgate::sip

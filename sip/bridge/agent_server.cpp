@@ -1,0 +1,275 @@
+// SipAgent, requests from the network: transaction matching, the checks a UAS makes before
+// anything else (RFC 3261 §8.2, §16.3: 483, 482, 420), OPTIONS, page MESSAGE, SUBSCRIBE,
+// NOTIFY and PUBLISH, each answered on its server transaction.
+#include "sip/bridge/agent.hpp"
+
+// GCC 12 (-O1, ASan): Asio coroutine frame new/delete false positive (see agent.cpp).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+#include <algorithm>
+#include <array>
+
+#include "sip/bridge/options.hpp"
+#include "sip/codec/error_response.hpp"
+
+namespace fedgate::sip {
+
+namespace asio = boost::asio;
+namespace {
+
+presence::Address address_of(const NameAddr& who) {
+  auto a = presence::Address::make(who.uri.user, who.uri.host);
+  if (a) {
+    return *a;
+  }
+  auto domain_only = presence::Address::normalise_domain(who.uri.host);
+  return domain_only ? presence::Address::make("_", *domain_only).value() : presence::Address{};
+}
+
+std::string_view phrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 420: return "Bad Extension";
+    case 481: return "Call/Transaction Does Not Exist";
+    case 482: return "Loop Detected";
+    case 483: return "Too Many Hops";
+    case 489: return "Bad Event";
+    default: return status < 500 ? "Bad Request" : "Server Internal Error";
+  }
+}
+
+// The option tags we understand in a Require header (§8.2.2.3).
+constexpr std::array<std::string_view, 5> kUnderstood = {
+    "eventlist", "adhoclist", "categoryList", "ms-benotify", "ms-piggyback-first-notify"};
+
+}  // namespace
+
+asio::awaitable<void> SipAgent::on_request(Request request, ConnectionHandle from) {
+  auto match = table_.on_request(request, true, Clock::now());
+  if (!match) {
+    metrics_.refused("no_via");
+    log_.info("sip.agent.dropped", {{"reason", "no_via"}, {"peer", from.remote().host}});
+    co_return;  // nowhere to send a response (§8.2.2: the transport answers 400 to these)
+  }
+  switch (match->kind) {
+    case RequestKind::absorbed:
+      apply(std::move(match->effects));
+      co_return;
+    case RequestKind::ack:
+      co_return;  // an ACK for a 2xx: no INVITE usage keeps state for it yet
+    case RequestKind::merged: {
+      metrics_.refused("merged_request");
+      auto sent = from.send(make_error_response(request, 482, "Loop Detected", new_tag()));
+      (void)sent;  // §8.2.2.2: stateless; a lost 482 is retransmitted by the peer's tx
+      co_return;
+    }
+    case RequestKind::cancel:
+    case RequestKind::new_request:
+      break;
+  }
+  servers_[match->tx] = ServerCtx{from};
+  apply(std::move(match->effects));  // 100 Trying for an INVITE
+  metrics_.request(request.method == Method::other ? "other" : request.method_name(), "in");
+  if (match->kind == RequestKind::cancel) {
+    // We answer every INVITE at once, so there is never a pending one to cancel.
+    refuse(match->tx, request, match->cancelled ? 200 : 481, "cancel");
+    co_return;
+  }
+  Parties parties{address_of(request.from), address_of(request.to), from.remote().host};
+  co_await serve(match->tx, std::move(request), std::move(parties));
+}
+
+// §16.3 / §8.2.2: checks before the method is looked at. nullopt: go on.
+std::optional<std::pair<int, std::string>> SipAgent::screen(const Request& request) const {
+  if (request.max_forwards && *request.max_forwards == 0 && request.method != Method::options) {
+    return std::pair{483, std::string("too_many_hops")};
+  }
+  for (const auto& via : request.via) {
+    if (via.host == config_.routing_fqdn && via.port.value_or(5061) == config_.port &&
+        via.branch() && via.branch()->starts_with(kMagicCookie)) {
+      return std::pair{482, std::string("loop_detected")};  // our own Via came back
+    }
+  }
+  for (const auto& tag : request.require) {
+    if (std::find(kUnderstood.begin(), kUnderstood.end(), tag) == kUnderstood.end()) {
+      return std::pair{420, std::string("bad_extension")};
+    }
+  }
+  return std::nullopt;
+}
+
+asio::awaitable<void> SipAgent::serve(TxId tx, Request request, Parties parties) {
+  if (auto refusal = screen(request)) {
+    refuse(tx, request, refusal->first, refusal->second);
+    co_return;
+  }
+  const bool in_dialog = request.to.tag().has_value();
+  switch (request.method) {
+    case Method::options:
+      respond(tx, make_options_answer(request, config_, in_dialog ? "" : new_tag()));
+      co_return;
+    case Method::message:
+      if (!in_dialog) {
+        co_await serve_page_message(tx, std::move(request), std::move(parties));
+        co_return;
+      }
+      break;  // session-mode IM: no ImSession is kept by this agent yet (481 below)
+    case Method::subscribe:
+      if (in_dialog) {
+        serve_refresh(tx, request);
+      } else {
+        co_await serve_subscribe(tx, std::move(request), std::move(parties));
+      }
+      co_return;
+    case Method::notify:
+    case Method::benotify:
+      serve_notify(tx, request, std::move(parties));
+      co_return;
+    case Method::publish:
+      co_await serve_publish(tx, std::move(request), std::move(parties));
+      co_return;
+    case Method::bye:
+    case Method::info:
+      break;
+    default:
+      refuse(tx, request, 405, "method_not_allowed");
+      co_return;
+  }
+  refuse(tx, request, 481, "unknown_dialog");
+}
+
+asio::awaitable<void> SipAgent::serve_page_message(TxId tx, Request request, Parties parties) {
+  const std::string tag = new_tag();
+  Answer a = co_await events_.on_page_message(PageMessageEvent{std::move(parties), request});
+  answer(tx, request, a, tag);
+}
+
+asio::awaitable<void> SipAgent::serve_publish(TxId tx, Request request, Parties parties) {
+  const std::string tag = new_tag();
+  Answer a = co_await events_.on_publish(PublishEvent{std::move(parties), request});
+  answer(tx, request, a, tag);
+}
+
+// RFC 6665 §4.2.1: a new subscription; the layer above decides, the notifier answers.
+asio::awaitable<void> SipAgent::serve_subscribe(TxId tx, Request request, Parties parties) {
+  const TimePoint now = Clock::now();
+  auto notifier = Notifier::create(request, new_tag(), local_endpoint(),
+                                   config_.max_subscription_expires, now);
+  if (!notifier) {
+    auto e = static_cast<DialogErrc>(notifier.error().value());
+    refuse(tx, request, status_for(e), "bad_subscribe");
+    co_return;
+  }
+  const DialogId id = notifier->dialog().id();
+  Answer a = co_await events_.on_subscribe(SubscribeEvent{std::move(parties), request, id});
+  if (a.status >= 300) {
+    answer(tx, request, a, id.local_tag);
+    co_return;
+  }
+  respond(tx, notifier->accept(request, a.state, a.body));
+  std::optional<Request> first;
+  if (!notifier->piggybacked()) {
+    first = notifier->notify(a.state, std::move(a.body), branches_, Clock::now());
+  }
+  auto& entry = notifiers_.insert_or_assign(id, NotifierEntry{std::move(*notifier), {}})
+                    .first->second;
+  if (auto wake = entry.usage.expires_at(); wake > now) {
+    entry.wake = wake;
+    notifier_wakes_.emplace(wake, id);
+  }
+  if (first) {
+    send_in_background("sip.agent.notify", std::move(*first), std::nullopt);
+  }
+}
+
+// A refresh or un-SUBSCRIBE in a notifier's dialog (RFC 6665 §4.2.1.2, §4.2.1.4).
+void SipAgent::serve_refresh(TxId tx, const Request& request) {
+  auto it = notifiers_.find(incoming_dialog_id(request));
+  if (it == notifiers_.end()) {
+    refuse(tx, request, 481, "unknown_dialog");
+    return;
+  }
+  auto reply = it->second.usage.on_subscribe(request, branches_, Clock::now());
+  if (!reply) {
+    auto e = static_cast<DialogErrc>(reply.error().value());
+    refuse(tx, request, status_for(e), "bad_refresh");
+    return;
+  }
+  respond(tx, std::move(reply->response));
+  if (reply->notify) {
+    send_in_background("sip.agent.notify", std::move(*reply->notify), std::nullopt);
+    end_notifier(it->first, "unsubscribed");
+    return;
+  }
+  auto& entry = it->second;
+  if (entry.wake) {
+    notifier_wakes_.erase({*entry.wake, it->first});
+  }
+  entry.wake = entry.usage.expires_at();
+  notifier_wakes_.emplace(*entry.wake, it->first);
+}
+
+// A NOTIFY/BENOTIFY for one of our subscriptions, found by Call-ID and our tag (the NOTIFY
+// may come before the 200 and create the dialog, RFC 6665 §4.1.2.4).
+void SipAgent::serve_notify(TxId tx, const Request& request, Parties parties) {
+  SubscriberKey key{request.call_id, request.to.tag().value_or("")};
+  auto it = subscribers_.find(key);
+  if (it == subscribers_.end()) {
+    if (request.method == Method::benotify) {
+      table_.forget(tx);  // BENOTIFY gets no response (MS-SIPRE)
+      servers_.erase(tx);
+      return;
+    }
+    refuse(tx, request, 481, "unknown_subscription");
+    return;
+  }
+  auto actions = it->second.usage.on_notify(request, Clock::now());
+  if (actions.respond) {
+    respond(tx, std::move(*actions.respond));
+  } else {
+    table_.forget(tx);  // a BENOTIFY: no response, no transaction (MS-SIPRE)
+    servers_.erase(tx);
+  }
+  if (actions.notification) {
+    DialogId id{request.call_id, key.second, request.from.tag().value_or("")};
+    events_.on_notify(NotifyEvent{std::move(parties), id, *actions.notification});
+    actions.notification.reset();
+  }
+  on_subscriber_actions(key, std::move(actions));
+}
+
+void SipAgent::answer(TxId tx, const Request& request, const Answer& a, std::string_view to_tag) {
+  Response r = make_error_response(request, a.status, a.reason, to_tag);
+  if (a.body) {
+    r.content_type = a.body->type;
+    r.body = a.body->bytes;
+  }
+  respond(tx, std::move(r));
+}
+
+void SipAgent::refuse(TxId tx, const Request& request, int status, std::string_view reason) {
+  if (status >= 300) {
+    metrics_.refused(reason);
+    log_.info("sip.agent.refused", {{"method", request.method_name()}, {"status", status},
+                                    {"reason", reason}, {"call", request.call_id}});
+  }
+  Response r = make_error_response(request, status, std::string(phrase(status)), new_tag());
+  if (status == 405) {
+    r.other.push_back({"Allow", std::string(kAllow)});
+  }
+  if (status == 420) {
+    std::string unsupported;
+    for (const auto& tag : request.require) {
+      if (std::find(kUnderstood.begin(), kUnderstood.end(), tag) == kUnderstood.end()) {
+        unsupported += (unsupported.empty() ? "" : ", ") + tag;
+      }
+    }
+    r.other.push_back({"Unsupported", std::move(unsupported)});
+  }
+  respond(tx, std::move(r));
+}
+
+}  // namespace fedgate::sip

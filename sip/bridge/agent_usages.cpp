@@ -1,0 +1,238 @@
+// SipAgent, the dialog usages it drives and the requests it originates: page MESSAGE
+// (RFC 3428), subscriptions in both directions (RFC 6665), keep-alive OPTIONS to configured
+// peers (RFC 3261 §11, MS-CONMGMT), each usage's timers on the agent's strand.
+#include "sip/bridge/agent.hpp"
+
+// GCC 12 (-O1, ASan): Asio coroutine frame new/delete false positive (see agent.cpp).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/format.h>
+
+#include "sip/bridge/options.hpp"
+#include "sip/codec/error_response.hpp"
+#include "sip/dialog/dialog_error.hpp"
+
+namespace fedgate::sip {
+
+namespace asio = boost::asio;
+namespace {
+
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+
+NameAddr name_addr(const presence::Address& a) {
+  return NameAddr::parse(fmt::format("<sip:{}>", a.bare())).value();
+}
+
+}  // namespace
+
+asio::awaitable<Response> SipAgent::send_page_message(presence::Address from,
+                                                      presence::Address to, Body body) {
+  Request r;
+  r.method = Method::message;
+  r.request_uri = name_addr(to).uri;
+  r.from = name_addr(from);
+  set_param(r.from.params, "tag", new_tag());
+  r.to = name_addr(to);
+  r.call_id = fmt::format("{}@{}", new_tag(), config_.routing_fqdn);
+  r.cseq = CSeq{1, Method::message, {}};
+  r.max_forwards = 70;
+  r.via.push_back(local_endpoint().next_via(branches_));
+  attach_body(r, std::move(body));
+  co_return co_await send_request(std::move(r));
+}
+
+asio::awaitable<result<DialogId>> SipAgent::subscribe(SubscribeRequest request) {
+  SubscribeParams p;
+  p.target = name_addr(request.presentity).uri;
+  p.from = name_addr(request.watcher);
+  set_param(p.from.params, "tag", new_tag());
+  p.to = name_addr(request.presentity);
+  p.call_id = fmt::format("{}@{}", new_tag(), config_.routing_fqdn);
+  p.event = EventHeader{request.event, {}};
+  p.accept = std::move(request.accept);
+  p.supported = std::move(request.supported);
+  p.expires = config_.subscribe_expires;
+  p.local = local_endpoint();
+  co_return co_await asio::co_spawn(
+      strand_,
+      [this, p = std::move(p), presentity = request.presentity]() mutable
+      -> asio::awaitable<result<DialogId>> {
+        SubscriberKey key{p.call_id, p.from.tag().value_or("")};
+        Subscriber usage{std::move(p)};
+        Request first = usage.start(branches_);
+        subscribers_.insert_or_assign(key, SubscriberEntry{std::move(usage), presentity, {}});
+        co_await send_and_feed(std::move(first), key);
+        auto it = subscribers_.find(key);
+        if (it == subscribers_.end()) {
+          co_return make_error_code(DialogErrc::unknown_dialog);  // refused or failed
+        }
+        const auto& s = it->second.usage;
+        co_return DialogId{key.first, key.second,
+                           s.has_dialog() ? s.dialog().id().remote_tag : std::string()};
+      },
+      asio::use_awaitable);
+}
+
+asio::awaitable<result<void>> SipAgent::unsubscribe(DialogId subscription) {
+  co_return co_await asio::co_spawn(
+      strand_,
+      [this, subscription]() -> asio::awaitable<result<void>> {
+        SubscriberKey key{subscription.call_id, subscription.local_tag};
+        auto it = subscribers_.find(key);
+        if (it == subscribers_.end() || !it->second.usage.has_dialog()) {
+          co_return make_error_code(DialogErrc::unknown_dialog);
+        }
+        co_await send_and_feed(it->second.usage.unsubscribe(branches_), key);
+        co_return result<void>{};
+      },
+      asio::use_awaitable);
+}
+
+asio::awaitable<result<Response>> SipAgent::notify(DialogId dialog, SubState state,
+                                                   std::optional<Body> body) {
+  co_return co_await asio::co_spawn(
+      strand_,
+      [this, dialog, state, body = std::move(body)]() mutable
+      -> asio::awaitable<result<Response>> {
+        auto it = notifiers_.find(dialog);
+        if (it == notifiers_.end()) {
+          co_return make_error_code(DialogErrc::unknown_dialog);
+        }
+        const bool last = state == SubState::terminated;
+        Request r = last ? it->second.usage.terminate("noresource", std::move(body), branches_)
+                         : it->second.usage.notify(state, std::move(body), branches_,
+                                                   Clock::now());
+        if (last) {
+          end_notifier(dialog, "terminated");
+        }
+        Response response = co_await transact(std::move(r));
+        if (!last && (response.status == 481 || response.status == 408)) {
+          end_notifier(dialog, "notify_failed");  // RFC 6665 §4.2.2
+        }
+        co_return response;
+      },
+      asio::use_awaitable);
+}
+
+// Sends a usage's request and hands the final response to its subscriber (if any).
+asio::awaitable<void> SipAgent::send_and_feed(Request request, std::optional<SubscriberKey> key) {
+  Response response = co_await transact(std::move(request));
+  if (!key) {
+    co_return;
+  }
+  auto it = subscribers_.find(*key);
+  if (it == subscribers_.end()) {
+    co_return;
+  }
+  on_subscriber_actions(*key, it->second.usage.on_response(response, Clock::now()));
+  rearm();
+}
+
+void SipAgent::send_in_background(std::string name, Request request,
+                                  std::optional<SubscriberKey> key) {
+  tasks_.spawn(std::move(name), send_and_feed(std::move(request), std::move(key)));
+}
+
+void SipAgent::on_subscriber_actions(const SubscriberKey& key, SubscriberActions actions) {
+  auto it = subscribers_.find(key);
+  if (it == subscribers_.end()) {
+    return;
+  }
+  auto& entry = it->second;
+  if (actions.notification) {
+    DialogId id{key.first, key.second,
+                entry.usage.has_dialog() ? entry.usage.dialog().id().remote_tag : ""};
+    events_.on_notify(NotifyEvent{Parties{entry.presentity, {}, {}}, id, *actions.notification});
+  }
+  if (entry.wake) {
+    subscriber_wakes_.erase({*entry.wake, key});
+    entry.wake.reset();
+  }
+  if (actions.ended) {
+    DialogId id{key.first, key.second, ""};
+    events_.on_subscription_ended(
+        SubscriptionEndedEvent{id, entry.presentity, std::move(*actions.ended)});
+    subscribers_.erase(it);
+    return;
+  }
+  if (actions.wake_at) {
+    entry.wake = actions.wake_at;
+    subscriber_wakes_.emplace(*actions.wake_at, key);
+  }
+}
+
+void SipAgent::wake_usages(TimePoint now) {
+  while (!subscriber_wakes_.empty() && subscriber_wakes_.begin()->first <= now) {
+    SubscriberKey key = subscriber_wakes_.begin()->second;
+    subscriber_wakes_.erase(subscriber_wakes_.begin());
+    auto& entry = subscribers_.at(key);
+    entry.wake.reset();
+    SubscriberActions expired;
+    auto refresh = entry.usage.on_wake(now, branches_, &expired);
+    if (refresh) {
+      send_in_background("sip.agent.refresh", std::move(*refresh), key);
+    }
+    on_subscriber_actions(key, std::move(expired));
+  }
+  while (!notifier_wakes_.empty() && notifier_wakes_.begin()->first <= now) {
+    DialogId id = notifier_wakes_.begin()->second;
+    notifier_wakes_.erase(notifier_wakes_.begin());
+    auto& entry = notifiers_.at(id);
+    entry.wake.reset();
+    if (auto last = entry.usage.on_wake(now, branches_)) {
+      send_in_background("sip.agent.notify", std::move(*last), std::nullopt);
+      end_notifier(id, "expired");
+    }
+  }
+}
+
+void SipAgent::end_notifier(const DialogId& id, std::string reason) {
+  auto it = notifiers_.find(id);
+  if (it == notifiers_.end()) {
+    return;
+  }
+  if (it->second.wake) {
+    notifier_wakes_.erase({*it->second.wake, id});
+  }
+  notifiers_.erase(it);
+  events_.on_watcher_gone(WatcherGoneEvent{id, std::move(reason)});
+}
+
+// Every interval, an OPTIONS to each configured peer; a change of state is an event, a log
+// line and the gauge (a peer is up when it answers at all).
+asio::awaitable<void> SipAgent::keepalive_loop() {
+  asio::steady_timer timer(strand_);
+  while (!stopped_) {
+    for (const auto& peer : config_.keepalive_peers) {
+      tasks_.spawn("sip.agent.ping", ping(peer));
+    }
+    timer.expires_after(config_.keepalive_interval);
+    auto [ec] = co_await timer.async_wait(kNoThrow);
+    if (ec) {
+      break;
+    }
+  }
+}
+
+asio::awaitable<void> SipAgent::ping(KeepAlivePeer peer) {
+  Request r = make_keepalive_options(peer, config_, branches_.next(), new_tag(),
+                                     fmt::format("{}@{}", new_tag(), config_.routing_fqdn));
+  Response response = co_await transact(std::move(r));
+  const bool up = response.status < 300 || (response.status != 408 && response.status != 503);
+  const std::string name = peer.port ? fmt::format("{}:{}", peer.host, peer.port) : peer.host;
+  auto [it, fresh] = peer_up_.try_emplace(name, !up);
+  if (fresh || it->second != up) {
+    if (!fresh || up) {
+      metrics_.peer_up(up);
+    }
+    it->second = up;
+    log_.info(up ? "sip.agent.peer_up" : "sip.agent.peer_down",
+              {{"peer", name}, {"status", response.status}});
+    events_.on_peer_status(PeerStatusEvent{name, up, response.status});
+  }
+}
+
+}  // namespace fedgate::sip
