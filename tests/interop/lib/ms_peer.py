@@ -584,7 +584,7 @@ class Peer:
         self.conns = []
         self.gateway_conn = None
         self.txns = {}            # branch -> [method, deadline, callback, to]
-        self.dialogs = {}         # (call_id, local_tag) -> OutSubscription | InSubscription | ImSession
+        self.dialogs = {}         # (call_id, local_tag) -> Out/InSubscription | ImSession
         self.out_subs = {}        # (watcher, target) -> OutSubscription
         self.in_subs = []
         self.sessions = {}        # (local, remote) -> ImSession
@@ -1403,7 +1403,8 @@ class Peer:
         return s
 
     def cmd_subscribe(self, c):
-        self.subscribe(self.local_user(c["from"]), c["to"], int(c.get("expires", self.args.expires)))
+        expires = int(c.get("expires", self.args.expires))
+        self.subscribe(self.local_user(c["from"]), c["to"], expires)
 
     def cmd_batch_subscribe(self, c):
         watcher = self.local_user(c["from"])

@@ -43,6 +43,20 @@ if "$PY" "$LIB/ms_peer.py" --addr "$IA_NET.42" --cert "$P/rogue" --cafile "$P/ca
   >"$IA_DIR/c.events.log" 2>"$IA_DIR/c.stderr.log"; then
   ia_fail "a client with an untrusted certificate was accepted"
 fi
+# The verdict is honest: an unmet expect fails the script, and --lifetime caps a long step.
+if "$PY" "$LIB/ms_peer.py" --addr "$IA_NET.43" --cert "$P/a.test" --cafile "$P/ca/ca.crt" \
+  --user zed@a.test --lifetime 20 \
+  --script <(echo '{"cmd":"expect","ev":"presence","presentity":"nobody@b.test","timeout":0.5}') \
+  >"$IA_DIR/d.events.log" 2>&1; then
+  ia_fail "an unmet expect step passed"
+fi
+start=$SECONDS
+if "$PY" "$LIB/ms_peer.py" --addr "$IA_NET.43" --cert "$P/a.test" --cafile "$P/ca/ca.crt" \
+  --user zed@a.test --lifetime 1 --script <(echo '{"cmd":"sleep","seconds":30}') \
+  >"$IA_DIR/e.events.log" 2>&1; then
+  ia_fail "a script outliving --lifetime passed"
+fi
+((SECONDS - start < 10)) || ia_fail "--lifetime did not cap the script"
 
 set +e
 "$PY" "$LIB/ms_peer.py" --addr "$A" --cert "$P/a.test" --cafile "$P/ca/ca.crt" \
@@ -59,7 +73,8 @@ kill -0 "$B_PID" 2>/dev/null && ia_fail "peer B did not quit"
 wait "$B_PID" && B_RC=0 || B_RC=$?
 
 ia_log "A exit $A_RC, B exit $B_RC"
-((A_RC == 0)) || ia_fail "watcher script failed: $(grep -E '"(script_failed|expect_failed|error)"' "$IA_DIR/a.events.log" | head -5)"
+failures() { grep -E '"ev": "(script_failed|expect_failed|error)"' "$1" | head -5; }
+((A_RC == 0)) || ia_fail "watcher script failed: $(failures "$IA_DIR/a.events.log")"
 ((B_RC == 0)) || ia_fail "peer B exited $B_RC"
 if grep -E '"ev": "(expect_failed|error)"' "$IA_DIR/b.events.log" | grep -v '"tls_refused"'; then
   ia_fail "peer B reported failures"
@@ -70,4 +85,5 @@ want=$(grep -c '"cmd":"\(expect\|no_event\)"' "$HERE/notifier.jsonl")
 grep -q '"tls": "TLSv1.2"' "$IA_DIR/a.events.log" || ia_fail "not TLS 1.2"
 grep -q '"ev": "tls_refused"' "$IA_DIR/b.events.log" || ia_fail "B did not log the refused client"
 grep -q '"peer_cn": "b.test"' "$IA_DIR/a.events.log" || ia_fail "B's certificate not seen by A"
-ia_log "PASS ms_peer self-test ($VARIANT): A $(grep -c '"ev": "expect_ok"' "$IA_DIR/a.events.log") and B $steps expect steps"
+a_steps=$(grep -c '"ev": "expect_ok"' "$IA_DIR/a.events.log")
+ia_log "PASS ms_peer self-test ($VARIANT): A $a_steps and B $steps expect steps"
