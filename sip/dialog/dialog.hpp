@@ -71,6 +71,18 @@ class Dialog {
   std::uint32_t local_cseq() const { return local_cseq_; }
   std::optional<std::uint32_t> remote_cseq() const { return remote_cseq_; }
 
+  // The compact text form (dialog_codec.cpp): '\n'-separated fields (Call-ID, tags, state,
+  // local/remote name-addr, local contact, remote target, route set, CSeqs), no NUL bytes, so
+  // it fits a PostgreSQL text column. `shared_contact`: a local contact equal to it is
+  // written as "*" and restored from it (the node's Contact is the same for every dialog).
+  void encode(std::string& out, const NameAddr* shared_contact = nullptr) const;
+  // Reads the fields encode() wrote from the front of `in` and removes them.
+  // Errors: DialogErrc::corrupt_state.
+  static result<Dialog> decode(std::string_view& in, const NameAddr* shared_contact = nullptr);
+  // encode() behind a version field ("D1"); restore() refuses other versions.
+  std::string serialize() const;
+  static result<Dialog> restore(std::string_view data);
+
  private:
   Dialog() = default;
   void address_request(Request& r) const;

@@ -27,6 +27,8 @@ class DialogCategory final : public boost::system::error_category {
         return "the dialog usage has terminated";
       case DialogErrc::not_acceptable:
         return "INVITE without m=message session SDP";
+      case DialogErrc::corrupt_state:
+        return "serialized dialog state does not restore";
     }
     return "unknown dialog error";
   }
@@ -42,6 +44,7 @@ const boost::system::error_category& dialog_category() noexcept {
 int status_for(DialogErrc e) noexcept {
   switch (e) {
     case DialogErrc::cseq_out_of_order:
+    case DialogErrc::corrupt_state:
       return 500;
     case DialogErrc::missing_contact:
       return 400;
@@ -60,6 +63,9 @@ int status_for(DialogErrc e) noexcept {
 }
 
 std::string_view reason_for(DialogErrc e) noexcept {
+  if (e == DialogErrc::corrupt_state) {
+    return "Server Internal Error";
+  }
   switch (status_for(e)) {
     case 400:
       return "Missing Contact";

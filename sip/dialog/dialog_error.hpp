@@ -19,6 +19,7 @@ enum class DialogErrc {
   wrong_method,         // the request does not belong to this usage: 405 / 481
   terminated,           // the dialog or usage has ended: 481
   not_acceptable,       // an INVITE without session-mode IM SDP: 488 Not Acceptable Here
+  corrupt_state,        // a serialized dialog or usage that does not restore (bad version/field)
 };
 
 const boost::system::error_category& dialog_category() noexcept;
