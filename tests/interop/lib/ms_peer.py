@@ -11,13 +11,20 @@ section each one follows). Standard library only; run it with /usr/bin/python3.
   ms_peer.py --addr 127.0.0.40 --port 5061 --cert PKI/b.test --cafile PKI/ca/ca.crt \\
       --gateway 127.0.0.50:5061 [--gateway-name sip.a.test] --fqdn sip.b.test \\
       --user bob@b.test --user carol@b.test [--script FILE [--var NAME=VALUE]...] \\
-      [--lifetime 300] [--linger 0] [--tls13] [--no-record-route] [--txn-timeout 32]
+      [--lifetime 300] [--linger 0] [--tls13] [--no-record-route] [--txn-timeout 32] \\
+      [--expires 3600] [--refresh-ratio 0.8] [--gruu] [--reuse-inbound] [--trace]
+
+--gruu: Lync-style GRUU Contacts; --reuse-inbound: in-dialog requests go out on the dialog's
+inbound connection instead of the dialed one; --trace: every message sent/received as events.
 
 Control: one JSON command per line on stdin, one JSON event per line on stdout (flushed). With
 --script FILE (a JSON array, or one JSON object per line; lines starting with # are comments;
 ${NAME} is replaced by --var values) it runs the commands in order and exits 0 when every step
 passed, 1 at the first failed step or error, 2 on a setup error. Without --script it serves
 until {"cmd":"quit"}, SIGTERM or --lifetime (stdin EOF does not stop it). Every step is bounded.
+
+Every command may carry an "id"; its verdict event (cmd_ok, expect_ok, expect_failed, error)
+echoes it, so a bash driver can wait for `"id": "s7"` in the event log.
 
 Commands (users are "user@domain"; "from" must be one of --user):
   subscribe        {"from","to","expires":3600}     single presence subscription (Event: presence,
@@ -39,21 +46,26 @@ Commands (users are "user@domain"; "from" must be one of --user):
   typing           {"from","to","kind":"info|iscomposing","state":"active|idle"}
   bye              {"from","to"}
   options          {"from","to"}; keepalive {}          OPTIONS / CRLFCRLF ping
-  fail_next_message {"status":481,"reason":opt}        next in-dialog MESSAGE is refused and its
-                   dialog forgotten (a dead dialog)
+  fail_next_message {"status":481,"warning":opt,"ms_diagnostics":opt}  the next in-dialog
+                   MESSAGE is refused with that status and its dialog forgotten (a dead dialog)
   set_option       {"accept_text_format":bool,"invite_status":N|null,"subscribe_status":N|null}
   expect           {"ev":"presence", "<field>":value..., "match":{...}, "timeout":5}
                    waits for an event not consumed by an earlier expect; a key ending in "~"
                    matches a substring. no_event {"ev",...,"seconds":2}; sleep {"seconds"}
   quit             terminated NOTIFYs to watchers, then exit
 
-Events (always "ev" plus fields): listening, connection {dir,peer,peer_cn,tls}, tls_refused,
-closed, request {method,call_id,from,to}, response {method,status,reason,warning,
-ms_diagnostics,call_id,to}, subscribed {watcher,presentity,batch}, unsubscribed,
-presence {watcher,presentity,availability,activity,note,state,via}, resubscribe {watcher,
-presentity}, message {from,to,text,content_type,mode:invite|session|page}, delivered
-{from,to,text,via:invite|message}, resent, dialog_dead {from,to,status}, im_failed, typing
-{from,to,state,kind}, bye {from,to}, ack, expect_ok, expect_failed, cmd_ok, error {detail}.
+Events (always "ev" and "t" plus fields): listening, connection {dir,peer,peer_cn,tls},
+tls_refused, closed, keepalive {kind:ping|pong}, request {method,call_id,ruri,from,to},
+response {method,status,reason,warning,ms_diagnostics,call_id,to[,local]} for every answer
+to our requests (local: Timer F fired, no answer), stray_response, subscribed {watcher,
+presentity,batch,state}, unsubscribed, subscription_failed {status}, presence {watcher,
+presentity,availability,activity,note,state:active|pending|terminated,via:piggyback|notify|
+benotify[,reason]}, stale_presence (older publishTime ignored), cseq_out_of_order,
+resubscribe {watcher,presentity}, message {from,to,text,content_type,mode:invite|session|
+page}, delivered {from,to,text,via:invite|message}, resent, dialog_dead {from,to,status},
+im_failed {status,text}, failed_message (fail_next_message used), typing {from,to,state,
+kind:info|iscomposing}, bye {from,to}, ack, cmd_ok, expect_ok, expect_failed, script_ok,
+script_failed, error {detail}, exit {rc}; with --trace also sent {data}, received.
 """
 import argparse
 import base64
@@ -1059,6 +1071,8 @@ class Peer:
                                  presentity=sub.target, status=status)
             elif msg is not None and msg.status == 481:
                 self.drop_out_subscription(sub)  # the notifier forgot it (RFC 6665 4.1.2.2)
+                self.events.emit("subscription_failed", watcher=sub.watcher,
+                                 presentity=sub.target, status=481)
             else:
                 sub.refresh_at = time.monotonic() + 5  # retry the refresh later
             return
@@ -1562,14 +1576,19 @@ class Controller:
                 handler(c)
             except KeyError as exc:
                 raise StepFailed(f"{cmd}: missing field {exc}") from exc
-        self.events.emit("cmd_ok", cmd=cmd)
+        self.events.emit("cmd_ok", cmd=cmd, **self.tag(c))
         return None
+
+    @staticmethod
+    def tag(c):
+        """The command's "id", echoed in its verdict event so a driver can wait for it."""
+        return {"id": c["id"]} if isinstance(c, dict) and "id" in c else {}
 
     @staticmethod
     def criteria(c):
         match = dict(c.get("match", {}))
         match.update({k: v for k, v in c.items()
-                      if k not in ("cmd", "ev", "match", "timeout", "seconds", "note_")})
+                      if k not in ("cmd", "ev", "match", "timeout", "seconds", "id")})
         return match
 
     def expect(self, c):
@@ -1577,18 +1596,20 @@ class Controller:
         timeout = self.bounded(c.get("timeout", 10))
         found = self.events.wait(c["ev"], match, timeout, stop=self.peer.stop)
         if found is None:
-            self.events.emit("expect_failed", want=c["ev"], match=match, timeout=timeout)
+            self.events.emit("expect_failed", want=c["ev"], match=match, timeout=timeout,
+                             **self.tag(c))
             raise StepFailed(f"expected {c['ev']} {match} within {timeout}s")
-        self.events.emit("expect_ok", want=c["ev"], match=match)
+        self.events.emit("expect_ok", want=c["ev"], match=match, got=found, **self.tag(c))
 
     def no_event(self, c):
         match = self.criteria(c)
         seconds = self.bounded(c.get("seconds", 2))
         found = self.events.wait(c["ev"], match, seconds, consume=False, stop=self.peer.stop)
         if found is not None:
-            self.events.emit("expect_failed", unwanted=c["ev"], match=match, got=found)
+            self.events.emit("expect_failed", unwanted=c["ev"], match=match, got=found,
+                             **self.tag(c))
             raise StepFailed(f"unexpected {c['ev']} {match}")
-        self.events.emit("expect_ok", absent=c["ev"], match=match)
+        self.events.emit("expect_ok", absent=c["ev"], match=match, **self.tag(c))
 
 
 def load_script(path, variables):
@@ -1651,9 +1672,14 @@ def stdin_loop(ctl, events):
         if not line or line.startswith("#"):
             continue
         try:
-            ctl.run(json.loads(line))
-        except (StepFailed, json.JSONDecodeError) as exc:
-            events.emit("error", detail=str(exc), line=line)
+            command = json.loads(line)
+        except json.JSONDecodeError as exc:
+            events.emit("error", detail=f"bad JSON: {exc}", line=line)
+            continue
+        try:
+            ctl.run(command)
+        except StepFailed as exc:
+            events.emit("error", detail=str(exc), line=line, **Controller.tag(command))
         if ctl.peer.stop.is_set():
             return
 
