@@ -55,6 +55,7 @@ std::vector<Finding> check_listeners(const NodeConfig& config) {
   for (auto [name, value] :
        {std::pair{"sip-tls-listen", &config.sip_tls_listen}, {"sip-tcp-listen", &config.sip_tcp_listen},
         {"sip-udp-listen", &config.sip_udp_listen}, {"xmpp-listen", &config.xmpp_listen},
+        {"xmpps-listen", &config.xmpps_listen},
         {"admin-listen", &config.admin_listen}}) {
     if (value->empty()) {
       continue;

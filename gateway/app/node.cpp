@@ -14,7 +14,9 @@
 #include "gateway/admin/admin_server.hpp"
 #include "gateway/app/membership.hpp"
 #include "gateway/app/policy_json.hpp"
+#include "gateway/app/xmpp_edge.hpp"
 #include "gateway/store/db_pool.hpp"
+#include "gateway/store/policy_loader.hpp"
 #include "gateway/store/policy_watcher.hpp"
 
 namespace fedgate::gateway {
@@ -82,11 +84,15 @@ void Node::start() {
       ioc_.get_executor(), db_.conninfo,
       [this](std::shared_ptr<const presence::PolicyRows> rows) {
         log_.info("policy.loaded", {{"version", rows->version}});
+        if (xmpp_) {
+          xmpp_->on_policy(rows);
+        }
         policy_.store(std::move(rows));
       },
       log_, metrics_);
   tasks_.spawn("policy_watcher", watcher_->run());
   start_admin();
+  start_xmpp();
   NodeIdentity self{config_.node_id, config_.node_fqdn, {}, {"admin"}};
   self.addresses.push_back(config_.admin_listen);
   membership_ = std::make_unique<Membership>(self, *pool_, metrics_, log_);
@@ -127,6 +133,24 @@ void Node::start_admin() {
   tasks_.spawn("admin", admin_->run());
 }
 
+// The XMPP edge starts from the policy as it is now (read once, blocking: start-up code), so
+// that its listeners are up, or the node has failed, before run().
+void Node::start_xmpp() {
+  if (config_.xmpp_listen.empty() && config_.xmpps_listen.empty()) {
+    log_.info("xmpp.off", {{"reason", "no xmpp-listen or xmpps-listen"}});
+    return;
+  }
+  auto load = [](pqxx::connection& c) { return load_policy(c); };
+  auto rows = pool_->run_blocking(load);
+  if (!rows || !*rows) {
+    throw std::runtime_error("XMPP edge: loading the policy failed: " +
+                             (!rows ? rows.error() : rows->error()).message());
+  }
+  xmpp_ = std::make_unique<XmppEdge>(ioc_, config_, *pool_, tasks_, metrics_, log_,
+                                     [this] { return policy(); });
+  xmpp_->start(**rows);
+}
+
 AdminReply Node::trace_route(const AdminRequest& req) {
   if (req.method == "POST") {
     for (auto [key, flag] : {std::pair{"sip", &WireTrace::sip}, {"xmpp", &WireTrace::xmpp}}) {
@@ -159,6 +183,8 @@ bool Node::ready(std::string& why) const {
     why = "database_unreachable";
   } else if (!admin_->listening()) {
     why = "admin_not_listening";
+  } else if (xmpp_ && !xmpp_->listening()) {
+    why = "xmpp_not_listening";
   } else {
     why = "ok";
     return true;
@@ -195,6 +221,9 @@ int Node::run() {
 void Node::shutdown() {
   stopping_ = true;
   admin_->close();
+  if (xmpp_) {
+    xmpp_->stop();  // listeners closed, outbound streams closed: what is queued bounces
+  }
   tasks_.cancel();
   asio::co_spawn(
       ioc_,

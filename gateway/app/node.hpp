@@ -1,6 +1,7 @@
 // Node: one running fedgate process. Owns everything (STYLE.md B5): the io_context and its
-// threads, the database pool, the policy watcher, cluster membership, the admin server, and
-// the task group every session belongs to. run() blocks until SIGINT/SIGTERM, then drains.
+// threads, the database pool, the policy watcher, cluster membership, the admin server, the
+// XMPP edge (listeners, s2s pool, switchboard) and the task group every session belongs to.
+// run() blocks until SIGINT/SIGTERM, then drains.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -23,6 +24,7 @@ namespace fedgate::gateway {
 class DbPool;
 class PolicyWatcher;
 class Membership;
+class XmppEdge;
 
 class Node {
  public:
@@ -38,6 +40,7 @@ class Node {
 
  private:
   void start_admin();
+  void start_xmpp();
   AdminReply trace_route(const AdminRequest& req);
   bool ready(std::string& why) const;
   void shutdown();
@@ -52,6 +55,7 @@ class Node {
   std::unique_ptr<PolicyWatcher> watcher_;
   std::unique_ptr<Membership> membership_;
   std::unique_ptr<AdminServer> admin_;
+  std::unique_ptr<XmppEdge> xmpp_;  // null when no XMPP listener is configured
   std::string admin_token_;
   boost::asio::ip::tcp::endpoint admin_endpoint_;
   std::atomic<std::shared_ptr<const presence::PolicyRows>> policy_;

@@ -26,6 +26,8 @@ po::options_description node_options(NodeConfig& c) {
     ("sip-udp-listen", po::value(&c.sip_udp_listen), "SIP over UDP listener (default off)")
     ("xmpp-listen", po::value(&c.xmpp_listen)->default_value(c.xmpp_listen),
        "XMPP s2s listener (empty: off)")
+    ("xmpps-listen", po::value(&c.xmpps_listen),
+       "XMPP s2s Direct TLS listener, XEP-0368 (default off)")
     ("admin-listen", po::value(&c.admin_listen)->default_value(c.admin_listen),
        "admin HTTP listener (keep it on loopback or a management network)")
     ("tls-cert", po::value(&c.tls_cert), "PEM certificate chain (default: development PKI)")

@@ -22,6 +22,7 @@ struct NodeConfig {
   std::string sip_tcp_listen;  // empty: off (plain TCP is for trusted internal legs only)
   std::string sip_udp_listen;  // empty: off
   std::string xmpp_listen = "0.0.0.0:5269";
+  std::string xmpps_listen;  // empty: off; XEP-0368 Direct TLS s2s (conventionally 5270)
   std::string admin_listen = "127.0.0.1:8280";
 
   std::filesystem::path tls_cert;  // all three empty: a development PKI under state_dir/pki
