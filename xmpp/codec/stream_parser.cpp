@@ -25,16 +25,22 @@ constexpr std::size_t kKeepInputCapacity = 4 * 1024;
 constexpr std::size_t kDeferReparseAbove = 64 * 1024;
 constexpr char kSeparator = ' ';  // cannot occur in a local name
 
-// "uri local" -> (uri, local); "local" -> ("", local).
+// "uri local" -> (uri, local); "local" -> ("", local). One pass over the name; std::string
+// keeps names and the usual namespaces of up to 15 bytes inline, so most cost no allocation.
 void split_name(const char* qname, std::string& ns, std::string& local) {
-  const std::string_view q(qname);
-  const auto sep = q.rfind(kSeparator);
-  if (sep == std::string_view::npos) {
+  const char* sep = nullptr;
+  const char* end = qname;
+  for (; *end != '\0'; ++end) {
+    if (*end == kSeparator) {
+      sep = end;
+    }
+  }
+  if (sep == nullptr) {
     ns.clear();
-    local.assign(q);
+    local.assign(qname, static_cast<std::size_t>(end - qname));
   } else {
-    ns.assign(q.substr(0, sep));
-    local.assign(q.substr(sep + 1));
+    ns.assign(qname, static_cast<std::size_t>(sep - qname));
+    local.assign(sep + 1, static_cast<std::size_t>(end - sep - 1));
   }
 }
 
@@ -62,7 +68,8 @@ StreamFailure map_expat_error(XML_Error code) {
 struct StreamParser::Impl {
   XML_Parser parser = nullptr;
   ParserLimits limits;
-  std::vector<Element> stack;  // open elements; stack[0] is the top-level element
+  Element root;                // the top-level element being assembled
+  std::vector<Element*> open;  // open elements: root, then each open descendant
   std::size_t depth = 0;       // 0: before the header; 1: inside <stream>; n: n-1 elements open
   StreamHeader header;
   std::vector<StreamEvent> ready;  // events parsed but not yet returned, from ready_head on
@@ -88,14 +95,6 @@ struct StreamParser::Impl {
   std::uint64_t event_end() const {
     return static_cast<std::uint64_t>(XML_GetCurrentByteIndex(parser)) +
            static_cast<std::uint64_t>(XML_GetCurrentByteCount(parser));
-  }
-  // True (and failed) when the current top-level element has grown past the limit.
-  bool too_large() {
-    if (event_end() - mark > limits.max_stanza_bytes) {
-      fail(StreamErrc::policy_violation, "stanza_too_large");
-      return true;
-    }
-    return false;
   }
   void fail(StreamErrc condition, std::string reason) {
     if (!failure) {
@@ -175,10 +174,11 @@ void StreamParser::Impl::install_refusals() {
 void StreamParser::Impl::reset() {
   XML_ParserReset(parser, "UTF-8");
   install();
-  if (stack.capacity() > 64) {
-    std::vector<Element>().swap(stack);
+  if (open.capacity() > 64) {
+    std::vector<Element*>().swap(open);
   }
-  stack.clear();
+  open.clear();
+  root = Element();
   depth = 0;
   header = {};
   ready.clear();
@@ -241,22 +241,33 @@ void StreamParser::Impl::open_element(const char* name, const char** atts) {
     fail(StreamErrc::policy_violation, "too_many_attributes");
     return;
   }
+  Element* e = nullptr;
   if (depth == 1) {
     mark = static_cast<std::uint64_t>(XML_GetCurrentByteIndex(parser));
+    root = Element();
+    e = &root;
+  } else {
+    // Built in place: the parent's children do not change while this element is open.
+    auto& siblings = open.back()->children;
+    if (siblings.empty()) {
+      siblings.reserve(4);  // one allocation for the usual handful of children
+    }
+    e = &siblings.emplace_back();
   }
-  if (too_large()) {
-    return;
-  }
-  Element& e = stack.emplace_back();
-  split_name(name, e.ns, e.name);
-  e.attributes.resize(n);
+  open.push_back(e);
+  split_name(name, e->ns, e->name);
+  e->attributes.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    split_name(atts[2 * i], e.attributes[i].ns, e.attributes[i].name);
-    e.attributes[i].value.assign(atts[2 * i + 1]);
+    Attribute& a = e->attributes[i];
+    split_name(atts[2 * i], a.ns, a.name);
+    a.value.assign(atts[2 * i + 1]);
   }
   ++depth;
 }
 
+// The stanza size limit is checked when the top-level element ends and after each chunk
+// handed to expat (parse_chunk, at most kChunk bytes late), not per element: that keeps
+// assembly cheap.
 void StreamParser::Impl::close_element() {
   if (failure || depth == 0) {
     return;  // e.g. the end of an empty root tag we already refused
@@ -268,21 +279,14 @@ void StreamParser::Impl::close_element() {
     XML_StopParser(parser, XML_FALSE);  // nothing after </stream:stream> is ours to parse
     return;
   }
+  open.pop_back();
   if (depth == 1) {
-    emit(std::move(stack.back()));
-    stack.pop_back();
-    return;
+    if (event_end() - mark > limits.max_stanza_bytes) {
+      fail(StreamErrc::policy_violation, "stanza_too_large");
+      return;
+    }
+    emit(std::move(root));
   }
-  if (too_large()) {
-    return;
-  }
-  Element done = std::move(stack.back());
-  stack.pop_back();
-  auto& siblings = stack.back().children;
-  if (siblings.empty()) {
-    siblings.reserve(4);  // one allocation for the usual handful of children
-  }
-  siblings.push_back(std::move(done));
 }
 
 void StreamParser::Impl::characters(const char* s, int len) {
@@ -298,7 +302,7 @@ void StreamParser::Impl::characters(const char* s, int len) {
     mark = event_end();
     return;
   }
-  Element& current = stack.back();
+  Element& current = *open.back();
   std::string* run = &current.text;  // data before the first child stays in `text`
   if (!current.children.empty()) {
     if (!current.children.back().is_text()) {
@@ -309,9 +313,7 @@ void StreamParser::Impl::characters(const char* s, int len) {
   run->append(text);
   if (run->size() > limits.max_text_bytes) {
     fail(StreamErrc::policy_violation, "text_too_large");
-    return;
   }
-  too_large();
 }
 
 XML_Status StreamParser::Impl::run_expat() {
@@ -409,7 +411,7 @@ std::size_t StreamParser::pending_bytes() const {
 std::size_t StreamParser::expat_bytes_in_use() { return expat_bytes_allocated(); }
 
 std::size_t StreamParser::retained_bytes() const {
-  return sizeof(Impl) + impl_->stack.capacity() * sizeof(Element) + impl_->input.capacity();
+  return sizeof(Impl) + impl_->open.capacity() * sizeof(Element*) + impl_->input.capacity();
 }
 
 }  // namespace fedgate::xmpp
