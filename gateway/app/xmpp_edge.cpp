@@ -63,6 +63,7 @@ XmppEdge::XmppEdge(asio::io_context& ioc, const NodeConfig& config, DbPool& db, 
       db_(db),
       tasks_(tasks),
       metrics_(metrics),
+      base_log_(log),
       log_(log.with({{"component", "xmpp_edge"}})),
       policy_(std::move(policy)),
       outbox_(db, config.node_id),
@@ -92,12 +93,10 @@ std::shared_ptr<const xmpp::StreamConfig> XmppEdge::stream_config(
   c->security.dialback_secret = s.dialback_secret;
   c->security.dialback_allowed = !s.dialback_secret.empty();
   c->tls_available = s2s_config_.server_tls.has_value();
-  // Served or relayed: local domains and every domain policy classifies (the router decides
-  // per stanza; an unclassified domain is refused at the stream, RFC 6120 §4.9.3.6).
-  c->serves = [this](std::string_view domain) {
-    auto v = view();
-    return v && v->policy->classify(domain).kind != presence::DomainKind::unknown;
-  };
+  // Served or relayed: every domain once policy is loaded. The router decides per stanza and
+  // refuses with a reason (relay_denied, domain_not_federated, xmpp_policy_*), which tells the
+  // sender and the operator more than a <host-unknown/> stream error would.
+  c->serves = [this](std::string_view) { return view() != nullptr; };
   c->partner_profile = [this](std::string_view domain) -> std::optional<xmpp::PartnerProfile> {
     auto v = view();
     if (!v) {
@@ -178,7 +177,7 @@ void XmppEdge::start(const presence::PolicyRows& rows) {
   xmpp_side_ = std::make_unique<S2sPoolSide>(*pool_);
   SwitchboardDeps deps{ioc_.get_executor(), db_.executor(), outbox_, subscriptions_,
                        presence_cache_,     *xmpp_side_,   tasks_,  metrics_,
-                       log_,                policy_,       {}};
+                       base_log_,           policy_,       {}};
   deps.discover = [this](std::string domain) { return discover(std::move(domain)); };
   SwitchboardConfig sb;
   sb.agent = config_.node_fqdn;

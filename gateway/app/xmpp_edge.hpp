@@ -67,6 +67,7 @@ class XmppEdge {
   DbPool& db_;
   TaskGroup& tasks_;
   MetricsRegistry& metrics_;
+  Logger base_log_;  // the node's logger, for the switchboard
   Logger log_;
   PolicySource policy_;
   std::atomic<std::shared_ptr<const View>> view_;

@@ -11,6 +11,7 @@ DNS_RECORDS=()
 DNS_PID=""
 DNS_ADDR=""
 DNS_RESOLV=""
+DNS_VIEW_PID=""
 
 # dns_rr "NAME TTL IN TYPE RDATA": add any record (names must be absolute, ending in '.').
 dns_rr() { DNS_RECORDS+=("$1"); }
@@ -45,9 +46,26 @@ dns_sip_domain() {
 # dns_start DIR ADDR: write DIR/unbound.conf and DIR/resolv.conf, start unbound, wait until
 # it answers. Sets DNS_PID, DNS_ADDR, DNS_RESOLV. The pid is tracked for cleanup.
 dns_start() {
+  local dir="$1" addr="$2"
+  DNS_ADDR="$addr"
+  _dns_unbound "$dir" "$addr" || return 1
+  printf 'nameserver %s\noptions timeout:1 attempts:2\n' "$addr" >"$dir/resolv.conf"
+  DNS_RESOLV="$dir/resolv.conf"
+  DNS_PID="$DNS_VIEW_PID"
+}
+
+# dns_start_view DIR ADDR: a second unbound on ADDR:53 answering the records added since
+# dns_reset (a split-horizon view, e.g. what fedgate sees while the peers see the first
+# server); the namespace resolver (DNS_RESOLV) is left alone. Sets DNS_VIEW_PID (tracked).
+dns_start_view() { _dns_unbound "$1" "$2"; }
+
+# dns_reset: forget the records added so far (they stay in every server already started).
+dns_reset() { DNS_RECORDS=(); }
+
+# _dns_unbound DIR ADDR: write DIR/unbound.conf for DNS_RECORDS, start unbound, wait for it.
+_dns_unbound() {
   local dir="$1" addr="$2" rr
   mkdir -p "$dir"
-  DNS_ADDR="$addr"
   {
     echo "server:"
     echo "  interface: $addr"
@@ -71,11 +89,9 @@ dns_start() {
   } >"$dir/unbound.conf"
   unbound-checkconf "$dir/unbound.conf" >"$dir/checkconf.log" 2>&1 ||
     { cat "$dir/checkconf.log" >&2; return 1; }
-  printf 'nameserver %s\noptions timeout:1 attempts:2\n' "$addr" >"$dir/resolv.conf"
-  DNS_RESOLV="$dir/resolv.conf"
   unbound -d -c "$dir/unbound.conf" >"$dir/unbound.log" 2>&1 &
-  DNS_PID=$!
-  ia_track_pid "$DNS_PID"
+  DNS_VIEW_PID=$!
+  ia_track_pid "$DNS_VIEW_PID"
   ia_wait_udp "$addr" 53 10 || { cat "$dir/unbound.log" >&2; return 1; }
 }
 

@@ -1,0 +1,93 @@
+# shellcheck shell=bash disable=SC2034  # library: variables are read by the sourcing test
+# Shared set-up of the XMPP edge tests (sourced): Prosody serves home.test (the local domain),
+# ejabberd serves partner.test (an XMPP partner), fedgate sits between them. Split-horizon DNS
+# as in a real deployment: the peers' DNS (.53) sends partner.test, home.test and nowhere.test
+# s2s to fedgate (.50); fedgate's own DNS (.54) knows the real partner.test server, and
+# fedgate reaches home.test by the local_domains home route (home_host = Prosody's address).
+# Certificates: one test CA; fedgate's certificate names home.test and partner.test (the
+# domains it speaks for on either leg), so both servers use TLS + SASL EXTERNAL with it.
+# edge_setup FEDGATE_BINARY NAME: everything up; sets HOME_ADDR, PARTNER_ADDR, FG_ADDR,
+# FG_LOG, FG_CONNINFO, FG_URL, CA.
+
+edge_setup() {
+  local fedgate="$1" name="$2"
+  ia_init "edge-$name"
+  HOME_ADDR="$IA_NET.10" PARTNER_ADDR="$IA_NET.20" FG_ADDR="$IA_NET.50"
+  pki_standard "$IA_DIR/pki" home.test partner.test
+  pki_leaf "$IA_DIR/pki/ca" "$IA_DIR/pki/fedgate" fedgate.test \
+    --dns home.test --dns partner.test --dns fedgate.test
+  CA="$IA_DIR/pki/ca/ca.crt"
+
+  dns_xmpp_domain home.test "$FG_ADDR"
+  dns_xmpp_domain partner.test "$FG_ADDR"
+  dns_xmpp_domain nowhere.test "$FG_ADDR"
+  dns_start "$IA_DIR/dns-peers" "$IA_NET.53"
+  dns_reset
+  dns_xmpp_domain partner.test "$PARTNER_ADDR"
+  dns_start_view "$IA_DIR/dns-fedgate" "$IA_NET.54"
+
+  prosody_start "$IA_DIR/prosody" "$HOME_ADDR" home.test "$IA_DIR/pki/home.test" "$CA" \
+    --s2s-auth any --s2s-tls required --user alice:alice-pw
+  ejabberd_start "$IA_DIR/ejabberd" "$PARTNER_ADDR" partner.test "$IA_DIR/pki/partner.test" "$CA" \
+    --s2s-auth any --s2s-tls required --user bob:bob-pw --user carol:carol-pw
+  edge_start_fedgate "$fedgate"
+}
+
+# edge_start_fedgate BINARY: embedded PostgreSQL in the scratch dir, home.test as the local
+# domain routed to Prosody; waits for /readyz and for the home route in the live policy.
+edge_start_fedgate() {
+  local fedgate="$1" dir="$IA_DIR/fedgate" i
+  mkdir -p "$dir"
+  FG_LOG="$dir/fedgate.log"
+  "$fedgate" run --state-dir "$dir/state" --node-id edge --node-fqdn fedgate.test \
+    --admin-listen "$FG_ADDR:8280" --admin-token edge-token --sip-tls-listen "" \
+    --xmpp-listen "$FG_ADDR:5269" --tls-cert "$IA_DIR/pki/fedgate.crt" \
+    --tls-key "$IA_DIR/pki/fedgate.key" --tls-ca "$CA" --dns-server "$IA_NET.54:53" \
+    --demo-domain home.test --log-level debug --trace-xmpp true >"$dir/stdout.log" 2>"$FG_LOG" &
+  FG_PID=$!
+  ia_track_pid "$FG_PID"
+  FG_URL="http://$FG_ADDR:8280"
+  ia_wait_tcp "$FG_ADDR" 5269 60 || ia_fail "fedgate did not listen on $FG_ADDR:5269"
+  FG_CONNINFO="$(grep -o 'db.embedded_started.*conninfo="[^"]*"' "$FG_LOG" | head -1 |
+    sed 's/.*conninfo="\([^"]*\)"/\1/')"
+  [[ -n "$FG_CONNINFO" ]] || ia_fail "no conninfo in the fedgate log"
+  edge_sql "UPDATE local_domains SET home_host = '$HOME_ADDR', home_port = 5269
+            WHERE domain = 'home.test'"
+  edge_wait_policy "$HOME_ADDR"
+  for ((i = 0; i < 300; i++)); do
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' "$FG_URL/readyz")" == 200 ]] && return 0
+    sleep 0.1
+  done
+  ia_fail "fedgate not ready: $(curl -s "$FG_URL/readyz")"
+}
+
+# edge_sql SQL: run SQL on fedgate's database.
+edge_sql() { psql "$FG_CONNINFO" -v ON_ERROR_STOP=1 -qAt -c "$1"; }
+
+# edge_wait_policy TEXT: until fedgate's live policy (admin API) contains TEXT (30 s).
+edge_wait_policy() {
+  local i
+  for ((i = 0; i < 300; i++)); do
+    curl -sf -H "Authorization: Bearer edge-token" "$FG_URL/api/v1/policy" |
+      grep -qF -- "$1" && return 0
+    sleep 0.1
+  done
+  ia_fail "policy change '$1' never reached fedgate"
+}
+
+# edge_client NAME JID PASSWORD HOST STEPS...: an xmpp_client.py run, JSON lines in NAME.jsonl.
+edge_client() {
+  local name="$1"; shift
+  "$IA_PYTHON" "$IA_LIB_DIR/xmpp_client.py" --jid "$1" --password "$2" --host "$3" \
+    --cafile "$CA" --timeout 40 --deadline 100 "${@:4}" \
+    >"$IA_DIR/$name.jsonl" 2>"$IA_DIR/$name.log"
+}
+
+# edge_metric NAME_AND_LABELS: the value of one line of fedgate's /metrics (0 when absent).
+edge_metric() {
+  curl -s -H "Authorization: Bearer edge-token" "$FG_URL/metrics" | grep -F -- "$1" | awk '{s += $2} END {print s + 0}'
+}
+
+# must FILE TEXT / must_not FILE TEXT: fixed-string log assertions.
+must() { grep -qF -- "$2" "$1" || ia_fail "expected in ${1##*/}: $2"; }
+must_not() { ! grep -qF -- "$2" "$1" || ia_fail "unexpected in ${1##*/}: $2"; }

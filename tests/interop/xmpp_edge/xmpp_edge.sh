@@ -1,0 +1,111 @@
+#!/bin/bash
+# fedgate as the XMPP edge of home.test (Prosody) towards partner.test (ejabberd), with real
+# users logged in on both servers (RFC 6121 subscriptions, presence, chat). Scenarios:
+#   basic          subscription both ways, presence both ways, a chat message both ways
+#   block          alice blocks bob (user_policies): bob sees her offline, his message gets
+#                  service-unavailable, carol (not blocked) still sees her and reaches her
+#   denied         xmpp_federation_policy default deny: partner.test refused both ways
+#   outbound_only  default deny + exception partner.test outbound_only: alice → bob flows,
+#                  bob → alice is refused
+#   unreachable    a message to a domain whose server does not exist comes back as an error
+# Usage: xmpp_edge.sh SCENARIO path/to/fedgate
+set -euo pipefail
+SCENARIO="${1:?usage: xmpp_edge.sh SCENARIO FEDGATE}"
+FEDGATE="${2:?usage: xmpp_edge.sh SCENARIO FEDGATE}"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+LIB="$HERE/../lib"
+source "$LIB/common.sh"; source "$LIB/pki.sh"; source "$LIB/dns.sh"
+source "$LIB/prosody.sh"; source "$LIB/ejabberd.sh"; source "$HERE/setup.sh"
+
+edge_setup "$FEDGATE" "$SCENARIO"
+
+# run_pair: alice's and bob's step lists (arrays ALICE_STEPS / BOB_STEPS) in parallel.
+run_pair() {
+  edge_client alice alice@home.test alice-pw "$HOME_ADDR" "${ALICE_STEPS[@]}" &
+  local alice=$!; ia_track_pid "$alice"
+  edge_client bob bob@partner.test bob-pw "$PARTNER_ADDR" "${BOB_STEPS[@]}" &
+  local bob=$!; ia_track_pid "$bob"
+  local ra=0 rb=0
+  wait "$alice" || ra=$?
+  wait "$bob" || rb=$?
+  cat "$IA_DIR/alice.jsonl" "$IA_DIR/bob.jsonl" >&2
+  [[ $ra -eq 0 && $rb -eq 0 ]] || ia_fail "clients failed (alice $ra, bob $rb)"
+}
+
+scenario_basic() {
+  ALICE_STEPS=(--auto-accept "presence status=alice+here" "subscribe bob@partner.test"
+    "wait-presence bob@partner.test status=bob+here" "send bob@partner.test hello bob"
+    "wait-message bob@partner.test hello alice")
+  BOB_STEPS=("presence show=away status=bob+here" "wait-subscribe alice@home.test"
+    "approve alice@home.test" "subscribe alice@home.test"
+    "wait-presence alice@home.test status=alice+here" "wait-message alice@home.test hello bob"
+    "send alice@home.test hello alice" "sleep 1")
+  run_pair
+  # Both legs authenticated with certificates, and the subscriptions are in the database.
+  must "$PROSODY_LOG" "Accepting SASL EXTERNAL identity from partner.test"
+  must "$EJABBERD_LOG" "Accepted inbound s2s EXTERNAL authentication home.test -> partner.test"
+  [[ "$(edge_sql "SELECT count(*) FROM subscriptions WHERE state = 'active'")" == 2 ]] ||
+    ia_fail "expected 2 active subscriptions in fedgate's database"
+  [[ "$(edge_sql "SELECT count(*) FROM outbox WHERE state IN ('accepted', 'delivering')
+        AND recipient LIKE '%partner.test%'")" -le 1 ]] || ia_fail "outbox rows unaccounted for"
+}
+
+scenario_block() {
+  edge_sql "INSERT INTO user_policies (local_user, target, action, scope)
+            VALUES ('alice@home.test', 'bob@partner.test', 'block', 'both')"
+  edge_wait_policy "bob@partner.test"
+  ALICE_STEPS=(--auto-accept "presence status=alice+here" "no-message bob@partner.test 20")
+  BOB_STEPS=("sleep 2" "subscribe alice@home.test" "wait-subscribed alice@home.test"
+    "wait-presence alice@home.test type=unavailable" "send alice@home.test let me in"
+    "wait-error alice@home.test condition=service-unavailable")
+  edge_client carol carol@partner.test carol-pw "$PARTNER_ADDR" "sleep 2" \
+    "subscribe alice@home.test" "wait-presence alice@home.test status=alice+here" \
+    "send alice@home.test hi from carol" &
+  local carol=$!; ia_track_pid "$carol"
+  run_pair
+  local rc=0; wait "$carol" || rc=$?
+  cat "$IA_DIR/carol.jsonl" >&2
+  [[ $rc -eq 0 ]] || ia_fail "carol failed ($rc): an unblocked partner must see alice"
+  # Polite blocking: Prosody never saw bob's request; the refusal is counted with its reason.
+  must_not "$PROSODY_LOG" "bob@partner.test"
+  must "$FG_LOG" "reason=user_policy_block"
+}
+
+scenario_denied() {
+  edge_sql "UPDATE xmpp_federation_policy SET default_action = 'deny'"
+  edge_wait_policy '"deny"'
+  ALICE_STEPS=("presence status=alice+here" "sleep 3" "send bob@partner.test are you there"
+    "wait-error bob@partner.test")
+  BOB_STEPS=("presence" "subscribe alice@home.test" "wait-error alice@home.test condition=forbidden"
+    "send alice@home.test hello" "wait-error alice@home.test condition=forbidden")
+  run_pair
+  must "$FG_LOG" "im.refused"
+  must "$FG_LOG" "subscription.refused"
+  must_not "$PROSODY_LOG" "bob@partner.test/"  # nothing from bob reached the home server
+}
+
+scenario_outbound_only() {
+  edge_sql "UPDATE xmpp_federation_policy SET default_action = 'deny';
+            INSERT INTO xmpp_policy_exceptions (pattern, direction)
+            VALUES ('partner.test', 'outbound_only')"
+  edge_wait_policy "outbound_only"
+  ALICE_STEPS=("presence status=alice+here" "sleep 2" "send bob@partner.test outbound works"
+    "no-message bob@partner.test 8")
+  BOB_STEPS=("presence" "wait-message alice@home.test outbound works"
+    "send alice@home.test inbound refused" "wait-error alice@home.test condition=forbidden")
+  run_pair
+  must "$FG_LOG" "reason=xmpp_policy_default_deny"
+}
+
+scenario_unreachable() {
+  ALICE_STEPS=("presence" "send ghost@nowhere.test anyone home"
+    "wait-error ghost@nowhere.test condition=remote-server-not-found")
+  BOB_STEPS=("presence" "sleep 1")
+  run_pair
+  must "$FG_LOG" "im.bounced"
+  [[ "$(edge_sql "SELECT count(*) FROM outbox WHERE state = 'bounced'")" == 1 ]] ||
+    ia_fail "the bounced message is not marked bounced in the outbox"
+}
+
+"scenario_$SCENARIO"
+ia_log "PASS xmpp edge $SCENARIO"
