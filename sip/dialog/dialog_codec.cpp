@@ -164,6 +164,16 @@ result<Dialog> Dialog::decode(std::string_view& in, const NameAddr* shared_conta
   return d;
 }
 
+result<DialogId> Dialog::decode_id(std::string_view in) {
+  Fields f;
+  if (!take_identity(in, f)) {
+    return make_error_code(DialogErrc::corrupt_state);
+  }
+  return DialogId{std::move(f.call_id),
+                  f.local_tag.empty() ? tag_or_empty(f.local) : std::move(f.local_tag),
+                  f.remote_tag.empty() ? tag_or_empty(f.remote) : std::move(f.remote_tag)};
+}
+
 std::string Dialog::serialize() const {
   std::string out;
   fields::put(out, kVersion);

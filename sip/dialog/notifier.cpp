@@ -1,6 +1,9 @@
 // RFC 6665 §4.2 notifier behaviour, with the MS-SIPRE piggy-backed first NOTIFY and BENOTIFY.
 #include "sip/dialog/notifier.hpp"
 
+#include "sip/dialog/interned.hpp"
+#include "sip/dialog/notifier_parts.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <utility>
@@ -25,9 +28,7 @@ result<Notifier> Notifier::create(const Request& subscribe, std::string_view loc
   if (!dialog) {
     return dialog.error();
   }
-  Notifier n{std::move(*dialog), std::move(local)};
-  n.event_ = *subscribe.event;
-  n.max_expires_ = max_expires;
+  Notifier n{intern(Shared{std::move(local), *subscribe.event, max_expires}), std::move(*dialog)};
   n.benotify_ok_ = supports(subscribe, kBenotifyTag);
   n.piggyback_ok_ = supports(subscribe, kPiggybackTag);
   n.grant(subscribe, now);
@@ -35,7 +36,8 @@ result<Notifier> Notifier::create(const Request& subscribe, std::string_view loc
 }
 
 std::uint32_t Notifier::grant(const Request& subscribe, TimePoint now) {
-  const std::uint32_t granted = std::min(subscribe.expires.value_or(max_expires_), max_expires_);
+  const std::uint32_t max = shared_->max_expires;
+  const std::uint32_t granted = std::min(subscribe.expires.value_or(max), max);
   expires_at_ = now + seconds(granted);
   return granted;
 }
@@ -48,15 +50,16 @@ std::uint32_t Notifier::remaining(TimePoint now) const {
 }
 
 Response Notifier::accept(const Request& subscribe, SubState state, std::optional<Body> first) {
+  Settle settle{*this};
   state_ = state;
-  Response r = dialog_.make_response(subscribe, 200, "OK");
-  const std::uint32_t granted =
-      subscribe.expires ? std::min(*subscribe.expires, max_expires_) : max_expires_;
+  Response r = work().make_response(subscribe, 200, "OK");
+  const std::uint32_t max = shared_->max_expires;
+  const std::uint32_t granted = subscribe.expires ? std::min(*subscribe.expires, max) : max;
   r.expires = granted;
   if (first && piggyback_ok_) {
-    r.event = event_;
+    r.event = shared_->event;
     r.subscription_state = substate(state, granted);
-    r.other.push_back({std::string(kPiggybackCseq), std::to_string(dialog_.next_local_cseq())});
+    r.other.push_back({std::string(kPiggybackCseq), std::to_string(work().next_local_cseq())});
     r.supported.emplace_back(kPiggybackTag);
     attach_body(r, std::move(*first));
     piggybacked_ = true;
@@ -66,8 +69,8 @@ Response Notifier::accept(const Request& subscribe, SubState state, std::optiona
 
 Request Notifier::make_notify(Method method, SubscriptionState ss, std::optional<Body> body,
                               BranchGenerator& branches) {
-  Request r = dialog_.make_request(method, local_.next_via(branches));
-  r.event = event_;
+  Request r = work().make_request(method, shared_->local.next_via(branches));
+  r.event = shared_->event;
   r.subscription_state = std::move(ss);
   if (body) {
     attach_body(r, std::move(*body));
@@ -77,6 +80,7 @@ Request Notifier::make_notify(Method method, SubscriptionState ss, std::optional
 
 Request Notifier::notify(SubState state, std::optional<Body> body, BranchGenerator& branches,
                          TimePoint now, bool best_effort) {
+  Settle settle{*this};
   state_ = state;
   const Method m = best_effort && benotify_ok_ ? Method::benotify : Method::notify;
   return make_notify(m, substate(state, remaining(now)), std::move(body), branches);
@@ -84,6 +88,7 @@ Request Notifier::notify(SubState state, std::optional<Body> body, BranchGenerat
 
 Request Notifier::terminate(std::string_view reason, std::optional<Body> body,
                             BranchGenerator& branches, std::optional<std::uint32_t> retry_after) {
+  Settle settle{*this};
   state_ = SubState::terminated;
   SubscriptionState ss{"terminated", {}};
   if (!reason.empty()) {
@@ -100,10 +105,11 @@ result<NotifierReply> Notifier::on_subscribe(const Request& subscribe, BranchGen
   if (state_ == SubState::terminated) {
     return make_error_code(DialogErrc::terminated);
   }
-  if (auto ok = dialog_.on_request(subscribe); !ok) {
+  Settle settle{*this};
+  if (auto ok = work().on_request(subscribe); !ok) {
     return ok.error();
   }
-  NotifierReply reply{dialog_.make_response(subscribe, 200, "OK"), std::nullopt};
+  NotifierReply reply{work().make_response(subscribe, 200, "OK"), std::nullopt};
   reply.response.expires = grant(subscribe, now);
   if (*reply.response.expires == 0) {
     reply.notify = terminate("timeout", std::nullopt, branches);

@@ -4,7 +4,9 @@
 // Owned by sip_core; sans-I/O (events + now in, messages out), on the session's strand.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,12 +23,20 @@ struct NotifierReply {
   std::optional<Request> notify;  // the terminating NOTIFY after an un-SUBSCRIBE
 };
 
+// Memory: between events the dialog is kept in the compact text form of Dialog::encode and
+// the local endpoint and Event are shared (interned) with the node's other notifiers. dialog()
+// decodes it: the reference stays valid until the next event (or compact()).
 class Notifier {
  public:
   // An initial SUBSCRIBE. Errors: DialogErrc::bad_event (489) without Event,
   // missing_contact (400). The granted expiry is min(Expires, max_expires).
   static result<Notifier> create(const Request& subscribe, std::string_view local_tag,
                                  LocalEndpoint local, std::uint32_t max_expires, TimePoint now);
+  Notifier(const Notifier& other);
+  Notifier(Notifier&& other) noexcept;
+  Notifier& operator=(const Notifier& other);
+  Notifier& operator=(Notifier&& other) noexcept;
+  ~Notifier();
 
   // The 200 OK with Expires. With `first` and a subscriber that offered
   // ms-piggyback-first-notify, the 200 carries the first notification (Event,
@@ -51,20 +61,35 @@ class Notifier {
 
   SubState state() const { return state_; }
   TimePoint expires_at() const { return expires_at_; }
-  const Dialog& dialog() const { return dialog_; }
+  const Dialog& dialog() const;
+  // The dialog's id without decoding the whole dialog.
+  DialogId dialog_id() const;
+  // Drops the working form that dialog() decoded (events do this themselves).
+  void compact() const;
+
+  // Persistence (notifier_state.cpp): "N1" + state, Microsoft options, expiry as wall-clock
+  // milliseconds, Event package and id, and the dialog. restore() takes the node's current
+  // local endpoint and maximum expiry, and maps the expiry back onto `now`.
+  std::string serialize(TimePoint now, std::chrono::system_clock::time_point wall_now) const;
+  static result<Notifier> restore(std::string_view data, LocalEndpoint local,
+                                  std::uint32_t max_expires, TimePoint now,
+                                  std::chrono::system_clock::time_point wall_now);
 
  private:
-  Notifier(Dialog dialog, LocalEndpoint local)
-      : dialog_(std::move(dialog)), local_(std::move(local)) {}
+  struct Shared;  // local endpoint, Event and maximum expiry (interned)
+  class Settle;   // re-encodes the dialog when an event handler returns
+
+  Notifier(std::shared_ptr<const Shared> shared, Dialog dialog);
+  Dialog& work() const;
+  void settle();
   std::uint32_t grant(const Request& subscribe, TimePoint now);
   std::uint32_t remaining(TimePoint now) const;
   Request make_notify(Method method, SubscriptionState ss, std::optional<Body> body,
                       BranchGenerator& branches);
 
-  Dialog dialog_;
-  LocalEndpoint local_;
-  EventHeader event_;
-  std::uint32_t max_expires_ = 3600;
+  std::shared_ptr<const Shared> shared_;
+  mutable std::unique_ptr<Dialog> working_;
+  std::string packed_;  // Dialog::encode between events
   TimePoint expires_at_{};
   SubState state_ = SubState::pending;
   bool benotify_ok_ = false;

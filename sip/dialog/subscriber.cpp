@@ -5,7 +5,9 @@
 #include <charconv>
 #include <utility>
 
+#include "gateway/base/bug.hpp"
 #include "sip/codec/error_response.hpp"
+#include "sip/dialog/subscriber_parts.hpp"
 
 namespace fedgate::sip {
 namespace {
@@ -49,26 +51,28 @@ std::optional<Duration> retry_delay(const SubscriptionState& ss) {
 }
 
 Request Subscriber::make_subscribe(std::uint32_t expires, BranchGenerator& branches) {
+  Working& w = work();
+  const Shared& cfg = *shared_;
   Request r;
-  if (dialog_) {
-    r = dialog_->make_request(Method::subscribe, params_.local.next_via(branches));
+  if (w.dialog) {
+    r = w.dialog->make_request(Method::subscribe, cfg.local.next_via(branches));
   } else {
     r.method = Method::subscribe;
-    r.request_uri = params_.target;
-    r.via.push_back(params_.local.next_via(branches));
-    r.from = params_.from;
-    r.to = params_.to;
-    r.call_id = params_.call_id;
+    r.request_uri = w.target;
+    r.via.push_back(cfg.local.next_via(branches));
+    r.from = w.from;
+    r.to = w.to;
+    r.call_id = w.call_id;
     r.cseq = CSeq{1, Method::subscribe, {}};
-    r.contact.push_back(params_.local.contact);
+    r.contact.push_back(cfg.local.contact);
     r.max_forwards = 70;
   }
   r.expires = expires;
-  r.event = params_.event;
-  r.supported = params_.supported;
-  if (!params_.accept.empty()) {
+  r.event = cfg.event;
+  r.supported = cfg.supported;
+  if (!cfg.accept.empty()) {
     std::string accept;
-    for (const auto& a : params_.accept) {
+    for (const auto& a : cfg.accept) {
       accept += (accept.empty() ? "" : ", ") + a;
     }
     r.other.push_back({"Accept", std::move(accept)});
@@ -77,8 +81,10 @@ Request Subscriber::make_subscribe(std::uint32_t expires, BranchGenerator& branc
 }
 
 Request Subscriber::start(BranchGenerator& branches) {
-  initial_ = make_subscribe(params_.expires, branches);
-  return *initial_;
+  Settle settle{*this};
+  Working& w = work();
+  w.initial = make_subscribe(shared_->expires, branches);
+  return *w.initial;
 }
 
 void Subscriber::schedule(std::uint32_t granted, TimePoint now) {
@@ -100,16 +106,17 @@ SubscriberActions Subscriber::end(int status, std::string reason, std::optional<
 
 SubscriberActions Subscriber::on_success(const Response& response, TimePoint now) {
   SubscriberActions a;
-  if (!dialog_) {
-    auto d = initial_ ? Dialog::from_uac(*initial_, response)
-                      : result<Dialog>(make_error_code(DialogErrc::not_dialog_creating));
+  Working& w = work();
+  if (!w.dialog) {
+    auto d = w.initial ? Dialog::from_uac(*w.initial, response)
+                       : result<Dialog>(make_error_code(DialogErrc::not_dialog_creating));
     if (!d) {
       return end(response.status, "no_dialog", std::nullopt);
     }
-    dialog_ = std::move(*d);
+    w.dialog = std::move(*d);
   }
-  initial_.reset();
-  const std::uint32_t granted = response.expires.value_or(params_.expires);
+  w.initial.reset();
+  const std::uint32_t granted = response.expires.value_or(shared_->expires);
   if (granted == 0) {
     return a;  // the answer to an un-SUBSCRIBE: the terminating NOTIFY ends it
   }
@@ -119,7 +126,7 @@ SubscriberActions Subscriber::on_success(const Response& response, TimePoint now
     state_ = parse_substate(response.subscription_state->state);
     a.notification = Notification{state_, Body{*response.content_type, response.body}};
     if (auto cseq = header_number(response.other, kPiggybackCseq)) {
-      dialog_->set_remote_cseq(*cseq);
+      w.dialog->set_remote_cseq(*cseq);
     }
   }
   return a;
@@ -129,10 +136,11 @@ SubscriberActions Subscriber::on_response(const Response& response, TimePoint no
   if (ended_ || response.status < 200) {
     return {};
   }
+  Settle settle{*this};
   if (response.status < 300) {
     return on_success(response, now);
   }
-  if (dialog_ && response.status != 481 && now < expires_at_) {
+  if (has_dialog() && response.status != 481 && now < expires_at_) {
     SubscriberActions a;  // §4.1.2.2: a failed refresh leaves the subscription until expiry
     a.wake_at = expires_at_;
     return a;
@@ -147,17 +155,18 @@ SubscriberActions Subscriber::on_response(const Response& response, TimePoint no
 }
 
 std::optional<DialogErrc> Subscriber::check_notify(const Request& notify, TimePoint now) {
-  if (!dialog_ && initial_) {  // the NOTIFY overtook the 200 (RFC 6665 §4.1.2.4)
-    if (auto d = Dialog::from_notify(*initial_, notify)) {
-      dialog_ = std::move(*d);
-      expires_at_ = now + seconds(params_.expires);
+  Working& w = work();
+  if (!w.dialog && w.initial) {  // the NOTIFY overtook the 200 (RFC 6665 §4.1.2.4)
+    if (auto d = Dialog::from_notify(*w.initial, notify)) {
+      w.dialog = std::move(*d);
+      expires_at_ = now + seconds(shared_->expires);
       refresh_at_ = expires_at_;  // the 200, when it comes, schedules the refresh
     }
   }
-  if (!dialog_) {
+  if (!w.dialog) {
     return DialogErrc::unknown_dialog;
   }
-  if (auto ok = dialog_->on_request(notify); !ok) {
+  if (auto ok = w.dialog->on_request(notify); !ok) {
     return ok.error() == DialogErrc::cseq_out_of_order ? DialogErrc::cseq_out_of_order
                                                        : DialogErrc::unknown_dialog;
   }
@@ -168,6 +177,7 @@ std::optional<DialogErrc> Subscriber::check_notify(const Request& notify, TimePo
 }
 
 SubscriberActions Subscriber::on_notify(const Request& notify, TimePoint now) {
+  Settle settle{*this};
   SubscriberActions a;
   const bool benotify = notify.method == Method::benotify;
   if (auto e = check_notify(notify, now)) {
@@ -178,7 +188,7 @@ SubscriberActions Subscriber::on_notify(const Request& notify, TimePoint now) {
   }
   const SubscriptionState& ss = *notify.subscription_state;
   if (!benotify) {
-    a.respond = dialog_->make_response(notify, 200, "OK");
+    a.respond = work().dialog->make_response(notify, 200, "OK");
   }
   if (notify.content_type) {
     a.notification =
@@ -199,9 +209,10 @@ SubscriberActions Subscriber::on_notify(const Request& notify, TimePoint now) {
 
 std::optional<Request> Subscriber::on_wake(TimePoint now, BranchGenerator& branches,
                                            SubscriberActions* expired) {
-  if (ended_ || !dialog_ || now < refresh_at_) {
+  if (ended_ || !has_dialog() || now < refresh_at_) {
     return std::nullopt;
   }
+  Settle settle{*this};
   if (now >= expires_at_) {
     auto e = end(0, "timeout", Duration::zero());
     if (expired != nullptr) {
@@ -210,10 +221,11 @@ std::optional<Request> Subscriber::on_wake(TimePoint now, BranchGenerator& branc
     return std::nullopt;
   }
   refresh_at_ = expires_at_;  // one refresh per period; expiry is the next wake-up
-  return make_subscribe(params_.expires, branches);
+  return make_subscribe(shared_->expires, branches);
 }
 
 Request Subscriber::unsubscribe(BranchGenerator& branches) {
+  Settle settle{*this};
   refresh_at_ = expires_at_;  // no more refreshes; expiry ends it if no NOTIFY comes
   return make_subscribe(0, branches);
 }

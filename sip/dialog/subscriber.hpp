@@ -4,7 +4,9 @@
 // Owned by sip_core; sans-I/O (events + now in, actions out), on the session's strand.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,9 +53,19 @@ struct SubscriberActions {
 // The §4.1.3 retry rule for a terminated Subscription-State.
 std::optional<Duration> retry_delay(const SubscriptionState& ss);
 
+// Memory: an idle subscription (dialog established, no request of its own outstanding) keeps
+// its dialog in the compact text form of Dialog::encode and shares the node's configuration
+// (Via, Contact, Event, Accept, Supported) with every other Subscriber; each event decodes
+// it, and re-encodes it before returning. dialog() decodes it too: the reference stays valid
+// until the next event (or compact()).
 class Subscriber {
  public:
-  explicit Subscriber(SubscribeParams params) : params_(std::move(params)) {}
+  explicit Subscriber(SubscribeParams params);
+  Subscriber(const Subscriber& other);
+  Subscriber(Subscriber&& other) noexcept;
+  Subscriber& operator=(const Subscriber& other);
+  Subscriber& operator=(Subscriber&& other) noexcept;
+  ~Subscriber();
 
   Request start(BranchGenerator& branches);
   // A response to the initial or a refreshing SUBSCRIBE.
@@ -68,25 +80,43 @@ class Subscriber {
   Request unsubscribe(BranchGenerator& branches);
 
   SubState state() const { return state_; }
-  bool has_dialog() const { return dialog_.has_value(); }
-  const Dialog& dialog() const { return *dialog_; }
+  bool has_dialog() const;
+  const Dialog& dialog() const;
+  // The dialog's id without decoding the whole dialog (precondition: has_dialog()).
+  DialogId dialog_id() const;
   TimePoint refresh_at() const { return refresh_at_; }
   TimePoint expires_at() const { return expires_at_; }
+  // Drops the working form that dialog() decoded (events do this themselves).
+  void compact() const;
+
+  // Persistence (subscriber_state.cpp): "S1" + state + expiry and refresh times as wall-clock
+  // milliseconds + the dialog; "" when there is no dialog yet (nothing to continue). restore()
+  // takes the node's current configuration in `config` (its target, from, to and call_id are
+  // ignored: they come from the stored dialog) and maps the times back onto `now`.
+  std::string serialize(TimePoint now, std::chrono::system_clock::time_point wall_now) const;
+  static result<Subscriber> restore(std::string_view data, SubscribeParams config, TimePoint now,
+                                    std::chrono::system_clock::time_point wall_now);
 
  private:
+  struct Shared;   // configuration shared by the node's subscribers (interned)
+  struct Working;  // the decoded form while an event runs
+  class Settle;    // re-encodes the dialog when an event handler returns
+
+  Working& work() const;
+  void settle();
   Request make_subscribe(std::uint32_t expires, BranchGenerator& branches);
   void schedule(std::uint32_t granted, TimePoint now);
   std::optional<DialogErrc> check_notify(const Request& notify, TimePoint now);
   SubscriberActions on_success(const Response& response, TimePoint now);
   SubscriberActions end(int status, std::string reason, std::optional<Duration> retry);
 
-  SubscribeParams params_;
-  std::optional<Request> initial_;  // kept until the dialog exists
-  std::optional<Dialog> dialog_;
-  SubState state_ = SubState::pending;
-  bool ended_ = false;
+  std::shared_ptr<const Shared> shared_;
+  mutable std::unique_ptr<Working> working_;
+  std::string packed_;  // Dialog::encode while idle; empty while working_ holds the dialog
   TimePoint refresh_at_{};
   TimePoint expires_at_{};
+  SubState state_ = SubState::pending;
+  bool ended_ = false;
 };
 
 }  // namespace fedgate::sip

@@ -17,6 +17,7 @@ struct LocalEndpoint {
   NameAddr contact;
   // `via` with a fresh branch parameter.
   Via next_via(BranchGenerator& branches) const;
+  friend bool operator==(const LocalEndpoint&, const LocalEndpoint&) = default;
 };
 
 struct Body {

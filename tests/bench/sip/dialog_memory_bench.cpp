@@ -6,6 +6,8 @@
 #include <benchmark/benchmark.h>
 #include <malloc.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -88,13 +90,14 @@ template <class Make>
 double bytes_per_object(int n, Make make) {
   using T = decltype(make(0));
   malloc_trim(0);
-  const std::size_t before = mallinfo2().uordblks;
+  const auto live = [] { return mallinfo2().uordblks + mallinfo2().hblkhd; };  // incl. mmap
+  const std::size_t before = live();
   std::vector<T> kept;
   kept.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) {
     kept.push_back(make(i));
   }
-  const std::size_t after = mallinfo2().uordblks;
+  const std::size_t after = live();
   benchmark::DoNotOptimize(kept.data());
   return static_cast<double>(after - before) / n;
 }
@@ -107,6 +110,12 @@ void BM_IdleSubscriberMemory(benchmark::State& state) {
         bytes_per_object(n, [&](int i) { return idle_subscriber(i, branches); });
   }
   state.counters["sizeof"] = sizeof(Subscriber);
+  const std::string persisted =
+      idle_subscriber(1, branches).serialize(TimePoint{}, std::chrono::system_clock::now());
+  state.counters["persisted_bytes"] = static_cast<double>(persisted.size());
+  if (std::getenv("FEDGATE_BENCH_SHOW") != nullptr) {
+    std::fputs(persisted.c_str(), stderr);
+  }
 }
 BENCHMARK(BM_IdleSubscriberMemory)->Arg(10000)->Iterations(1)->Unit(benchmark::kMillisecond);
 
@@ -116,6 +125,12 @@ void BM_IdleNotifierMemory(benchmark::State& state) {
     state.counters["bytes_per_dialog"] = bytes_per_object(n, idle_notifier);
   }
   state.counters["sizeof"] = sizeof(Notifier);
+  const std::string persisted =
+      idle_notifier(1).serialize(TimePoint{}, std::chrono::system_clock::now());
+  state.counters["persisted_bytes"] = static_cast<double>(persisted.size());
+  if (std::getenv("FEDGATE_BENCH_SHOW") != nullptr) {
+    std::fputs(persisted.c_str(), stderr);
+  }
 }
 BENCHMARK(BM_IdleNotifierMemory)->Arg(10000)->Iterations(1)->Unit(benchmark::kMillisecond);
 
