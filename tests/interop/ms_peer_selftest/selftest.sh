@@ -16,7 +16,7 @@ source "$LIB/common.sh"; source "$LIB/pki.sh"
 VARIANT="${1:-plain}"
 EXTRA=()
 [[ "$VARIANT" == gruu ]] && EXTRA=(--gruu --reuse-inbound)
-[[ -n "${MS_PEER_TRACE:-}" ]] && EXTRA+=(--trace)  # every message in the event logs
+EXTRA+=(--trace)  # every message sent and received is in the event logs
 
 ia_init ms-peer-selftest
 A="$IA_NET.40" B="$IA_NET.41" P="$IA_DIR/pki"
@@ -85,5 +85,27 @@ want=$(grep -c '"cmd":"\(expect\|no_event\)"' "$HERE/notifier.jsonl")
 grep -q '"tls": "TLSv1.2"' "$IA_DIR/a.events.log" || ia_fail "not TLS 1.2"
 grep -q '"ev": "tls_refused"' "$IA_DIR/b.events.log" || ia_fail "B did not log the refused client"
 grep -q '"peer_cn": "b.test"' "$IA_DIR/a.events.log" || ia_fail "B's certificate not seen by A"
+# Every message either peer sent must be a valid SIP message for fedgate's own parser.
+if [[ -n "${FEDGATE_BIN:-}" && -x "${FEDGATE_BIN:-}" ]]; then
+  mkdir "$IA_DIR/sent"
+  "$PY" - "$IA_DIR/sent" "$IA_DIR/a.events.log" "$IA_DIR/b.events.log" <<'PY'
+import json, sys
+n = 0
+for log in sys.argv[2:]:
+    for line in open(log, encoding="utf-8"):
+        ev = json.loads(line)
+        if ev["ev"] == "sent":
+            n += 1
+            with open(f"{sys.argv[1]}/{n:03d}.sip", "wb") as f:
+                f.write(ev["data"].encode())
+PY
+  count=$(find "$IA_DIR/sent" -name '*.sip' | wc -l)
+  ((count > 50)) || ia_fail "only $count messages captured"
+  "$FEDGATE_BIN" sip-parse "$IA_DIR/sent"/*.sip >"$IA_DIR/sip-parse.log" 2>&1 ||
+    ia_fail "fedgate sip-parse rejected a message: $(grep -v '^{' "$IA_DIR/sip-parse.log" | head -3)"
+  ia_log "fedgate sip-parse accepted all $count messages"
+else
+  ia_log "FEDGATE_BIN not set: messages not cross-checked with fedgate sip-parse"
+fi
 a_steps=$(grep -c '"ev": "expect_ok"' "$IA_DIR/a.events.log")
 ia_log "PASS ms_peer self-test ($VARIANT): A $a_steps and B $steps expect steps"
