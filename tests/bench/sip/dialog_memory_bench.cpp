@@ -134,6 +134,49 @@ void BM_IdleNotifierMemory(benchmark::State& state) {
 }
 BENCHMARK(BM_IdleNotifierMemory)->Arg(10000)->Iterations(1)->Unit(benchmark::kMillisecond);
 
+// The price of the compact idle form: one NOTIFY handled by an idle subscriber (decode the
+// dialog, check and answer the NOTIFY, encode the dialog again).
+Request notify_for(const Subscriber& s) {
+  Request n;
+  n.method = Method::notify;
+  n.request_uri = s.dialog().local().uri;
+  n.via.push_back(Via::parse("SIP/2.0/TLS 192.0.2.10:5061;branch=z9hG4bKbench").value());
+  n.from = s.dialog().remote();
+  n.to = s.dialog().local();
+  n.call_id = s.dialog().id().call_id;
+  n.cseq = CSeq{2, Method::notify, {}};
+  n.contact.push_back(NameAddr::parse("<sip:bob1@contoso.com;gruu>").value());
+  n.event = EventHeader{"presence", {}};
+  n.subscription_state = SubscriptionState{"active", {{"expires", "3000"}}};
+  n.content_type = MediaType::parse("application/msrtc-event-categories+xml").value();
+  n.body = "<categories/>";
+  s.compact();
+  return n;
+}
+
+void BM_IdleSubscriberNotify(benchmark::State& state) {
+  BranchGenerator branches{7};
+  Subscriber s = idle_subscriber(1, branches);
+  Request n = notify_for(s);
+  for (auto _ : state) {
+    auto a = s.on_notify(n, TimePoint{});
+    benchmark::DoNotOptimize(a);
+    ++n.cseq.sequence;
+  }
+}
+BENCHMARK(BM_IdleSubscriberNotify);
+
+void BM_SubscriberRestore(benchmark::State& state) {
+  BranchGenerator branches{7};
+  const auto wall = std::chrono::system_clock::now();
+  const std::string record = idle_subscriber(1, branches).serialize(TimePoint{}, wall);
+  for (auto _ : state) {
+    auto s = Subscriber::restore(record, params_for(1), TimePoint{}, wall);
+    benchmark::DoNotOptimize(s);
+  }
+}
+BENCHMARK(BM_SubscriberRestore);
+
 }  // namespace
 }  // namespace fedgate::sip
 
