@@ -113,6 +113,47 @@ result<SipSubscriptionStatus> subscription_status_from_notify(const Request& not
                                ss.expires(), number_param(ss, "retry-after")};
 }
 
+namespace {
+
+std::string_view failure_reason(int status) {
+  switch (status) {
+    case 403:
+    case 603:
+      return "rejected";
+    case 404:
+    case 410:
+    case 480:
+    case 604:
+      return "noresource";
+    case 408:
+      return "timeout";
+    default:
+      return "giveup";
+  }
+}
+
+}  // namespace
+
+result<SipSubscriptionStatus> subscription_status_from_response(const Response& response) {
+  auto watcher = address_from_uri(response.from.uri);
+  auto presentity = address_from_uri(response.to.uri);
+  if (!watcher || !presentity) {
+    return make_error_code(ConvertErrc::bad_address);
+  }
+  SipSubscriptionStatus s{watcher->without_resource(), presentity->without_resource(),
+                          NeutralState::pending, {}, response.expires, std::nullopt};
+  if (response.status >= 300) {
+    s.state = NeutralState::terminated;
+    s.reason = failure_reason(response.status);
+    s.expires.reset();
+  } else if (const auto& ss = response.subscription_state) {
+    s.state = neutral_state(ss->state);
+    s.reason = ss->reason().value_or("");
+    s.expires = ss->expires() ? ss->expires() : response.expires;
+  }
+  return s;
+}
+
 std::optional<presence::SubscriptionRequest> request_from_status(const SipSubscriptionStatus& s,
                                                                  std::string id) {
   if (s.state == NeutralState::active) {

@@ -44,6 +44,12 @@ struct SipSubscriptionStatus {
 // Errors: missing_header (no Subscription-State), bad_event, bad_address.
 result<SipSubscriptionStatus> subscription_status_from_notify(const Request& notify);
 
+// The final response to our SUBSCRIBE (watcher = From, presentity = To): a 2xx is the state of
+// its Subscription-State (Lync's piggy-backed first NOTIFY) or pending until a NOTIFY says
+// more, expires from Subscription-State or Expires; a failure is terminated with reason
+// rejected (403, 603), noresource (404, 410, 480, 604), timeout (408) or giveup (others).
+result<SipSubscriptionStatus> subscription_status_from_response(const Response& response);
+
 // RFC 8048 §5.2.1/§5.2.3: active → approve, terminated with rejected / noresource /
 // invariant (or no reason) → deny, from the presentity to the watcher; pending and
 // terminations that invite a new SUBSCRIBE (timeout, deactivated, probation, giveup) → none.

@@ -110,6 +110,21 @@ TEST(PresenceFromMsrtc, MalformedDocumentsAreRefused) {
   EXPECT_EQ(status_for(ConvertErrc::bad_body), 400);
 }
 
+TEST(PresenceFromBody, LyncBenotifyCarriesACategoryDelta) {
+  const Request benotify = test::request_from(
+      "BENOTIFY sip:gw.corp.example:5061;transport=tls SIP/2.0"
+      "\nVia: SIP/2.0/TLS 192.0.2.10:5061;branch=z9hG4bK50867967"
+      "\nFrom: <sip:bob@contoso.com>;tag=DD35C0B2\nTo: <sip:alice@corp.example>;tag=9c4e;epid=62cc"
+      "\nCall-ID: 91c6c88de3\nCSeq: 2 BENOTIFY\nEvent: presence"
+      "\nSubscription-State: active;expires=28367"
+      "\nContent-Type: application/msrtc-event-categories+xml\n\n" +
+      categories(note("personal", "Back at 3", "2024-05-01T10:00:00Z")));
+  auto doc = presence_from_body(benotify.content_type, benotify.body, addr("bob@contoso.com"));
+  ASSERT_TRUE(doc) << doc.error().message();
+  EXPECT_FALSE(doc->has_state);
+  EXPECT_EQ(doc->presence.status_text, "Back at 3");
+}
+
 TEST(PresenceFromPidf, Rfc8048ClosedTupleIsOffline) {
   const Request notify = test::rfc_request("rfc8048/6.3-01-pres-sip.txt");
   auto doc = presence_from_body(notify.content_type, notify.body, addr("romeo@example.net"));

@@ -108,6 +108,37 @@ TEST(SubscriptionStatus, RetryableTerminationsAndPendingAskNothing) {
   EXPECT_FALSE(request_from_status(s, "x"));
 }
 
+constexpr std::string_view kPiggybacked =
+    "SIP/2.0 200 OK\nVia: SIP/2.0/TLS gw.corp.example:5061;branch=z9hG4bK1"
+    "\nFrom: <sip:alice@corp.example>;tag=3c1d;epid=01010101\nTo: <sip:bob@contoso.com>;tag=n77"
+    "\nCall-ID: s1\nCSeq: 1 SUBSCRIBE\nContact: <sip:bob@192.0.2.10:5061;transport=tls>"
+    "\nExpires: 1800\nEvent: presence\nSubscription-State: active;expires=1700"
+    "\nms-piggyback-cseq: 1\n\n";
+
+TEST(SubscriptionStatusFromResponse, LyncPiggybackedTwoHundredIsActive) {
+  auto s = subscription_status_from_response(test::response_from(kPiggybacked));
+  ASSERT_TRUE(s) << s.error().message();
+  EXPECT_EQ(s->watcher, addr("alice@corp.example"));
+  EXPECT_EQ(s->presentity, addr("bob@contoso.com"));
+  EXPECT_EQ(s->state, Neutral::active);
+  EXPECT_EQ(s->expires, 1700u);
+  EXPECT_EQ(request_from_status(*s, "s1")->action, SubscriptionAction::approve);
+}
+
+TEST(SubscriptionStatusFromResponse, PlainTwoHundredIsPendingAndFailuresTerminate) {
+  Response r = test::response_from(kPiggybacked);
+  r.subscription_state.reset();
+  EXPECT_EQ(subscription_status_from_response(r)->state, Neutral::pending);
+  EXPECT_EQ(subscription_status_from_response(r)->expires, 1800u);
+  r.status = 403;
+  auto refused = subscription_status_from_response(r).value();
+  EXPECT_EQ(refused.state, Neutral::terminated);
+  EXPECT_EQ(refused.reason, "rejected");
+  EXPECT_EQ(request_from_status(refused, "s1")->action, SubscriptionAction::deny);
+  r.status = 503;
+  EXPECT_FALSE(request_from_status(subscription_status_from_response(r).value(), "s1"));
+}
+
 TEST(SubscriptionStateFor, PoliteBlockLooksActiveToTheWatcher) {
   EXPECT_EQ(sub_state_for(Neutral::polite_block), SubState::active);
   auto ss = subscription_state_for(Neutral::polite_block, 3600);
