@@ -12,10 +12,13 @@ section each one follows). Standard library only; run it with /usr/bin/python3.
       --gateway 127.0.0.50:5061 [--gateway-name sip.a.test] --fqdn sip.b.test \\
       --user bob@b.test --user carol@b.test [--script FILE [--var NAME=VALUE]...] \\
       [--lifetime 300] [--linger 0] [--tls13] [--no-record-route] [--txn-timeout 32] \\
-      [--expires 3600] [--refresh-ratio 0.8] [--gruu] [--reuse-inbound] [--trace]
+      [--expires 3600] [--refresh-ratio 0.8] [--gruu] [--reuse-inbound] [--trace] \\
+      [--auto-resubscribe] [--im-idle 600]
 
 --gruu: Lync-style GRUU Contacts; --reuse-inbound: in-dialog requests go out on the dialog's
-inbound connection instead of the dialed one; --trace: every message sent/received as events.
+inbound connection instead of the dialed one; --trace: every message sent/received as events;
+--auto-resubscribe: subscribe again after terminated;reason=deactivated|timeout|probation
+(RFC 6665 4.1.3), as Lync does; --im-idle S: BYE an IM dialog idle for S seconds.
 
 Control: one JSON command per line on stdin, one JSON event per line on stdout (flushed). With
 --script FILE (a JSON array, or one JSON object per line; lines starting with # are comments;
@@ -35,6 +38,8 @@ Commands (users are "user@domain"; "from" must be one of --user):
   set_state        {"user","availability":3500,"activity":opt,"note":opt,"benotify":false}
                    NOTIFYs (BENOTIFY when asked and offered) every watcher of the user
   unpublish        {"user"}            terminated NOTIFY (reason=noresource) to its watchers
+  terminate        {"user","watcher","reason":"deactivated","retry_after":opt}  end one
+                   watcher's subscriptions with a terminated NOTIFY
   batch_answer     {"user","state":"resubscribe|active|pending|terminated"|null}
                    instance state given to this user in RLMI answers to batched subscriptions
   policy           {"user","watcher","state":"pending|active"}; approve {"user","watcher"}
@@ -64,8 +69,9 @@ benotify[,reason]}, stale_presence (older publishTime ignored), cseq_out_of_orde
 resubscribe {watcher,presentity}, message {from,to,text,content_type,mode:invite|session|
 page}, delivered {from,to,text,via:invite|message}, resent, dialog_dead {from,to,status},
 im_failed {status,text}, failed_message (fail_next_message used), typing {from,to,state,
-kind:info|iscomposing}, bye {from,to}, ack, cmd_ok, expect_ok, expect_failed, script_ok,
-script_failed, error {detail}, exit {rc}; with --trace also sent {data}, received.
+kind:info|iscomposing}, bye {from,to}, idle_bye, resubscribing {reason,delay}, ack,
+cmd_ok, expect_ok, expect_failed, script_ok, script_failed, error {detail}, exit {rc};
+with --trace also sent {data}, received.
 """
 import argparse
 import base64
@@ -429,7 +435,10 @@ class OutSubscription:
         self.expires, self.resources, self.batch = expires, resources, batch
         self.refresh_at = None
         self.terminated = False
+        self.unsubscribing = False
         self.categories = []
+        self.batch_spec = None
+        self.request_uri = None
 
 
 class InSubscription:
@@ -456,6 +465,7 @@ class ImSession:
         self.established = False
         self.queue = []  # (text, content_type, recover) waiting for the INVITE's 200
         self.first = None  # the message carried in our INVITE
+        self.last_activity = time.monotonic()
         self.conversation_id = base64.b64encode(os.urandom(15)).decode()
 
 
@@ -601,6 +611,7 @@ class Peer:
         self.in_subs = []
         self.sessions = {}        # (local, remote) -> ImSession
         self.presence_cache = {}  # (watcher, presentity) -> {fields..., "times": {category: t}}
+        self.retries = []         # (due, watcher, target, expires, batch_spec, request_uri)
         self.batch_answers = {}
         self.policies = {}
         self.pending_fail = None
@@ -766,6 +777,19 @@ class Peer:
             for sub in list(self.in_subs):
                 if now >= sub.expires_at:
                     self.end_in_subscription(sub, "timeout")
+            due = [r for r in self.retries if now >= r[0]]
+            self.retries = [r for r in self.retries if now < r[0]]
+            for _, watcher, target, expires, batch, ruri in due:
+                try:
+                    self.subscribe(watcher, target, expires, batch, ruri)
+                except StepFailed as exc:
+                    self.events.emit("error", detail=f"re-subscribe {target}: {exc}")
+            if self.args.im_idle > 0:
+                for s in list(self.sessions.values()):
+                    if s.established and now - s.last_activity > self.args.im_idle:
+                        self.end_session(s)  # Lync closes an idle IM dialog with BYE
+                        self.events.emit("idle_bye", **{"from": s.local, "to": s.remote})
+                        self.send_in_dialog(s.dialog, "bye.sip", "BYE")
 
     # -- dialogs -----------------------------------------------------------------------------
 
@@ -1041,6 +1065,7 @@ class Peer:
                               batch is not None)
         if batch:
             sub.categories = batch["categories"]
+        sub.batch_spec, sub.request_uri = batch, request_uri
         self.out_subs[key] = sub
         self.index(d, sub)
         self.send_subscribe(sub, expires)
@@ -1143,6 +1168,23 @@ class Peer:
                 for r in sub.resources:
                     self.emit_presence(sub.watcher, r, "terminated", via, reason)
             self.drop_out_subscription(sub)
+            self.schedule_retry(sub, reason, header_param(sstate, "retry-after"))
+
+    def schedule_retry(self, sub, reason, retry_after):
+        """--auto-resubscribe: a new subscription after deactivated/timeout at once and after
+        probation when Retry-After says (RFC 6665 4.1.3); never after our own un-SUBSCRIBE."""
+        if not self.args.auto_resubscribe or sub.unsubscribing:
+            return
+        if reason in ("deactivated", "timeout"):
+            delay = 0.2
+        elif reason == "probation":
+            delay = float(retry_after or 5)
+        else:
+            return
+        self.events.emit("resubscribing", watcher=sub.watcher, presentity=sub.target,
+                         reason=reason, delay=delay)
+        self.retries.append((time.monotonic() + delay, sub.watcher, sub.target, sub.expires,
+                             sub.batch_spec, sub.request_uri))
 
     def process_rlmi(self, sub, msg, state, via):
         parts = parse_multipart(msg)
@@ -1255,6 +1297,7 @@ class Peer:
         self.establish_uac(d, msg)
         self.send_in_dialog(d, "ack.sip", "ACK", cseq=msg.cseq()[0])
         s.established = True
+        s.last_activity = time.monotonic()
         if s.first is not None:
             text, ctype, recover = s.first
             supported = [x.lower() for x in msg.list_values("supported")]
@@ -1269,6 +1312,7 @@ class Peer:
             self.send_message(s, text, ctype, recover)
 
     def send_message(self, s, text, ctype, recover):
+        s.last_activity = time.monotonic()
         values = {"CONTENT_TYPE": ctype}
         self.send_in_dialog(s.dialog, "message.sip", "MESSAGE", values, text.encode(),
                             lambda msg: self.on_message_response(s, text, ctype, recover, msg))
@@ -1293,6 +1337,7 @@ class Peer:
                          **{"from": s.local, "to": s.remote})
 
     def typing(self, s, kind, state):
+        s.last_activity = time.monotonic()
         if kind == "info":
             body = self.t.fill("keyboard_activity.xml",
                                {"STATUS": "type" if state == "active" else "idle"})
@@ -1362,6 +1407,7 @@ class Peer:
                              **{"from": frm, "to": s.local})
             return self.respond(req, conn, status, {"EXTRA": extra})
         s.dialog.remote_cseq = req.cseq()[0]
+        s.last_activity = time.monotonic()
         self.respond(req, conn, 200)
         self.deliver_incoming(frm, s.local, ctype, req.body, "session")
 
@@ -1379,6 +1425,7 @@ class Peer:
         s = self.find_usage(req, ImSession)
         if s is None:
             return self.respond(req, conn, 481)
+        s.last_activity = time.monotonic()
         self.respond(req, conn, 200)
         root = xml_root(req.body)
         status = root.find("status") if root is not None else None
@@ -1442,6 +1489,7 @@ class Peer:
     def cmd_unsubscribe(self, c):
         sub = self.out_subscription(c)
         sub.refresh_at = None
+        sub.unsubscribing = True
         self.send_subscribe(sub, 0)
 
     def cmd_set_state(self, c):
@@ -1470,6 +1518,20 @@ class Peer:
                 self.notify(sub, [user])
             else:
                 self.end_in_subscription(sub, "noresource")
+
+    def cmd_terminate(self, c):
+        """End the watcher's subscriptions to the user with a terminated NOTIFY (reason
+        deactivated unless given; retry_after for probation)."""
+        user = self.local_user(c["user"])
+        reason = c.get("reason", "deactivated")
+        if c.get("retry_after") is not None:
+            reason += f";retry-after={int(c['retry_after'])}"
+        ended = [sub for sub in self.in_subs if sub.watcher == c["watcher"] and
+                 user in sub.resources]
+        if not ended:
+            raise StepFailed(f"{c['watcher']} has no subscription to {user}")
+        for sub in ended:
+            self.end_in_subscription(sub, reason)
 
     def cmd_batch_answer(self, c):
         self.batch_answers[self.local_user(c["user"])] = c.get("state")
@@ -1708,6 +1770,10 @@ def parse_args():
     p.add_argument("--no-record-route", dest="record_route", action="store_false")
     p.add_argument("--reuse-inbound", action="store_true",
                    help="send in-dialog requests on the dialog's inbound connection")
+    p.add_argument("--auto-resubscribe", action="store_true",
+                   help="subscribe again after terminated;reason=deactivated|timeout|probation")
+    p.add_argument("--im-idle", type=float, default=0,
+                   help="BYE an IM dialog idle this long (s; Lync uses 600; 0: never)")
     p.add_argument("--gruu", action="store_true", help="GRUU Contact (sip:AOR;opaque=...;gruu)")
     p.add_argument("--trace", action="store_true", help="emit every message sent and received")
     return p.parse_args()

@@ -7,8 +7,11 @@
 # a batched subscription answered with RLMI incl. a resubscribe state and a terminated resource,
 # un-SUBSCRIBE, IM with the first message in the INVITE, in-dialog MESSAGE, typing (INFO and
 # isComposing), a 481 and recovery by a new INVITE, a first message resent in the dialog, page
-# mode, BYE both ways and the terminated NOTIFYs of a shutdown. Variant "gruu" uses GRUU
-# Contacts and sends in-dialog requests on the inbound connection (--gruu --reuse-inbound).
+# mode, BYE both ways, errors (404 with ms-diagnostics, 480), a pending subscription approved,
+# unpublish, the terminated NOTIFYs of a shutdown, a refused untrusted client, and a second
+# pair for --auto-resubscribe and --im-idle. An unmet expect and an over-long script must fail.
+# With FEDGATE_BIN set, every message sent must pass `fedgate sip-parse`. Variant "gruu" uses
+# GRUU Contacts and sends in-dialog requests on the inbound connection.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 LIB="$HERE/../lib"
@@ -40,20 +43,20 @@ pki_leaf "$P/rogue-ca" "$P/rogue" c.test
 if "$PY" "$LIB/ms_peer.py" --addr "$IA_NET.42" --cert "$P/rogue" --cafile "$P/ca/ca.crt" \
   --gateway "$B:5061" --user mallory@c.test --lifetime 20 \
   --script <(echo '{"cmd":"options","from":"mallory@c.test","to":"bob@b.test"}') \
-  >"$IA_DIR/c.events.log" 2>"$IA_DIR/c.stderr.log"; then
+  >"$IA_DIR/rogue.events.log" 2>"$IA_DIR/rogue.stderr.log"; then
   ia_fail "a client with an untrusted certificate was accepted"
 fi
 # The verdict is honest: an unmet expect fails the script, and --lifetime caps a long step.
 if "$PY" "$LIB/ms_peer.py" --addr "$IA_NET.43" --cert "$P/a.test" --cafile "$P/ca/ca.crt" \
   --user zed@a.test --lifetime 20 \
   --script <(echo '{"cmd":"expect","ev":"presence","presentity":"nobody@b.test","timeout":0.5}') \
-  >"$IA_DIR/d.events.log" 2>&1; then
+  >"$IA_DIR/unmet.events.log" 2>&1; then
   ia_fail "an unmet expect step passed"
 fi
 start=$SECONDS
 if "$PY" "$LIB/ms_peer.py" --addr "$IA_NET.43" --cert "$P/a.test" --cafile "$P/ca/ca.crt" \
   --user zed@a.test --lifetime 1 --script <(echo '{"cmd":"sleep","seconds":30}') \
-  >"$IA_DIR/e.events.log" 2>&1; then
+  >"$IA_DIR/lifetime.events.log" 2>&1; then
   ia_fail "a script outliving --lifetime passed"
 fi
 ((SECONDS - start < 10)) || ia_fail "--lifetime did not cap the script"
@@ -85,10 +88,24 @@ want=$(grep -c '"cmd":"\(expect\|no_event\)"' "$HERE/notifier.jsonl")
 grep -q '"tls": "TLSv1.2"' "$IA_DIR/a.events.log" || ia_fail "not TLS 1.2"
 grep -q '"ev": "tls_refused"' "$IA_DIR/b.events.log" || ia_fail "B did not log the refused client"
 grep -q '"peer_cn": "b.test"' "$IA_DIR/a.events.log" || ia_fail "B's certificate not seen by A"
+# Lifecycle: --auto-resubscribe after a deactivated subscription, --im-idle closing a dialog.
+C="$IA_NET.44" D="$IA_NET.45"
+"$PY" "$LIB/ms_peer.py" --addr "$D" --cert "$P/b.test" --cafile "$P/ca/ca.crt" \
+  --gateway "$C:5061" --user bob@b.test --im-idle 1 --lifetime 40 --linger 0.5 "${EXTRA[@]}" \
+  --script "$HERE/lifecycle_notifier.jsonl" >"$IA_DIR/d.events.log" 2>"$IA_DIR/d.stderr.log" &
+D_PID=$!
+ia_track_pid "$D_PID"
+ia_wait_tcp "$D" 5061 10 || ia_fail "peer D did not listen"
+"$PY" "$LIB/ms_peer.py" --addr "$C" --cert "$P/a.test" --cafile "$P/ca/ca.crt" \
+  --gateway "$D:5061" --user alice@a.test --auto-resubscribe --lifetime 40 "${EXTRA[@]}" \
+  --script "$HERE/lifecycle_watcher.jsonl" >"$IA_DIR/c.events.log" 2>"$IA_DIR/c.stderr.log" ||
+  ia_fail "lifecycle watcher failed: $(failures "$IA_DIR/c.events.log")"
+wait "$D_PID" || ia_fail "lifecycle notifier failed: $(failures "$IA_DIR/d.events.log")"
+
 # Every message either peer sent must be a valid SIP message for fedgate's own parser.
 if [[ -n "${FEDGATE_BIN:-}" && -x "${FEDGATE_BIN:-}" ]]; then
   mkdir "$IA_DIR/sent"
-  "$PY" - "$IA_DIR/sent" "$IA_DIR/a.events.log" "$IA_DIR/b.events.log" <<'PY'
+  "$PY" - "$IA_DIR/sent" "$IA_DIR"/[abcd].events.log <<'PY'
 import json, sys
 n = 0
 for log in sys.argv[2:]:
