@@ -20,6 +20,7 @@ Steps (one positional argument each, words separated by spaces):
   wait-error JID [condition=C] [text=T]       wait for an error stanza from JID (T: substring
                                               of the error text)
   no-message JID SECONDS                      pass if no message from JID arrives meanwhile
+  no-presence JID SECONDS                     pass if no available presence from JID arrives
   sleep SECONDS
 In values, '+' stands for a space. Every wait is bounded by --timeout seconds; the whole run by --deadline seconds.
 """
@@ -178,6 +179,10 @@ class Client(slixmpp.ClientXMPP):
             return await self.wait_for(error_match(rest[0], parse_kv(rest[1:])), t)
         if op == "no-message":
             got = await self.wait_for(message_match(rest[0], None), float(rest[1]))
+            return not got
+        if op == "no-presence":
+            got = await self.wait_for(presence_match(rest[0], {"type": "available"}),
+                                      float(rest[1]))
             return not got
         if op == "sleep":
             await asyncio.sleep(float(rest[0]))

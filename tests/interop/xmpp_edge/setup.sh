@@ -51,9 +51,8 @@ edge_start_fedgate() {
   FG_CONNINFO="$(grep -o 'db.embedded_started.*conninfo="[^"]*"' "$FG_LOG" | head -1 |
     sed 's/.*conninfo="\([^"]*\)"/\1/')"
   [[ -n "$FG_CONNINFO" ]] || ia_fail "no conninfo in the fedgate log"
-  edge_sql "UPDATE local_domains SET home_host = '$HOME_ADDR', home_port = 5269
-            WHERE domain = 'home.test'"
-  edge_wait_policy "$HOME_ADDR"
+  edge_policy "UPDATE local_domains SET home_host = '$HOME_ADDR', home_port = 5269
+               WHERE domain = 'home.test'"
   for ((i = 0; i < 300; i++)); do
     [[ "$(curl -s -o /dev/null -w '%{http_code}' "$FG_URL/readyz")" == 200 ]] && return 0
     sleep 0.1
@@ -64,15 +63,18 @@ edge_start_fedgate() {
 # edge_sql SQL: run SQL on fedgate's database.
 edge_sql() { psql "$FG_CONNINFO" -v ON_ERROR_STOP=1 -qAt -c "$1"; }
 
-# edge_wait_policy TEXT: until fedgate's live policy (admin API) contains TEXT (30 s).
-edge_wait_policy() {
-  local i
+# edge_policy SQL: a policy change; returns once fedgate's live policy (admin API) has the
+# version the change committed (30 s).
+edge_policy() {
+  edge_sql "$1"
+  local version i
+  version="$(edge_sql "SELECT version FROM policy_version")"
   for ((i = 0; i < 300; i++)); do
     curl -sf -H "Authorization: Bearer edge-token" "$FG_URL/api/v1/policy" |
-      grep -qF -- "$1" && return 0
+      grep -qE "\"version\": ?$version[,}]" && return 0
     sleep 0.1
   done
-  ia_fail "policy change '$1' never reached fedgate"
+  ia_fail "policy version $version never reached fedgate"
 }
 
 # edge_client NAME JID PASSWORD HOST STEPS...: an xmpp_client.py run, JSON lines in NAME.jsonl.
