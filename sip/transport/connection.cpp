@@ -62,21 +62,34 @@ class Connection {
         deps_(deps),
         log_(deps.log.with({{"conn", setup_.id}, {"peer", setup_.peer}})),
         framer_(deps.config.limits),
-        timer_(ex) {}
+        timer_(ex),
+        idle_limit_(deps.config.idle_timeout) {
+    if (setup_.direction == Direction::outbound) {
+      ping_interval_ = deps.config.keep_alive_interval;
+    }
+  }
 
   asio::awaitable<void> run();
 
  private:
+  asio::awaitable<void> loops();
   asio::awaitable<void> read_loop();
   asio::awaitable<bool> drain();
   asio::awaitable<void> deliver(Message message);
+  void negotiate(const Message& message);
   bool reject(const boost::system::error_code& ec);
   asio::awaitable<void> write_loop();
   asio::awaitable<void> watchdog();
+  bool watch(TimePoint now, TimePoint& wake);
   asio::awaitable<void> linger();
   asio::awaitable<void> close();
   void queue(std::string bytes) {
     setup_.mailbox->try_send(boost::system::error_code{}, std::move(bytes));
+  }
+  void stop(std::string_view reason) {
+    close_reason_ = reason;
+    boost::system::error_code ignored;
+    stream_.socket().cancel(ignored);
   }
 
   SipStream stream_;
@@ -86,8 +99,10 @@ class Connection {
   Framer framer_;
   std::string unframed_;  // the bytes the framer still holds: a 400 after lost framing
   asio::steady_timer timer_;
-  TimePoint deadline_ = TimePoint::max();
-  bool timed_out_ = false;
+  TimePoint last_read_ = Clock::now();
+  Duration idle_limit_;                          // raised for peers that send keep-alives
+  Duration ping_interval_ = Duration::zero();    // zero: we send no CRLF keep-alives
+  std::optional<TimePoint> pong_due_;            // a ping is out: bytes must come by then
   std::uint32_t rejected_count_ = 0;
   std::string close_reason_;
 };
@@ -102,16 +117,11 @@ asio::awaitable<void> Connection::run() {
   if (deps_.pool) {
     deps_.pool->add(setup_.aliases, handle_of(setup_));
   }
-  deadline_ = Clock::now() + deps_.config.idle_timeout;
-  // One flat group (nested `||` would put two loops behind a thread that filters out the
-  // TaskGroup's total cancellation): the first loop to finish cancels the others.
-  auto ex = timer_.get_executor();
-  auto group =
-      asio::experimental::make_parallel_group(asio::co_spawn(ex, read_loop(), asio::deferred),
-                                              asio::co_spawn(ex, write_loop(), asio::deferred),
-                                              asio::co_spawn(ex, watchdog(), asio::deferred));
-  auto finished = co_await group.async_wait(asio::experimental::wait_for_one(), kNoThrow);
-  (void)finished;
+  last_read_ = Clock::now();
+  auto cancelled = (co_await asio::this_coro::cancellation_state).cancelled();
+  if (cancelled == asio::cancellation_type::none) {
+    co_await loops();
+  }
   // A cancelled coroutine throws at its next co_await: the graceful close comes first, with
   // its own deadline, whatever ended the loops.
   co_await asio::this_coro::reset_cancellation_state();
@@ -122,10 +132,21 @@ asio::awaitable<void> Connection::run() {
   deps_.metrics.closed(transport, setup_.direction);
 }
 
+asio::awaitable<void> Connection::loops() {
+  // One flat group (nested `||` would put two loops behind a thread that filters out the
+  // TaskGroup's total cancellation): the first loop to finish cancels the others.
+  auto ex = timer_.get_executor();
+  auto group =
+      asio::experimental::make_parallel_group(asio::co_spawn(ex, read_loop(), asio::deferred),
+                                              asio::co_spawn(ex, write_loop(), asio::deferred),
+                                              asio::co_spawn(ex, watchdog(), asio::deferred));
+  auto finished = co_await group.async_wait(asio::experimental::wait_for_one(), kNoThrow);
+  (void)finished;
+}
+
 asio::awaitable<void> Connection::read_loop() {
   co_await accept_total_cancellation();
   for (;;) {
-    deadline_ = Clock::now() + deps_.config.idle_timeout;
     // The read buffer exists only while bytes are there: an idle connection holds none.
     auto ready = co_await stream_.wait_readable();
     result<std::size_t> n = ready ? result<std::size_t>(0) : result<std::size_t>(ready.error());
@@ -138,11 +159,16 @@ asio::awaitable<void> Connection::read_loop() {
     }
     if (!n) {
       if (close_reason_.empty()) {
-        close_reason_ = timed_out_                      ? "idle_timeout"
-                        : n.error() == asio::error::eof ? "peer_closed"
-                                                        : "read_error";
+        close_reason_ = n.error() == asio::error::eof                 ? "peer_closed"
+                        : n.error() == asio::error::operation_aborted ? "cancelled"
+                                                                      : "read_error";
       }
       co_return;
+    }
+    last_read_ = Clock::now();
+    if (pong_due_) {
+      pong_due_.reset();  // any byte shows the peer is there (RFC 5626 §4.4.1)
+      timer_.cancel();    // the watchdog schedules the next ping
     }
     std::string_view bytes(chunk.get(), *n);
     framer_.feed(bytes);
@@ -179,6 +205,9 @@ asio::awaitable<bool> Connection::drain() {
       queue("\r\n");  // RFC 5626 §3.5.1: a CRLF pong
       continue;
     }
+    if (std::holds_alternative<KeepAlivePong>(next->value())) {
+      continue;  // answers our ping; reading it already cleared pong_due_
+    }
     if (auto* message = std::get_if<Message>(&next->value())) {
       co_await deliver(std::move(*message));
     }
@@ -187,6 +216,7 @@ asio::awaitable<bool> Connection::drain() {
 
 asio::awaitable<void> Connection::deliver(Message message) {
   deps_.metrics.message(Direction::inbound);
+  negotiate(message);
   if (log_.enabled(LogLevel::debug)) {
     const auto& h = headers_of(message);
     log_.debug("sip.transport.message_in", {{"call_id", h.call_id}, {"cseq", h.cseq.sequence}});
@@ -195,6 +225,28 @@ asio::awaitable<void> Connection::deliver(Message message) {
   // expression twice.
   auto handling = deps_.handler.on_message(std::move(message), handle_of(setup_));
   co_await std::move(handling);
+}
+
+// MS-CONMGMT §2.2.1: a peer that offers hop-hop keep-alives keeps its connection open with
+// them (we announce our timeout in the answer); a peer that answers our offer asking for
+// hop-hop keep-alives within N seconds gets a ping every 4/5 of N.
+void Connection::negotiate(const Message& message) {
+  if (!setup_.keep_alive) {
+    return;
+  }
+  if (const auto* request = std::get_if<Request>(&message)) {
+    if (setup_.keep_alive->on_request(*request)) {
+      auto announced = std::chrono::seconds(setup_.keep_alive->answer_timeout());
+      idle_limit_ = std::max<Duration>(idle_limit_, announced + kKeepAliveGrace);
+    }
+    return;
+  }
+  if (auto seconds = setup_.keep_alive->on_response(std::get<Response>(message))) {
+    Duration asked = std::chrono::milliseconds(std::uint64_t{*seconds} * 800);
+    ping_interval_ = ping_interval_ == Duration::zero() ? asked : std::min(ping_interval_, asked);
+    timer_.cancel();  // the watchdog recomputes its wake-up
+    log_.debug("sip.transport.ms_keep_alive", {{"interval_ms", std::chrono::duration_cast<std::chrono::milliseconds>(ping_interval_).count()}});
+  }
 }
 
 // RFC 3261 §8.2.2 / §21.4: a request that does not parse gets a 400 (413, 505, 513) with the
@@ -240,7 +292,7 @@ asio::awaitable<void> Connection::write_loop() {
       close_reason_ = "write_error";
       co_return;
     }
-    if (bytes != "\r\n") {
+    if (bytes != "\r\n" && bytes != "\r\n\r\n") {
       deps_.metrics.message(Direction::outbound);
     } else {
       deps_.metrics.keepalive(Direction::outbound);
@@ -248,24 +300,52 @@ asio::awaitable<void> Connection::write_loop() {
   }
 }
 
-// Cancels the socket once deadline_ passes; re-reads deadline_ on every wake-up.
+// Closes the connection when it has been silent too long or a ping went unanswered, and
+// sends the CRLF pings; re-reads its inputs on every wake-up (read_loop and negotiate move
+// them).
 asio::awaitable<void> Connection::watchdog() {
   co_await accept_total_cancellation();
   for (;;) {
-    timer_.expires_at(deadline_);
+    TimePoint wake;
+    if (!watch(Clock::now(), wake)) {
+      co_return;
+    }
+    timer_.expires_at(wake);
     auto waited = co_await timer_.async_wait(kNoThrow);
     (void)waited;
     auto state = co_await asio::this_coro::cancellation_state;
     if (state.cancelled() != asio::cancellation_type::none) {
       co_return;
     }
-    if (Clock::now() >= deadline_) {
-      timed_out_ = true;
-      boost::system::error_code ignored;
-      stream_.socket().cancel(ignored);
-      co_return;
+  }
+}
+
+// One watchdog step at `now`: false when the connection must end; else `wake` is when to look
+// again. RFC 5626 §4.4.1: "\r\n\r\n" after ping_interval_ of silence, a pong (any byte)
+// within keep_alive_timeout.
+bool Connection::watch(TimePoint now, TimePoint& wake) {
+  if (pong_due_ && now >= *pong_due_) {
+    deps_.metrics.refused("keepalive_timeout");
+    stop("keepalive_timeout");
+    return false;
+  }
+  if (now >= last_read_ + idle_limit_) {
+    stop("idle_timeout");
+    return false;
+  }
+  wake = last_read_ + idle_limit_;
+  if (ping_interval_ > Duration::zero() && !pong_due_) {
+    if (now >= last_read_ + ping_interval_) {
+      queue("\r\n\r\n");
+      pong_due_ = now + deps_.config.keep_alive_timeout;
+    } else {
+      wake = std::min(wake, last_read_ + ping_interval_);
     }
   }
+  if (pong_due_) {
+    wake = std::min(wake, *pong_due_);
+  }
+  return true;
 }
 
 // After lost framing: wait (bounded) for the write loop to flush the 400 and close.
@@ -286,11 +366,6 @@ asio::awaitable<void> Connection::close() {
   stream_.close();
 }
 
-std::string peer_label(const gateway::PeerIdentity& identity, const PeerKey& remote) {
-  return identity.certificate.dns_names.empty() ? remote.host
-                                                : identity.certificate.dns_names.front();
-}
-
 }  // namespace
 
 std::uint64_t next_connection_id() { return g_next_id.fetch_add(1); }
@@ -300,45 +375,38 @@ std::shared_ptr<Mailbox> make_mailbox(const asio::any_io_executor& ex,
   return std::make_shared<Mailbox>(ex, config.mailbox_capacity);
 }
 
+namespace {
+
+// What open_channel allocates: the mailbox and the negotiation together.
+struct Channel {
+  Channel(const asio::any_io_executor& ex, const TransportConfig& config, bool offer)
+      : mailbox(ex, config.mailbox_capacity),
+        keep_alive(offer, config.ms_keep_alive_timeout) {}
+  Mailbox mailbox;
+  KeepAliveNegotiation keep_alive;
+};
+
+}  // namespace
+
+void open_channel(ConnectionSetup& setup, const asio::any_io_executor& ex,
+                  const TransportConfig& config) {
+  bool offer = config.ms_keep_alive_offer && setup.direction == Direction::outbound;
+  auto channel = std::make_shared<Channel>(ex, config, offer);
+  setup.mailbox = std::shared_ptr<Mailbox>(channel, &channel->mailbox);
+  setup.keep_alive = std::shared_ptr<KeepAliveNegotiation>(channel, &channel->keep_alive);
+}
+
 ConnectionHandle handle_of(const ConnectionSetup& setup) {
-  return ConnectionHandle(setup.mailbox, setup.id, setup.remote);
+  return ConnectionHandle(setup.mailbox, setup.keep_alive, setup.id, setup.remote);
 }
 
 asio::awaitable<void> run_connection(SipStream stream, ConnectionSetup setup,
                                      ConnectionDeps& deps) {
+  // Cancellation before the loops start must not throw (TaskGroup reports that as a bug).
+  co_await asio::this_coro::throw_if_cancelled(false);
   auto ex = co_await asio::this_coro::executor;
   Connection connection(std::move(stream), std::move(setup), deps, ex);
   co_await connection.run();
-}
-
-asio::awaitable<void> serve_inbound(SipStream stream, ConnectionDeps& deps) {
-  boost::system::error_code ec;
-  auto endpoint = stream.socket().remote_endpoint(ec);
-  PeerKey remote(endpoint.address().to_string(), endpoint.port(), stream.transport());
-  auto securing = secure_stream(stream, gateway::PeerRole::client, "", deps.config, deps.log);
-  auto identity = co_await std::move(securing);
-  if (!identity) {
-    auto reason = reason_token(identity.error());
-    deps.metrics.refused(reason);
-    deps.log.info(
-        "sip.transport.refused",
-        {{"peer", remote.host}, {"reason", reason}, {"detail", identity.error().message()}});
-    stream.close();
-    co_return;
-  }
-  auto ex = co_await asio::this_coro::executor;
-  ConnectionSetup setup;  // no brace-init of aggregates in coroutines (GCC 12)
-  setup.id = next_connection_id();
-  setup.direction = Direction::inbound;
-  setup.remote = remote;
-  setup.peer = peer_label(*identity, remote);
-  setup.mailbox = make_mailbox(ex, deps.config);
-  setup.aliases.push_back(PeerKey{remote.host, 0, remote.transport});
-  for (const auto& name : identity->certificate.dns_names) {
-    setup.aliases.push_back(PeerKey{name, 0, remote.transport});
-  }
-  auto running = run_connection(std::move(stream), std::move(setup), deps);
-  co_await std::move(running);
 }
 
 }  // namespace fedgate::sip

@@ -1,12 +1,19 @@
 #include "sip/transport/connection_handle.hpp"
 
 #include "sip/codec/serializer.hpp"
+#include "sip/transport/keep_alive_negotiation.hpp"
 #include "sip/transport/transport_error.hpp"
 
 namespace fedgate::sip {
 
 result<void> ConnectionHandle::send(const Message& message) const {
-  return send_bytes(serialize(message));
+  auto wire = serialize(message);
+  if (auto keep_alive = keep_alive_.lock()) {
+    if (auto value = keep_alive->header_for(message)) {
+      insert_header(wire, kMsKeepAliveHeader, *value);
+    }
+  }
+  return send_bytes(std::move(wire));
 }
 
 result<void> ConnectionHandle::send_bytes(std::string bytes) const {

@@ -15,6 +15,8 @@
 
 namespace fedgate::sip {
 
+class KeepAliveNegotiation;
+
 // Wire bytes to write; an empty string asks the write loop to flush and close gracefully.
 using Mailbox =
     boost::asio::experimental::concurrent_channel<void(boost::system::error_code, std::string)>;
@@ -24,8 +26,17 @@ class ConnectionHandle {
   ConnectionHandle() = default;
   ConnectionHandle(std::weak_ptr<Mailbox> mailbox, std::uint64_t id, PeerKey remote)
       : mailbox_(std::move(mailbox)), id_(id), remote_(std::move(remote)) {}
+  // With the connection's Ms-Keep-Alive negotiation: send() then adds the header our answers
+  // and offers carry (MS-CONMGMT §2.2.1).
+  ConnectionHandle(std::weak_ptr<Mailbox> mailbox, std::weak_ptr<KeepAliveNegotiation> keep_alive,
+                   std::uint64_t id, PeerKey remote)
+      : mailbox_(std::move(mailbox)),
+        keep_alive_(std::move(keep_alive)),
+        id_(id),
+        remote_(std::move(remote)) {}
 
-  // Queues a message (serialized here, on the caller's executor). Fails with
+  // Queues a message (serialized here, on the caller's executor; an Ms-Keep-Alive answer or
+  // offer is added when the connection's negotiation calls for one). Fails with
   // TransportErrc::connection_closed when the connection has gone, mailbox_full when full.
   result<void> send(const Message& message) const;
   result<void> send_bytes(std::string bytes) const;
@@ -38,6 +49,7 @@ class ConnectionHandle {
 
  private:
   std::weak_ptr<Mailbox> mailbox_;
+  std::weak_ptr<KeepAliveNegotiation> keep_alive_;
   std::uint64_t id_ = 0;
   PeerKey remote_;
 };

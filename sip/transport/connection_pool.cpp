@@ -70,7 +70,7 @@ asio::awaitable<result<ConnectionHandle>> ConnectionPool::connect_on_strand(Peer
   setup.remote = PeerKey(endpoint.address().to_string(), endpoint.port(), peer.transport);
   setup.aliases.push_back(peer);
   setup.peer = peer.host;
-  setup.mailbox = make_mailbox(conn_strand, deps_.config);
+  open_channel(setup, conn_strand, deps_.config);
   auto handle = handle_of(setup);
   index(setup.aliases, handle);  // now, so that the next connect() finds it
   tasks_.spawn("sip.outbound", run_connection(std::move(*stream), std::move(setup), deps_));

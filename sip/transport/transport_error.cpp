@@ -25,6 +25,14 @@ std::string_view token(TransportErrc e) noexcept {
       return "mailbox_full";
     case TransportErrc::connection_closed:
       return "connection_closed";
+    case TransportErrc::not_in_acl:
+      return "not_in_acl";
+    case TransportErrc::bad_ms_keep_alive:
+      return "bad_ms_keep_alive";
+    case TransportErrc::message_too_large:
+      return "message_too_large";
+    case TransportErrc::keepalive_timeout:
+      return "keepalive_timeout";
   }
   return "other";
 }
@@ -74,6 +82,14 @@ class TransportCategory final : public boost::system::error_category {
         return "the connection's mailbox is full";
       case TransportErrc::connection_closed:
         return "the connection is closed";
+      case TransportErrc::not_in_acl:
+        return "the peer is not in the incoming ACL";
+      case TransportErrc::bad_ms_keep_alive:
+        return "malformed Ms-Keep-Alive header";
+      case TransportErrc::message_too_large:
+        return "the message is too large for a UDP datagram";
+      case TransportErrc::keepalive_timeout:
+        return "no answer to a CRLF keep-alive";
     }
     return "unknown transport error";
   }

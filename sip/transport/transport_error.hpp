@@ -19,6 +19,10 @@ enum class TransportErrc {
   resolve_failed,        // the peer's host did not resolve
   mailbox_full,          // the connection's write mailbox is full
   connection_closed,     // the connection has gone
+  not_in_acl,            // the peer is neither by address nor by name in the incoming ACL
+  bad_ms_keep_alive,     // an Ms-Keep-Alive header that does not follow MS-CONMGMT §2.2.1
+  message_too_large,     // a UDP datagram would exceed the maximum datagram size
+  keepalive_timeout,     // no answer to a CRLF keep-alive within the keep-alive timeout
 };
 
 const boost::system::error_category& transport_category() noexcept;

@@ -18,25 +18,6 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
-// A raw TCP client: sends `bytes`, then reads until `until` or EOF (bounded by the server's
-// timeouts and run()'s 20 s).
-asio::awaitable<void> exchange(std::uint16_t port, std::string bytes, std::string until,
-                               std::string& got) {
-  auto ex = co_await asio::this_coro::executor;
-  tcp::socket socket(ex);
-  tcp::endpoint to(asio::ip::make_address("127.0.0.1"), port);
-  auto connected = co_await socket.async_connect(to, kNoThrow);
-  if (std::get<0>(connected)) {
-    co_return;
-  }
-  auto sent = co_await asio::async_write(socket, asio::buffer(bytes), kNoThrow);
-  (void)sent;
-  asio::streambuf in;
-  auto read = co_await asio::async_read_until(socket, in, until, kNoThrow);
-  (void)read;
-  got.assign(asio::buffers_begin(in.data()), asio::buffers_end(in.data()));
-}
-
 Message parsed(const std::string& bytes) {
   auto m = parse_message(bytes);
   EXPECT_TRUE(m);

@@ -6,7 +6,9 @@
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
 #include <algorithm>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -18,6 +20,7 @@
 namespace fedgate::sip::test {
 
 namespace asio = boost::asio;
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
 asio::awaitable<void> RecordingHandler::on_message(Message message, ConnectionHandle from) {
   connections.push_back(from.id());
@@ -131,7 +134,7 @@ bool run(asio::io_context& io, asio::awaitable<void> work, std::vector<Side*> si
   return finished;
 }
 
-std::string options_request(const std::string& call_id) {
+std::string options_request(const std::string& call_id, const std::string& extra) {
   return "OPTIONS sip:b.example SIP/2.0\r\n"
          "Via: SIP/2.0/TLS a.example;branch=z9hG4bK" +
          call_id +
@@ -142,8 +145,42 @@ std::string options_request(const std::string& call_id) {
          "Call-ID: " +
          call_id +
          "\r\n"
-         "CSeq: 1 OPTIONS\r\n"
-         "Content-Length: 0\r\n\r\n";
+         "CSeq: 1 OPTIONS\r\n" +
+         extra + "Content-Length: 0\r\n\r\n";
+}
+
+asio::awaitable<void> exchange(std::uint16_t port, std::string bytes, std::string until,
+                               std::string& got) {
+  auto ex = co_await asio::this_coro::executor;
+  asio::ip::tcp::socket socket(ex);
+  asio::ip::tcp::endpoint to(asio::ip::make_address("127.0.0.1"), port);
+  auto connected = co_await socket.async_connect(to, kNoThrow);
+  if (std::get<0>(connected)) {
+    co_return;
+  }
+  auto sent = co_await asio::async_write(socket, asio::buffer(bytes), kNoThrow);
+  (void)sent;
+  auto reading = read_until(socket, got, until);
+  co_await std::move(reading);
+}
+
+asio::awaitable<bool> read_until(asio::ip::tcp::socket& socket, std::string& got,
+                                 const std::string& until) {
+  char buffer[2048];
+  while (got.find(until) == std::string::npos) {
+    auto [ec, n] = co_await socket.async_read_some(asio::buffer(buffer), kNoThrow);
+    if (ec) {
+      co_return false;
+    }
+    got.append(buffer, n);
+  }
+  co_return true;
+}
+
+asio::awaitable<void> sleep_for(Duration d) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, d);
+  auto waited = co_await timer.async_wait(kNoThrow);
+  (void)waited;
 }
 
 }  // namespace fedgate::sip::test

@@ -61,7 +61,15 @@ boost::asio::awaitable<bool> wait_until(const std::function<bool()>& done,
                                         Duration limit = std::chrono::seconds(5));
 // Runs `work` to completion (at most 20 s), then stops the sides and drains them.
 bool run(boost::asio::io_context& io, boost::asio::awaitable<void> work, std::vector<Side*> sides);
-// An OPTIONS request from a.example to b.example, as wire bytes.
-std::string options_request(const std::string& call_id);
+// An OPTIONS request from a.example to b.example, as wire bytes; `extra` holds header lines.
+std::string options_request(const std::string& call_id, const std::string& extra = "");
+// A raw TCP client: connects to 127.0.0.1:port, sends `bytes`, then reads until `until` or EOF
+// (bounded by the server's timeouts and run()'s 20 s).
+boost::asio::awaitable<void> exchange(std::uint16_t port, std::string bytes, std::string until,
+                                      std::string& got);
+// Reads from `socket` until `until` is in `got` (appending), EOF, or an error; false then.
+boost::asio::awaitable<bool> read_until(boost::asio::ip::tcp::socket& socket, std::string& got,
+                                        const std::string& until);
+boost::asio::awaitable<void> sleep_for(Duration d);
 
 }  // namespace fedgate::sip::test
