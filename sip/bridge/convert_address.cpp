@@ -62,8 +62,7 @@ std::string percent_encode_user(std::string_view s) {
 
 // An IPv4 address or IPv6 reference: no domain to federate with (RFC 7247 §6).
 bool is_ip_literal(std::string_view host) {
-  return host.starts_with('[') ||
-         host.find_first_not_of("0123456789.") == std::string_view::npos;
+  return host.starts_with('[') || host.find_first_not_of("0123456789.") == std::string_view::npos;
 }
 
 }  // namespace

@@ -42,19 +42,44 @@ std::string diagnostic_text(const SipAnswerFields& answer) {
   return answer.reason_phrase;
 }
 
+namespace {
+
+// RFC 3261 §21 (and RFC 6665 §8.3.1 for 489).
+constexpr std::array<std::pair<int, std::string_view>, 30> kPhrases{
+    {{200, "OK"},
+     {202, "Accepted"},
+     {301, "Moved Permanently"},
+     {302, "Moved Temporarily"},
+     {400, "Bad Request"},
+     {401, "Unauthorized"},
+     {403, "Forbidden"},
+     {404, "Not Found"},
+     {405, "Method Not Allowed"},
+     {406, "Not Acceptable"},
+     {407, "Proxy Authentication Required"},
+     {408, "Request Timeout"},
+     {410, "Gone"},
+     {413, "Request Entity Too Large"},
+     {415, "Unsupported Media Type"},
+     {480, "Temporarily Unavailable"},
+     {481, "Call/Transaction Does Not Exist"},
+     {486, "Busy Here"},
+     {488, "Not Acceptable Here"},
+     {489, "Bad Event"},
+     {491, "Request Pending"},
+     {500, "Server Internal Error"},
+     {501, "Not Implemented"},
+     {503, "Service Unavailable"},
+     {504, "Server Time-out"},
+     {600, "Busy Everywhere"},
+     {603, "Decline"},
+     {604, "Does Not Exist Anywhere"},
+     {606, "Not Acceptable"},
+     {513, "Message Too Large"}}};
+
+}  // namespace
+
 std::string_view default_reason_phrase(int status) noexcept {
-  static constexpr std::array<std::pair<int, std::string_view>, 30> kPhrases{{
-      {200, "OK"}, {202, "Accepted"}, {301, "Moved Permanently"}, {302, "Moved Temporarily"},
-      {400, "Bad Request"}, {401, "Unauthorized"}, {403, "Forbidden"}, {404, "Not Found"},
-      {405, "Method Not Allowed"}, {406, "Not Acceptable"},
-      {407, "Proxy Authentication Required"}, {408, "Request Timeout"}, {410, "Gone"},
-      {413, "Request Entity Too Large"}, {415, "Unsupported Media Type"},
-      {480, "Temporarily Unavailable"}, {481, "Call/Transaction Does Not Exist"},
-      {486, "Busy Here"}, {488, "Not Acceptable Here"}, {489, "Bad Event"},
-      {491, "Request Pending"}, {500, "Server Internal Error"}, {501, "Not Implemented"},
-      {503, "Service Unavailable"}, {504, "Server Time-out"}, {600, "Busy Everywhere"},
-      {603, "Decline"}, {604, "Does Not Exist Anywhere"}, {606, "Not Acceptable"},
-      {513, "Message Too Large"}}};
   for (auto [code, phrase] : kPhrases) {
     if (code == status) {
       return phrase;

@@ -3,11 +3,10 @@
 // answered with. Owned by sip_net (sip/bridge conversions); pure, any thread. RFC 3261 §21.4.
 #pragma once
 
-#include <string_view>
-#include <type_traits>
-
 #include <boost/system/error_category.hpp>
 #include <boost/system/error_code.hpp>
+#include <string_view>
+#include <type_traits>
 
 namespace fedgate::sip {
 

@@ -18,8 +18,8 @@ using presence::Availability;
 // RFC 4480 §3.2 activities that say "not at the device" or "occupied". Anything else (or
 // none) leaves an open tuple available.
 Availability availability_for_activity(std::string_view a) {
-  static constexpr std::array<std::string_view, 7> kAway{
-      "away", "vacation", "holiday", "sleeping", "meal", "travel", "steering"};
+  static constexpr std::array<std::string_view, 7> kAway{"away", "vacation", "holiday", "sleeping",
+                                                         "meal", "travel",   "steering"};
   static constexpr std::array<std::string_view, 7> kBusy{
       "busy", "on-the-phone", "meeting", "appointment", "performance", "presentation", "worship"};
   if (std::find(kAway.begin(), kAway.end(), a) != kAway.end()) {

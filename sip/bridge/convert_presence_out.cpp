@@ -68,8 +68,8 @@ Body msrtc_body_for(const presence::Address& entity, const MsrtcStateForm& form)
   state.state->type = "aggregateState";
   state.state->availability = static_cast<std::uint32_t>(form.availability);
   state.state->activity_token = form.activity_token;
-  MsrtcCategory note{"note", "0", "", published, std::nullopt, MsrtcNote{"personal", form.note},
-                     std::nullopt};
+  MsrtcCategory note{
+      "note", "0", "", published, std::nullopt, MsrtcNote{"personal", form.note}, std::nullopt};
   doc.categories.push_back(std::move(state));
   doc.categories.push_back(std::move(note));
   return body_of(kMsrtcCategoriesType, write_msrtc_categories(doc));
@@ -82,7 +82,8 @@ Body pidf_body_for(const presence::Presence& p) {
     doc.tuples.push_back(tuple_for(e.id, e.availability, e.status_text, e.publish_time));
   }
   if (doc.tuples.empty()) {
-    doc.tuples.push_back(tuple_for(p.entity.local(), p.availability, p.status_text, p.publish_time));
+    doc.tuples.push_back(
+        tuple_for(p.entity.local(), p.availability, p.status_text, p.publish_time));
   }
   PidfPerson person;
   person.id = "p1";

@@ -88,8 +88,8 @@ result<std::vector<presence::SubscriptionRequest>> subscriptions_from_batch(
   std::vector<presence::SubscriptionRequest> out;
   for (const auto& uri : doc->resources) {
     if (auto to = address_from_document_uri(uri)) {
-      out.push_back({action, watcher->address.without_resource(), std::move(*to),
-                     subscribe.call_id});
+      out.push_back(
+          {action, watcher->address.without_resource(), std::move(*to), subscribe.call_id});
     }
   }
   return out;
@@ -108,9 +108,12 @@ result<SipSubscriptionStatus> subscription_status_from_notify(const Request& not
     return make_error_code(ConvertErrc::bad_address);
   }
   const auto& ss = *notify.subscription_state;
-  return SipSubscriptionStatus{watcher->without_resource(), presentity->without_resource(),
-                               neutral_state(ss.state), ss.reason().value_or(""),
-                               ss.expires(), number_param(ss, "retry-after")};
+  return SipSubscriptionStatus{watcher->without_resource(),
+                               presentity->without_resource(),
+                               neutral_state(ss.state),
+                               ss.reason().value_or(""),
+                               ss.expires(),
+                               number_param(ss, "retry-after")};
 }
 
 namespace {
@@ -140,8 +143,12 @@ result<SipSubscriptionStatus> subscription_status_from_response(const Response& 
   if (!watcher || !presentity) {
     return make_error_code(ConvertErrc::bad_address);
   }
-  SipSubscriptionStatus s{watcher->without_resource(), presentity->without_resource(),
-                          NeutralState::pending, {}, response.expires, std::nullopt};
+  SipSubscriptionStatus s{watcher->without_resource(),
+                          presentity->without_resource(),
+                          NeutralState::pending,
+                          {},
+                          response.expires,
+                          std::nullopt};
   if (response.status >= 300) {
     s.state = NeutralState::terminated;
     s.reason = failure_reason(response.status);

@@ -36,8 +36,8 @@ struct SipSubscriptionStatus {
   presence::Address watcher;     // the NOTIFY's To: our user
   presence::Address presentity;  // the NOTIFY's From
   presence::SubscriptionState state = presence::SubscriptionState::pending;
-  std::string reason;                       // terminated: rejected, noresource, timeout...
-  std::optional<std::uint32_t> expires;     // seconds left (Subscription-State expires)
+  std::string reason;                    // terminated: rejected, noresource, timeout...
+  std::optional<std::uint32_t> expires;  // seconds left (Subscription-State expires)
   std::optional<std::uint32_t> retry_after;
   friend bool operator==(const SipSubscriptionStatus&, const SipSubscriptionStatus&) = default;
 };

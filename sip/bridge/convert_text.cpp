@@ -5,7 +5,6 @@
 #include <charconv>
 #include <cstdint>
 
-
 namespace fedgate::sip {
 namespace {
 
@@ -93,11 +92,11 @@ bool is_valid_utf8(std::string_view s) noexcept {
   std::size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = c < 0x80            ? 1
-                          : (c >> 5) == 0x6   ? 2
-                          : (c >> 4) == 0xE   ? 3
-                          : (c >> 3) == 0x1E  ? 4
-                                              : 0;
+    const std::size_t n = c < 0x80           ? 1
+                          : (c >> 5) == 0x6  ? 2
+                          : (c >> 4) == 0xE  ? 3
+                          : (c >> 3) == 0x1E ? 4
+                                             : 0;
     if (n == 0 || i + n > s.size()) {
       return false;
     }

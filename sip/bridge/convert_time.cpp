@@ -1,10 +1,10 @@
 // xs:dateTime parsing and formatting with the C++20 calendar types (proleptic Gregorian, UTC).
 #include "sip/bridge/convert_time.hpp"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <chrono>
-
-#include <fmt/format.h>
 
 namespace fedgate::sip {
 namespace {

@@ -34,9 +34,8 @@ inline std::optional<std::string_view> take(std::string_view& in) {
 template <class Int>
 std::optional<Int> parse_number(std::string_view field) {
   Int n{};
-  if (field.empty() ||
-      std::from_chars(field.data(), field.data() + field.size(), n).ptr !=
-          field.data() + field.size()) {
+  if (field.empty() || std::from_chars(field.data(), field.data() + field.size(), n).ptr !=
+                           field.data() + field.size()) {
     return std::nullopt;
   }
   return n;

@@ -1,12 +1,12 @@
 // RFC 6665 §4.2 notifier behaviour, with the MS-SIPRE piggy-backed first NOTIFY and BENOTIFY.
 #include "sip/dialog/notifier.hpp"
 
-#include "sip/dialog/interned.hpp"
-#include "sip/dialog/notifier_parts.hpp"
-
 #include <algorithm>
 #include <chrono>
 #include <utility>
+
+#include "sip/dialog/interned.hpp"
+#include "sip/dialog/notifier_parts.hpp"
 
 namespace fedgate::sip {
 namespace {

@@ -134,8 +134,9 @@ result<Notifier> Notifier::restore(std::string_view data, LocalEndpoint local,
   n.piggyback_ok_ = opts->find('p') != std::string_view::npos;
   n.piggybacked_ = opts->find('P') != std::string_view::npos;
   const std::chrono::milliseconds ms{*expires};
-  n.expires_at_ = now + std::chrono::duration_cast<Duration>(
-                            WallTime{std::chrono::duration_cast<WallTime::duration>(ms)} - wall_now);
+  n.expires_at_ =
+      now + std::chrono::duration_cast<Duration>(
+                WallTime{std::chrono::duration_cast<WallTime::duration>(ms)} - wall_now);
   return n;
 }
 

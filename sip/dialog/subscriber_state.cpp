@@ -19,7 +19,8 @@ std::int64_t to_wall_ms(TimePoint t, TimePoint now, WallTime wall_now) {
 }
 
 TimePoint from_wall_ms(std::int64_t ms, TimePoint now, WallTime wall_now) {
-  const WallTime wall{std::chrono::duration_cast<WallTime::duration>(std::chrono::milliseconds{ms})};
+  const WallTime wall{
+      std::chrono::duration_cast<WallTime::duration>(std::chrono::milliseconds{ms})};
   return now + std::chrono::duration_cast<Duration>(wall - wall_now);
 }
 
@@ -36,8 +37,7 @@ std::optional<SubState> state_from(std::string_view code) {
 
 Subscriber::Subscriber(SubscribeParams params)
     : shared_(intern(Shared{std::move(params.event), std::move(params.accept),
-                            std::move(params.supported), params.expires,
-                            std::move(params.local)})),
+                            std::move(params.supported), params.expires, std::move(params.local)})),
       working_(std::make_unique<Working>()) {
   working_->target = std::move(params.target);
   working_->from = std::move(params.from);
@@ -126,15 +126,15 @@ std::string Subscriber::serialize(TimePoint now, WallTime wall_now) const {
   return out;
 }
 
-result<Subscriber> Subscriber::restore(std::string_view data, SubscribeParams config,
-                                       TimePoint now, WallTime wall_now) {
+result<Subscriber> Subscriber::restore(std::string_view data, SubscribeParams config, TimePoint now,
+                                       WallTime wall_now) {
   const auto version = fields::take(data);
   const auto state = fields::take(data);
   const auto ended = fields::take(data);
   const auto expires = fields::take_number<std::int64_t>(data);
   const auto refresh = fields::take_number<std::int64_t>(data);
-  if (!version || *version != kVersion || !state || !state_from(*state) || !ended ||
-      !expires || !refresh) {
+  if (!version || *version != kVersion || !state || !state_from(*state) || !ended || !expires ||
+      !refresh) {
     return make_error_code(DialogErrc::corrupt_state);
   }
   Subscriber s{std::move(config)};

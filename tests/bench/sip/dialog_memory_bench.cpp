@@ -4,14 +4,13 @@
 // uordblks, malloc overhead included) plus the objects themselves, divided by N. Also the
 // size of the persisted form (serialize()) and its restore time.
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
 #include <malloc.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "sip/codec/parser.hpp"
 #include "sip/dialog/notifier.hpp"
@@ -45,8 +44,7 @@ std::string ok_text(const Request& subscribe, int i) {
       "Contact: <sip:bob{3}@contoso.com;opaque=user:epid:Xk3W{3:06x}AAA;gruu>\r\n"
       "Record-Route: <sip:edge.contoso.com:5061;transport=tls;lr;ms-route-sig=aaQ1b{3:08x}>\r\n"
       "Expires: 3600\r\nContent-Length: 0\r\n\r\n",
-      subscribe.via.front().str(), subscribe.from.str(), subscribe.to.str(), i,
-      subscribe.call_id);
+      subscribe.via.front().str(), subscribe.from.str(), subscribe.to.str(), i, subscribe.call_id);
 }
 
 LocalEndpoint gateway() {
@@ -57,9 +55,9 @@ LocalEndpoint gateway() {
 SubscribeParams params_for(int i) {
   SubscribeParams p;
   p.target = Uri::parse(fmt::format("sip:bob{}@contoso.com", i)).value();
-  p.from = NameAddr::parse(
-               fmt::format("<sip:alice{0}@corp.example>;tag=3c1d{0:028x};epid=01010101", i))
-               .value();
+  p.from =
+      NameAddr::parse(fmt::format("<sip:alice{0}@corp.example>;tag=3c1d{0:028x};epid=01010101", i))
+          .value();
   p.to = NameAddr::parse(fmt::format("<sip:bob{}@contoso.com>", i)).value();
   p.call_id = fmt::format("{:032x}@fedgate.corp.example", i);
   p.event = EventHeader{"presence", {}};
@@ -80,8 +78,8 @@ Subscriber idle_subscriber(int i, BranchGenerator& branches) {
 
 Notifier idle_notifier(int i) {
   const Request subscribe = parse_request(subscribe_text(i)).value();
-  Notifier n = Notifier::create(subscribe, fmt::format("{:032x}", i), gateway(), 3600, TimePoint{})
-                   .value();
+  Notifier n =
+      Notifier::create(subscribe, fmt::format("{:032x}", i), gateway(), 3600, TimePoint{}).value();
   (void)n.accept(subscribe, SubState::active, std::nullopt);
   return n;
 }

@@ -45,8 +45,8 @@ TEST(ConvertAddress, PercentEscapesAreDecodedAndReEncoded) {
 }
 
 TEST(ConvertAddress, UrisWithoutUserAtDomainAreRefused) {
-  for (const char* text : {"sip:example.com", "sip:alice@192.0.2.1", "tel:+15551234",
-                           "sip:a%40b@example.com"}) {
+  for (const char* text :
+       {"sip:example.com", "sip:alice@192.0.2.1", "tel:+15551234", "sip:a%40b@example.com"}) {
     auto a = address_from_uri(Uri::parse(text).value());
     ASSERT_FALSE(a) << text;
     EXPECT_EQ(a.error(), make_error_code(ConvertErrc::bad_address)) << text;

@@ -20,8 +20,7 @@ TEST(AnswerFields, WarningAndMsDiagnosticsAreKept) {
   EXPECT_EQ(a.status, 404);
   EXPECT_EQ(a.reason_phrase, "Not Found");
   EXPECT_EQ(a.warning, "399 edge.contoso.com \"No such user\"");
-  EXPECT_EQ(a.ms_diagnostics,
-            "1003;reason=\"User does not exist\";source=\"edge.contoso.com\"");
+  EXPECT_EQ(a.ms_diagnostics, "1003;reason=\"User does not exist\";source=\"edge.contoso.com\"");
   EXPECT_EQ(diagnostic_text(a), "User does not exist");
 }
 
@@ -40,8 +39,7 @@ TEST(ErrorResponseFor, MappedFormWithWarning) {
   EXPECT_EQ(resp.reason, "Not Found");
   EXPECT_EQ(resp.to.tag(), "t9");
   EXPECT_EQ(resp.call_id, r.call_id);
-  EXPECT_EQ(find_header(resp.other, "Warning")->value,
-            "399 fedgate.corp.example \"No such user\"");
+  EXPECT_EQ(find_header(resp.other, "Warning")->value, "399 fedgate.corp.example \"No such user\"");
 }
 
 TEST(RefusalFor, UnsupportedMediaTypeListsAccept) {

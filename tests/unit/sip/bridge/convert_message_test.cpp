@@ -22,7 +22,8 @@ std::string lync_request(std::string_view start, std::string_view extra, std::st
          "\nVia: SIP/2.0/TLS 192.0.2.10:5061;branch=z9hG4bK77aa"
          "\nFrom: <sip:bob@contoso.com>;tag=8f2c;epid=62ccbeb808"
          "\nTo: <sip:alice@corp.example>;tag=a1"
-         "\nCall-ID: 4c1f9e8a77\nCSeq: 2 " + std::string(start.substr(0, start.find(' '))) +
+         "\nCall-ID: 4c1f9e8a77\nCSeq: 2 " +
+         std::string(start.substr(0, start.find(' '))) +
          "\nContact: <sip:bob@contoso.com;opaque=user:epid:x;gruu>\nMax-Forwards: 70" +
          std::string(extra) + "\n\n" + std::string(body);
 }
@@ -46,9 +47,9 @@ TEST(MessageFromRequest, Rfc7572ContentLanguageBecomesTheLanguage) {
 TEST(MessageFromRequest, LyncInviteCarriesTheFirstMessageInMsTextFormat) {
   const std::string header = "\nms-text-format: text/plain; charset=UTF-8;msgr=WAAtAE0A;ms-body=" +
                              base64_encode("Grüße aus Redmond");
-  auto m = message_from_request(test::request_from(lync_request(
-      "INVITE sip:alice@corp.example SIP/2.0",
-      header + "\nContent-Type: application/sdp", "v=0\nm=message 5061 sip null\n")));
+  auto m = message_from_request(test::request_from(
+      lync_request("INVITE sip:alice@corp.example SIP/2.0",
+                   header + "\nContent-Type: application/sdp", "v=0\nm=message 5061 sip null\n")));
   ASSERT_TRUE(m) << m.error().message();
   EXPECT_EQ(m->content.body, "Grüße aus Redmond");
   EXPECT_EQ(m->from, addr("bob@contoso.com"));
@@ -73,9 +74,9 @@ TEST(MessageFromRequest, HtmlMessageKeepsFormattedBodyAndPlainText) {
 }
 
 TEST(MessageFromRequest, LyncKeyboardActivityInfoIsComposing) {
-  auto typing = message_from_request(test::request_from(lync_request(
-      "INFO sip:alice@corp.example SIP/2.0", "\nContent-Type: application/xml",
-      write_keyboard_activity(true))));
+  auto typing = message_from_request(test::request_from(
+      lync_request("INFO sip:alice@corp.example SIP/2.0", "\nContent-Type: application/xml",
+                   write_keyboard_activity(true))));
   ASSERT_TRUE(typing) << typing.error().message();
   EXPECT_EQ(typing->content.chat_state, ChatState::composing);
   EXPECT_TRUE(typing->content.body.empty());
@@ -89,14 +90,14 @@ TEST(ContentFromBody, Rfc3994IsComposingMapsByRfc7573Table3) {
   EXPECT_EQ(content_from_body(type, write_is_composing(IsComposing{true, "text/plain", 60, ""}))
                 ->chat_state,
             ChatState::composing);
-  EXPECT_EQ(content_from_body(type, write_is_composing(IsComposing{false, "", {}, ""}))
-                ->chat_state,
+  EXPECT_EQ(content_from_body(type, write_is_composing(IsComposing{false, "", {}, ""}))->chat_state,
             ChatState::active);
 }
 
 TEST(ContentFromBody, CharsetsAreConvertedOrRefused) {
   auto latin1 = content_from_body(MediaType::parse("text/plain; charset=ISO-8859-1").value(),
-                                  "Gr\xFC\xDF" "e");
+                                  "Gr\xFC\xDF"
+                                  "e");
   ASSERT_TRUE(latin1);
   EXPECT_EQ(latin1->body, "Grüße");
   EXPECT_EQ(content_from_body(MediaType::parse("text/plain; charset=koi8-r").value(), "x").error(),

@@ -55,10 +55,10 @@ TEST(PresenceFromMsrtc, StateCategoryKeepsTheLyncNumberAndActivity) {
 
 TEST(PresenceFromMsrtc, EveryMsPresAvailabilityClassMaps) {
   const std::pair<int, Availability> cases[] = {
-      {3500, Availability::available}, {4500, Availability::inactive},
-      {6500, Availability::busy},      {9500, Availability::dnd},
+      {3500, Availability::available},      {4500, Availability::inactive},
+      {6500, Availability::busy},           {9500, Availability::dnd},
       {12500, Availability::be_right_back}, {15500, Availability::away},
-      {18500, Availability::offline},  {0, Availability::offline}};
+      {18500, Availability::offline},       {0, Availability::offline}};
   for (auto [number, expected] : cases) {
     auto doc = presence_from_msrtc(categories(state(number, "2024-05-01T09:30:00Z")), {});
     ASSERT_TRUE(doc);
@@ -76,10 +76,9 @@ TEST(PresenceFromMsrtc, AggregateStateWinsOverUserAndMachineStates) {
 }
 
 TEST(PresenceFromMsrtc, PersonalNoteWinsOverOutOfOffice) {
-  auto doc = presence_from_msrtc(
-      categories(note("OOF", "Back Monday", "2024-05-01T09:31:00Z") +
-                 note("personal", "In the lab", "2024-05-01T09:30:00Z")),
-      {});
+  auto doc = presence_from_msrtc(categories(note("OOF", "Back Monday", "2024-05-01T09:31:00Z") +
+                                            note("personal", "In the lab", "2024-05-01T09:30:00Z")),
+                                 {});
   ASSERT_TRUE(doc);
   EXPECT_TRUE(doc->has_note);
   EXPECT_FALSE(doc->has_state);
@@ -173,11 +172,12 @@ TEST(PresenceFromBody, UnknownAndMissingContentTypesAreRefused) {
 }
 
 TEST(MergePresence, NoteOnlyDeltaKeepsTheHeldState) {
-  auto held = merge_presence(nullptr, presence_from_msrtc(categories(state(6500,
-                                          "2024-05-01T09:30:00Z")), {}).value());
+  auto held = merge_presence(
+      nullptr, presence_from_msrtc(categories(state(6500, "2024-05-01T09:30:00Z")), {}).value());
   ASSERT_TRUE(held);
-  auto delta = presence_from_msrtc(categories(note("personal", "Lunch", "2024-05-01T09:35:00Z")),
-                                   {}).value();
+  auto delta =
+      presence_from_msrtc(categories(note("personal", "Lunch", "2024-05-01T09:35:00Z")), {})
+          .value();
   auto merged = merge_presence(&*held, delta);
   ASSERT_TRUE(merged);
   EXPECT_EQ(merged->availability, Availability::busy);
@@ -187,17 +187,19 @@ TEST(MergePresence, NoteOnlyDeltaKeepsTheHeldState) {
 }
 
 TEST(MergePresence, EmptyNoteClearsTheStatusText) {
-  auto held = merge_presence(nullptr, presence_from_msrtc(categories(state(3500,
-                  "2024-05-01T09:30:00Z") + note("personal", "Lunch", "2024-05-01T09:30:00Z")),
-                                                         {}).value());
+  auto held = merge_presence(
+      nullptr, presence_from_msrtc(categories(state(3500, "2024-05-01T09:30:00Z") +
+                                              note("personal", "Lunch", "2024-05-01T09:30:00Z")),
+                                   {})
+                   .value());
   ASSERT_EQ(held->status_text, "Lunch");
   auto cleared = presence_from_msrtc(categories(note("personal", "", "2024-05-01T09:40:00Z")), {});
   EXPECT_EQ(merge_presence(&*held, cleared.value())->status_text, "");
 }
 
 TEST(MergePresence, OlderPublishTimeIsIgnored) {
-  auto held = merge_presence(nullptr, presence_from_msrtc(categories(state(3500,
-                                          "2024-05-01T09:30:00Z")), {}).value());
+  auto held = merge_presence(
+      nullptr, presence_from_msrtc(categories(state(3500, "2024-05-01T09:30:00Z")), {}).value());
   auto stale = presence_from_msrtc(categories(state(15500, "2024-05-01T09:29:59.999Z")), {});
   EXPECT_FALSE(merge_presence(&*held, stale.value()));
   auto same = presence_from_msrtc(categories(state(15500, "2024-05-01T09:30:00Z")), {});

@@ -13,8 +13,11 @@ namespace {
 presence::Address addr(std::string_view text) { return presence::Address::parse(text).value(); }
 
 MediaType related(std::string_view boundary) {
-  return MediaType::parse("multipart/related; type=\"application/rlmi+xml\"; start=resourceList; "
-                          "boundary=" + std::string(boundary)).value();
+  return MediaType::parse(
+             "multipart/related; type=\"application/rlmi+xml\"; start=resourceList; "
+             "boundary=" +
+             std::string(boundary))
+      .value();
 }
 
 // A Lync-style batched-subscription NOTIFY body: bob active with a category document,

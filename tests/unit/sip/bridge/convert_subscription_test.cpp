@@ -16,13 +16,15 @@ using Neutral = presence::SubscriptionState;
 presence::Address addr(std::string_view text) { return presence::Address::parse(text).value(); }
 
 std::string batch_subscribe(std::string_view action) {
-  return "SUBSCRIBE sip:alice@corp.example SIP/2.0\nVia: SIP/2.0/TLS 192.0.2.10:5061;branch=z9hG4bK1"
+  return "SUBSCRIBE sip:alice@corp.example SIP/2.0\nVia: SIP/2.0/TLS "
+         "192.0.2.10:5061;branch=z9hG4bK1"
          "\nFrom: <sip:bob@contoso.com>;tag=5a7e;epid=62ccbeb808\nTo: <sip:bob@contoso.com>"
          "\nCall-ID: b4tch\nCSeq: 1 SUBSCRIBE\nContact: <sip:bob@contoso.com;gruu>"
          "\nEvent: presence\nRequire: adhoclist, categoryList\nSupported: eventlist"
          "\nContent-Type: application/msrtc-adrl-categorylist+xml\n\n"
          "<batchSub xmlns=\"http://schemas.microsoft.com/2006/01/sip/batch-subscribe\" "
-         "uri=\"sip:bob@contoso.com\" name=\"\"><action name=\"" + std::string(action) +
+         "uri=\"sip:bob@contoso.com\" name=\"\"><action name=\"" +
+         std::string(action) +
          "\" id=\"9\"><adhocList><resource uri=\"sip:alice@corp.example\"/><resource "
          "uri=\"sip:carol@corp.example\"/><resource uri=\"sip:192.0.2.1\"/></adhocList>"
          "<categoryList xmlns=\"http://schemas.microsoft.com/2006/09/sip/categorylist\">"
@@ -30,7 +32,8 @@ std::string batch_subscribe(std::string_view action) {
 }
 
 TEST(SubscriptionFromSubscribe, Rfc8048InitialSubscribeIsASubscribe) {
-  auto r = subscription_from_subscribe(test::rfc_request("rfc8048/5.3.1-02-auth-sip-establish.txt"));
+  auto r =
+      subscription_from_subscribe(test::rfc_request("rfc8048/5.3.1-02-auth-sip-establish.txt"));
   ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ(r->action, SubscriptionAction::subscribe);
   EXPECT_EQ(r->from, addr("romeo@example.net"));
@@ -58,9 +61,9 @@ TEST(SubscriptionsFromBatch, OneRequestPerAddressableResource) {
   auto list = subscriptions_from_batch(r);
   ASSERT_TRUE(list) << list.error().message();
   ASSERT_EQ(list->size(), 2u);
-  EXPECT_EQ((*list)[0], (presence::SubscriptionRequest{SubscriptionAction::subscribe,
-                                                        addr("bob@contoso.com"),
-                                                        addr("alice@corp.example"), "b4tch"}));
+  EXPECT_EQ((*list)[0],
+            (presence::SubscriptionRequest{SubscriptionAction::subscribe, addr("bob@contoso.com"),
+                                           addr("alice@corp.example"), "b4tch"}));
   EXPECT_EQ((*list)[1].to, addr("carol@corp.example"));
 }
 
@@ -89,8 +92,8 @@ TEST(SubscriptionStatus, Rfc8048ActiveNotifyApproves) {
 }
 
 TEST(SubscriptionStatus, Rfc8048TerminatedNotifyDenies) {
-  auto s = subscription_status_from_notify(
-      test::rfc_request("rfc8048/5.2.3-05-auth-xmpp-cancel.txt"));
+  auto s =
+      subscription_status_from_notify(test::rfc_request("rfc8048/5.2.3-05-auth-xmpp-cancel.txt"));
   ASSERT_TRUE(s);
   EXPECT_EQ(s->state, Neutral::terminated);
   EXPECT_EQ(request_from_status(*s, "x")->action, SubscriptionAction::deny);
@@ -98,7 +101,7 @@ TEST(SubscriptionStatus, Rfc8048TerminatedNotifyDenies) {
 
 TEST(SubscriptionStatus, RetryableTerminationsAndPendingAskNothing) {
   SipSubscriptionStatus s{addr("a@x.example"), addr("b@y.example"), Neutral::terminated,
-                          "timeout", std::nullopt, std::nullopt};
+                          "timeout",           std::nullopt,        std::nullopt};
   EXPECT_FALSE(request_from_status(s, "x"));
   s.reason = "deactivated";
   EXPECT_FALSE(request_from_status(s, "x"));

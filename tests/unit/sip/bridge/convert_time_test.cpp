@@ -22,8 +22,9 @@ TEST(ConvertTime, OffsetsAndMissingZoneAreUtcNormalised) {
 }
 
 TEST(ConvertTime, MalformedTimesAreRefused) {
-  for (const char* text : {"", "2024-05-01", "2024-13-01T00:00:00Z", "2024-02-30T00:00:00Z",
-                           "2024-05-01T25:00:00Z", "2024-05-01T09:30:00+2", "x024-05-01T09:30:00Z"}) {
+  for (const char* text :
+       {"", "2024-05-01", "2024-13-01T00:00:00Z", "2024-02-30T00:00:00Z", "2024-05-01T25:00:00Z",
+        "2024-05-01T09:30:00+2", "x024-05-01T09:30:00Z"}) {
     EXPECT_FALSE(parse_xs_date_time(text)) << text;
   }
 }

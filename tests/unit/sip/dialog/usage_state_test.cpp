@@ -15,7 +15,7 @@ namespace {
 using test::branches;
 using Wall = std::chrono::system_clock::time_point;
 
-const Wall kWall = Wall{} + std::chrono::hours(24 * 365 * 55);  // some day in 2025
+const Wall kWall = Wall{} + std::chrono::hours(24 * 365 * 55);        // some day in 2025
 const TimePoint kAfterRestart = TimePoint{} + std::chrono::hours(5);  // a new steady origin
 
 SubscribeParams alice_watches_bob() {
@@ -117,7 +117,8 @@ TEST(NotifierState, NotifyAfterRestartContinuesTheSameDialog) {
   EXPECT_EQ(after->state(), SubState::active);
   BranchGenerator g1{1};
   BranchGenerator g2{1};
-  auto original = before.notify(SubState::active, std::nullopt, g1, TimePoint{} + seconds(60), true);
+  auto original =
+      before.notify(SubState::active, std::nullopt, g1, TimePoint{} + seconds(60), true);
   auto restored = after->notify(SubState::active, std::nullopt, g2, kAfterRestart, true);
   EXPECT_EQ(serialize(restored), serialize(original));
   EXPECT_EQ(restored.method, Method::benotify);  // ms-benotify was offered: kept
@@ -125,8 +126,8 @@ TEST(NotifierState, NotifyAfterRestartContinuesTheSameDialog) {
 
 TEST(NotifierState, CorruptRecordsAreRefused) {
   const std::string good = accepted_notifier().serialize(TimePoint{}, kWall);
-  for (const std::string& bad : {std::string{}, "N0" + good.substr(2), good.substr(0, 50),
-                                 good + "x\n"}) {
+  for (const std::string& bad :
+       {std::string{}, "N0" + good.substr(2), good.substr(0, 50), good + "x\n"}) {
     auto n = Notifier::restore(bad, test::partner(), 1800, kAfterRestart, kWall);
     ASSERT_FALSE(n) << bad;
     EXPECT_EQ(n.error(), make_error_code(DialogErrc::corrupt_state));
