@@ -41,7 +41,8 @@ Commands (users are "user@domain"; "from" must be one of --user):
   terminate        {"user","watcher","reason":"deactivated","retry_after":opt}  end one
                    watcher's subscriptions with a terminated NOTIFY
   batch_answer     {"user","state":"resubscribe|active|pending|terminated"|null}
-                   instance state given to this user in RLMI answers to batched subscriptions
+                   instance state given to this user in RLMI documents of batched
+                   subscriptions (existing ones are NOTIFYed at once)
   policy           {"user","watcher","state":"pending|active"}; approve {"user","watcher"}
   im               {"from","to","text","content_type":"text/plain; charset=UTF-8",
                     "in_invite":true,"recover":false}  first message in the INVITE's
@@ -1534,7 +1535,14 @@ class Peer:
             self.end_in_subscription(sub, reason)
 
     def cmd_batch_answer(self, c):
-        self.batch_answers[self.local_user(c["user"])] = c.get("state")
+        """Instance state for the user in batched subscriptions: new ones get it in their
+        first RLMI document, existing ones at once in an RLMI NOTIFY."""
+        user = self.local_user(c["user"])
+        self.batch_answers[user] = c.get("state")
+        for sub in list(self.in_subs):
+            if sub.batch and user in sub.resources:
+                sub.instance[user] = self.instance_state(user, sub.watcher, True)
+                self.notify(sub, [user])
 
     def cmd_policy(self, c):
         self.policies[(self.local_user(c["user"]), c["watcher"])] = c.get("state", "active")

@@ -1,10 +1,11 @@
 #!/bin/bash
 # Self-test of the Microsoft-dialect test peer (tests/interop/lib/ms_peer.py): two instances on
 # a private loopback /24 with test-CA certificates (mutual TLS 1.2) play the transcripts against
-# each other. A (alice@a.test) runs watcher.jsonl with --script; B (bob, carol, dave @b.test) is
-# driven through stdin with notifier.jsonl. Covered: OPTIONS and CRLF keep-alive, a single
-# subscription with the piggy-backed first NOTIFY, NOTIFY and BENOTIFY state changes, refresh,
-# a batched subscription answered with RLMI incl. a resubscribe state and a terminated resource,
+# each other. A (alice@a.test) runs watcher.jsonl with --script; B (bob, carol, dave, erin
+# @b.test) is driven through stdin with notifier.jsonl. Covered: OPTIONS and CRLF keep-alive,
+# a single subscription with the piggy-backed first NOTIFY, NOTIFY and BENOTIFY state changes, refresh,
+# a batched subscription answered with RLMI incl. resubscribe states (in the 200 and in a later
+# NOTIFY) and a terminated resource,
 # un-SUBSCRIBE, IM with the first message in the INVITE, in-dialog MESSAGE, typing (INFO and
 # isComposing), a 481 and recovery by a new INVITE, a first message resent in the dialog, page
 # mode, BYE both ways, errors (404 with ms-diagnostics, 480), a pending subscription approved,
@@ -30,7 +31,7 @@ PY=/usr/bin/python3
 mkfifo "$IA_DIR/b.in"
 "$PY" "$LIB/ms_peer.py" --addr "$B" --cert "$P/b.test" --cafile "$P/ca/ca.crt" \
   --gateway "$A:5061" --gateway-name a.test --fqdn sip.b.test --user bob@b.test \
-  --user carol@b.test --user dave@b.test --lifetime 90 "${EXTRA[@]}" \
+  --user carol@b.test --user dave@b.test --user erin@b.test --lifetime 90 "${EXTRA[@]}" \
   <"$IA_DIR/b.in" >"$IA_DIR/b.events.log" 2>"$IA_DIR/b.stderr.log" &
 B_PID=$!
 ia_track_pid "$B_PID"
