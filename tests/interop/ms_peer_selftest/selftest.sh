@@ -3,16 +3,16 @@
 # a private loopback /24 with test-CA certificates (mutual TLS 1.2) play the transcripts against
 # each other. A (alice@a.test) runs watcher.jsonl with --script; B (bob, carol, dave, erin
 # @b.test) is driven through stdin with notifier.jsonl. Covered: OPTIONS and CRLF keep-alive,
-# a single subscription with the piggy-backed first NOTIFY, NOTIFY and BENOTIFY state changes, refresh,
-# a batched subscription answered with RLMI incl. resubscribe states (in the 200 and in a later
-# NOTIFY) and a terminated resource,
-# un-SUBSCRIBE, IM with the first message in the INVITE, in-dialog MESSAGE, typing (INFO and
-# isComposing), a 481 and recovery by a new INVITE, a first message resent in the dialog, page
-# mode, BYE both ways, errors (404 with ms-diagnostics, 480), a pending subscription approved,
-# unpublish, the terminated NOTIFYs of a shutdown, a refused untrusted client, and a second
-# pair for --auto-resubscribe and --im-idle. An unmet expect and an over-long script must fail.
-# With FEDGATE_BIN set, every message sent must pass `fedgate sip-parse`. Variant "gruu" uses
-# GRUU Contacts and sends in-dialog requests on the inbound connection.
+# a single subscription with the piggy-backed first NOTIFY, NOTIFY and BENOTIFY state changes,
+# refresh, a batched subscription answered with RLMI incl. resubscribe states (in the 200 and
+# in a later NOTIFY) and a terminated resource, un-SUBSCRIBE, IM with the first message in the
+# INVITE, in-dialog MESSAGE, typing (INFO and isComposing), a 481 and recovery by a new INVITE,
+# a first message resent in the dialog, page mode, BYE both ways, errors (404 with
+# ms-diagnostics, 480), a pending subscription approved, unpublish, the terminated NOTIFYs of a
+# shutdown, a refused untrusted client, and a second pair for --auto-resubscribe and --im-idle.
+# An unmet expect and an over-long script must fail. With FEDGATE_BIN set, every message sent
+# must pass `fedgate sip-parse`. Variant "gruu" uses GRUU Contacts and sends in-dialog requests
+# on the inbound connection.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 LIB="$HERE/../lib"
@@ -120,7 +120,7 @@ PY
   count=$(find "$IA_DIR/sent" -name '*.sip' | wc -l)
   ((count > 50)) || ia_fail "only $count messages captured"
   "$FEDGATE_BIN" sip-parse "$IA_DIR/sent"/*.sip >"$IA_DIR/sip-parse.log" 2>&1 ||
-    ia_fail "fedgate sip-parse rejected a message: $(grep -v '^{' "$IA_DIR/sip-parse.log" | head -3)"
+    ia_fail "fedgate sip-parse rejected: $(grep -v '^{' "$IA_DIR/sip-parse.log" | head -3)"
   ia_log "fedgate sip-parse accepted all $count messages"
 else
   ia_log "FEDGATE_BIN not set: messages not cross-checked with fedgate sip-parse"
