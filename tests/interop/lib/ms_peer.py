@@ -1084,6 +1084,7 @@ class Peer:
             template = "subscribe_batch.sip"
             body = self.t.fill("batch_subscribe.xml", {
                 "SUBSCRIBER": f"sip:{sub.watcher}", "ACTION_ID": str(abs(hash(d.call_id)) % 10**8),
+                "ACTION": "unsubscribe" if expires == 0 else "subscribe",
                 "RESOURCES": "\n".join(f'<resource uri="sip:{escape(r)}"/>' for r in sub.resources),
                 "CATEGORIES": "\n".join(f'<category name="{escape(c)}"/>'
                                         for c in sub.categories)}).encode()
