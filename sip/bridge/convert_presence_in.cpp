@@ -166,6 +166,9 @@ result<SipPresenceDocument> presence_from_body(const std::optional<MediaType>& t
   if (type->is(kPidfType)) {
     return presence_from_pidf(body, entity);
   }
+  if (type->is(kLegacyMsrtcType)) {
+    return presence_from_legacy_msrtc(body, entity);
+  }
   return make_error_code(ConvertErrc::unsupported_media_type);
 }
 

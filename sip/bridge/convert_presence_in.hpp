@@ -16,6 +16,7 @@ namespace fedgate::sip {
 
 inline constexpr std::string_view kMsrtcCategoriesType = "application/msrtc-event-categories+xml";
 inline constexpr std::string_view kPidfType = "application/pidf+xml";
+inline constexpr std::string_view kLegacyMsrtcType = "text/xml+msrtc.pidf";
 
 // One presence document as received. Lync sends category deltas (a NOTIFY may carry only
 // the note), so the document says which parts it carried; merge_presence() folds it into
@@ -48,8 +49,17 @@ result<SipPresenceDocument> presence_from_msrtc(std::string_view xml,
 result<SipPresenceDocument> presence_from_pidf(std::string_view xml,
                                                const presence::Address& entity);
 
-// Dispatches on Content-Type (msrtc categories or PIDF). Errors: unsupported_media_type
-// (including multipart/related: use presence_from_rlmi), missing_header without a type.
+// The LCS 2005 / OCS 2007 R1 form (text/xml+msrtc.pidf, MS-SIP §2.2.1): <presentity> with
+// <availability aggregate> (below 100: offline) and <activity aggregate> ranges: 0-149 away,
+// 150-199 lunch (away), 200-299 idle (inactive), 300-399 be right back, 400-499 available,
+// 500-699 on the phone / busy, 700-799 away, 800+ available. The note is the activity's note
+// attribute (the presentity's, else the first device's). Errors: bad_body, bad_address.
+result<SipPresenceDocument> presence_from_legacy_msrtc(std::string_view xml,
+                                                       const presence::Address& entity);
+
+// Dispatches on Content-Type (msrtc categories, PIDF or the legacy msrtc.pidf). Errors:
+// unsupported_media_type (including multipart/related: use presence_from_rlmi), missing_header
+// without a type.
 result<SipPresenceDocument> presence_from_body(const std::optional<MediaType>& type,
                                                std::string_view body,
                                                const presence::Address& entity);

@@ -35,7 +35,7 @@ struct RlmiNotice {
   bool full_state = false;
   std::vector<ResourceNotice> resources;
   // Resources left out: a URI that is no user@domain address. Parts whose document could not
-  // be read (legacy text/xml+msrtc.pidf, malformed XML) keep their resource without document.
+  // be read (an unknown type, malformed XML) keep their resource without document.
   std::size_t skipped_resources = 0;
   std::size_t unreadable_parts = 0;
   friend bool operator==(const RlmiNotice&, const RlmiNotice&) = default;

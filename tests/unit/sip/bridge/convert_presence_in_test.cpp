@@ -162,6 +162,38 @@ TEST(PresenceFromPidf, RpidActivitiesAndPersonNoteMap) {
   EXPECT_EQ(doc->publish_time, "2024-05-01T09:30:00Z");
 }
 
+TEST(PresenceFromLegacyMsrtc, MsSipBenotifyExampleIsAvailableWithTheDeviceNote) {
+  const std::string body = test::ms_sip_multipart("ms-sip/4.4-01-benotify.txt", "<presentity");
+  auto type = MediaType::parse("text/xml+msrtc.pidf").value();
+  auto doc = presence_from_body(type, body, {});
+  ASSERT_TRUE(doc) << doc.error().message();
+  EXPECT_EQ(doc->presence.entity, addr("user1@server.contoso.com"));
+  EXPECT_EQ(doc->presence.availability, Availability::available);  // 300 online, 400 active
+  EXPECT_EQ(doc->presence.status_text, "Note: I am online");
+  EXPECT_EQ(doc->presence.endpoints.at(0).id, "03640fc59f");
+}
+
+TEST(PresenceFromLegacyMsrtc, ActivityRangesOfMsSip221) {
+  const std::pair<int, Availability> cases[] = {
+      {100, Availability::away},      {150, Availability::away},
+      {200, Availability::inactive},  {300, Availability::be_right_back},
+      {450, Availability::available}, {500, Availability::busy},
+      {600, Availability::busy},      {700, Availability::away},
+      {800, Availability::available}};
+  for (auto [activity, expected] : cases) {
+    const std::string body =
+        "<presentity uri=\"x@y.example\" xmlns=\"http://schemas.microsoft.com/2002/09/sip/"
+        "presence\"><availability aggregate=\"300\"/><activity aggregate=\"" +
+        std::to_string(activity) + "\"/></presentity>";
+    EXPECT_EQ(presence_from_legacy_msrtc(body, {})->presence.availability, expected) << activity;
+  }
+  EXPECT_EQ(presence_from_legacy_msrtc("<presentity uri=\"x@y.example\" xmlns=\"http://schemas."
+                                       "microsoft.com/2002/09/sip/presence\"/>",
+                                       {})
+                ->presence.availability,
+            Availability::offline);
+}
+
 TEST(PresenceFromBody, UnknownAndMissingContentTypesAreRefused) {
   auto xpidf = MediaType::parse("application/xpidf+xml").value();
   EXPECT_EQ(presence_from_body(xpidf, "<presence/>", {}).error(),

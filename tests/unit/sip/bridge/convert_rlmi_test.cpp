@@ -66,7 +66,10 @@ TEST(PresenceFromRlmi, MsSipPiggybackedListNamesBothResources) {
   ASSERT_EQ(notice->resources.size(), 2u);
   EXPECT_EQ(notice->resources[0].resource, addr("user2@server.contoso.com"));
   EXPECT_EQ(notice->resources[1].state, "active");
-  EXPECT_EQ(notice->unreadable_parts, 2u);  // LCS 2005 text/xml+msrtc.pidf parts
+  EXPECT_EQ(notice->unreadable_parts, 0u);  // LCS 2005 text/xml+msrtc.pidf parts are read
+  ASSERT_TRUE(notice->resources[1].document);
+  EXPECT_EQ(notice->resources[1].document->presence.availability,
+            presence::Availability::offline);  // availability aggregate 0
 }
 
 TEST(PresenceFromRlmi, BodiesWithoutAUsableRootAreRefused) {
