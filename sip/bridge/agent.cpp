@@ -68,8 +68,11 @@ void SipAgent::stop() {
 }
 
 asio::awaitable<void> SipAgent::on_message(Message message, ConnectionHandle from) {
-  co_await asio::co_spawn(strand_, handle(std::move(message), std::move(from)),
-                          asio::use_awaitable);
+  // Each awaitable is built in its own statement: GCC 12 destroys temporaries inside a
+  // co_await expression twice (see sip/transport/connection.cpp).
+  auto work = handle(std::move(message), std::move(from));
+  auto on_strand = asio::co_spawn(strand_, std::move(work), asio::use_awaitable);
+  co_await std::move(on_strand);
 }
 
 asio::awaitable<void> SipAgent::handle(Message message, ConnectionHandle from) {
@@ -78,14 +81,15 @@ asio::awaitable<void> SipAgent::handle(Message message, ConnectionHandle from) {
     rearm();
     co_return;
   }
-  co_await on_request(std::move(std::get<Request>(message)), std::move(from));
+  auto serving = on_request(std::move(std::get<Request>(message)), std::move(from));
+  co_await std::move(serving);
   rearm();
 }
 
 asio::awaitable<std::size_t> SipAgent::transaction_count() {
-  co_return co_await asio::co_spawn(
-      strand_, [this]() -> asio::awaitable<std::size_t> { co_return table_.size(); },
-      asio::use_awaitable);
+  auto count = [this]() -> asio::awaitable<std::size_t> { co_return table_.size(); };
+  auto on_strand = asio::co_spawn(strand_, count, asio::use_awaitable);
+  co_return co_await std::move(on_strand);
 }
 
 // One timer for the table and every usage: it sleeps until the earliest deadline; rearm()
@@ -196,34 +200,38 @@ asio::awaitable<Response> SipAgent::transact(Request request) {
     if (i > 0) {
       set_param(request.via.front().params, "branch", branches_.next());  // a new transaction
     }
-    auto response = co_await try_hop(request, (*hops)[i]);
-    if (response && response->status != 503) {
-      co_return std::move(*response);  // RFC 3263 §4.3: 503 means try the next target
+    auto trying = try_hop(request, (*hops)[i]);
+    HopResult hop = co_await std::move(trying);
+    if (hop.response && hop.response->status != 503) {
+      co_return std::move(*hop.response);  // RFC 3263 §4.3: 503 means try the next target
     }
-    failure = response ? 503 : 408;
+    failure = hop.response ? 503 : hop.failure;
   }
   co_return make_error_response(request, failure, failure == 408 ? "Request Timeout"
                                                                  : "Service Unavailable");
 }
 
-// One attempt: connect (or reuse), start the client transaction, wait for its end. nullopt
-// on a connection failure, a timeout or a transport error.
-asio::awaitable<std::optional<Response>> SipAgent::try_hop(Request& request, const NextHop& hop) {
-  auto conn = co_await pool_.connect(PeerKey(hop.host, hop.port, hop.transport));
+// One attempt: connect (or reuse), start the client transaction, wait for its end. No
+// response on a connection failure (503), a timeout (408) or a transport error (503).
+asio::awaitable<SipAgent::HopResult> SipAgent::try_hop(Request& request, const NextHop& hop) {
+  HopResult outcome;
+  PeerKey peer(hop.host, hop.port, hop.transport);
+  auto connecting = pool_.connect(peer);
+  auto conn = co_await std::move(connecting);
   if (!conn) {
     metrics_.failed("connect");
     log_.info("sip.agent.hop_failed", {{"hop", hop.host}, {"port", hop.port},
                                        {"reason", conn.error().message()}});
-    co_return std::nullopt;
+    co_return outcome;
   }
   TxEffects effects;
   auto tx = table_.start_client(request, true, Clock::now(), effects);
   if (!tx) {
     log_.error("bug.sip.agent.start_client", {{"error", tx.error().message()}});
-    co_return std::nullopt;
+    co_return outcome;
   }
   Waiter waiter{strand_};
-  clients_[*tx] = ClientCtx{*conn, &waiter};
+  clients_.insert_or_assign(*tx, ClientCtx(*conn, &waiter));
   apply(std::move(effects));
   rearm();
   if (!waiter.response && !waiter.failure) {
@@ -233,17 +241,23 @@ asio::awaitable<std::optional<Response>> SipAgent::try_hop(Request& request, con
     c->second.waiter = nullptr;  // cancelled while waiting: the table may outlive us
   }
   if (waiter.response) {
-    co_return std::move(waiter.response);
+    outcome.response = std::move(waiter.response);
+    co_return outcome;
+  }
+  if (waiter.failure == TxOutcome::timeout) {
+    outcome.failure = 408;
   }
   metrics_.failed(waiter.failure == TxOutcome::timeout ? "timeout" : "transport_error");
   log_.info("sip.agent.hop_failed", {{"hop", hop.host}, {"port", hop.port},
                                      {"reason", waiter.failure ? to_string(*waiter.failure)
                                                                : "cancelled"}});
-  co_return std::nullopt;
+  co_return outcome;
 }
 
 asio::awaitable<Response> SipAgent::send_request(Request request) {
-  co_return co_await asio::co_spawn(strand_, transact(std::move(request)), asio::use_awaitable);
+  auto work = transact(std::move(request));
+  auto on_strand = asio::co_spawn(strand_, std::move(work), asio::use_awaitable);
+  co_return co_await std::move(on_strand);
 }
 
 std::string SipAgent::new_tag() { return fmt::format("{:016x}", random_()); }

@@ -36,6 +36,9 @@ namespace fedgate::sip {
 
 // What the layer above asks for when it subscribes to a presentity.
 struct SubscribeRequest {
+  // A constructor, not aggregate initialisation (GCC 12 in coroutines, see PeerKey).
+  SubscribeRequest(presence::Address w, presence::Address p)
+      : watcher(std::move(w)), presentity(std::move(p)) {}
   presence::Address watcher;
   presence::Address presentity;
   std::string event = "presence";
@@ -72,6 +75,8 @@ class SipAgent final : public MessageHandler {
 
   // Counts for tests and the admin API (agent strand).
   boost::asio::awaitable<std::size_t> transaction_count();
+  // Coroutines still running (timers, sends); zero once stop() has drained them.
+  std::size_t running_tasks() const { return tasks_.size(); }
 
  private:
   struct Waiter;
@@ -79,16 +84,21 @@ class SipAgent final : public MessageHandler {
     ConnectionHandle connection;
   };
   struct ClientCtx {
+    ClientCtx(ConnectionHandle c, Waiter* w) : connection(std::move(c)), waiter(w) {}
     ConnectionHandle connection;
     Waiter* waiter = nullptr;
   };
   using SubscriberKey = std::pair<std::string, std::string>;  // Call-ID, our tag
+  // Constructors, not aggregate braces: they are built inside coroutines (GCC 12).
   struct SubscriberEntry {
+    SubscriberEntry(Subscriber s, presence::Address p)
+        : usage(std::move(s)), presentity(std::move(p)) {}
     Subscriber usage;
     presence::Address presentity;
     std::optional<TimePoint> wake;
   };
   struct NotifierEntry {
+    explicit NotifierEntry(Notifier n) : usage(std::move(n)) {}
     Notifier usage;
     std::optional<TimePoint> wake;
   };
@@ -101,7 +111,11 @@ class SipAgent final : public MessageHandler {
   void apply(TxEffects effects);
   void respond(TxId tx, Response response);
   boost::asio::awaitable<Response> transact(Request request);
-  boost::asio::awaitable<std::optional<Response>> try_hop(Request& request, const NextHop& hop);
+  struct HopResult {
+    std::optional<Response> response;  // the final response, if the hop gave one
+    int failure = 503;                 // otherwise: 503 (unreachable) or 408 (Timer F)
+  };
+  boost::asio::awaitable<HopResult> try_hop(Request& request, const NextHop& hop);
   std::string new_tag();
   LocalEndpoint local_endpoint() const;
 

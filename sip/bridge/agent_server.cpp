@@ -54,23 +54,21 @@ asio::awaitable<void> SipAgent::on_request(Request request, ConnectionHandle fro
     log_.info("sip.agent.dropped", {{"reason", "no_via"}, {"peer", from.remote().host}});
     co_return;  // nowhere to send a response (§8.2.2: the transport answers 400 to these)
   }
-  switch (match->kind) {
-    case RequestKind::absorbed:
-      apply(std::move(match->effects));
-      co_return;
-    case RequestKind::ack:
-      co_return;  // an ACK for a 2xx: no INVITE usage keeps state for it yet
-    case RequestKind::merged: {
-      metrics_.refused("merged_request");
-      auto sent = from.send(make_error_response(request, 482, "Loop Detected", new_tag()));
-      (void)sent;  // §8.2.2.2: stateless; a lost 482 is retransmitted by the peer's tx
-      co_return;
-    }
-    case RequestKind::cancel:
-    case RequestKind::new_request:
-      break;
+  const RequestKind kind = match->kind;
+  if (kind == RequestKind::absorbed) {
+    apply(std::move(match->effects));
+    co_return;
   }
-  servers_[match->tx] = ServerCtx{from};
+  if (kind == RequestKind::ack) {
+    co_return;  // an ACK for a 2xx: no INVITE usage keeps state for it yet
+  }
+  if (kind == RequestKind::merged) {
+    metrics_.refused("merged_request");
+    auto sent = from.send(make_error_response(request, 482, "Loop Detected", new_tag()));
+    (void)sent;  // §8.2.2.2: stateless; a lost 482 is retransmitted by the peer's tx
+    co_return;
+  }
+  servers_[match->tx].connection = from;  // no aggregate braces in coroutines (GCC 12)
   apply(std::move(match->effects));  // 100 Trying for an INVITE
   metrics_.request(request.method == Method::other ? "other" : request.method_name(), "in");
   if (match->kind == RequestKind::cancel) {
@@ -78,8 +76,12 @@ asio::awaitable<void> SipAgent::on_request(Request request, ConnectionHandle fro
     refuse(match->tx, request, match->cancelled ? 200 : 481, "cancel");
     co_return;
   }
-  Parties parties{address_of(request.from), address_of(request.to), from.remote().host};
-  co_await serve(match->tx, std::move(request), std::move(parties));
+  Parties parties;
+  parties.from = address_of(request.from);
+  parties.to = address_of(request.to);
+  parties.peer = from.remote().host;
+  auto serving = serve(match->tx, std::move(request), std::move(parties));
+  co_await std::move(serving);  // built apart: GCC 12 and temporaries in co_await
 }
 
 // §16.3 / §8.2.2: checks before the method is looked at. nullopt: go on.
@@ -106,50 +108,48 @@ asio::awaitable<void> SipAgent::serve(TxId tx, Request request, Parties parties)
     refuse(tx, request, refusal->first, refusal->second);
     co_return;
   }
+  // Plain ifs, each co_await in its own statement (GCC 12: no co_await inside a switch).
   const bool in_dialog = request.to.tag().has_value();
-  switch (request.method) {
-    case Method::options:
-      respond(tx, make_options_answer(request, config_, in_dialog ? "" : new_tag()));
-      co_return;
-    case Method::message:
-      if (!in_dialog) {
-        co_await serve_page_message(tx, std::move(request), std::move(parties));
-        co_return;
-      }
-      break;  // session-mode IM: no ImSession is kept by this agent yet (481 below)
-    case Method::subscribe:
-      if (in_dialog) {
-        serve_refresh(tx, request);
-      } else {
-        co_await serve_subscribe(tx, std::move(request), std::move(parties));
-      }
-      co_return;
-    case Method::notify:
-    case Method::benotify:
-      serve_notify(tx, request, std::move(parties));
-      co_return;
-    case Method::publish:
-      co_await serve_publish(tx, std::move(request), std::move(parties));
-      co_return;
-    case Method::bye:
-    case Method::info:
-      break;
-    default:
-      refuse(tx, request, 405, "method_not_allowed");
-      co_return;
+  const Method method = request.method;
+  if (method == Method::options) {
+    respond(tx, make_options_answer(request, config_, in_dialog ? "" : new_tag()));
+  } else if (method == Method::notify || method == Method::benotify) {
+    serve_notify(tx, request, std::move(parties));
+  } else if (method == Method::subscribe && in_dialog) {
+    serve_refresh(tx, request);
+  } else if (method == Method::subscribe) {
+    auto serving = serve_subscribe(tx, std::move(request), std::move(parties));
+    co_await std::move(serving);
+  } else if (method == Method::message && !in_dialog) {
+    auto serving = serve_page_message(tx, std::move(request), std::move(parties));
+    co_await std::move(serving);
+  } else if (method == Method::publish) {
+    auto serving = serve_publish(tx, std::move(request), std::move(parties));
+    co_await std::move(serving);
+  } else if (method == Method::message || method == Method::bye || method == Method::info) {
+    refuse(tx, request, 481, "unknown_dialog");  // no IM session is kept by this agent yet
+  } else {
+    refuse(tx, request, 405, "method_not_allowed");
   }
-  refuse(tx, request, 481, "unknown_dialog");
 }
 
 asio::awaitable<void> SipAgent::serve_page_message(TxId tx, Request request, Parties parties) {
   const std::string tag = new_tag();
-  Answer a = co_await events_.on_page_message(PageMessageEvent{std::move(parties), request});
+  PageMessageEvent e;
+  e.parties = std::move(parties);
+  e.request = request;
+  auto deciding = events_.on_page_message(std::move(e));
+  Answer a = co_await std::move(deciding);
   answer(tx, request, a, tag);
 }
 
 asio::awaitable<void> SipAgent::serve_publish(TxId tx, Request request, Parties parties) {
   const std::string tag = new_tag();
-  Answer a = co_await events_.on_publish(PublishEvent{std::move(parties), request});
+  PublishEvent e;
+  e.parties = std::move(parties);
+  e.request = request;
+  auto deciding = events_.on_publish(std::move(e));
+  Answer a = co_await std::move(deciding);
   answer(tx, request, a, tag);
 }
 
@@ -164,7 +164,12 @@ asio::awaitable<void> SipAgent::serve_subscribe(TxId tx, Request request, Partie
     co_return;
   }
   const DialogId id = notifier->dialog().id();
-  Answer a = co_await events_.on_subscribe(SubscribeEvent{std::move(parties), request, id});
+  SubscribeEvent e;
+  e.parties = std::move(parties);
+  e.request = request;
+  e.dialog = id;
+  auto deciding = events_.on_subscribe(std::move(e));
+  Answer a = co_await std::move(deciding);
   if (a.status >= 300) {
     answer(tx, request, a, id.local_tag);
     co_return;
@@ -174,7 +179,7 @@ asio::awaitable<void> SipAgent::serve_subscribe(TxId tx, Request request, Partie
   if (!notifier->piggybacked()) {
     first = notifier->notify(a.state, std::move(a.body), branches_, Clock::now());
   }
-  auto& entry = notifiers_.insert_or_assign(id, NotifierEntry{std::move(*notifier), {}})
+  auto& entry = notifiers_.insert_or_assign(id, NotifierEntry(std::move(*notifier)))
                     .first->second;
   if (auto wake = entry.usage.expires_at(); wake > now) {
     entry.wake = wake;

@@ -22,6 +22,19 @@ namespace {
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
+// Built outside coroutines: GCC 12 mishandles aggregate braces in coroutine bodies.
+DialogId subscription_id(const std::pair<std::string, std::string>& key, const Subscriber& s) {
+  return DialogId{key.first, key.second, s.has_dialog() ? s.dialog().id().remote_tag : ""};
+}
+
+PeerStatusEvent peer_status(std::string peer, bool up, int status) {
+  PeerStatusEvent e;
+  e.peer = std::move(peer);
+  e.up = up;
+  e.status = status;
+  return e;
+}
+
 NameAddr name_addr(const presence::Address& a) {
   return NameAddr::parse(fmt::format("<sip:{}>", a.bare())).value();
 }
@@ -37,11 +50,13 @@ asio::awaitable<Response> SipAgent::send_page_message(presence::Address from,
   set_param(r.from.params, "tag", new_tag());
   r.to = name_addr(to);
   r.call_id = fmt::format("{}@{}", new_tag(), config_.routing_fqdn);
-  r.cseq = CSeq{1, Method::message, {}};
+  r.cseq.sequence = 1;
+  r.cseq.method = Method::message;
   r.max_forwards = 70;
   r.via.push_back(local_endpoint().next_via(branches_));
   attach_body(r, std::move(body));
-  co_return co_await send_request(std::move(r));
+  auto sending = send_request(std::move(r));  // GCC 12: no temporaries in co_await
+  co_return co_await std::move(sending);
 }
 
 asio::awaitable<result<DialogId>> SipAgent::subscribe(SubscribeRequest request) {
@@ -51,75 +66,73 @@ asio::awaitable<result<DialogId>> SipAgent::subscribe(SubscribeRequest request) 
   set_param(p.from.params, "tag", new_tag());
   p.to = name_addr(request.presentity);
   p.call_id = fmt::format("{}@{}", new_tag(), config_.routing_fqdn);
-  p.event = EventHeader{request.event, {}};
+  p.event.package = request.event;
   p.accept = std::move(request.accept);
   p.supported = std::move(request.supported);
   p.expires = config_.subscribe_expires;
   p.local = local_endpoint();
-  co_return co_await asio::co_spawn(
-      strand_,
-      [this, p = std::move(p), presentity = request.presentity]() mutable
+  auto on_strand = [this, p = std::move(p), presentity = request.presentity]() mutable
       -> asio::awaitable<result<DialogId>> {
-        SubscriberKey key{p.call_id, p.from.tag().value_or("")};
-        Subscriber usage{std::move(p)};
-        Request first = usage.start(branches_);
-        subscribers_.insert_or_assign(key, SubscriberEntry{std::move(usage), presentity, {}});
-        co_await send_and_feed(std::move(first), key);
-        auto it = subscribers_.find(key);
-        if (it == subscribers_.end()) {
-          co_return make_error_code(DialogErrc::unknown_dialog);  // refused or failed
-        }
-        const auto& s = it->second.usage;
-        co_return DialogId{key.first, key.second,
-                           s.has_dialog() ? s.dialog().id().remote_tag : std::string()};
-      },
-      asio::use_awaitable);
+    SubscriberKey key{p.call_id, p.from.tag().value_or("")};
+    Subscriber usage{std::move(p)};
+    Request first = usage.start(branches_);
+    subscribers_.insert_or_assign(key, SubscriberEntry(std::move(usage), presentity));
+    auto sending = send_and_feed(std::move(first), key);
+    co_await std::move(sending);
+    auto it = subscribers_.find(key);
+    if (it == subscribers_.end()) {
+      co_return make_error_code(DialogErrc::unknown_dialog);  // refused or failed
+    }
+    co_return subscription_id(key, it->second.usage);
+  };
+  auto spawned = asio::co_spawn(strand_, std::move(on_strand), asio::use_awaitable);
+  co_return co_await std::move(spawned);
 }
 
 asio::awaitable<result<void>> SipAgent::unsubscribe(DialogId subscription) {
-  co_return co_await asio::co_spawn(
-      strand_,
-      [this, subscription]() -> asio::awaitable<result<void>> {
-        SubscriberKey key{subscription.call_id, subscription.local_tag};
-        auto it = subscribers_.find(key);
-        if (it == subscribers_.end() || !it->second.usage.has_dialog()) {
-          co_return make_error_code(DialogErrc::unknown_dialog);
-        }
-        co_await send_and_feed(it->second.usage.unsubscribe(branches_), key);
-        co_return result<void>{};
-      },
-      asio::use_awaitable);
+  auto on_strand = [this, subscription]() -> asio::awaitable<result<void>> {
+    SubscriberKey key{subscription.call_id, subscription.local_tag};
+    auto it = subscribers_.find(key);
+    if (it == subscribers_.end() || !it->second.usage.has_dialog()) {
+      co_return make_error_code(DialogErrc::unknown_dialog);
+    }
+    auto sending = send_and_feed(it->second.usage.unsubscribe(branches_), key);
+    co_await std::move(sending);
+    co_return result<void>{};
+  };
+  auto spawned = asio::co_spawn(strand_, std::move(on_strand), asio::use_awaitable);
+  co_return co_await std::move(spawned);
 }
 
 asio::awaitable<result<Response>> SipAgent::notify(DialogId dialog, SubState state,
                                                    std::optional<Body> body) {
-  co_return co_await asio::co_spawn(
-      strand_,
-      [this, dialog, state, body = std::move(body)]() mutable
+  auto on_strand = [this, dialog, state, body = std::move(body)]() mutable
       -> asio::awaitable<result<Response>> {
-        auto it = notifiers_.find(dialog);
-        if (it == notifiers_.end()) {
-          co_return make_error_code(DialogErrc::unknown_dialog);
-        }
-        const bool last = state == SubState::terminated;
-        Request r = last ? it->second.usage.terminate("noresource", std::move(body), branches_)
-                         : it->second.usage.notify(state, std::move(body), branches_,
-                                                   Clock::now());
-        if (last) {
-          end_notifier(dialog, "terminated");
-        }
-        Response response = co_await transact(std::move(r));
-        if (!last && (response.status == 481 || response.status == 408)) {
-          end_notifier(dialog, "notify_failed");  // RFC 6665 §4.2.2
-        }
-        co_return response;
-      },
-      asio::use_awaitable);
+    auto it = notifiers_.find(dialog);
+    if (it == notifiers_.end()) {
+      co_return make_error_code(DialogErrc::unknown_dialog);
+    }
+    const bool last = state == SubState::terminated;
+    Request r = last ? it->second.usage.terminate("noresource", std::move(body), branches_)
+                     : it->second.usage.notify(state, std::move(body), branches_, Clock::now());
+    if (last) {
+      end_notifier(dialog, "terminated");
+    }
+    auto sending = transact(std::move(r));
+    Response response = co_await std::move(sending);
+    if (!last && (response.status == 481 || response.status == 408)) {
+      end_notifier(dialog, "notify_failed");  // RFC 6665 §4.2.2
+    }
+    co_return response;
+  };
+  auto spawned = asio::co_spawn(strand_, std::move(on_strand), asio::use_awaitable);
+  co_return co_await std::move(spawned);
 }
 
 // Sends a usage's request and hands the final response to its subscriber (if any).
 asio::awaitable<void> SipAgent::send_and_feed(Request request, std::optional<SubscriberKey> key) {
-  Response response = co_await transact(std::move(request));
+  auto sending = transact(std::move(request));
+  Response response = co_await std::move(sending);
   if (!key) {
     co_return;
   }
@@ -220,7 +233,8 @@ asio::awaitable<void> SipAgent::keepalive_loop() {
 asio::awaitable<void> SipAgent::ping(KeepAlivePeer peer) {
   Request r = make_keepalive_options(peer, config_, branches_.next(), new_tag(),
                                      fmt::format("{}@{}", new_tag(), config_.routing_fqdn));
-  Response response = co_await transact(std::move(r));
+  auto sending = transact(std::move(r));
+  Response response = co_await std::move(sending);
   const bool up = response.status < 300 || (response.status != 408 && response.status != 503);
   const std::string name = peer.port ? fmt::format("{}:{}", peer.host, peer.port) : peer.host;
   auto [it, fresh] = peer_up_.try_emplace(name, !up);
@@ -231,7 +245,7 @@ asio::awaitable<void> SipAgent::ping(KeepAlivePeer peer) {
     it->second = up;
     log_.info(up ? "sip.agent.peer_up" : "sip.agent.peer_down",
               {{"peer", name}, {"status", response.status}});
-    events_.on_peer_status(PeerStatusEvent{name, up, response.status});
+    events_.on_peer_status(peer_status(name, up, response.status));
   }
 }
 
