@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <set>
@@ -49,10 +50,42 @@ asio::awaitable<result<ConnectionHandle>> ConnectionPool::connect(PeerKey peer) 
   co_return found;
 }
 
+struct ConnectionPool::Dial {
+  explicit Dial(const asio::any_io_executor& ex) : done(ex, asio::steady_timer::time_point::max()) {}
+  asio::steady_timer done;  // cancelled when the outcome is known
+  result<ConnectionHandle> outcome = make_error_code(TransportErrc::connect_failed);
+};
+
 asio::awaitable<result<ConnectionHandle>> ConnectionPool::connect_on_strand(PeerKey peer) {
   if (auto live = find(peer)) {
     co_return *live;
   }
+  if (auto it = dialling_.find(peer); it != dialling_.end()) {
+    auto dial = it->second;  // another caller is dialling: share its outcome
+    auto waited = co_await dial->done.async_wait(kNoThrow);
+    (void)waited;
+    co_return dial->outcome;
+  }
+  auto dial = std::make_shared<Dial>(strand_);
+  dialling_.emplace(peer, dial);
+  // Also when this coroutine is cancelled or throws. A constructor, not aggregate brace-init
+  // (GCC 12 may destroy such temporaries twice in coroutines).
+  struct Release {
+    Release(ConnectionPool& p, const PeerKey& k, Dial& d) : pool(p), peer(k), dial(d) {}
+    ConnectionPool& pool;
+    const PeerKey& peer;
+    Dial& dial;
+    ~Release() {
+      pool.dialling_.erase(peer);
+      dial.done.cancel();
+    }
+  };
+  Release release(*this, peer, *dial);
+  dial->outcome = co_await open_connection(peer);
+  co_return dial->outcome;
+}
+
+asio::awaitable<result<ConnectionHandle>> ConnectionPool::open_connection(const PeerKey& peer) {
   auto stream = co_await dial(peer);
   if (!stream) {
     deps_.metrics.refused(reason_token(stream.error()));

@@ -1,7 +1,8 @@
 // ConnectionPool: one SIP connection per peer, reused in both directions (RFC 5923 §4): a
 // request to a peer goes on any live connection registered under its (host, port, transport),
-// inbound ones included; otherwise the pool dials. Owned by the Node; its index lives on
-// its own strand; connect() may be awaited from any executor. RFC 3261 §18.1.1, RFC 5630.
+// inbound ones included; otherwise the pool dials, once for all concurrent callers. Owned by
+// the Node; its index lives on its own strand; connect() may be awaited from any executor.
+// RFC 3261 §18.1.1, RFC 5630.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -9,6 +10,7 @@
 #include <boost/asio/strand.hpp>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -28,6 +30,7 @@ class ConnectionPool {
 
   // A live connection to `peer`, or a new one: resolve, connect, TLS handshake, peer check
   // (the certificate must cover peer.host unless it is an IP literal) and the allow-list.
+  // Callers that ask while a dial to `peer` is under way share its outcome.
   boost::asio::awaitable<result<ConnectionHandle>> connect(PeerKey peer);
 
   // Called by connections (any executor): index `handle` under `keys` / drop connection `id`.
@@ -38,7 +41,9 @@ class ConnectionPool {
 
  private:
   std::optional<ConnectionHandle> find(const PeerKey& peer) const;
+  struct Dial;  // a dial under way, and the callers waiting for it
   boost::asio::awaitable<result<ConnectionHandle>> connect_on_strand(PeerKey peer);
+  boost::asio::awaitable<result<ConnectionHandle>> open_connection(const PeerKey& peer);
   boost::asio::awaitable<result<SipStream>> dial(const PeerKey& peer);
   boost::asio::awaitable<result<boost::asio::ip::tcp::socket>> open_socket(const PeerKey& peer);
   void index(const std::vector<PeerKey>& keys, const ConnectionHandle& handle);
@@ -49,6 +54,7 @@ class ConnectionPool {
   gateway::Resolver& resolver_;
   std::optional<gateway::TlsContext> client_tls_;
   std::map<PeerKey, std::vector<ConnectionHandle>> by_key_;  // strand_ only
+  std::map<PeerKey, std::shared_ptr<Dial>> dialling_;         // strand_ only
 };
 
 }  // namespace fedgate::sip
