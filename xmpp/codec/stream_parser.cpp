@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "xmpp/codec/element.hpp"
 #include "xmpp/codec/expat_memory.hpp"
 #include "xmpp/codec/namespaces.hpp"
 
@@ -82,6 +83,11 @@ struct StreamParser::Impl {
   std::size_t input_head = 0;
   std::uint64_t fed_total = 0;  // bytes handed to expat since the last restart
   std::uint64_t mark = 0;       // where the current unfinished construct starts
+  // Hibernation: the header's namespace declarations (prefix, uri) to replay on waking, and
+  // the difference between a woken parser's byte index and the stream's.
+  std::vector<std::pair<std::string, std::string>> declarations;
+  std::int64_t index_offset = 0;
+  bool resuming = false;  // the replayed header is being parsed
 
   explicit Impl(ParserLimits l) : limits(l) {
     parser = XML_ParserCreate_MM("UTF-8", &counting_memory_suite(), &kSeparator);
@@ -90,11 +96,15 @@ struct StreamParser::Impl {
   ~Impl() { XML_ParserFree(parser); }
 
   void install();
+  void wake();
+  std::string resume_header() const;
   void install_refusals();
   void reset();
   std::uint64_t event_end() const {
-    return static_cast<std::uint64_t>(XML_GetCurrentByteIndex(parser)) +
-           static_cast<std::uint64_t>(XML_GetCurrentByteCount(parser));
+    return byte_index() + static_cast<std::uint64_t>(XML_GetCurrentByteCount(parser));
+  }
+  std::uint64_t byte_index() const {
+    return static_cast<std::uint64_t>(XML_GetCurrentByteIndex(parser) + index_offset);
   }
   void fail(StreamErrc condition, std::string reason) {
     if (!failure) {
@@ -130,9 +140,10 @@ void StreamParser::Impl::install() {
       parser,
       [](void* ud, const XML_Char* prefix, const XML_Char* uri) {
         auto& s = *static_cast<Impl*>(ud);
-        if (s.depth != 0) {
+        if (s.depth != 0 || s.resuming) {
           return;
         }
+        s.declarations.emplace_back(prefix != nullptr ? prefix : "", uri != nullptr ? uri : "");
         if (prefix == nullptr) {
           s.header.content_ns = uri != nullptr ? uri : "";
         } else if (std::strcmp(prefix, "db") == 0 && uri != nullptr && kNsDialback == uri) {
@@ -172,8 +183,15 @@ void StreamParser::Impl::install_refusals() {
 }
 
 void StreamParser::Impl::reset() {
-  XML_ParserReset(parser, "UTF-8");
+  if (parser == nullptr) {
+    parser = XML_ParserCreate_MM("UTF-8", &counting_memory_suite(), &kSeparator);
+  } else {
+    XML_ParserReset(parser, "UTF-8");
+  }
   install();
+  declarations.clear();
+  index_offset = 0;
+  resuming = false;
   if (open.capacity() > 64) {
     std::vector<Element*>().swap(open);
   }
@@ -194,6 +212,10 @@ void StreamParser::Impl::reset() {
 void StreamParser::Impl::open_stream(const char* name, const char** atts) {
   if (failure) {
     return;  // expat may still deliver events of the token it stopped in
+  }
+  if (resuming) {  // the replayed header of a woken parser: the peer's was reported already
+    depth = 1;
+    return;
   }
   std::string element_ns, local;
   split_name(name, element_ns, local);
@@ -243,7 +265,7 @@ void StreamParser::Impl::open_element(const char* name, const char** atts) {
   }
   Element* e = nullptr;
   if (depth == 1) {
-    mark = static_cast<std::uint64_t>(XML_GetCurrentByteIndex(parser));
+    mark = byte_index();
     root = Element();
     e = &root;
   } else {
@@ -316,6 +338,42 @@ void StreamParser::Impl::characters(const char* s, int len) {
   }
 }
 
+// "<stream:stream xmlns:stream='...' xmlns='jabber:server' ...>": the declarations the peer's
+// header made, so that the woken parser resolves prefixes exactly as the old one did.
+std::string StreamParser::Impl::resume_header() const {
+  std::string h = "<stream";
+  for (const auto& [prefix, uri] : declarations) {
+    if (uri == kNsStreams && !prefix.empty()) {
+      h = "<" + prefix + ":stream";
+      break;
+    }
+  }
+  for (const auto& [prefix, uri] : declarations) {
+    h += prefix.empty() ? std::string(" xmlns='") : " xmlns:" + prefix + "='";
+    append_escaped_attribute(h, uri);
+    h += '\'';
+  }
+  h += '>';
+  return h;
+}
+
+void StreamParser::Impl::wake() {
+  parser = XML_ParserCreate_MM("UTF-8", &counting_memory_suite(), &kSeparator);
+  if (parser == nullptr) {
+    terminal = true;
+    failure = StreamFailure{StreamErrc::resource_constraint, "out_of_memory"};
+    ready.push_back(*failure);
+    return;
+  }
+  install();
+  const std::string header = resume_header();
+  index_offset = static_cast<std::int64_t>(fed_total) - static_cast<std::int64_t>(header.size());
+  resuming = true;
+  depth = 0;  // open_stream() takes the replayed header and sets it back to 1
+  XML_Parse(parser, header.data(), static_cast<int>(header.size()), XML_FALSE);
+  resuming = false;
+}
+
 XML_Status StreamParser::Impl::run_expat() {
   const bool want_deferral = fed_total - mark > kDeferReparseAbove;
   if (want_deferral != deferral) {
@@ -373,6 +431,12 @@ void StreamParser::feed(std::string_view bytes) {
   if (s.terminal || bytes.empty()) {
     return;
   }
+  if (s.parser == nullptr) {
+    s.wake();
+    if (s.terminal) {
+      return;
+    }
+  }
   if (s.in_expat_buffer == 0 && s.input.empty() && bytes.size() <= kChunk) {
     // Fast path: straight into expat's own buffer, no intermediate copy.
     if (void* buf = XML_GetBuffer(s.parser, static_cast<int>(bytes.size()))) {
@@ -400,6 +464,23 @@ std::optional<StreamEvent> StreamParser::next() {
 }
 
 void StreamParser::restart() { impl_->reset(); }
+
+bool StreamParser::hibernate() {
+  auto& s = *impl_;
+  if (s.parser == nullptr || s.terminal || s.depth != 1 || s.in_expat_buffer > 0 ||
+      s.input_head != s.input.size() || s.mark != s.fed_total) {
+    return false;
+  }
+  XML_ParserFree(s.parser);
+  s.parser = nullptr;
+  std::string().swap(s.input);
+  s.input_head = 0;
+  std::vector<Element*>().swap(s.open);
+  s.root = Element();
+  return true;
+}
+
+bool StreamParser::hibernating() const { return impl_->parser == nullptr; }
 
 bool StreamParser::failed() const { return impl_->terminal && impl_->failure.has_value(); }
 

@@ -59,6 +59,12 @@ class StreamParser {
   // stream, every event not yet returned and every byte not yet parsed (§5.4.3.3: nothing
   // received before TLS is kept).
   void restart();
+  // Between stanzas, frees expat's parser (10-18 kB, see tests/bench/xmpp) so that an idle
+  // stream holds little; the next feed() creates a new one and replays the declarations of
+  // the peer's stream header into it (nothing is reported for that). False, and nothing
+  // freed, when a construct is partly parsed, or before the header / after the end.
+  bool hibernate();
+  bool hibernating() const;
 
   // True once a StreamFailure has been returned (until restart()).
   bool failed() const;

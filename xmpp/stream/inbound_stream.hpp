@@ -34,6 +34,9 @@ class InboundStream {
   StreamActions on_dialback_verdict(const DialbackVerify& request, DialbackOutcome outcome,
                                     TimePoint now);
   StreamActions on_wake(TimePoint now);
+  // The stream sits idle: give the parser's memory back (StreamParser::hibernate); false
+  // when a stanza is partly read. Input after it works as before.
+  bool release_memory() { return core_.parser().hibernate(); }
   // Graceful close (RFC 6120 §4.4), or <system-shutdown/> when the node stops.
   StreamActions close(TimePoint now);
   StreamActions shutdown(TimePoint now);

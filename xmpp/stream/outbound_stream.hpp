@@ -52,6 +52,9 @@ class OutboundStream {
   // The XEP-0199 pong for `id` arrived (on whichever stream the transport saw it).
   StreamActions on_pong(std::string_view id, TimePoint now);
   StreamActions on_wake(TimePoint now);
+  // The stream sits idle: give the parser's memory back (StreamParser::hibernate); false
+  // when a stanza is partly read. Input after it works as before.
+  bool release_memory() { return core_.parser().hibernate(); }
   StreamActions close(TimePoint now);
   StreamActions shutdown(TimePoint now);
   // Ends the stream with `condition` for reasons the transport knows: conflict (a newer

@@ -70,4 +70,9 @@ struct StreamActions {
   std::optional<TimePoint> wake_at;       // call on_wake() at (or after) this time
 };
 
+// Appends the actions of a later step to `into`, so that several inputs (a batch of stanzas)
+// are carried out at once: writes concatenated in order, lists appended, the later close and
+// wake-up win.
+void append(StreamActions& into, StreamActions&& later);
+
 }  // namespace fedgate::xmpp

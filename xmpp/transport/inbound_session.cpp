@@ -1,5 +1,6 @@
 #include "xmpp/transport/inbound_session.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/error.hpp>
 #include <string>
@@ -43,6 +44,7 @@ class InboundSession {
   asio::awaitable<void> upgrade();
   asio::awaitable<void> dispatch(StreamActions& a);
   asio::awaitable<void> ask(const DialbackVerify& verify);
+  asio::awaitable<void> woke(TimePoint now);
   void end(std::string reason) {
     closed_ = true;
     if (reason_.empty()) {
@@ -56,6 +58,7 @@ class InboundSession {
   InboundStream stream_;
   std::shared_ptr<VerdictBox> verdicts_;  // created on the first db:verify question
   TimePoint wake_at_ = TimePoint::max();
+  TimePoint idle_at_ = TimePoint::max();  // hibernate the parser then
   bool closed_ = false;
   std::string reason_;
 };
@@ -69,25 +72,38 @@ asio::awaitable<void> InboundSession::run(bool direct_tls) {
     co_await upgrade();  // XEP-0368: TLS before the stream header
   }
   while (!closed_) {
-    auto ev = co_await io_.next(wake_at_, nullptr, verdicts_.get());
+    auto ev = co_await io_.next(std::min(wake_at_, idle_at_), nullptr, verdicts_.get());
     if (ev.verdict && !closed_) {
       auto a = stream_.on_dialback_verdict(ev.verdict->request, ev.verdict->outcome, Clock::now());
       co_await carry(a);
     }
     if (!ev.bytes.empty()) {
+      idle_at_ = Clock::now() + deps_.config.hibernate_after;
       auto a = stream_.on_bytes(ev.bytes, Clock::now());
       co_await carry(a);
     } else if (ev.read_error) {
       end(ev.read_error == asio::error::eof ? "peer_closed" : "read_error");
     }
     if (ev.woke && !closed_) {
-      auto a = stream_.on_wake(Clock::now());
-      co_await carry(a);
+      co_await woke(Clock::now());
     }
   }
   co_await io_.close();
   deps_.metrics.closed(S2sDirection::inbound, reason_);
   log_.info("xmpp.s2s.inbound_closed", {{"reason", reason_}, {"domain", stream_.peer_domain()}});
+}
+
+// The timer fired: the stream's own deadline, or the end of a quiet spell after which the
+// parser gives its memory back (S2sConfig::hibernate_after).
+asio::awaitable<void> InboundSession::woke(TimePoint now) {
+  if (now >= idle_at_) {
+    stream_.release_memory();
+    idle_at_ = TimePoint::max();  // until bytes come again
+  }
+  if (now >= wake_at_) {
+    auto a = stream_.on_wake(now);
+    co_await carry(a);
+  }
 }
 
 asio::awaitable<void> InboundSession::upgrade() {

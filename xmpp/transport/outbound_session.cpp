@@ -24,6 +24,9 @@ namespace {
 namespace asio = boost::asio;
 std::atomic<std::uint64_t> g_next_id{1};
 
+constexpr std::size_t kBatchItems = 256;        // mailbox items carried in one write
+constexpr std::size_t kBatchBytes = 64 * 1024;  // ... or this many bytes of it
+
 bool is_timeout(const boost::system::error_code& ec) {
   return ec == boost::system::errc::timed_out || ec == asio::error::timed_out;
 }
@@ -45,10 +48,11 @@ class OutboundSession {
   asio::awaitable<bool> try_candidate(const S2sCandidate& candidate);
   asio::awaitable<bool> try_address(const S2sCandidate& candidate, asio::ip::address address);
   asio::awaitable<void> drive();
+  asio::awaitable<void> woke(TimePoint now);
   asio::awaitable<void> carry(StreamActions& a);
   asio::awaitable<void> upgrade();
-  asio::awaitable<void> send(OutboundItem& item);
-  asio::awaitable<void> ask(OutboundItem& item);
+  asio::awaitable<void> send(OutboundItem first);
+  void absorb(OutboundItem& item, StreamActions& all, TimePoint now);
   void note(const StreamActions& a);
   void answer(const std::vector<DialbackVerdict>& verdicts);
   void finish();
@@ -69,6 +73,7 @@ class OutboundSession {
   std::map<std::uint64_t, int> attempts_;  // tag -> streams the stanza was written on before
   std::uint64_t next_tag_ = 1;
   TimePoint wake_at_ = TimePoint::max();
+  TimePoint idle_at_ = TimePoint::max();  // hibernate the parser then
   bool closed_ = false;
   bool authenticated_ = false;  // the pair authenticated at least once on this stream
   bool timed_out_ = false;      // the failure was a timeout (remote-server-timeout)
@@ -159,43 +164,73 @@ asio::awaitable<void> OutboundSession::drive() {
       co_await carry(a);
       continue;
     }
-    auto ev = co_await io_->next(wake_at_, mailbox_open_ ? mailbox_.get() : nullptr);
+    auto ev =
+        co_await io_->next(std::min(wake_at_, idle_at_), mailbox_open_ ? mailbox_.get() : nullptr);
     if (!ev.bytes.empty()) {
+      idle_at_ = Clock::now() + deps_.config.hibernate_after;
       auto a = stream_.on_bytes(ev.bytes, Clock::now());
       co_await carry(a);
     } else if (ev.read_error) {
       end(ev.read_error == asio::error::eof ? "peer_closed" : "read_error");
     }
     if (ev.mail) {
-      co_await send(*ev.mail);
+      co_await send(std::move(*ev.mail));
     }
     if (ev.woke && !closed_) {
-      auto a = stream_.on_wake(Clock::now());
-      co_await carry(a);
+      co_await woke(Clock::now());
     }
   }
 }
 
-asio::awaitable<void> OutboundSession::send(OutboundItem& item) {
-  if (closed_) {
-    leftover_.push_back(std::move(item));
-    co_return;
+// The timer fired: the stream's own deadline, or the end of a quiet spell after which the
+// parser gives its memory back (S2sConfig::hibernate_after).
+asio::awaitable<void> OutboundSession::woke(TimePoint now) {
+  if (now >= idle_at_) {
+    stream_.release_memory();
+    idle_at_ = TimePoint::max();  // until bytes come again
   }
-  if (item.verify) {
-    co_await ask(item);
-    co_return;
+  if (now >= wake_at_) {
+    auto a = stream_.on_wake(now);
+    co_await carry(a);
   }
-  auto tag = next_tag_++;
-  attempts_[tag] = item.attempt;
-  auto a = stream_.send(std::move(item.stanza), tag, Clock::now());
-  co_await carry(a);
 }
 
-// XEP-0220 §2.1.2: we are the receiving server asking our peer, the authoritative server.
-asio::awaitable<void> OutboundSession::ask(OutboundItem& item) {
-  verifying_.emplace_back(*item.verify, std::move(item.reply));
-  auto a = stream_.verify(std::move(*item.verify), Clock::now());
-  co_await carry(a);
+// `first` and whatever else already waits in the mailbox go out in one write (bounded), so a
+// burst costs one event-loop turn and one TLS write instead of one per stanza.
+asio::awaitable<void> OutboundSession::send(OutboundItem first) {
+  if (closed_) {
+    leftover_.push_back(std::move(first));
+    co_return;
+  }
+  StreamActions all;
+  const TimePoint now = Clock::now();
+  absorb(first, all, now);
+  for (std::size_t n = 1; n < kBatchItems && all.write.size() < kBatchBytes && !all.close; ++n) {
+    std::optional<OutboundItem> next;
+    mailbox_->try_receive([&](boost::system::error_code ec, OutboundItem item) {
+      if (!ec) {
+        next = std::move(item);
+      }
+    });
+    if (!next) {
+      break;
+    }
+    absorb(*next, all, now);
+  }
+  co_await carry(all);
+}
+
+void OutboundSession::absorb(OutboundItem& item, StreamActions& all, TimePoint now) {
+  if (item.verify) {  // XEP-0220 §2.1.2: we are the receiving server asking our peer
+    verifying_.emplace_back(*item.verify, std::move(item.reply));
+    append(all, stream_.verify(std::move(*item.verify), now));
+    return;
+  }
+  const auto tag = next_tag_++;
+  if (item.attempt > 0) {
+    attempts_[tag] = item.attempt;
+  }
+  append(all, stream_.send(std::move(item.stanza), tag, now));
 }
 
 asio::awaitable<void> OutboundSession::upgrade() {

@@ -45,7 +45,9 @@ struct S2sConfig {
   Duration connect_timeout = std::chrono::seconds(10);
   Duration tls_timeout = std::chrono::seconds(30);  // one TLS handshake
   std::size_t queue_limit = 1000;                   // stanzas waiting per outbound stream
-  std::uint16_t default_port = 5269;                // RFC 6120 §3.2.2 fallback
+  // Nothing read for this long: the stream's parser gives its memory back (about 11 kB).
+  Duration hibernate_after = std::chrono::seconds(2);
+  std::uint16_t default_port = 5269;  // RFC 6120 §3.2.2 fallback
   std::function<std::optional<StaticRoute>(std::string_view domain)> static_route;
 };
 

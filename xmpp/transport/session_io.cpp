@@ -13,6 +13,7 @@ namespace {
 
 namespace asio = boost::asio;
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kReadChunk = 16 * 1024;  // a whole TLS record
 using boost::system::error_code;
 
 asio::awaitable<void> sleep_for(Duration d, bool& fired) {
@@ -41,9 +42,18 @@ SessionIo::SessionIo(XmppSocket socket)
     : socket_(std::move(socket)), timer_(socket_.socket().get_executor()) {}
 
 asio::awaitable<void> SessionIo::read_into(SessionEvent& ev) {
-  auto n = co_await socket_.read_some(asio::buffer(buffer_));
+  chunk_.reset();  // the previous event's bytes are done with: an idle session holds no buffer
+  auto ready = co_await socket_.wait_readable();
+  if (!ready) {
+    if (ready.error() != asio::error::operation_aborted) {
+      ev.read_error = ready.error();
+    }
+    co_return;
+  }
+  chunk_ = std::make_unique_for_overwrite<char[]>(kReadChunk);
+  auto n = co_await socket_.read_available(asio::buffer(chunk_.get(), kReadChunk));
   if (n) {
-    ev.bytes = std::string_view(buffer_.data(), *n);
+    ev.bytes = std::string_view(chunk_.get(), *n);
   } else if (n.error() != asio::error::operation_aborted) {
     ev.read_error = n.error();
   }

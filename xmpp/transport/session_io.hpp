@@ -4,7 +4,6 @@
 // RFC 6120 §4.6 (timers are the stream's), §5.4.3 (STARTTLS upgrade), XEP-0368.
 #pragma once
 
-#include <array>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -77,7 +76,8 @@ class SessionIo {
 
   XmppSocket socket_;
   boost::asio::steady_timer timer_;
-  std::array<char, 4096> buffer_{};
+  // Holds the bytes of the last read until the next wait; while waiting, no buffer at all.
+  std::unique_ptr<char[]> chunk_;
 };
 
 // Connects to `endpoint` within `timeout`; errc::timed_out when the timer wins.

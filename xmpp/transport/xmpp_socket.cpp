@@ -1,5 +1,7 @@
 #include "xmpp/transport/xmpp_socket.hpp"
 
+#include <openssl/err.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -45,6 +47,50 @@ asio::awaitable<result<std::size_t>> XmppSocket::read_some(asio::mutable_buffer 
     co_return ec;
   }
   co_return n;
+}
+
+asio::awaitable<result<void>> XmppSocket::wait_readable() {
+  if (SSL* ssl = this->ssl()) {
+    if (SSL_has_pending(ssl)) {
+      co_return result<void>{};
+    }
+    // 0 when a part record is still buffered: then the buffer stays, as it must.
+    (void)SSL_free_buffers(ssl);
+  }
+  auto [ec] = co_await socket().async_wait(Socket::wait_read, kNoThrow);
+  if (ec) {
+    co_return ec;
+  }
+  co_return result<void>{};
+}
+
+asio::awaitable<result<std::size_t>> XmppSocket::read_available(asio::mutable_buffer buffer) {
+  if (!tls_) {
+    boost::system::error_code ec;
+    tcp_->non_blocking(true, ec);
+    const std::size_t n = tcp_->read_some(buffer, ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      co_return std::size_t{0};
+    }
+    if (ec) {
+      co_return ec;
+    }
+    co_return n;
+  }
+  SSL* ssl = tls_->native_handle();
+  ERR_clear_error();
+  std::size_t n = 0;
+  if (SSL_read_ex(ssl, buffer.data(), buffer.size(), &n) == 1) {
+    co_return n;
+  }
+  const int err = SSL_get_error(ssl, 0);
+  ERR_clear_error();
+  if (err == SSL_ERROR_WANT_READ) {
+    co_return std::size_t{0};
+  }
+  // A key update to answer, close_notify, or a failure: TlsSocket drives it and reports.
+  auto driven = co_await tls_->read_some(buffer);
+  co_return driven;
 }
 
 asio::awaitable<result<std::size_t>> XmppSocket::write(asio::const_buffer buffer) {

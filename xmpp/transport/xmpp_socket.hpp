@@ -31,6 +31,11 @@ class XmppSocket {
                                                  gateway::TlsSocket::Role role,
                                                  std::string_view sni);
   boost::asio::awaitable<result<std::size_t>> read_some(boost::asio::mutable_buffer buffer);
+  // Waits until bytes can be read (or TLS holds some already) without holding a buffer; frees
+  // OpenSSL's read buffer first. Then read_available() takes what is there: 0 when nothing
+  // (or only a TLS record without application data) was.
+  boost::asio::awaitable<result<void>> wait_readable();
+  boost::asio::awaitable<result<std::size_t>> read_available(boost::asio::mutable_buffer buffer);
   // Writes all of `buffer`, which must stay valid until completion.
   boost::asio::awaitable<result<std::size_t>> write(boost::asio::const_buffer buffer);
   // TLS: close_notify; TCP: shutdown(send). The socket itself is closed by close().

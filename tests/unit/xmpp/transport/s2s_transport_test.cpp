@@ -5,6 +5,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "s2s_harness.hpp"
+#include "xmpp/codec/stream_parser.hpp"
 
 namespace fedgate::xmpp::test {
 namespace {
@@ -141,6 +142,25 @@ TEST(S2sTransport, FullQueueBouncesWithResourceConstraint) {
   EXPECT_EQ(a.bounced.front().second, StanzaErrc::resource_constraint);
   EXPECT_EQ(a.bounced.front().first.child("body")->text, "overflow");
   EXPECT_TRUE(run_until(io, [&] { return a.bounced.size() == 2; }));  // then "queued"
+}
+
+TEST(S2sTransport, QuietStreamsGiveTheirParserMemoryBackAndCarryOn) {
+  Pki pki;
+  asio::io_context io;
+  Side a(io, pki, "a.example", "a");
+  Side b(io, pki, "b.example", "b");
+  a.config.hibernate_after = b.config.hibernate_after = std::chrono::milliseconds(50);
+  a.route("b.example", b.listen());
+  a.pool->send(kAtoB, chat("alice@a.example", "bob@b.example", "before"));
+  ASSERT_TRUE(run_until(io, [&] { return b.handler.stanzas.size() == 1; }));
+  const std::size_t awake = StreamParser::expat_bytes_in_use();
+  run_until(
+      io, [] { return false; }, std::chrono::milliseconds(300));
+  EXPECT_LT(StreamParser::expat_bytes_in_use() + 2 * 8000, awake);  // both ends hibernated
+  a.pool->send(kAtoB, chat("alice@a.example", "bob@b.example", "after"));
+  ASSERT_TRUE(run_until(io, [&] { return b.handler.stanzas.size() == 2; }));
+  EXPECT_EQ(b.handler.stanzas[1].child("body")->text, "after");
+  EXPECT_EQ(a.metric("fedgate_xmpp_s2s_streams_total", {{"direction", "out"}}), 1);
 }
 
 }  // namespace
