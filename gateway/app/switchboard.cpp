@@ -120,12 +120,14 @@ asio::awaitable<void> Switchboard::tick() {
   auto wall = std::chrono::system_clock::now();
   if (subs_wake_ && *subs_wake_ <= wall) {
     subs_wake_.reset();
-    co_await run_subscription(subs_.on_wake(wall), std::nullopt);
+    auto fx = subs_.on_wake(wall);
+    co_await run_subscription(std::move(fx), std::nullopt);
   }
   auto now = Clock::now();
   if (chat_wake_ && *chat_wake_ <= now) {
     chat_wake_.reset();
-    co_await run_chat(chat_.on_wake(now));
+    auto fx = chat_.on_wake(now);
+    co_await run_chat(std::move(fx));
   }
   co_await settle(now);
 }
@@ -182,16 +184,19 @@ asio::awaitable<void> Switchboard::on_bye(presence::Address sip_user, presence::
 
 asio::awaitable<void> Switchboard::chat_answer(presence::Address sip_user, presence::Address peer,
                                               presence::SipAnswer answer, std::string dialog) {
-  co_await run_chat(chat_.on_invite_answer(sip_user, peer, answer, std::move(dialog), Clock::now()));
+  auto fx = chat_.on_invite_answer(sip_user, peer, answer, std::move(dialog), Clock::now());
+  co_await run_chat(std::move(fx));
 }
 
 asio::awaitable<void> Switchboard::message_answer(std::int64_t outbox_id,
                                                  presence::SipAnswer answer) {
-  co_await run_chat(chat_.on_message_answer(outbox_id, answer, Clock::now()));
+  auto fx = chat_.on_message_answer(outbox_id, answer, Clock::now());
+  co_await run_chat(std::move(fx));
 }
 
 asio::awaitable<void> Switchboard::bye(presence::Address sip_user, presence::Address peer) {
-  co_await run_chat(chat_.on_bye(sip_user, peer, Clock::now()));
+  auto fx = chat_.on_bye(sip_user, peer, Clock::now());
+  co_await run_chat(std::move(fx));
 }
 
 }  // namespace fedgate::gateway

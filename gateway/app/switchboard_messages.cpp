@@ -107,12 +107,14 @@ asio::awaitable<void> Switchboard::deliver(presence::OutboundMessage m) {
   }
   if (sip_ == nullptr) {
     metrics_.sip_unavailable("message");
-    co_await bounce(std::move(m), {ErrorCondition::remote_server_not_found,
-                                   "no SIP connection manager on this node"},
-                    "sip_side_missing");
+    // GCC 12 destroys temporaries of a co_await expression twice: name every argument.
+    presence::StanzaError error{ErrorCondition::remote_server_not_found,
+                                "no SIP connection manager on this node"};
+    co_await bounce(std::move(m), std::move(error), "sip_side_missing");
     co_return;
   }
-  co_await run_chat(chat_.on_outbound(std::move(m), Clock::now()));
+  auto fx = chat_.on_outbound(std::move(m), Clock::now());
+  co_await run_chat(std::move(fx));
 }
 
 asio::awaitable<void> Switchboard::bounce(presence::OutboundMessage m, presence::StanzaError error,

@@ -55,7 +55,8 @@ asio::awaitable<void> Switchboard::handle_document(presence::Presence doc) {
   if (policy == nullptr) {
     co_return;
   }
-  co_await run_subscription(subs_.on_presence_document(doc, *policy), std::nullopt);
+  auto fx = subs_.on_presence_document(doc, *policy);
+  co_await run_subscription(std::move(fx), std::nullopt);
 }
 
 asio::awaitable<void> Switchboard::handle_sip_state(presence::SipSubscriptionEvent e) {
@@ -77,7 +78,8 @@ asio::awaitable<void> Switchboard::run_subscription(
         found = co_await discover(d->domain);
       }
       if (found) {
-        co_await handle_request(*replay, false);  // once: no further discovery
+        presence::SubscriptionRequest again = *replay;
+        co_await handle_request(std::move(again), false);  // once: no further discovery
       } else if (replay && policy != nullptr) {
         refuse_request({*replay, {ErrorCondition::remote_server_not_found, "discovery_failed"}},
                        *policy);

@@ -1,0 +1,74 @@
+// Test bench for the Switchboard: one io_context (also the "store executor"), the presence/
+// in-memory ports, a recording XmppSide and SipSide, policy rows the test can change.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gateway/app/switchboard.hpp"
+#include "presence/in_memory_outbox.hpp"
+#include "presence/in_memory_presence_cache_store.hpp"
+#include "presence/in_memory_subscription_store.hpp"
+
+namespace fedgate::gateway::test {
+
+struct RecordingXmpp final : XmppSide {
+  struct Sent {
+    xmpp::DomainPair pair;
+    xmpp::Element stanza;
+  };
+  std::vector<Sent> sent;
+  void send(xmpp::DomainPair pair, xmpp::Element stanza) override {
+    sent.push_back({std::move(pair), std::move(stanza)});
+  }
+};
+
+struct RecordingSip final : SipSide {
+  std::vector<std::string> calls;
+  void send_subscription(const presence::SendSubscription&) override { calls.push_back("sub"); }
+  void send_presence(const presence::SendPresence&) override { calls.push_back("presence"); }
+  void refresh_subscription(const presence::RefreshSubscription&) override {
+    calls.push_back("refresh");
+  }
+  void refuse_request(const presence::RefuseRequest&) override { calls.push_back("refuse"); }
+  void send_invite(const presence::SendInvite&) override { calls.push_back("invite"); }
+  void send_in_dialog(const presence::SendInDialog&) override { calls.push_back("message"); }
+  void send_page(const presence::SendPage&) override { calls.push_back("page"); }
+  void send_bye(const presence::SendBye&) override { calls.push_back("bye"); }
+  void bounce(const presence::BounceNotice&) override { calls.push_back("bounce"); }
+};
+
+// home.test: the local domain (XMPP home); lync.test: a SIP federated domain; XMPP default
+// allow.
+presence::PolicyRows default_rows();
+
+struct Bench {
+  explicit Bench(presence::PolicyRows rows = default_rows(), SwitchboardConfig config = {});
+  ~Bench();
+
+  // Runs `work` to completion on the io_context (bounded: 5 s).
+  bool run(boost::asio::awaitable<void> work);
+  // Runs the io_context until `done` (bounded by `limit`).
+  bool run_until(const std::function<bool()>& done, Duration limit = std::chrono::seconds(5));
+  void stanza_in(std::string_view xml);
+  double metric(const std::string& name, const Labels& labels) const;
+  const xmpp::Element& last() const { return xmpp.sent.back().stanza; }
+
+  boost::asio::io_context io;
+  TaskGroup tasks{io.get_executor()};
+  MetricsRegistry metrics;
+  presence::InMemoryOutbox outbox;
+  presence::InMemorySubscriptionStore subscriptions;
+  presence::InMemoryPresenceCacheStore cache;
+  RecordingXmpp xmpp;
+  std::shared_ptr<const presence::PolicyRows> rows;
+  std::unique_ptr<Switchboard> switchboard;
+};
+
+xmpp::Element parse_stanza(std::string_view xml);
+std::string wire(const xmpp::Element& e);
+
+}  // namespace fedgate::gateway::test
