@@ -30,10 +30,6 @@ Response make_options_answer(const Request& options, const AgentConfig& config,
   }
   r.other.push_back({"Allow", std::string(kAllow)});
   r.other.push_back({"Accept", std::string(kAccept)});
-  if (find_header(options.other, kKeepAliveHeader)) {
-    r.other.push_back({std::string(kKeepAliveHeader),
-                       "UAS; tcp=no; hop-hop=yes; end-point=no; timeout=300"});
-  }
   r.other.push_back({"Server", config.user_agent});
   return r;
 }
@@ -58,7 +54,6 @@ Request make_keepalive_options(const KeepAlivePeer& peer, const AgentConfig& con
   r.max_forwards = 70;
   r.contact.push_back(agent_contact(config));
   r.other.push_back({"Accept", std::string(kAccept)});
-  r.other.push_back({std::string(kKeepAliveHeader), "UAC;hop-hop=yes"});
   r.other.push_back({"User-Agent", config.user_agent});
   return r;
 }

@@ -1,7 +1,7 @@
 // OPTIONS (RFC 3261 §11): the answer fedgate gives (Allow, Accept, Supported with the
-// Microsoft options it implements, Contact, ms-keep-alive) and the keep-alive OPTIONS it
-// sends to configured peers (with Contact: Lync marks a peer without it inactive; MS-CONMGMT
-// ms-keep-alive). Owned by sip_net (sip/bridge); pure functions, any thread.
+// Microsoft options it implements, Contact) and the keep-alive OPTIONS it sends to configured
+// peers (with Contact: Lync marks a peer without it inactive). The transport adds the
+// MS-CONMGMT Ms-Keep-Alive offer/answer itself. Owned by sip_net; pure functions, any thread.
 #pragma once
 
 #include <string>
@@ -21,18 +21,17 @@ inline constexpr std::string_view kAccept =
 inline constexpr std::string_view kSupported[] = {
     "ms-benotify", "ms-piggyback-first-notify", "ms-text-format", "ms-keep-alive",
     "eventlist", "adhoclist", "categoryList"};
-inline constexpr std::string_view kKeepAliveHeader = "ms-keep-alive";
 
 // <sip:FQDN:PORT;transport=tls>: our Contact (and Record-Route, with ;lr).
 NameAddr agent_contact(const AgentConfig& config);
 // Via sent-by for requests we originate (no branch).
 Via agent_via(const AgentConfig& config);
 
-// The 200 to an OPTIONS (§11.2); with ms-keep-alive answered as a UAS when the request has it.
+// The 200 to an OPTIONS (§11.2).
 Response make_options_answer(const Request& options, const AgentConfig& config,
                              std::string_view to_tag);
-// A keep-alive OPTIONS to `peer`, with Contact and ms-keep-alive (UAC, hop-by-hop);
-// `branch`, `tag` and `call_id` come from the caller.
+// A keep-alive OPTIONS to `peer`, with Contact; `branch`, `tag` and `call_id` come from the
+// caller.
 Request make_keepalive_options(const KeepAlivePeer& peer, const AgentConfig& config,
                                std::string branch, std::string tag, std::string call_id);
 
