@@ -1,6 +1,9 @@
 #include "sip/transport/connection_handle.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
 #include "sip/codec/serializer.hpp"
+#include "sip/transport/datagram_sink.hpp"
 #include "sip/transport/keep_alive_negotiation.hpp"
 #include "sip/transport/transport_error.hpp"
 
@@ -17,6 +20,21 @@ result<void> ConnectionHandle::send(const Message& message) const {
 }
 
 result<void> ConnectionHandle::send_bytes(std::string bytes) const {
+  if (remote_.transport == Transport::udp) {
+    auto sink = datagrams_.lock();
+    if (bytes.empty() && sink) {
+      return result<void>{};  // a close request: nothing to close on UDP
+    }
+    if (!sink) {
+      return make_error_code(TransportErrc::connection_closed);
+    }
+    boost::system::error_code ec;
+    auto address = boost::asio::ip::make_address(remote_.host, ec);
+    if (ec) {
+      return make_error_code(TransportErrc::resolve_failed);
+    }
+    return sink->send_to(bytes, {address, remote_.port});
+  }
   auto mailbox = mailbox_.lock();
   if (!mailbox || !mailbox->is_open()) {
     return make_error_code(TransportErrc::connection_closed);
@@ -40,6 +58,10 @@ void ConnectionHandle::close() const {
 }
 
 bool ConnectionHandle::alive() const {
+  if (remote_.transport == Transport::udp) {
+    auto sink = datagrams_.lock();
+    return sink && sink->is_open();
+  }
   auto mailbox = mailbox_.lock();
   return mailbox && mailbox->is_open();
 }

@@ -15,6 +15,7 @@
 
 namespace fedgate::sip {
 
+class DatagramSink;
 class KeepAliveNegotiation;
 
 // Wire bytes to write; an empty string asks the write loop to flush and close gracefully.
@@ -34,6 +35,11 @@ class ConnectionHandle {
         keep_alive_(std::move(keep_alive)),
         id_(id),
         remote_(std::move(remote)) {}
+  // UDP (RFC 3261 §18): datagrams to `remote` (an IP literal and port, Transport::udp) through
+  // the endpoint's socket. close() does nothing; a request too large for UDP fails with
+  // TransportErrc::message_too_large.
+  ConnectionHandle(std::weak_ptr<DatagramSink> datagrams, PeerKey remote)
+      : datagrams_(std::move(datagrams)), remote_(std::move(remote)) {}
 
   // Queues a message (serialized here, on the caller's executor; an Ms-Keep-Alive answer or
   // offer is added when the connection's negotiation calls for one). Fails with
@@ -50,6 +56,7 @@ class ConnectionHandle {
  private:
   std::weak_ptr<Mailbox> mailbox_;
   std::weak_ptr<KeepAliveNegotiation> keep_alive_;
+  std::weak_ptr<DatagramSink> datagrams_;
   std::uint64_t id_ = 0;
   PeerKey remote_;
 };

@@ -12,6 +12,7 @@
 
 #include "sip/transport/peer_auth.hpp"
 #include "sip/transport/transport_error.hpp"
+#include "sip/transport/udp_endpoint.hpp"
 
 namespace fedgate::sip {
 namespace {
@@ -57,6 +58,13 @@ struct ConnectionPool::Dial {
 };
 
 asio::awaitable<result<ConnectionHandle>> ConnectionPool::connect_on_strand(PeerKey peer) {
+  if (peer.transport == Transport::udp) {
+    auto address = co_await address_of(peer);
+    if (!address || udp_ == nullptr) {
+      co_return address ? make_error_code(TransportErrc::connect_failed) : address.error();
+    }
+    co_return udp_->handle_for({*address, peer.port});
+  }
   if (auto live = find(peer)) {
     co_return *live;
   }
@@ -142,7 +150,7 @@ asio::awaitable<result<SipStream>> ConnectionPool::dial(const PeerKey& peer) {
   co_return stream;
 }
 
-asio::awaitable<result<tcp::socket>> ConnectionPool::open_socket(const PeerKey& peer) {
+asio::awaitable<result<asio::ip::address>> ConnectionPool::address_of(const PeerKey& peer) {
   boost::system::error_code literal_ec;
   auto address = asio::ip::make_address(peer.host, literal_ec);
   if (literal_ec) {
@@ -152,6 +160,15 @@ asio::awaitable<result<tcp::socket>> ConnectionPool::open_socket(const PeerKey& 
     }
     address = addresses->front().address;
   }
+  co_return address;
+}
+
+asio::awaitable<result<tcp::socket>> ConnectionPool::open_socket(const PeerKey& peer) {
+  auto resolved = co_await address_of(peer);
+  if (!resolved) {
+    co_return resolved.error();
+  }
+  auto address = *resolved;
   using namespace asio::experimental::awaitable_operators;
   tcp::socket socket(strand_.get_inner_executor());
   boost::system::error_code connected = asio::error::operation_aborted;

@@ -22,6 +22,8 @@
 
 namespace fedgate::sip {
 
+class UdpEndpoint;
+
 class ConnectionPool {
  public:
   // `client_tls` is needed to dial TLS peers; `tasks` owns the dialled connections.
@@ -32,6 +34,10 @@ class ConnectionPool {
   // (the certificate must cover peer.host unless it is an IP literal) and the allow-list.
   // Callers that ask while a dial to `peer` is under way share its outcome.
   boost::asio::awaitable<result<ConnectionHandle>> connect(PeerKey peer);
+
+  // Requests to Transport::udp peers then go through `udp` (the host is resolved first; the
+  // handle sends datagrams, RFC 3261 §18.1.1). Without it they fail with connect_failed.
+  void attach_udp(UdpEndpoint* udp) { udp_ = udp; }
 
   // Called by connections (any executor): index `handle` under `keys` / drop connection `id`.
   void add(std::vector<PeerKey> keys, ConnectionHandle handle);
@@ -45,6 +51,7 @@ class ConnectionPool {
   boost::asio::awaitable<result<ConnectionHandle>> connect_on_strand(PeerKey peer);
   boost::asio::awaitable<result<ConnectionHandle>> open_connection(const PeerKey& peer);
   boost::asio::awaitable<result<SipStream>> dial(const PeerKey& peer);
+  boost::asio::awaitable<result<boost::asio::ip::address>> address_of(const PeerKey& peer);
   boost::asio::awaitable<result<boost::asio::ip::tcp::socket>> open_socket(const PeerKey& peer);
   void index(const std::vector<PeerKey>& keys, const ConnectionHandle& handle);
 
@@ -53,6 +60,7 @@ class ConnectionPool {
   ConnectionDeps& deps_;
   gateway::Resolver& resolver_;
   std::optional<gateway::TlsContext> client_tls_;
+  UdpEndpoint* udp_ = nullptr;
   std::map<PeerKey, std::vector<ConnectionHandle>> by_key_;  // strand_ only
   std::map<PeerKey, std::shared_ptr<Dial>> dialling_;         // strand_ only
 };

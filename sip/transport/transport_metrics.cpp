@@ -32,11 +32,17 @@ SipTransportMetrics::SipTransportMetrics(MetricsRegistry& registry) : registry_(
 }
 
 void SipTransportMetrics::opened(Transport t, Direction d) {
-  opened_[index(t, d)]->inc();
-  active_[index(t, d)]->inc();
+  if (opened_[index(t, d)] != nullptr) {
+    opened_[index(t, d)]->inc();
+    active_[index(t, d)]->inc();
+  }
 }
 
-void SipTransportMetrics::closed(Transport t, Direction d) { active_[index(t, d)]->dec(); }
+void SipTransportMetrics::closed(Transport t, Direction d) {
+  if (active_[index(t, d)] != nullptr) {
+    active_[index(t, d)]->dec();
+  }
+}
 
 void SipTransportMetrics::refused(std::string_view reason) {
   registry_

@@ -31,8 +31,8 @@ class SipTransportMetrics {
     return static_cast<std::size_t>(t) * 2 + static_cast<std::size_t>(d);
   }
   MetricsRegistry& registry_;
-  Counter* opened_[4] = {};
-  Gauge* active_[4] = {};
+  Counter* opened_[6] = {};  // UDP has no connections; its slots stay unregistered
+  Gauge* active_[6] = {};
   Counter* messages_[2] = {};
   Counter* keepalives_[2] = {};
 };

@@ -4,7 +4,9 @@
 
 namespace fedgate::sip {
 
-std::string_view to_string(Transport t) noexcept { return t == Transport::tls ? "tls" : "tcp"; }
+std::string_view to_string(Transport t) noexcept {
+  return t == Transport::tls ? "tls" : t == Transport::udp ? "udp" : "tcp";
+}
 
 std::string_view to_string(Direction d) noexcept {
   return d == Direction::inbound ? "inbound" : "outbound";

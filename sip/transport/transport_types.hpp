@@ -10,7 +10,7 @@
 
 namespace fedgate::sip {
 
-enum class Transport { tcp, tls };
+enum class Transport { tcp, tls, udp };
 enum class Direction { inbound, outbound };
 
 std::string_view to_string(Transport t) noexcept;
