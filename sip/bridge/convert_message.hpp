@@ -34,6 +34,13 @@ result<presence::MessageContent> content_from_ms_text_format(const MsTextFormat&
 // Content-Language copied. Errors as above, and bad_address.
 result<presence::InboundMessage> message_from_request(const Request& request);
 
+// The agent's events (PageMessageEvent aside) carry the parties and the body already: an
+// in-session MESSAGE / INFO body or an INVITE's first message (SessionMessageEvent,
+// InviteEvent). Errors as content_from_body.
+result<presence::InboundMessage> message_from_body(const presence::Address& from,
+                                                   const presence::Address& to, const Body& body,
+                                                   std::string id);
+
 // The MESSAGE body for `content`: text/html when the mode is sip_session and a formatted
 // body (text/html or XHTML-IM) is there, else text/plain; charset=UTF-8.
 Body message_body_for(const presence::MessageContent& content, presence::DeliveryMode mode);

@@ -97,6 +97,16 @@ result<presence::MessageContent> request_content(const Request& request) {
 
 }  // namespace
 
+result<presence::InboundMessage> message_from_body(const presence::Address& from,
+                                                   const presence::Address& to, const Body& body,
+                                                   std::string id) {
+  auto content = content_from_body(body);
+  if (!content) {
+    return content.error();
+  }
+  return presence::InboundMessage{std::move(id), from, to, std::move(*content)};
+}
+
 result<presence::InboundMessage> message_from_request(const Request& request) {
   auto from = party_from(request.from);
   if (!from) {

@@ -95,6 +95,10 @@ result<std::vector<presence::SubscriptionRequest>> subscriptions_from_batch(
   return out;
 }
 
+presence::WallTime expires_at(const SipSubscriptionStatus& s, presence::WallTime now) {
+  return now + std::chrono::seconds(s.expires.value_or(0));
+}
+
 result<SipSubscriptionStatus> subscription_status_from_notify(const Request& notify) {
   if (auto ok = check_event(notify); !ok) {
     return ok.error();

@@ -41,6 +41,9 @@ struct SipSubscriptionStatus {
   std::optional<std::uint32_t> retry_after;
   friend bool operator==(const SipSubscriptionStatus&, const SipSubscriptionStatus&) = default;
 };
+// The wall-clock expiry of `s` (SipSubscriptionEvent::expires): now + expires, or `now`
+// when the status carries no expiry (terminated).
+presence::WallTime expires_at(const SipSubscriptionStatus& s, presence::WallTime now);
 // Errors: missing_header (no Subscription-State), bad_event, bad_address.
 result<SipSubscriptionStatus> subscription_status_from_notify(const Request& notify);
 

@@ -108,6 +108,18 @@ TEST(ContentFromBody, CharsetsAreConvertedOrRefused) {
             make_error_code(ConvertErrc::unsupported_media_type));
 }
 
+TEST(MessageFromBody, SessionMessageEventBodyBecomesAnInboundMessage) {
+  const Body body{MediaType::parse("text/plain; charset=UTF-8").value(), "Lunch?"};
+  auto m = message_from_body(addr("bob@contoso.com"), addr("alice@corp.example"), body, "c;3");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->content.body, "Lunch?");
+  EXPECT_EQ(m->from, addr("bob@contoso.com"));
+  EXPECT_EQ(m->id, "c;3");
+  const Body empty{MediaType::parse("text/plain").value(), ""};
+  EXPECT_EQ(message_from_body({}, {}, empty, "x").error(),
+            make_error_code(ConvertErrc::missing_body));
+}
+
 TEST(MessageBodyFor, SessionModeKeepsHtmlPageModeIsPlainText) {
   presence::MessageContent c;
   c.body = "hi";

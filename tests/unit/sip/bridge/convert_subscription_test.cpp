@@ -84,6 +84,8 @@ TEST(SubscriptionStatus, Rfc8048ActiveNotifyApproves) {
   EXPECT_EQ(s->state, Neutral::active);
   EXPECT_EQ(s->expires, 499u);
   EXPECT_EQ(s->presentity, addr("juliet@example.com"));
+  const presence::WallTime now{std::chrono::hours(1000)};
+  EXPECT_EQ(expires_at(*s, now), now + std::chrono::seconds(499));
   auto r = request_from_status(*s, "id1");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->action, SubscriptionAction::approve);
