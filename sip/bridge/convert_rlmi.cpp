@@ -104,4 +104,21 @@ result<RlmiNotice> presence_from_rlmi(const std::optional<MediaType>& type, std:
   return out;
 }
 
+result<PresenceNotice> presence_from_notify_body(const std::optional<MediaType>& type,
+                                                 std::string_view body,
+                                                 const presence::Address& entity) {
+  if (type && type->is(kMultipartRelatedType)) {
+    auto list = presence_from_rlmi(type, body);
+    if (!list) {
+      return list.error();
+    }
+    return PresenceNotice{std::move(*list)};
+  }
+  auto doc = presence_from_body(type, body, entity);
+  if (!doc) {
+    return doc.error();
+  }
+  return PresenceNotice{std::move(*doc)};
+}
+
 }  // namespace fedgate::sip

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "gateway/base/result.hpp"
@@ -45,5 +46,12 @@ struct RlmiNotice {
 // application/rlmi+xml part. Errors: unsupported_media_type (not multipart/related),
 // bad_multipart (no boundary, no root part, malformed MIME), bad_body (malformed RLMI).
 result<RlmiNotice> presence_from_rlmi(const std::optional<MediaType>& type, std::string_view body);
+
+// Any presence NOTIFY / BENOTIFY / piggy-backed 200 body: an RLMI list for multipart/related,
+// else one document of `entity` (presence_from_body).
+using PresenceNotice = std::variant<SipPresenceDocument, RlmiNotice>;
+result<PresenceNotice> presence_from_notify_body(const std::optional<MediaType>& type,
+                                                 std::string_view body,
+                                                 const presence::Address& entity);
 
 }  // namespace fedgate::sip

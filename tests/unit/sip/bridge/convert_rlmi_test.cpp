@@ -90,5 +90,21 @@ TEST(PresenceFromRlmi, ResourcesThatAreNoAddressAreCountedNotReturned) {
   EXPECT_EQ(notice->skipped_resources, 1u);
 }
 
+TEST(PresenceFromNotifyBody, DispatchesListsAndSingleDocuments) {
+  auto list = presence_from_notify_body(related("b1"), lync_list_body(), {});
+  ASSERT_TRUE(list);
+  ASSERT_TRUE(std::holds_alternative<RlmiNotice>(*list));
+  EXPECT_EQ(std::get<RlmiNotice>(*list).resources.size(), 3u);
+  const std::string pidf =
+      "<presence xmlns='urn:ietf:params:xml:ns:pidf' entity='pres:bob@contoso.com'>"
+      "<tuple id='t'><status><basic>open</basic></status></tuple></presence>";
+  auto one = presence_from_notify_body(MediaType::parse("application/pidf+xml").value(), pidf,
+                                       addr("bob@contoso.com"));
+  ASSERT_TRUE(one);
+  EXPECT_EQ(std::get<SipPresenceDocument>(*one).presence.availability,
+            presence::Availability::available);
+  EXPECT_FALSE(presence_from_notify_body(std::nullopt, "", {}));
+}
+
 }  // namespace
 }  // namespace fedgate::sip
