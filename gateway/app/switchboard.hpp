@@ -26,6 +26,7 @@
 #include "presence/presence_cache_store.hpp"
 #include "presence/subscription_machine.hpp"
 #include "presence/subscription_store.hpp"
+#include "xmpp/bridge/stanza_in.hpp"
 #include "xmpp/transport/s2s_config.hpp"
 
 namespace fedgate::gateway {
@@ -129,6 +130,9 @@ class Switchboard final : public xmpp::StanzaHandler {
   boost::asio::awaitable<void> handle_stanza(xmpp::Element stanza);
   boost::asio::awaitable<void> handle_xmpp_message(xmpp::Element stanza);
   boost::asio::awaitable<void> handle_xmpp_presence(xmpp::Element stanza);
+  boost::asio::awaitable<void> handle_directed_presence(xmpp::Element stanza,
+                                                        xmpp::PresenceUpdate update,
+                                                        PolicyPtr policy);
   void handle_xmpp_iq(const xmpp::Element& stanza);
   boost::asio::awaitable<void> handle_failure(xmpp::Element stanza);
   boost::asio::awaitable<void> handle_pool_bounce(xmpp::Element stanza, xmpp::StanzaErrc c);

@@ -3,6 +3,8 @@
 // between two XMPP sides when policy lets the pair talk. RFC 6120 §8, RFC 6121, RFC 7247 §7.
 #include <fmt/format.h>
 
+#include <vector>
+
 #include "gateway/app/switchboard.hpp"
 #include "xmpp/bridge/stanza_in.hpp"
 #include "xmpp/bridge/stanza_out.hpp"
@@ -112,10 +114,44 @@ asio::awaitable<void> Switchboard::handle_xmpp_presence(xmpp::Element stanza) {
       log_.debug("presence.dropped", {{"peer", update->entity.domain()}, {"reason", "not_permitted"}});
       co_return;
     }
-    auto fx = subs_.on_endpoint_presence(update->entity, update->endpoint, *policy);
-    co_await run_subscription(std::move(fx), std::nullopt);
+    co_await handle_directed_presence(std::move(stanza), std::move(*update), policy);
   } else {
     co_await handle_failure(std::move(stanza));
+  }
+}
+
+// An XMPP server sends its user's presence to each subscriber separately (RFC 6121 §4.2.2):
+// the machine updates the cache, and this stanza goes to its own addressee only (the others
+// get theirs). A subscription the machine does not know (it predates fedgate) is relayed as
+// is, unless the local user blocks the remote one (polite blocking: nothing leaks).
+asio::awaitable<void> Switchboard::handle_directed_presence(xmpp::Element stanza,
+                                                            xmpp::PresenceUpdate update,
+                                                            PolicyPtr policy) {
+  auto fx = subs_.on_endpoint_presence(update.entity, update.endpoint, *policy);
+  bool addressed = false;
+  std::erase_if(fx.effects, [&update, &addressed](const presence::SubscriptionEffect& e) {
+    auto* send = std::get_if<presence::SendPresence>(&e);
+    if (send == nullptr) {
+      return false;
+    }
+    bool to_addressee = send->to.bare() == update.to.bare();
+    addressed = addressed || to_addressee;
+    return !to_addressee;
+  });
+  co_await run_subscription(std::move(fx), std::nullopt);
+  if (addressed || subs_.find(update.to, update.entity).has_value()) {
+    co_return;
+  }
+  bool local_entity = policy->is_local(update.entity.domain());
+  const auto& local = local_entity ? update.entity : update.to;
+  const auto& remote = local_entity ? update.to : update.entity;
+  if (policy->user_rule(local.without_resource(), remote.without_resource(),
+                        presence::TrafficKind::presence) == presence::RuleAction::block) {
+    metrics_.decision("presence", "drop", "user_policy_block");
+    co_return;
+  }
+  if (!relay_between_xmpp(stanza, *policy)) {
+    metrics_.decision("presence", "drop", "not_relayed");
   }
 }
 

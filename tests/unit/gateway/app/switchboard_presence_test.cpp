@@ -1,6 +1,7 @@
 // Switchboard, subscriptions, presence and iq: machine effects persisted and sent; polite
 // blocking answered without asking the home; presence from refused domains dropped; iq relayed
 // between XMPP sides only.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "switchboard_harness.hpp"
@@ -35,6 +36,44 @@ TEST(SwitchboardPresence, ApprovalMakesItActiveAndPresenceFlows) {
             "<presence from='alice@home.test' to='bob@partner.test'><show>dnd</show>"
             "<status>busy</status></presence>");
   EXPECT_TRUE(b.cache.get(presence::Address::parse("alice@home.test").value()).value());
+}
+
+// Two partner watchers of alice: the home server addresses each one; each stanza reaches only
+// its addressee (no N x N fan-out).
+TEST(SwitchboardPresence, DirectedPresenceReachesOnlyItsAddressee) {
+  Bench b;
+  for (const char* who : {"bob", "carol"}) {
+    b.stanza_in(fmt::format("<presence from='{}@partner.test/r' to='alice@home.test' "
+                            "type='subscribe'/>", who));
+    b.stanza_in(fmt::format("<presence from='alice@home.test' to='{}@partner.test' "
+                            "type='subscribed'/>", who));
+  }
+  auto before = b.xmpp.sent.size();
+  b.stanza_in("<presence from='alice@home.test/desk' to='carol@partner.test'/>");
+  ASSERT_EQ(b.xmpp.sent.size(), before + 1);
+  EXPECT_EQ(b.last().attr("to"), "carol@partner.test");
+}
+
+TEST(SwitchboardPresence, PresenceOfASubscriptionOlderThanFedgateIsRelayedAsIs) {
+  Bench b;
+  b.stanza_in("<presence from='bob@partner.test/r' to='alice@home.test'><show>away</show>"
+              "</presence>");
+  ASSERT_EQ(b.xmpp.sent.size(), 1u);
+  EXPECT_EQ(wire(b.last()),
+            "<presence from='bob@partner.test/r' to='alice@home.test'><show>away</show>"
+            "</presence>");
+}
+
+TEST(SwitchboardPresence, PresenceToABlockedUserIsNotRelayed) {
+  auto rows = default_rows();
+  rows.user_policies.push_back({"alice@home.test", "bob@partner.test", presence::RuleAction::block,
+                                presence::RuleScope::both});
+  Bench b(rows);
+  b.stanza_in("<presence from='alice@home.test/desk' to='bob@partner.test'/>");
+  EXPECT_TRUE(b.xmpp.sent.empty());
+  EXPECT_EQ(b.metric("fedgate_switchboard_decisions_total",
+                     {{"kind", "presence"}, {"outcome", "drop"}, {"reason", "user_policy_block"}}),
+            1);
 }
 
 TEST(SwitchboardPresence, BlockedWatcherIsAnsweredWithoutAskingTheHome) {
