@@ -21,6 +21,7 @@ Steps (one positional argument each, words separated by spaces):
                                               of the error text)
   no-message JID SECONDS                      pass if no message from JID arrives meanwhile
   no-presence JID SECONDS                     pass if no available presence from JID arrives
+  forget JID                                  drop every stanza from JID seen so far
   sleep SECONDS
 In values, '+' stands for a space. Every wait is bounded by --timeout seconds; the whole run by --deadline seconds.
 """
@@ -184,6 +185,9 @@ class Client(slixmpp.ClientXMPP):
             got = await self.wait_for(presence_match(rest[0], {"type": "available"}),
                                       float(rest[1]))
             return not got
+        if op == "forget":
+            self.seen = [(k, f) for (k, f) in self.seen if bare(f.get("from", "")) != bare(rest[0])]
+            return True
         if op == "sleep":
             await asyncio.sleep(float(rest[0]))
             return True

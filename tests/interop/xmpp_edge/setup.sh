@@ -39,6 +39,8 @@ edge_start_fedgate() {
   local fedgate="$1" dir="$IA_DIR/fedgate" i
   mkdir -p "$dir"
   FG_LOG="$dir/fedgate.log"
+  [[ -f "$FG_LOG" ]] && mv "$FG_LOG" "$dir/fedgate-$(date +%s%N).log"
+  ia_on_exit edge_stop_postmaster
   "$fedgate" run --state-dir "$dir/state" --node-id edge --node-fqdn fedgate.test \
     --admin-listen "$FG_ADDR:8280" --admin-token edge-token --sip-tls-listen "" \
     --xmpp-listen "$FG_ADDR:5269" --tls-cert "$IA_DIR/pki/fedgate.crt" \
@@ -51,13 +53,23 @@ edge_start_fedgate() {
   FG_CONNINFO="$(grep -o 'db.embedded_started.*conninfo="[^"]*"' "$FG_LOG" | head -1 |
     sed 's/.*conninfo="\([^"]*\)"/\1/')"
   [[ -n "$FG_CONNINFO" ]] || ia_fail "no conninfo in the fedgate log"
-  edge_policy "UPDATE local_domains SET home_host = '$HOME_ADDR', home_port = 5269
-               WHERE domain = 'home.test'"
+  [[ -n "${FG_STARTED:-}" ]] ||
+    edge_policy "UPDATE local_domains SET home_host = '$HOME_ADDR', home_port = 5269
+                 WHERE domain = 'home.test'"
+  FG_STARTED=1
   for ((i = 0; i < 300; i++)); do
     [[ "$(curl -s -o /dev/null -w '%{http_code}' "$FG_URL/readyz")" == 200 ]] && return 0
     sleep 0.1
   done
   ia_fail "fedgate not ready: $(curl -s "$FG_URL/readyz")"
+}
+
+# edge_stop_postmaster: a fedgate killed with -9 leaves its embedded PostgreSQL running (the
+# next start reuses it); stop it by the pid in its postmaster.pid.
+edge_stop_postmaster() {
+  local pidfile="$IA_DIR/fedgate/state/pg/postmaster.pid"
+  [[ -f "$pidfile" ]] && kill -INT "$(head -1 "$pidfile")" 2>/dev/null
+  return 0
 }
 
 # edge_sql SQL: run SQL on fedgate's database.

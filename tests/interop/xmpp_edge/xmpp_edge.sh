@@ -8,6 +8,9 @@
 #   outbound_only  default deny + exception partner.test outbound_only: alice → bob flows,
 #                  bob → alice is refused
 #   unreachable    a message to a domain whose server does not exist comes back as an error
+#   restart        after kill -9 of fedgate and a restart on the same database, bob sees
+#                  alice's presence again without anyone re-subscribing or changing presence
+#                  (restored subscriptions: fedgate probes the home server for bob)
 # Usage: xmpp_edge.sh SCENARIO path/to/fedgate
 set -euo pipefail
 SCENARIO="${1:?usage: xmpp_edge.sh SCENARIO FEDGATE}"
@@ -107,6 +110,35 @@ scenario_unreachable() {
   must "$FG_LOG" "im.bounced"
   [[ "$(edge_sql "SELECT count(*) FROM outbox WHERE state = 'bounced'")" == 1 ]] ||
     ia_fail "the bounced message is not marked bounced in the outbox"
+}
+
+scenario_restart() {
+  ALICE_STEPS=(--auto-accept "presence status=alice+here" "subscribe bob@partner.test"
+    "wait-presence bob@partner.test status=bob+here" "send bob@partner.test hello bob"
+    "no-message bob@partner.test 35")
+  BOB_STEPS=("presence status=bob+here" "wait-subscribe alice@home.test"
+    "approve alice@home.test" "subscribe alice@home.test"
+    "wait-presence alice@home.test status=alice+here" "wait-message alice@home.test hello bob"
+    "sleep 2" "forget alice@home.test" "wait-presence alice@home.test status=alice+here")
+  edge_client alice alice@home.test alice-pw "$HOME_ADDR" "${ALICE_STEPS[@]}" &
+  local alice=$!; ia_track_pid "$alice"
+  edge_client bob bob@partner.test bob-pw "$PARTNER_ADDR" "${BOB_STEPS[@]}" &
+  local bob=$!; ia_track_pid "$bob"
+  ia_wait_grep "$IA_DIR/bob.jsonl" '"step": "forget alice@home.test"' 60 ||
+    ia_fail "bob never reached the restart point"
+  kill -KILL "$FG_PID"
+  wait "$FG_PID" 2>/dev/null || true
+  ia_log "fedgate killed (-9); restarting on the same database"
+  edge_start_fedgate "$FEDGATE"
+  local ra=0 rb=0
+  wait "$bob" || rb=$?
+  wait "$alice" || ra=$?
+  cat "$IA_DIR/alice.jsonl" "$IA_DIR/bob.jsonl" >&2
+  [[ $rb -eq 0 ]] || ia_fail "bob did not see alice again after the restart ($rb)"
+  [[ $ra -eq 0 ]] || ia_fail "alice failed ($ra)"
+  must "$FG_LOG" "switchboard.restored"
+  grep -q "switchboard.restored.*subscriptions=2" "$FG_LOG" ||
+    ia_fail "the restarted node did not restore both subscriptions"
 }
 
 "scenario_$SCENARIO"
