@@ -79,12 +79,15 @@ double Side::refused(const std::string& reason) const {
   return registry.value("fedgate_sip_transport_refusals_total", {{"reason", reason}});
 }
 
-Pki::Pki() {
+Pki::Pki(gateway::KeyType key_type) {
   auto created = gateway::TestCa::create(dir.path());
   if (created) {
     ca = std::move(*created);
-    auto a = ca->issue("a", gateway::good_spec("a.example"));
-    auto b = ca->issue("b", gateway::good_spec("b.example"));
+    auto spec_a = gateway::good_spec("a.example");
+    auto spec_b = gateway::good_spec("b.example");
+    spec_a.key_type = spec_b.key_type = key_type;
+    auto a = ca->issue("a", spec_a);
+    auto b = ca->issue("b", spec_b);
     (void)a;
     (void)b;
   }

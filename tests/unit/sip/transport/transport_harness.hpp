@@ -48,9 +48,10 @@ struct Side {
   Listener listener;
 };
 
-// A CA plus certificates for a.example and b.example (both client and server usage).
+// A CA plus certificates for a.example and b.example (both client and server usage), with
+// keys of `key_type`.
 struct Pki {
-  Pki();
+  explicit Pki(gateway::KeyType key_type = gateway::KeyType::ec_p256);
   gateway::TlsSettings settings(const std::string& name) const;
   gateway::TestDir dir;
   std::optional<gateway::TestCa> ca;
