@@ -96,14 +96,7 @@ asio::awaitable<std::size_t> SipAgent::transaction_count() {
 // cancels the wait when an event brings a deadline forward.
 asio::awaitable<void> SipAgent::timer_loop() {
   while (!stopped_) {
-    auto next = table_.next_wake();
-    if (!subscriber_wakes_.empty()) {
-      next = earliest(next, subscriber_wakes_.begin()->first);
-    }
-    if (!notifier_wakes_.empty()) {
-      next = earliest(next, notifier_wakes_.begin()->first);
-    }
-    wake_timer_.expires_at(next.value_or(TimePoint::max()));
+    wake_timer_.expires_at(next_deadline().value_or(TimePoint::max()));
     auto [ec] = co_await wake_timer_.async_wait(kNoThrow);
     if (stopped_) {
       break;
@@ -121,9 +114,10 @@ asio::awaitable<void> SipAgent::timer_loop() {
 void SipAgent::on_timers(TimePoint now) {
   apply(table_.on_wake(now));
   wake_usages(now);
+  wake_sessions(now);
 }
 
-void SipAgent::rearm() {
+std::optional<TimePoint> SipAgent::next_deadline() const {
   auto next = table_.next_wake();
   if (!subscriber_wakes_.empty()) {
     next = earliest(next, subscriber_wakes_.begin()->first);
@@ -131,6 +125,14 @@ void SipAgent::rearm() {
   if (!notifier_wakes_.empty()) {
     next = earliest(next, notifier_wakes_.begin()->first);
   }
+  if (!session_wakes_.empty()) {
+    next = earliest(next, session_wakes_.begin()->first);
+  }
+  return next;
+}
+
+void SipAgent::rearm() {
+  auto next = next_deadline();
   if (next && *next < wake_timer_.expiry()) {
     wake_timer_.cancel();  // the loop recomputes its deadline
   }

@@ -34,6 +34,13 @@
 
 namespace fedgate::sip {
 
+// The outcome of open_session(): status 2xx with the dialog, or the refusal.
+struct SessionOpened {
+  int status = 0;
+  DialogId dialog;
+  bool first_delivered = false;  // Supported: ms-text-format in the 200 (MS-SIPRE)
+};
+
 // What the layer above asks for when it subscribes to a presentity.
 struct SubscribeRequest {
   // A constructor, not aggregate initialisation (GCC 12 in coroutines, see PeerKey).
@@ -73,6 +80,14 @@ class SipAgent final : public MessageHandler {
   boost::asio::awaitable<result<Response>> notify(DialogId dialog, SubState state,
                                                   std::optional<Body> body);
 
+  // Session-mode IM (MS-SIPRE): an INVITE carrying `first` in ms-text-format; the dialog (and
+  // whether the first message was delivered) or the refusing status.
+  boost::asio::awaitable<SessionOpened> open_session(presence::Address from, presence::Address to,
+                                                     std::optional<Body> first);
+  // A MESSAGE in the session; dialog_dead means: open a new session and send it again.
+  boost::asio::awaitable<MessageResult> send_in_session(DialogId session, Body body);
+  boost::asio::awaitable<void> bye(DialogId session);
+
   // Counts for tests and the admin API (agent strand).
   boost::asio::awaitable<std::size_t> transaction_count();
   // Coroutines still running (timers, sends); zero once stop() has drained them.
@@ -97,6 +112,12 @@ class SipAgent final : public MessageHandler {
     presence::Address presentity;
     std::optional<TimePoint> wake;
   };
+  struct SessionEntry {
+    SessionEntry(ImSession s, Parties p) : usage(std::move(s)), parties(std::move(p)) {}
+    ImSession usage;
+    Parties parties;
+    std::optional<TimePoint> wake;
+  };
   struct NotifierEntry {
     explicit NotifierEntry(Notifier n) : usage(std::move(n)) {}
     Notifier usage;
@@ -107,6 +128,7 @@ class SipAgent final : public MessageHandler {
   boost::asio::awaitable<void> handle(Message message, ConnectionHandle from);
   boost::asio::awaitable<void> timer_loop();
   void on_timers(TimePoint now);
+  std::optional<TimePoint> next_deadline() const;
   void rearm();
   void apply(TxEffects effects);
   void respond(TxId tx, Response response);
@@ -130,6 +152,13 @@ class SipAgent final : public MessageHandler {
   void serve_refresh(TxId tx, const Request& request);
   void answer(TxId tx, const Request& request, const Answer& a, std::string_view to_tag = {});
   void refuse(TxId tx, const Request& request, int status, std::string_view reason_token);
+
+  // agent_sessions.cpp: session-mode IM (ImSession) in both directions.
+  boost::asio::awaitable<void> serve_invite(TxId tx, Request request, Parties parties);
+  void serve_in_session(TxId tx, const Request& request);
+  void on_session_actions(const SubscriberKey& key, ImActions actions);
+  boost::asio::awaitable<void> send_outside_transaction(Request request);
+  void wake_sessions(TimePoint now);
 
   // agent_usages.cpp: subscriptions in both directions, keep-alive.
   void on_subscriber_actions(const SubscriberKey& key, SubscriberActions actions);
@@ -157,6 +186,8 @@ class SipAgent final : public MessageHandler {
   std::unordered_map<TxId, ClientCtx> clients_;
   std::map<SubscriberKey, SubscriberEntry> subscribers_;
   std::map<DialogId, NotifierEntry> notifiers_;
+  std::map<SubscriberKey, SessionEntry> sessions_;  // by Call-ID and our tag
+  std::set<std::pair<TimePoint, SubscriberKey>> session_wakes_;
   std::set<std::pair<TimePoint, SubscriberKey>> subscriber_wakes_;
   std::set<std::pair<TimePoint, DialogId>> notifier_wakes_;
   std::map<std::string, bool> peer_up_;

@@ -47,7 +47,40 @@ constexpr std::array<std::string_view, 5> kUnderstood = {
 
 }  // namespace
 
+namespace {
+
+// RFC 3261 §18.2.1 and RFC 3581 §4: received= when the sent-by host is not the source address,
+// rport= filled in when the client asked for it; so every response names the real source.
+void stamp_top_via(Request& request, const PeerKey& source) {
+  if (request.via.empty() || source.host.empty()) {
+    return;
+  }
+  Via& top = request.via.front();
+  if (top.host != source.host) {
+    set_param(top.params, "received", source.host);
+  }
+  if (auto rport = top.rport(); rport && rport->empty() && source.port != 0) {
+    set_param(top.params, "rport", std::to_string(source.port));
+  }
+}
+
+// §16.4 as a UAS applies it: a Route entry naming us (a loose router's `lr` route to our
+// federation FQDN) is consumed, never answered as a request to proxy.
+void consume_own_routes(Request& request, const AgentConfig& config) {
+  while (!request.route.empty()) {
+    const Uri& top = request.route.front().uri;
+    if (top.host != config.routing_fqdn || top.port.value_or(config.port) != config.port) {
+      return;
+    }
+    request.route.erase(request.route.begin());
+  }
+}
+
+}  // namespace
+
 asio::awaitable<void> SipAgent::on_request(Request request, ConnectionHandle from) {
+  stamp_top_via(request, from.remote());
+  consume_own_routes(request, config_);
   auto match = table_.on_request(request, true, Clock::now());
   if (!match) {
     metrics_.refused("no_via");
@@ -60,7 +93,8 @@ asio::awaitable<void> SipAgent::on_request(Request request, ConnectionHandle fro
     co_return;
   }
   if (kind == RequestKind::ack) {
-    co_return;  // an ACK for a 2xx: no INVITE usage keeps state for it yet
+    serve_in_session(0, request);  // the ACK of a 2xx: for the IM session (RFC 6026 §8.7)
+    co_return;
   }
   if (kind == RequestKind::merged) {
     metrics_.refused("merged_request");
@@ -126,8 +160,11 @@ asio::awaitable<void> SipAgent::serve(TxId tx, Request request, Parties parties)
   } else if (method == Method::publish) {
     auto serving = serve_publish(tx, std::move(request), std::move(parties));
     co_await std::move(serving);
+  } else if (method == Method::invite && !in_dialog) {
+    auto serving = serve_invite(tx, std::move(request), std::move(parties));
+    co_await std::move(serving);
   } else if (method == Method::message || method == Method::bye || method == Method::info) {
-    refuse(tx, request, 481, "unknown_dialog");  // no IM session is kept by this agent yet
+    serve_in_session(tx, request);  // 481 when there is no such session
   } else {
     refuse(tx, request, 405, "method_not_allowed");
   }

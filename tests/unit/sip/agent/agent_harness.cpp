@@ -32,11 +32,9 @@ asio::awaitable<Answer> RecordingEvents::on_publish(PublishEvent e) {
   co_return answer;
 }
 
-asio::awaitable<Answer> RecordingEvents::on_invite(InviteEvent) {
-  Answer a;
-  a.status = 488;
-  a.reason = "Not Acceptable Here";
-  co_return a;
+asio::awaitable<Answer> RecordingEvents::on_invite(InviteEvent e) {
+  invites.push_back(std::move(e));
+  co_return invite_answer;
 }
 
 Pki::Pki(std::vector<std::string> names) {

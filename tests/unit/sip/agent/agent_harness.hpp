@@ -30,12 +30,16 @@ class RecordingEvents final : public AgentEvents {
   void on_notify(NotifyEvent e) override { notifies.push_back(std::move(e)); }
   void on_subscription_ended(SubscriptionEndedEvent e) override { ended.push_back(std::move(e)); }
   void on_watcher_gone(WatcherGoneEvent e) override { gone.push_back(std::move(e)); }
-  void on_session_message(SessionMessageEvent) override {}
-  void on_session_ended(SessionEndedEvent) override {}
+  void on_session_message(SessionMessageEvent e) override { in_session.push_back(std::move(e)); }
+  void on_session_ended(SessionEndedEvent e) override { sessions_ended.push_back(std::move(e)); }
   void on_peer_status(PeerStatusEvent e) override { peers.push_back(std::move(e)); }
 
   Answer answer;
+  Answer invite_answer;
   std::optional<Body> first_body;
+  std::vector<InviteEvent> invites;
+  std::vector<SessionMessageEvent> in_session;
+  std::vector<SessionEndedEvent> sessions_ended;
   std::vector<PageMessageEvent> messages;
   std::vector<SubscribeEvent> subscribes;
   std::vector<PublishEvent> publishes;

@@ -1,0 +1,243 @@
+// SipAgent, session-mode IM (MS-SIPRE, RFC 3261 §13-15): incoming INVITE with the first
+// message in ms-text-format, ACK, in-dialog MESSAGE/INFO/BYE; outgoing INVITE, its ACK (sent
+// outside any transaction, §13.2.2.4), MESSAGE, BYE; the 10-minute idle timeout.
+#include "sip/bridge/agent.hpp"
+
+// GCC 12 (-O1, ASan): Asio coroutine frame new/delete false positive (see agent.cpp).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/format.h>
+
+#include "sip/bridge/options.hpp"
+#include "sip/codec/error_response.hpp"
+#include "sip/dialog/dialog_error.hpp"
+
+namespace fedgate::sip {
+
+namespace asio = boost::asio;
+namespace {
+
+ImSdp our_sdp(const AgentConfig& config) {
+  ImSdp sdp;
+  sdp.origin_address = config.routing_fqdn;
+  sdp.connection_address = config.routing_fqdn;
+  sdp.port = config.port;
+  sdp.accept_types = {"text/plain", "text/html", "application/im-iscomposing+xml",
+                      "text/x-msmsgsinvite"};
+  return sdp;
+}
+
+NameAddr name_addr(const presence::Address& a) {
+  return NameAddr::parse(fmt::format("<sip:{}>", a.bare())).value();
+}
+
+// Built outside coroutines: GCC 12 mishandles aggregate braces in coroutine bodies.
+MessageResult failed_message(int status) {
+  return MessageResult{0, status == 481 ? MessageOutcome::dialog_dead : MessageOutcome::failed,
+                       status};
+}
+
+}  // namespace
+
+// MS-SIPRE: accept the INVITE unless the layer above refuses; the first message goes up with
+// the INVITE event, and the 200 says (Supported: ms-text-format) that it was read.
+asio::awaitable<void> SipAgent::serve_invite(TxId tx, Request request, Parties parties) {
+  ImActions actions;
+  const std::string tag = new_tag();
+  auto session = ImSession::incoming(request, tag, local_endpoint(), our_sdp(config_),
+                                     Clock::now(), actions);
+  if (!session) {
+    auto e = static_cast<DialogErrc>(session.error().value());
+    refuse(tx, request, status_for(e), "not_session_im");
+    co_return;
+  }
+  InviteEvent e;
+  e.parties = parties;
+  e.request = request;
+  e.dialog = session->dialog().id();
+  e.first_message = actions.received;
+  auto deciding = events_.on_invite(std::move(e));
+  Answer a = co_await std::move(deciding);
+  if (a.status >= 300) {
+    answer(tx, request, a, tag);
+    co_return;
+  }
+  respond(tx, std::move(*actions.respond));
+  SubscriberKey key{request.call_id, tag};
+  sessions_.insert_or_assign(key, SessionEntry(std::move(*session), std::move(parties)));
+  actions.respond.reset();
+  actions.received.reset();
+  on_session_actions(key, std::move(actions));
+}
+
+// ACK, MESSAGE, INFO or BYE in a session (481 when there is none; ACK is never answered).
+void SipAgent::serve_in_session(TxId tx, const Request& request) {
+  SubscriberKey key{request.call_id, request.to.tag().value_or("")};
+  auto it = sessions_.find(key);
+  if (it == sessions_.end()) {
+    if (request.method != Method::ack) {
+      refuse(tx, request, 481, "unknown_dialog");
+    }
+    return;
+  }
+  ImActions actions = it->second.usage.on_request(request, Clock::now());
+  if (actions.respond && request.method != Method::ack) {
+    respond(tx, std::move(*actions.respond));
+    actions.respond.reset();
+  }
+  on_session_actions(key, std::move(actions));
+}
+
+void SipAgent::on_session_actions(const SubscriberKey& key, ImActions actions) {
+  auto it = sessions_.find(key);
+  if (it == sessions_.end()) {
+    return;
+  }
+  auto& entry = it->second;
+  const DialogId id = entry.usage.has_dialog() ? entry.usage.dialog().id() : DialogId{};
+  if (actions.received) {
+    events_.on_session_message(SessionMessageEvent{entry.parties, id, *actions.received});
+  }
+  if (actions.send) {
+    tasks_.spawn("sip.agent.session_send", transact(std::move(*actions.send)));  // a BYE
+  }
+  if (entry.wake) {
+    session_wakes_.erase({*entry.wake, key});
+    entry.wake.reset();
+  }
+  if (actions.ended) {
+    events_.on_session_ended(SessionEndedEvent{id, *actions.ended});
+    sessions_.erase(it);
+    return;
+  }
+  if (actions.wake_at) {
+    entry.wake = actions.wake_at;
+    session_wakes_.emplace(*actions.wake_at, key);
+  }
+}
+
+void SipAgent::wake_sessions(TimePoint now) {
+  while (!session_wakes_.empty() && session_wakes_.begin()->first <= now) {
+    SubscriberKey key = session_wakes_.begin()->second;
+    session_wakes_.erase(session_wakes_.begin());
+    auto& entry = sessions_.at(key);
+    entry.wake.reset();
+    on_session_actions(key, entry.usage.on_wake(now, branches_));
+  }
+}
+
+// The ACK of a 2xx goes to the dialog's next hop without a transaction (§13.2.2.4, §17.1.1.3).
+asio::awaitable<void> SipAgent::send_outside_transaction(Request request) {
+  auto locating = routes_.next_hops(request);
+  auto hops = co_await std::move(locating);
+  if (!hops || hops->empty()) {
+    co_return;
+  }
+  PeerKey peer(hops->front().host, hops->front().port, hops->front().transport);
+  auto connecting = pool_.connect(peer);
+  auto conn = co_await std::move(connecting);
+  if (conn) {
+    auto sent = conn->send(request);
+    (void)sent;  // a lost ACK makes the peer's INVITE server transaction time out (Timer H)
+  }
+}
+
+asio::awaitable<SessionOpened> SipAgent::open_session(presence::Address from,
+                                                      presence::Address to,
+                                                      std::optional<Body> first) {
+  ImInviteParams p;
+  p.target = name_addr(to).uri;
+  p.from = name_addr(from);
+  set_param(p.from.params, "tag", new_tag());
+  p.to = name_addr(to);
+  p.call_id = fmt::format("{}@{}", new_tag(), config_.routing_fqdn);
+  p.conversation_id = new_tag();
+  p.local = local_endpoint();
+  p.sdp = our_sdp(config_);
+  if (first) {
+    MsTextFormat text;
+    text.content_type = first->type.type + "/" + first->type.subtype;
+    text.body = std::move(first->bytes);
+    p.first_message = std::move(text);
+  }
+  p.supported = {std::string(kTextFormatTag)};
+  Parties parties;
+  parties.from = std::move(from);
+  parties.to = std::move(to);
+  auto on_strand = [this, p = std::move(p), parties = std::move(parties)]() mutable
+      -> asio::awaitable<SessionOpened> {
+    SubscriberKey key{p.call_id, p.from.tag().value_or("")};
+    ImSession usage = ImSession::outgoing(std::move(p));
+    Request invite = usage.invite(branches_);
+    sessions_.insert_or_assign(key, SessionEntry(std::move(usage), std::move(parties)));
+    auto sending = transact(std::move(invite));
+    Response response = co_await std::move(sending);
+    SessionOpened opened;
+    opened.status = response.status;
+    auto it = sessions_.find(key);
+    if (it == sessions_.end()) {
+      co_return opened;
+    }
+    ImActions actions = it->second.usage.on_invite_response(response, branches_, Clock::now());
+    opened.first_delivered = actions.first_delivered;
+    if (it->second.usage.has_dialog()) {
+      opened.dialog = it->second.usage.dialog().id();
+    }
+    if (actions.send) {
+      auto acking = send_outside_transaction(std::move(*actions.send));
+      actions.send.reset();
+      co_await std::move(acking);
+    }
+    on_session_actions(key, std::move(actions));
+    co_return opened;
+  };
+  auto spawned = asio::co_spawn(strand_, std::move(on_strand), asio::use_awaitable);
+  co_return co_await std::move(spawned);
+}
+
+asio::awaitable<MessageResult> SipAgent::send_in_session(DialogId session, Body body) {
+  auto on_strand = [this, session, body = std::move(body)]() mutable
+      -> asio::awaitable<MessageResult> {
+    SubscriberKey key{session.call_id, session.local_tag};
+    auto it = sessions_.find(key);
+    if (it == sessions_.end() || it->second.usage.state() != ImState::established) {
+      co_return failed_message(481);
+    }
+    Request r = it->second.usage.send_message(std::move(body), branches_, Clock::now());
+    auto sending = transact(std::move(r));
+    Response response = co_await std::move(sending);
+    it = sessions_.find(key);
+    if (it == sessions_.end()) {
+      co_return failed_message(481);
+    }
+    ImActions actions = it->second.usage.on_message_response(response, Clock::now());
+    MessageResult outcome = actions.message.value_or(failed_message(response.status));
+    on_session_actions(key, std::move(actions));
+    co_return outcome;
+  };
+  auto spawned = asio::co_spawn(strand_, std::move(on_strand), asio::use_awaitable);
+  co_return co_await std::move(spawned);
+}
+
+asio::awaitable<void> SipAgent::bye(DialogId session) {
+  auto on_strand = [this, session]() -> asio::awaitable<void> {
+    SubscriberKey key{session.call_id, session.local_tag};
+    auto it = sessions_.find(key);
+    if (it == sessions_.end() || !it->second.usage.has_dialog()) {
+      co_return;
+    }
+    Request r = it->second.usage.bye(branches_);
+    if (it->second.wake) {
+      session_wakes_.erase({*it->second.wake, key});
+    }
+    sessions_.erase(it);
+    auto sending = transact(std::move(r));
+    co_await std::move(sending);
+  };
+  auto spawned = asio::co_spawn(strand_, std::move(on_strand), asio::use_awaitable);
+  co_await std::move(spawned);
+}
+
+}  // namespace fedgate::sip
