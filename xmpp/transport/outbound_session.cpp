@@ -206,12 +206,7 @@ asio::awaitable<void> OutboundSession::send(OutboundItem first) {
   const TimePoint now = Clock::now();
   absorb(first, all, now);
   for (std::size_t n = 1; n < kBatchItems && all.write.size() < kBatchBytes && !all.close; ++n) {
-    std::optional<OutboundItem> next;
-    mailbox_->try_receive([&](boost::system::error_code ec, OutboundItem item) {
-      if (!ec) {
-        next = std::move(item);
-      }
-    });
+    auto next = mailbox_->try_pop();
     if (!next) {
       break;
     }
@@ -325,11 +320,10 @@ void OutboundSession::finish() {
     int attempt = found == attempts_.end() ? 0 : found->second;
     leftover_.push_back({std::move(pending.stanza), attempt + (authenticated_ ? 1 : 0)});
   }
-  while (mailbox_->try_receive([this](boost::system::error_code, OutboundItem item) {
-    leftover_.push_back(std::move(item));
-  })) {
+  mailbox_->close();  // then nothing more arrives: drain it
+  while (auto item = mailbox_->try_pop()) {
+    leftover_.push_back(std::move(*item));
   }
-  mailbox_->close();
   fail_verifies();
   const auto condition =
       timed_out_ ? StanzaErrc::remote_server_timeout : StanzaErrc::remote_server_not_found;

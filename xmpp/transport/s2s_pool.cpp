@@ -62,7 +62,7 @@ std::optional<StanzaErrc> S2sPool::try_enqueue(const DomainPair& pair, OutboundI
       mailbox = std::make_shared<Mailbox>(asio::make_strand(executor_), deps_.config.queue_limit);
       started = mailbox;
     }
-    if (!mailbox->try_send(boost::system::error_code{}, std::move(item))) {
+    if (!mailbox->try_push(item)) {
       return StanzaErrc::resource_constraint;  // never for a new mailbox (capacity >= 1)
     }
   }
@@ -96,7 +96,7 @@ void S2sPool::shutdown() {
     }
   }
   for (auto& mailbox : mailboxes) {
-    mailbox->cancel();  // wakes a waiting session, which sees stopping and closes
+    mailbox->ring();  // wakes a waiting session, which sees stopping and closes
   }
 }
 

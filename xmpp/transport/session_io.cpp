@@ -3,8 +3,10 @@
 #include <errno.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -36,20 +38,47 @@ asio::awaitable<void> connect_into(asio::ip::tcp::socket& socket, asio::ip::tcp:
   out = ec;
 }
 
+// Waits for the socket to be readable, the session timer or (if given) a box's bell, whichever
+// comes first, as one parallel group of plain async operations: no coroutine frames while a
+// session is idle. Sets ev.woke; true when the socket is readable.
+asio::awaitable<bool> wait_any(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
+                               asio::steady_timer& bell, SessionEvent& ev) {
+  auto [order, readable, woke, rung] =
+      co_await asio::experimental::make_parallel_group(
+          socket.async_wait(asio::socket_base::wait_read, asio::deferred),
+          timer.async_wait(asio::deferred), bell.async_wait(asio::deferred))
+          .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+  (void)order;
+  (void)rung;  // rung or not, the caller looks into the box
+  ev.woke = !woke;
+  if (readable && readable != asio::error::operation_aborted) {
+    ev.read_error = readable;
+  }
+  co_return !readable;
+}
+
+// The same without a box; `bell` of a session without one never rings.
+asio::awaitable<bool> wait_two(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
+                               SessionEvent& ev) {
+  auto [order, readable, woke] =
+      co_await asio::experimental::make_parallel_group(
+          socket.async_wait(asio::socket_base::wait_read, asio::deferred),
+          timer.async_wait(asio::deferred))
+          .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+  (void)order;
+  ev.woke = !woke;
+  if (readable && readable != asio::error::operation_aborted) {
+    ev.read_error = readable;
+  }
+  co_return !readable;
+}
+
 }  // namespace
 
 SessionIo::SessionIo(XmppSocket socket)
     : socket_(std::move(socket)), timer_(socket_.socket().get_executor()) {}
 
-asio::awaitable<void> SessionIo::read_into(SessionEvent& ev) {
-  chunk_.reset();  // the previous event's bytes are done with: an idle session holds no buffer
-  auto ready = co_await socket_.wait_readable();
-  if (!ready) {
-    if (ready.error() != asio::error::operation_aborted) {
-      ev.read_error = ready.error();
-    }
-    co_return;
-  }
+asio::awaitable<void> SessionIo::read_now(SessionEvent& ev) {
   chunk_ = std::make_unique_for_overwrite<char[]>(kReadChunk);
   auto n = co_await socket_.read_available(asio::buffer(chunk_.get(), kReadChunk));
   if (n) {
@@ -59,52 +88,41 @@ asio::awaitable<void> SessionIo::read_into(SessionEvent& ev) {
   }
 }
 
-asio::awaitable<void> SessionIo::wait_into(SessionEvent& ev) {
-  auto [ec] = co_await timer_.async_wait(kNoThrow);
-  ev.woke = !ec;
-}
-
-asio::awaitable<void> SessionIo::receive_into(Mailbox& mailbox, SessionEvent& ev) {
-  auto [ec, item] = co_await mailbox.async_receive(kNoThrow);
-  if (!ec) {
-    ev.mail = std::move(item);
-  } else if (ec != asio::error::operation_aborted) {
-    ev.mailbox_closed = true;
-  }
-}
-
-asio::awaitable<void> SessionIo::verdict_into(VerdictBox& verdicts, SessionEvent& ev) {
-  auto [ec, verdict] = co_await verdicts.async_receive(kNoThrow);
-  if (!ec) {
-    ev.verdict = std::move(verdict);
-  }
-}
-
 asio::awaitable<SessionEvent> SessionIo::next(TimePoint wake_at, Mailbox* mailbox,
                                               VerdictBox* verdicts) {
-  using namespace asio::experimental::awaitable_operators;
   SessionEvent ev;
-  timer_.expires_at(wake_at);
-  auto reading = read_into(ev);
-  auto waiting = wait_into(ev);
-  if (mailbox != nullptr) {
-    auto receiving = receive_into(*mailbox, ev);
-    auto race = std::move(reading) || std::move(waiting) || std::move(receiving);
-    co_await std::move(race);
-  } else if (verdicts != nullptr) {
-    auto answered = verdict_into(*verdicts, ev);
-    auto race = std::move(reading) || std::move(waiting) || std::move(answered);
-    co_await std::move(race);
-  } else {
-    auto race = std::move(reading) || std::move(waiting);
-    co_await std::move(race);
+  chunk_.reset();  // the previous event's bytes are done with: an idle session holds no buffer
+  if (mailbox != nullptr && (ev.mail = mailbox->try_pop())) {
+    co_return ev;  // already waiting: no need to wait
+  }
+  if (verdicts != nullptr && (ev.verdict = verdicts->try_pop())) {
+    co_return ev;
+  }
+  bool readable = socket_.prepare_to_wait();
+  if (!readable) {
+    timer_.expires_at(wake_at);
+    auto& socket = socket_.socket();
+    if (mailbox != nullptr || verdicts != nullptr) {
+      auto& bell = mailbox != nullptr ? mailbox->bell() : verdicts->bell();
+      readable = co_await wait_any(socket, timer_, bell, ev);
+      if (mailbox != nullptr) {
+        ev.mail = mailbox->try_pop();
+      } else {
+        ev.verdict = verdicts->try_pop();
+      }
+    } else {
+      readable = co_await wait_two(socket, timer_, ev);
+    }
+  }
+  if (readable) {
+    co_await read_now(ev);
   }
   co_return ev;
 }
 
 bool post_verdict(const std::weak_ptr<VerdictBox>& reply, DialbackVerdict verdict) {
   auto box = reply.lock();
-  return box && box->try_send(error_code{}, std::move(verdict));
+  return box && box->try_push(verdict);
 }
 
 asio::awaitable<result<void>> SessionIo::write(const std::string& bytes) {

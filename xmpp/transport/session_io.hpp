@@ -5,7 +5,6 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/system/error_code.hpp>
@@ -19,14 +18,14 @@
 #include "gateway/base/result.hpp"
 #include "xmpp/codec/element.hpp"
 #include "xmpp/stream/stream_actions.hpp"
+#include "xmpp/transport/session_box.hpp"
 #include "xmpp/transport/xmpp_socket.hpp"
 
 namespace fedgate::xmpp {
 
 // XEP-0220 §2.1.2: the authoritative server's answer to a db:verify question travels back to
 // the inbound session that asked through its verdict box (an error verdict if it cannot be asked).
-using VerdictBox =
-    boost::asio::experimental::concurrent_channel<void(boost::system::error_code, DialbackVerdict)>;
+using VerdictBox = SessionBox<DialbackVerdict>;
 
 // A stanza on its way out; `attempt` counts streams it was already written on (XEP-0198 resend).
 // Or, when `verify` is set, a db:verify question to carry, answered into `reply`.
@@ -36,8 +35,7 @@ struct OutboundItem {
   std::optional<DialbackVerify> verify;
   std::weak_ptr<VerdictBox> reply;
 };
-using Mailbox =
-    boost::asio::experimental::concurrent_channel<void(boost::system::error_code, OutboundItem)>;
+using Mailbox = SessionBox<OutboundItem>;
 
 // Posts `verdict` to `reply` if the asking session still listens; false when it is gone or full.
 bool post_verdict(const std::weak_ptr<VerdictBox>& reply, DialbackVerdict verdict);
@@ -69,10 +67,7 @@ class SessionIo {
   boost::asio::awaitable<void> close();
 
  private:
-  boost::asio::awaitable<void> read_into(SessionEvent& ev);
-  boost::asio::awaitable<void> wait_into(SessionEvent& ev);
-  boost::asio::awaitable<void> receive_into(Mailbox& mailbox, SessionEvent& ev);
-  boost::asio::awaitable<void> verdict_into(VerdictBox& verdicts, SessionEvent& ev);
+  boost::asio::awaitable<void> read_now(SessionEvent& ev);
 
   XmppSocket socket_;
   boost::asio::steady_timer timer_;

@@ -49,19 +49,18 @@ asio::awaitable<result<std::size_t>> XmppSocket::read_some(asio::mutable_buffer 
   co_return n;
 }
 
-asio::awaitable<result<void>> XmppSocket::wait_readable() {
-  if (SSL* ssl = this->ssl()) {
-    if (SSL_has_pending(ssl)) {
-      co_return result<void>{};
-    }
-    // 0 when a part record is still buffered: then the buffer stays, as it must.
-    (void)SSL_free_buffers(ssl);
+bool XmppSocket::prepare_to_wait() {
+  SSL* ssl = this->ssl();
+  if (ssl == nullptr) {
+    return false;
   }
-  auto [ec] = co_await socket().async_wait(Socket::wait_read, kNoThrow);
-  if (ec) {
-    co_return ec;
+  // Processed application data only: a part record also counts for SSL_has_pending(), and
+  // reading then would return nothing, again and again, instead of waiting for the rest.
+  if (SSL_pending(ssl) > 0) {
+    return true;
   }
-  co_return result<void>{};
+  (void)SSL_free_buffers(ssl);  // 0 when a part record is still buffered: it stays, as it must
+  return false;
 }
 
 asio::awaitable<result<std::size_t>> XmppSocket::read_available(asio::mutable_buffer buffer) {

@@ -19,7 +19,12 @@ class XmppSocket {
  public:
   using Socket = boost::asio::ip::tcp::socket;
 
-  explicit XmppSocket(Socket socket) : tcp_(std::move(socket)) {}
+  // Sets TCP_NODELAY: sessions write whole bursts at once, and Nagle's algorithm against
+  // the peer's delayed ACK would hold single stanzas back by tens of milliseconds.
+  explicit XmppSocket(Socket socket) : tcp_(std::move(socket)) {
+    boost::system::error_code ignored;
+    tcp_->set_option(boost::asio::ip::tcp::no_delay(true), ignored);
+  }
 
   bool is_tls() const { return tls_.has_value(); }
   Socket& socket() { return tls_ ? tls_->socket() : *tcp_; }
@@ -31,10 +36,10 @@ class XmppSocket {
                                                  gateway::TlsSocket::Role role,
                                                  std::string_view sni);
   boost::asio::awaitable<result<std::size_t>> read_some(boost::asio::mutable_buffer buffer);
-  // Waits until bytes can be read (or TLS holds some already) without holding a buffer; frees
-  // OpenSSL's read buffer first. Then read_available() takes what is there: 0 when nothing
-  // (or only a TLS record without application data) was.
-  boost::asio::awaitable<result<void>> wait_readable();
+  // Before waiting for readability: true when TLS already holds decrypted bytes (read them
+  // now); else frees OpenSSL's idle read buffer and returns false. read_available() then takes
+  // what is there: 0 when nothing (or only a TLS record without application data) was.
+  bool prepare_to_wait();
   boost::asio::awaitable<result<std::size_t>> read_available(boost::asio::mutable_buffer buffer);
   // Writes all of `buffer`, which must stay valid until completion.
   boost::asio::awaitable<result<std::size_t>> write(boost::asio::const_buffer buffer);

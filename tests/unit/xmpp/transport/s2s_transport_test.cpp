@@ -144,6 +144,22 @@ TEST(S2sTransport, FullQueueBouncesWithResourceConstraint) {
   EXPECT_TRUE(run_until(io, [&] { return a.bounced.size() == 2; }));  // then "queued"
 }
 
+TEST(S2sTransport, ABurstArrivesWholeAndInOrder) {
+  Pki pki;
+  asio::io_context io;
+  Side a(io, pki, "a.example", "a");
+  Side b(io, pki, "b.example", "b");
+  a.route("b.example", b.listen());
+  for (int i = 0; i < 1000; ++i) {
+    a.pool->send(kAtoB, chat("alice@a.example", "bob@b.example", std::to_string(i)));
+  }
+  ASSERT_TRUE(run_until(io, [&] { return b.handler.stanzas.size() == 1000; }))
+      << b.handler.stanzas.size();
+  EXPECT_EQ(b.handler.stanzas[999].child("body")->text, "999");
+  EXPECT_TRUE(run_until(io, [&] { return a.metric("fedgate_xmpp_s2s_delivered_total") == 1000; }));
+  EXPECT_TRUE(a.bounced.empty());
+}
+
 TEST(S2sTransport, QuietStreamsGiveTheirParserMemoryBackAndCarryOn) {
   Pki pki;
   asio::io_context io;
