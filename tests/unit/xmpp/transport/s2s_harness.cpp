@@ -1,9 +1,13 @@
 #include "s2s_harness.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 
 #include "xmpp/codec/namespaces.hpp"
 
@@ -105,6 +109,66 @@ void Side::route(const std::string& remote, std::uint16_t port, bool direct_tls)
 
 double Side::metric(const std::string& name, const Labels& labels) const {
   return registry.value(name, labels);
+}
+
+namespace {
+
+asio::awaitable<void> pump(std::shared_ptr<asio::ip::tcp::socket> from,
+                           std::shared_ptr<asio::ip::tcp::socket> to) {
+  std::array<char, 4096> buffer{};
+  for (int i = 0; i < 100000; ++i) {  // bounded: ends at the first error anyway
+    auto [ec, n] =
+        co_await from->async_read_some(asio::buffer(buffer), asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      break;
+    }
+    auto [wec, written] = co_await asio::async_write(*to, asio::buffer(buffer.data(), n),
+                                                     asio::as_tuple(asio::use_awaitable));
+    if (wec) {
+      break;
+    }
+  }
+  boost::system::error_code ignored;
+  to->close(ignored);
+  from->close(ignored);
+}
+
+}  // namespace
+
+Relay::Relay(asio::io_context& io, std::uint16_t target)
+    : io_(io), acceptor_(io, {asio::ip::make_address("127.0.0.1"), 0}), target_(target) {
+  port_ = acceptor_.local_endpoint().port();
+  asio::co_spawn(io_, accept_loop(), asio::detached);
+}
+
+asio::awaitable<void> Relay::accept_loop() {
+  for (int i = 0; i < 100; ++i) {
+    auto [ec, accepted_socket] =
+        co_await acceptor_.async_accept(asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      co_return;
+    }
+    auto in = std::make_shared<Socket>(std::move(accepted_socket));
+    auto out = std::make_shared<Socket>(io_);
+    auto [cec] = co_await out->async_connect({asio::ip::make_address("127.0.0.1"), target_},
+                                             asio::as_tuple(asio::use_awaitable));
+    if (cec) {
+      continue;
+    }
+    ++accepted;
+    sockets_.push_back(in);
+    sockets_.push_back(out);
+    asio::co_spawn(io_, pump(in, out), asio::detached);
+    asio::co_spawn(io_, pump(out, in), asio::detached);
+  }
+}
+
+void Relay::cut() {
+  for (auto& socket : sockets_) {
+    boost::system::error_code ignored;
+    socket->close(ignored);
+  }
+  sockets_.clear();
 }
 
 Element chat(const std::string& from, const std::string& to, const std::string& body) {

@@ -58,6 +58,25 @@ struct Side {
   boost::asio::io_context& io;
 };
 
+// A TCP relay in front of a listener, which the test can cut (every relayed connection is
+// closed at once: a transport killed mid-flight). Accepts again afterwards.
+class Relay {
+ public:
+  Relay(boost::asio::io_context& io, std::uint16_t target);
+  std::uint16_t port() const { return port_; }
+  void cut();
+  int accepted = 0;
+
+ private:
+  using Socket = boost::asio::ip::tcp::socket;
+  boost::asio::awaitable<void> accept_loop();
+  boost::asio::io_context& io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::uint16_t target_;
+  std::uint16_t port_ = 0;
+  std::vector<std::shared_ptr<Socket>> sockets_;
+};
+
 Element chat(const std::string& from, const std::string& to, const std::string& body);
 // Runs `io` until `done()` or `limit` passes; returns done().
 bool run_until(boost::asio::io_context& io, const std::function<bool()>& done,
