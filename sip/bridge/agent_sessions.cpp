@@ -33,6 +33,30 @@ NameAddr name_addr(const presence::Address& a) {
   return NameAddr::parse(fmt::format("<sip:{}>", a.bare())).value();
 }
 
+// The INVITE of a new session from `from` to `to`; `first` travels in ms-text-format.
+ImInviteParams invite_params(const AgentConfig& config, const presence::Address& from,
+                             const presence::Address& to, std::optional<Body> first,
+                             LocalEndpoint local, std::mt19937_64& random) {
+  auto tag = [&] { return fmt::format("{:016x}", random()); };
+  ImInviteParams p;
+  p.target = name_addr(to).uri;
+  p.from = name_addr(from);
+  set_param(p.from.params, "tag", tag());
+  p.to = name_addr(to);
+  p.call_id = fmt::format("{}@{}", tag(), config.routing_fqdn);
+  p.conversation_id = tag();
+  p.local = std::move(local);
+  p.sdp = our_sdp(config);
+  if (first) {
+    MsTextFormat text;
+    text.content_type = first->type.type + "/" + first->type.subtype;
+    text.body = std::move(first->bytes);
+    p.first_message = std::move(text);
+  }
+  p.supported = {std::string(kTextFormatTag)};
+  return p;
+}
+
 // Built outside coroutines: GCC 12 mishandles aggregate braces in coroutine bodies.
 MessageResult failed_message(int status) {
   return MessageResult{0, status == 481 ? MessageOutcome::dialog_dead : MessageOutcome::failed,
@@ -147,22 +171,8 @@ asio::awaitable<void> SipAgent::send_outside_transaction(Request request) {
 asio::awaitable<SessionOpened> SipAgent::open_session(presence::Address from,
                                                       presence::Address to,
                                                       std::optional<Body> first) {
-  ImInviteParams p;
-  p.target = name_addr(to).uri;
-  p.from = name_addr(from);
-  set_param(p.from.params, "tag", new_tag());
-  p.to = name_addr(to);
-  p.call_id = fmt::format("{}@{}", new_tag(), config_.routing_fqdn);
-  p.conversation_id = new_tag();
-  p.local = local_endpoint();
-  p.sdp = our_sdp(config_);
-  if (first) {
-    MsTextFormat text;
-    text.content_type = first->type.type + "/" + first->type.subtype;
-    text.body = std::move(first->bytes);
-    p.first_message = std::move(text);
-  }
-  p.supported = {std::string(kTextFormatTag)};
+  ImInviteParams p =
+      invite_params(config_, from, to, std::move(first), local_endpoint(), random_);
   Parties parties;
   parties.from = std::move(from);
   parties.to = std::move(to);

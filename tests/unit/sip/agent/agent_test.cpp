@@ -74,6 +74,8 @@ TEST_F(AgentTest, PageMessageBothWays) {
   EXPECT_EQ(b.events.messages[0].request.body, "hello bob");
   EXPECT_EQ(b.events.messages[0].parties.from, address("alice@a.example"));
   EXPECT_EQ(b.events.messages[0].parties.to, address("bob@b.example"));
+  // RFC 3261 §18.2.1: Via sent-by "a.example" is not the source address.
+  EXPECT_EQ(b.events.messages[0].request.via.front().received(), "127.0.0.1");
   ASSERT_EQ(a.events.messages.size(), 1u);
   EXPECT_EQ(a.events.messages[0].request.body, "hi alice");
 }
