@@ -128,6 +128,27 @@ TEST_F(AgentTest, MaxForwardsZeroIsAnswered483AndUnknownDialog481) {
   EXPECT_EQ(b.registry.value("fedgate_sip_agent_refusals_total", {{"reason", "too_many_hops"}}), 1);
 }
 
+TEST_F(AgentTest, OwnViaIsALoop482AndUnknownRequireIs420) {
+  Response loop, bad_extension;
+  Request looped = options_to_b(a.port(), "z9hG4bKloop1");
+  Via ours = Via::parse("SIP/2.0/TLS b.example:" + std::to_string(b.port())).value();
+  set_param(ours.params, "branch", std::string("z9hG4bKearlier"));
+  looped.via.push_back(ours);  // we forwarded it once already (RFC 3261 §16.3 item 4)
+  Request strict = options_to_b(a.port(), "z9hG4bKreq1");
+  strict.require = {"100rel", "ms-benotify"};
+  ASSERT_TRUE(go([&]() -> asio::awaitable<void> {
+    auto first = a.agent->send_request(looped);
+    loop = co_await std::move(first);
+    auto second = a.agent->send_request(strict);
+    bad_extension = co_await std::move(second);
+  }()));
+  EXPECT_EQ(loop.status, 482);
+  EXPECT_EQ(bad_extension.status, 420);
+  const Header* unsupported = find_header(bad_extension.other, "Unsupported");
+  ASSERT_NE(unsupported, nullptr);
+  EXPECT_EQ(unsupported->value, "100rel");
+}
+
 TEST_F(AgentTest, SubscribeGetsPidfNotifiesUntilUnsubscribed) {
   b.events.first_body = pidf("In a meeting");
   std::optional<DialogId> sub;
