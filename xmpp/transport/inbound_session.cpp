@@ -59,6 +59,7 @@ class InboundSession {
   std::shared_ptr<VerdictBox> verdicts_;  // created on the first db:verify question
   TimePoint wake_at_ = TimePoint::max();
   TimePoint idle_at_ = TimePoint::max();  // hibernate the parser then
+  TimePoint handshake_deadline_ = TimePoint::max();
   bool closed_ = false;
   std::string reason_;
 };
@@ -68,6 +69,9 @@ constexpr std::size_t kVerdictBoxSize = 16;  // questions in flight per inbound 
 asio::awaitable<void> InboundSession::run(bool direct_tls) {
   deps_.metrics.opened(S2sDirection::inbound);
   log_.info("xmpp.s2s.inbound_open", {{"direct_tls", direct_tls}});
+  // The whole negotiation is bounded, a peer that never speaks included (connection-timeout).
+  handshake_deadline_ = Clock::now() + deps_.config.stream->timeouts.handshake;
+  wake_at_ = handshake_deadline_;
   if (direct_tls) {
     co_await upgrade();  // XEP-0368: TLS before the stream header
   }
@@ -111,8 +115,9 @@ asio::awaitable<void> InboundSession::upgrade() {
     end("tls_unavailable");
     co_return;
   }
+  const auto left = std::max<Duration>(handshake_deadline_ - Clock::now(), Duration::zero());
   auto handshake = io_.start_tls(*deps_.config.server_tls, gateway::TlsSocket::Role::server,
-                                 std::string(), deps_.config.tls_timeout);
+                                 std::string(), std::min(deps_.config.tls_timeout, left));
   auto shaken = co_await std::move(handshake);
   if (!shaken) {
     deps_.metrics.refused("tls_handshake");
@@ -189,6 +194,18 @@ asio::awaitable<void> InboundSession::ask(const DialbackVerify& verify) {
 }
 
 }  // namespace
+
+asio::awaitable<void> refuse_inbound_session(asio::ip::tcp::socket socket, bool direct_tls,
+                                             InboundDeps& deps) {
+  SessionIo io{XmppSocket(std::move(socket))};
+  if (!direct_tls) {
+    InboundStream stream(deps.config.stream, Clock::now());
+    auto a = stream.error(StreamErrc::policy_violation, "too_many_streams", Clock::now());
+    auto written = co_await io.write(a.write);
+    (void)written;  // the peer may be gone already; nothing more to do either way
+  }
+  co_await io.close();
+}
 
 asio::awaitable<void> run_inbound_session(asio::ip::tcp::socket socket, bool direct_tls,
                                           InboundDeps& deps) {

@@ -29,4 +29,10 @@ struct InboundDeps {
 boost::asio::awaitable<void> run_inbound_session(boost::asio::ip::tcp::socket socket,
                                                  bool direct_tls, InboundDeps& deps);
 
+// Refuses a connection the listener will not serve (too many from its address): on a plain
+// connection a stream header and <policy-violation/> (RFC 6120 §4.9.1.2, §4.9.3.14), on a
+// Direct TLS one just a close (no TLS for it).
+boost::asio::awaitable<void> refuse_inbound_session(boost::asio::ip::tcp::socket socket,
+                                                    bool direct_tls, InboundDeps& deps);
+
 }  // namespace fedgate::xmpp

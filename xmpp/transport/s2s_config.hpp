@@ -45,6 +45,10 @@ struct S2sConfig {
   Duration connect_timeout = std::chrono::seconds(10);
   Duration tls_timeout = std::chrono::seconds(30);  // one TLS handshake
   std::size_t queue_limit = 1000;                   // stanzas waiting per outbound stream
+  // Inbound streams open at once from one IP address; more are refused with
+  // <policy-violation/> (reason too_many_streams). A busy multi-domain peer needs one per
+  // (its domain, our domain) pair.
+  std::size_t max_inbound_per_address = 32;
   // Nothing read for this long: the stream's parser gives its memory back (about 11 kB).
   Duration hibernate_after = std::chrono::seconds(2);
   std::uint16_t default_port = 5269;  // RFC 6120 §3.2.2 fallback

@@ -5,6 +5,8 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <map>
+#include <mutex>
 
 namespace fedgate::xmpp {
 namespace {
@@ -14,8 +16,46 @@ constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
 }  // namespace
 
+// Sessions run on their own strands and end there; the count is shared, hence the lock.
+struct S2sListener::PeerCounts {
+  std::mutex mutex;
+  std::map<asio::ip::address, std::size_t> open;
+
+  bool admit(const asio::ip::address& address, std::size_t limit) {
+    std::lock_guard lock(mutex);
+    auto& n = open[address];
+    if (n >= limit) {
+      return false;
+    }
+    ++n;
+    return true;
+  }
+  void release(const asio::ip::address& address) {
+    std::lock_guard lock(mutex);
+    auto found = open.find(address);
+    if (found != open.end() && --found->second == 0) {
+      open.erase(found);
+    }
+  }
+};
+
+namespace {
+
+asio::awaitable<void> run_counted(asio::ip::tcp::socket socket, bool direct_tls, InboundDeps& deps,
+                                  std::shared_ptr<S2sListener::PeerCounts> counts,
+                                  asio::ip::address address) {
+  co_await run_inbound_session(std::move(socket), direct_tls, deps);
+  counts->release(address);
+}
+
+}  // namespace
+
 S2sListener::S2sListener(asio::any_io_executor executor, InboundDeps& deps, bool direct_tls)
-    : executor_(executor), acceptor_(executor), deps_(deps), direct_tls_(direct_tls) {}
+    : executor_(executor),
+      acceptor_(executor),
+      deps_(deps),
+      direct_tls_(direct_tls),
+      counts_(std::make_shared<PeerCounts>()) {}
 
 result<asio::ip::tcp::endpoint> S2sListener::listen(const asio::ip::tcp::endpoint& endpoint) {
   boost::system::error_code ec;
@@ -50,9 +90,27 @@ asio::awaitable<void> S2sListener::run() {
       deps_.log.warn("xmpp.s2s.accept_error", {{"detail", ec.message()}});
       continue;
     }
-    auto session = run_inbound_session(std::move(socket), direct_tls_, deps_);
-    asio::co_spawn(strand, std::move(session), asio::detached);
+    spawn(std::move(socket), strand);
   }
+}
+
+void S2sListener::spawn(asio::ip::tcp::socket socket, asio::any_io_executor strand) {
+  boost::system::error_code ec;
+  const auto address = socket.remote_endpoint(ec).address();
+  if (ec) {
+    return;  // already gone
+  }
+  if (counts_->admit(address, deps_.config.max_inbound_per_address)) {
+    auto session = run_counted(std::move(socket), direct_tls_, deps_, counts_, address);
+    asio::co_spawn(strand, std::move(session), asio::detached);
+    return;
+  }
+  deps_.metrics.refused("too_many_streams");
+  deps_.log.warn("xmpp.s2s.refused", {{"reason", "too_many_streams"},
+                                      {"peer", address.to_string()},
+                                      {"limit", deps_.config.max_inbound_per_address}});
+  auto refusal = refuse_inbound_session(std::move(socket), direct_tls_, deps_);
+  asio::co_spawn(strand, std::move(refusal), asio::detached);
 }
 
 void S2sListener::stop() {

@@ -6,6 +6,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <memory>
 
 #include "gateway/base/result.hpp"
 #include "xmpp/transport/inbound_session.hpp"
@@ -23,11 +24,16 @@ class S2sListener {
   boost::asio::awaitable<void> run();
   void stop();
 
+  struct PeerCounts;  // open inbound streams per peer address, shared with the sessions
+
  private:
   boost::asio::any_io_executor executor_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  void spawn(boost::asio::ip::tcp::socket socket, boost::asio::any_io_executor strand);
+
   InboundDeps& deps_;
   bool direct_tls_;
+  std::shared_ptr<PeerCounts> counts_;
 };
 
 }  // namespace fedgate::xmpp
