@@ -2,7 +2,8 @@
 # Interop test of the SIP agent (issue 4): sip_agent_peer (a SipAgent for fedgate.test on a
 # mutual-TLS listener, DNS through c-ares and the harness's unbound) against real Kamailio
 # (simple.test, SIMPLE presence server) and sipsak. Over TLS 1.2:
-#  - OPTIONS both ways: fedgate → Kamailio located by _sipfederationtls._tcp SRV; sipsak →
+#  - OPTIONS both ways: fedgate → Kamailio located by _sipfederationtls._tcp SRV (one-off and
+#    periodic keep-alive, reported up); sipsak →
 #    Kamailio → fedgate (relayed by _sips._tcp SRV), and a mutual-TLS peer directly;
 #  - page-mode MESSAGE both ways: sipsak → Kamailio → fedgate; fedgate → Kamailio → a
 #    registered contact (the harness's mutual-TLS sink);
@@ -45,7 +46,8 @@ GWLOG="$IA_DIR/fedgate.log"
 unshare -m --propagation private -- /bin/bash -c \
   'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$DNS_RESOLV" \
   "$PEER_BIN" --addr "$GW" --port 5061 --domain fedgate.test --cert "$P/fedgate" \
-  --cafile "$CA" --allow sip.simple.test --allow sip.peer.test --lifetime 150 \
+  --cafile "$CA" --allow sip.simple.test --allow sip.peer.test --keepalive simple.test \
+  --lifetime 150 \
   <"$IA_DIR/cmd" >"$GWLOG" 2>&1 &
 ia_track_pid $!
 ia_wait_tcp "$GW" 5061 10 || ia_fail "the agent did not listen"
@@ -74,6 +76,8 @@ ia_log "OPTIONS fedgate → Kamailio, located by _sipfederationtls._tcp SRV"
 gw options simple.test
 ia_wait_grep "$GWLOG" '"cmd":"options","status":200' 15 || ia_fail "no 200 to the agent's OPTIONS"
 grep -q "REQ OPTIONS sip:simple.test" "$KAMAILIO_LOG" || ia_fail "Kamailio did not see the OPTIONS"
+ia_wait_grep "$GWLOG" '"event":"peer","peer":"simple.test","status":200,"up":true' 10 ||
+  ia_fail "the keep-alive OPTIONS did not report Kamailio up"
 
 ia_log "OPTIONS sipsak → Kamailio → fedgate (relayed by _sips._tcp SRV), and directly"
 sipsak_req options-gw options.sip TARGET=fedgate.test FROM_DOMAIN=simple.test ||

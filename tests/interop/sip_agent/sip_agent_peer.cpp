@@ -3,6 +3,7 @@
 // the harness namespace), and a trivial event handler that accepts everything and prints
 // one JSON line per event. Commands come one per line on stdin; each prints a JSON result:
 //   options DOMAIN | message FROM TO TEXT... | subscribe WATCHER PRESENTITY | quit
+// --keepalive DOMAIN pings DOMAIN with OPTIONS every 2 s (peer up/down events).
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -94,6 +95,7 @@ struct Args {
   std::string addr = "127.0.0.1", domain = "fedgate.test", cert, cafile;
   std::uint16_t port = 5061;
   std::vector<presence::TlsPeerSubjectRow> allow;
+  std::vector<std::string> keepalive;  // domains pinged with OPTIONS every 2 s
   int lifetime = 120;
 };
 
@@ -108,6 +110,7 @@ Args parse_args(int argc, char** argv) {
     else if (k == "--cafile") a.cafile = v;
     else if (k == "--allow") a.allow.push_back({v, "interop"});
     else if (k == "--lifetime") a.lifetime = std::stoi(v);
+    else if (k == "--keepalive") a.keepalive.push_back(v);
     else throw std::runtime_error("unknown option " + k);
   }
   return a;
@@ -204,6 +207,10 @@ int main(int argc, char** argv) {
   config.routing_fqdn = "sip." + args.domain;
   config.local_domain = args.domain;
   config.port = args.port;
+  for (const auto& domain : args.keepalive) {
+    config.keepalive_peers.push_back(KeepAlivePeer{domain, 0, domain});
+  }
+  config.keepalive_interval = std::chrono::seconds(2);
   SipAgent agent(io.get_executor(), config, pool, routes, events, agent_metrics,
                  Logger{}.with({{"agent", args.domain}}));
   forward.agent = &agent;
