@@ -63,11 +63,15 @@ void BM_ExpatAlone(benchmark::State& state) {  // the same bytes, no-op handlers
 }
 BENCHMARK(BM_ExpatAlone)->Unit(benchmark::kMillisecond);
 
-// Memory of idle parsers: each has parsed a header and then range(0) bytes of traffic in one
-// read (expat keeps a buffer as large as the largest read), then sits waiting.
+// Memory of idle parsers: each has parsed a header and then up to range(0) bytes of traffic
+// in one read (expat keeps a buffer as large as the largest read), then sits waiting; with
+// range(1) = 1 it has hibernated (StreamParser::hibernate) before waiting.
 void BM_IdleParserMemory(benchmark::State& state) {
   constexpr int kParsers = 1000;
-  const std::string some = traffic().bytes.substr(0, static_cast<std::size_t>(state.range(0)));
+  // Whole stanzas only (up to range(0) bytes): the parser then sits between two stanzas.
+  const std::string& bytes = traffic().bytes;
+  const auto cut = bytes.rfind("</iq> ", static_cast<std::size_t>(state.range(0)));
+  const std::string some = cut == std::string::npos ? std::string() : bytes.substr(0, cut + 6);
   for (auto _ : state) {
     const std::size_t before = StreamParser::expat_bytes_in_use();
     std::vector<std::unique_ptr<StreamParser>> parsers;
@@ -76,6 +80,9 @@ void BM_IdleParserMemory(benchmark::State& state) {
       auto p = std::make_unique<StreamParser>();
       p->feed(std::string(bench::kHeader) + some);
       while (p->next()) {
+      }
+      if (state.range(1) != 0) {
+        p->hibernate();
       }
       retained += p->retained_bytes() + sizeof(StreamParser);
       parsers.push_back(std::move(p));
@@ -86,9 +93,11 @@ void BM_IdleParserMemory(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_IdleParserMemory)
-    ->Arg(0)
-    ->Arg(2048)
-    ->Arg(16384)
+    ->ArgNames({"read", "hibernated"})
+    ->Args({0, 0})
+    ->Args({2048, 0})
+    ->Args({16384, 0})
+    ->Args({16384, 1})
     ->Iterations(3)
     ->Unit(benchmark::kMillisecond);
 
