@@ -100,9 +100,9 @@ class Connection {
   std::string unframed_;  // the bytes the framer still holds: a 400 after lost framing
   asio::steady_timer timer_;
   TimePoint last_read_ = Clock::now();
-  Duration idle_limit_;                          // raised for peers that send keep-alives
-  Duration ping_interval_ = Duration::zero();    // zero: we send no CRLF keep-alives
-  std::optional<TimePoint> pong_due_;            // a ping is out: bytes must come by then
+  Duration idle_limit_;                        // raised for peers that send keep-alives
+  Duration ping_interval_ = Duration::zero();  // zero: we send no CRLF keep-alives
+  std::optional<TimePoint> pong_due_;          // a ping is out: bytes must come by then
   std::uint32_t rejected_count_ = 0;
   std::string close_reason_;
 };
@@ -245,7 +245,9 @@ void Connection::negotiate(const Message& message) {
     Duration asked = std::chrono::milliseconds(std::uint64_t{*seconds} * 800);
     ping_interval_ = ping_interval_ == Duration::zero() ? asked : std::min(ping_interval_, asked);
     timer_.cancel();  // the watchdog recomputes its wake-up
-    log_.debug("sip.transport.ms_keep_alive", {{"interval_ms", std::chrono::duration_cast<std::chrono::milliseconds>(ping_interval_).count()}});
+    log_.debug("sip.transport.ms_keep_alive",
+               {{"interval_ms",
+                 std::chrono::duration_cast<std::chrono::milliseconds>(ping_interval_).count()}});
   }
 }
 
@@ -380,8 +382,7 @@ namespace {
 // What open_channel allocates: the mailbox and the negotiation together.
 struct Channel {
   Channel(const asio::any_io_executor& ex, const TransportConfig& config, bool offer)
-      : mailbox(ex, config.mailbox_capacity),
-        keep_alive(offer, config.ms_keep_alive_timeout) {}
+      : mailbox(ex, config.mailbox_capacity), keep_alive(offer, config.ms_keep_alive_timeout) {}
   Mailbox mailbox;
   KeepAliveNegotiation keep_alive;
 };

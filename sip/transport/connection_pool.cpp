@@ -52,7 +52,8 @@ asio::awaitable<result<ConnectionHandle>> ConnectionPool::connect(PeerKey peer) 
 }
 
 struct ConnectionPool::Dial {
-  explicit Dial(const asio::any_io_executor& ex) : done(ex, asio::steady_timer::time_point::max()) {}
+  explicit Dial(const asio::any_io_executor& ex)
+      : done(ex, asio::steady_timer::time_point::max()) {}
   asio::steady_timer done;  // cancelled when the outcome is known
   result<ConnectionHandle> outcome = make_error_code(TransportErrc::connect_failed);
 };

@@ -62,7 +62,7 @@ class ConnectionPool {
   std::optional<gateway::TlsContext> client_tls_;
   UdpEndpoint* udp_ = nullptr;
   std::map<PeerKey, std::vector<ConnectionHandle>> by_key_;  // strand_ only
-  std::map<PeerKey, std::shared_ptr<Dial>> dialling_;         // strand_ only
+  std::map<PeerKey, std::shared_ptr<Dial>> dialling_;        // strand_ only
 };
 
 }  // namespace fedgate::sip

@@ -37,8 +37,8 @@ asio::awaitable<bool> acl_allows(const PeerKey& remote, const gateway::PeerIdent
   }
   InboundPeer peer;
   peer.address = remote.host;
-  peer.certificate = identity.certificate.sha256_fingerprint.empty() ? nullptr
-                                                                     : &identity.certificate;
+  peer.certificate =
+      identity.certificate.sha256_fingerprint.empty() ? nullptr : &identity.certificate;
   if (config.incoming_acl(peer)) {
     co_return true;
   }

@@ -42,7 +42,7 @@ std::optional<std::uint32_t> seconds(const std::optional<std::string>& value) {
 
 // Moves the parameter into its typed field; false when its value is malformed.
 bool take(MsKeepAlive& k, Param& p) {
-  std::optional<bool>* capability = p.name == "hop-hop" ? &k.hop_hop
+  std::optional<bool>* capability = p.name == "hop-hop"   ? &k.hop_hop
                                     : p.name == "end-end" ? &k.end_end
                                     : p.name == "tcp"     ? &k.tcp
                                                           : nullptr;

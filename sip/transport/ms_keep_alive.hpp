@@ -23,9 +23,9 @@ struct MsKeepAlive {
   // ms-keep-alive-capability: "yes"/"no"; nullopt when the sender did not say.
   std::optional<bool> hop_hop;  // CRLF keep-alives on this connection
   std::optional<bool> end_end;
-  std::optional<bool> tcp;            // TCP-level keep-alives
+  std::optional<bool> tcp;               // TCP-level keep-alives
   std::optional<std::uint32_t> timeout;  // seconds
-  Params extensions;  // other mechanisms and generic-params, kept as received
+  Params extensions;                     // other mechanisms and generic-params, kept as received
 
   // Errors: TransportErrc::bad_ms_keep_alive (no role, a capability that is not yes/no, a
   // timeout that is not 1*DIGIT, an empty parameter).

@@ -4,8 +4,8 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <charconv>
 
@@ -119,8 +119,8 @@ asio::awaitable<void> UdpEndpoint::receive_loop() {
   auto buffer = std::make_unique_for_overwrite<char[]>(kMaxDatagram);
   for (;;) {
     udp::endpoint from;
-    auto [ec, n] =
-        co_await socket_.async_receive_from(asio::buffer(buffer.get(), kMaxDatagram), from, kNoThrow);
+    auto [ec, n] = co_await socket_.async_receive_from(asio::buffer(buffer.get(), kMaxDatagram),
+                                                       from, kNoThrow);
     if (ec == asio::error::operation_aborted || !socket_.is_open()) {
       co_return;
     }

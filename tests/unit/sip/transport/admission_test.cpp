@@ -79,7 +79,8 @@ TEST(SipIncomingAcl, AReverseResolvedNameAdmitsWhenTheAddressDoesNot) {
   asio::io_context io;
   auto config = acl({"edge.partner.example"});
   std::vector<std::string> asked;
-  config.reverse_lookup = [&asked](std::string address) -> asio::awaitable<std::vector<std::string>> {
+  config.reverse_lookup =
+      [&asked](std::string address) -> asio::awaitable<std::vector<std::string>> {
     asked.push_back(address);
     co_return std::vector<std::string>{"edge.partner.example."};
   };

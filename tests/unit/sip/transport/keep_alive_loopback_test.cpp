@@ -63,8 +63,8 @@ TEST(SipKeepAlive, OutboundConnectionsPingAndStayUpWhileThePeerAnswers) {
     co_await sleep_for(milliseconds(650));
   };
   ASSERT_TRUE(run(io, work(), {&a, &b}));
-  EXPECT_GE(keepalives(a, "outbound"), 3);  // pings sent
-  EXPECT_GE(keepalives(b, "inbound"), 3);   // pings seen (and answered)
+  EXPECT_GE(keepalives(a, "outbound"), 3);       // pings sent
+  EXPECT_GE(keepalives(b, "inbound"), 3);        // pings seen (and answered)
   EXPECT_LT(a.refused("keepalive_timeout"), 1);  // -1: never counted
 }
 
@@ -95,8 +95,8 @@ TEST(SipKeepAlive, AnOfferIsAnsweredAsOcsDoes) {
   Side b(io, std::nullopt);
   ASSERT_TRUE(b.start());
   std::string got;
-  ASSERT_TRUE(run(io, exchange(b.port(), options_request("ka-offer", kOffer), "\r\n\r\n", got),
-                  {&b}));
+  ASSERT_TRUE(
+      run(io, exchange(b.port(), options_request("ka-offer", kOffer), "\r\n\r\n", got), {&b}));
   EXPECT_EQ(got.rfind("SIP/2.0 200 OK\r\n", 0), 0u) << got;
   EXPECT_NE(got.find("\r\nms-keep-alive: UAS; tcp=no; hop-hop=yes; end-end=no; timeout=300\r\n"),
             std::string::npos)
@@ -112,8 +112,8 @@ TEST(SipKeepAlive, ANegotiatedConnectionOutlivesTheIdleTimeout) {
   std::string answer, pong;
   auto work = [&]() -> asio::awaitable<void> {
     tcp::socket socket(co_await asio::this_coro::executor);
-    auto connected = co_await socket.async_connect({asio::ip::make_address("127.0.0.1"), b.port()},
-                                                   kNoThrow);
+    auto connected =
+        co_await socket.async_connect({asio::ip::make_address("127.0.0.1"), b.port()}, kNoThrow);
     EXPECT_FALSE(std::get<0>(connected));
     auto offer = options_request("ka-open", kOffer);
     co_await asio::async_write(socket, asio::buffer(offer), kNoThrow);

@@ -1,8 +1,6 @@
 // SIP over UDP on loopback (RFC 3261 §18): received/rport stamping (§18.2.1, RFC 3581),
 // response destinations (§18.2.2), the size limit for requests (§18.1.1), 400/513 to
 // malformed datagrams, and the pool handing out UDP handles.
-#include "sip/transport/udp_endpoint.hpp"
-
 #include <gtest/gtest.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -11,6 +9,7 @@
 #include "sip/codec/error_response.hpp"
 #include "sip/codec/parser.hpp"
 #include "sip/transport/transport_error.hpp"
+#include "sip/transport/udp_endpoint.hpp"
 #include "transport_harness.hpp"
 
 namespace fedgate::sip::test {
@@ -35,8 +34,8 @@ Request parsed_request(const std::string& wire) {
 
 // A side with a UDP endpoint on 127.0.0.1:0 whose handler answers requests with 200 OK.
 struct UdpSide {
-  explicit UdpSide(asio::io_context& io, TransportConfig c = {}) : side(io, std::nullopt, c),
-      endpoint(io.get_executor(), side.deps) {
+  explicit UdpSide(asio::io_context& io, TransportConfig c = {})
+      : side(io, std::nullopt, c), endpoint(io.get_executor(), side.deps) {
     EXPECT_TRUE(endpoint.open({asio::ip::make_address("127.0.0.1"), 0}));
     side.tasks.spawn("sip.udp", endpoint.run());  // run() cancels and drains it
   }
@@ -97,13 +96,17 @@ TEST(SipUdp, ResponseDestinationFollowsRfc3261Section18_2_2) {
   auto with = [](const std::string& via) {
     return response_destination(parsed_request(request_via(via, "d")));
   };
-  auto at = [](const char* a, std::uint16_t p) { return udp::endpoint(asio::ip::make_address(a), p); };
-  EXPECT_EQ(with("SIP/2.0/UDP h.example;branch=z9hG4bK1;received=192.0.2.1"), at("192.0.2.1", 5060));
+  auto at = [](const char* a, std::uint16_t p) {
+    return udp::endpoint(asio::ip::make_address(a), p);
+  };
+  EXPECT_EQ(with("SIP/2.0/UDP h.example;branch=z9hG4bK1;received=192.0.2.1"),
+            at("192.0.2.1", 5060));
   EXPECT_EQ(with("SIP/2.0/UDP 192.0.2.2:5070;branch=z9hG4bK1"), at("192.0.2.2", 5070));
   EXPECT_EQ(with("SIP/2.0/UDP h.example:5070;branch=z9hG4bK1;received=192.0.2.1;rport=6000"),
             at("192.0.2.1", 6000));
   EXPECT_EQ(with("SIP/2.0/UDP [2001:db8::9];branch=z9hG4bK1"), at("2001:db8::9", 5060));
-  EXPECT_FALSE(with("SIP/2.0/UDP h.example;branch=z9hG4bK1"));  // a name: the caller uses the source
+  EXPECT_FALSE(
+      with("SIP/2.0/UDP h.example;branch=z9hG4bK1"));  // a name: the caller uses the source
 }
 
 TEST(SipUdp, RequestsAboveTheDatagramLimitMustGoOverTcp) {
@@ -113,7 +116,8 @@ TEST(SipUdp, RequestsAboveTheDatagramLimitMustGoOverTcp) {
   UdpSide a(io, small);
   auto peer = bound(io);
   auto handle = a.endpoint.handle_for(peer.local_endpoint());
-  auto big = parse_message(options_request("udp-big", "Subject: " + std::string(600, 'x') + "\r\n"));
+  auto big =
+      parse_message(options_request("udp-big", "Subject: " + std::string(600, 'x') + "\r\n"));
   ASSERT_TRUE(big);
   auto sent = handle.send(*big);
   ASSERT_FALSE(sent);
