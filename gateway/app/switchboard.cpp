@@ -138,7 +138,8 @@ asio::awaitable<void> Switchboard::on_stanza(xmpp::Element stanza) {
 }
 
 void Switchboard::on_xmpp_bounce(xmpp::Element stanza, xmpp::StanzaErrc condition) {
-  deps_.tasks.spawn("switchboard.bounce", on_strand(handle_pool_bounce(std::move(stanza), condition)));
+  deps_.tasks.spawn("switchboard.bounce",
+                    on_strand(handle_pool_bounce(std::move(stanza), condition)));
 }
 
 asio::awaitable<void> Switchboard::on_message(presence::InboundMessage in, MessageReply reply) {
@@ -162,17 +163,17 @@ asio::awaitable<void> Switchboard::on_sip_state(presence::SipSubscriptionEvent e
 }
 
 asio::awaitable<void> Switchboard::on_invite_answer(presence::Address sip_user,
-                                                   presence::Address peer,
-                                                   presence::SipAnswer answer,
-                                                   std::string dialog) {
+                                                    presence::Address peer,
+                                                    presence::SipAnswer answer,
+                                                    std::string dialog) {
   // The machine call happens on the strand: run_chat's argument is computed inside it.
-  auto op = on_strand(chat_answer(std::move(sip_user), std::move(peer), std::move(answer),
-                                  std::move(dialog)));
+  auto op = on_strand(
+      chat_answer(std::move(sip_user), std::move(peer), std::move(answer), std::move(dialog)));
   co_await std::move(op);
 }
 
 asio::awaitable<void> Switchboard::on_message_answer(std::int64_t outbox_id,
-                                                    presence::SipAnswer answer) {
+                                                     presence::SipAnswer answer) {
   auto op = on_strand(message_answer(outbox_id, std::move(answer)));
   co_await std::move(op);
 }
@@ -183,13 +184,13 @@ asio::awaitable<void> Switchboard::on_bye(presence::Address sip_user, presence::
 }
 
 asio::awaitable<void> Switchboard::chat_answer(presence::Address sip_user, presence::Address peer,
-                                              presence::SipAnswer answer, std::string dialog) {
+                                               presence::SipAnswer answer, std::string dialog) {
   auto fx = chat_.on_invite_answer(sip_user, peer, answer, std::move(dialog), Clock::now());
   co_await run_chat(std::move(fx));
 }
 
 asio::awaitable<void> Switchboard::message_answer(std::int64_t outbox_id,
-                                                 presence::SipAnswer answer) {
+                                                  presence::SipAnswer answer) {
   auto fx = chat_.on_message_answer(outbox_id, answer, Clock::now());
   co_await run_chat(std::move(fx));
 }

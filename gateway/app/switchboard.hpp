@@ -153,8 +153,8 @@ class Switchboard final : public xmpp::StanzaHandler {
 
   // Subscriptions and presence (switchboard_presence.cpp).
   boost::asio::awaitable<void> handle_request(presence::SubscriptionRequest r, bool may_discover);
-  boost::asio::awaitable<void> run_subscription(presence::SubscriptionEffects fx,
-                                                std::optional<presence::SubscriptionRequest> replay);
+  boost::asio::awaitable<void> run_subscription(
+      presence::SubscriptionEffects fx, std::optional<presence::SubscriptionRequest> replay);
   boost::asio::awaitable<void> persist(const presence::SubscriptionEffect& effect);
   void send_effect(const presence::SubscriptionEffect& effect, const presence::PolicySnapshot& p);
   void send_subscription(const presence::SendSubscription& e, const presence::PolicySnapshot& p);

@@ -52,8 +52,10 @@ asio::awaitable<void> Switchboard::handle_message(presence::InboundMessage in, M
   }
   if (auto* refuse = std::get_if<presence::Refuse>(&decision)) {
     metrics_.decision("message", "refuse", refuse->reason);
-    log_.info("im.refused", {{"msg", in.id}, {"peer", in.from.domain()},
-                             {"to_domain", in.to.domain()}, {"reason", refuse->reason}});
+    log_.info("im.refused", {{"msg", in.id},
+                             {"peer", in.from.domain()},
+                             {"to_domain", in.to.domain()},
+                             {"reason", refuse->reason}});
     if (reply.refused) {
       reply.refused({refuse->condition, ""});
     }
@@ -92,7 +94,8 @@ asio::awaitable<void> Switchboard::accept_and_deliver(presence::OutboundMessage 
 }
 
 asio::awaitable<void> Switchboard::deliver(presence::OutboundMessage m) {
-  log_.debug("im.deliver", {{"msg", m.in_id}, {"outbox", m.outbox_id}, {"mode", mode_name(m.mode)}});
+  log_.debug("im.deliver",
+             {{"msg", m.in_id}, {"outbox", m.outbox_id}, {"mode", mode_name(m.mode)}});
   if (m.mode == presence::DeliveryMode::xmpp_stanza) {
     auto id = m.outbox_id > 0 ? fmt::format("fg-{}", m.outbox_id)
                               : fmt::format("fg-e{}", ++next_ephemeral_);
@@ -120,12 +123,14 @@ asio::awaitable<void> Switchboard::deliver(presence::OutboundMessage m) {
 asio::awaitable<void> Switchboard::bounce(presence::OutboundMessage m, presence::StanzaError error,
                                           std::string_view reason) {
   metrics_.bounced(reason);
-  log_.info("im.bounced", {{"msg", m.in_id}, {"outbox", m.outbox_id}, {"peer", m.to.domain()},
-                           {"condition", presence::to_string(error.condition)}, {"reason", reason}});
+  log_.info("im.bounced", {{"msg", m.in_id},
+                           {"outbox", m.outbox_id},
+                           {"peer", m.to.domain()},
+                           {"condition", presence::to_string(error.condition)},
+                           {"reason", reason}});
   if (m.outbox_id > 0) {
-    auto done = co_await blocking([this, &m, &error] {
-      return deps_.outbox.mark_bounced(m.outbox_id, error);
-    });
+    auto done = co_await blocking(
+        [this, &m, &error] { return deps_.outbox.mark_bounced(m.outbox_id, error); });
     if (!done) {
       metrics_.store_error("outbox_mark_bounced");
     }
@@ -172,7 +177,8 @@ asio::awaitable<void> Switchboard::run_chat(presence::ChatEffects fx) {
 }
 
 asio::awaitable<void> Switchboard::mark_delivered(std::int64_t outbox_id) {
-  auto done = co_await blocking([this, outbox_id] { return deps_.outbox.mark_delivered(outbox_id); });
+  auto done =
+      co_await blocking([this, outbox_id] { return deps_.outbox.mark_delivered(outbox_id); });
   if (done) {
     metrics_.delivered();
   } else {
@@ -212,8 +218,8 @@ asio::awaitable<bool> Switchboard::discover(const std::string& domain) {
     co_return false;
   }
   metrics_.decision("discovery", "deliver", *found == presence::Protocol::xmpp ? "xmpp" : "sip");
-  log_.info("federation.discovered", {{"peer", domain},
-                                      {"protocol", *found == presence::Protocol::xmpp ? "xmpp" : "sip"}});
+  log_.info("federation.discovered",
+            {{"peer", domain}, {"protocol", *found == presence::Protocol::xmpp ? "xmpp" : "sip"}});
   // Route with the new row now; the watcher's next policy version carries it from the database.
   discovered_.push_back({domain, *found});
   if (rows_ != nullptr) {

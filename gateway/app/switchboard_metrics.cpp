@@ -45,8 +45,7 @@ void SwitchboardMetrics::store_error(std::string_view op) {
 }
 
 void SwitchboardMetrics::delivered() {
-  registry_
-      .counter("fedgate_switchboard_delivered_total", "Accepted messages marked delivered")
+  registry_.counter("fedgate_switchboard_delivered_total", "Accepted messages marked delivered")
       .inc();
 }
 

@@ -41,7 +41,8 @@ asio::awaitable<void> Switchboard::handle_request(presence::SubscriptionRequest 
     refuse_request({r, {ErrorCondition::service_unavailable, "policy_not_loaded"}}, kNoPolicy);
     co_return;
   }
-  log_.debug("subscription.request", {{"action", action_name(r.action)}, {"peer", r.from.domain()}});
+  log_.debug("subscription.request",
+             {{"action", action_name(r.action)}, {"peer", r.from.domain()}});
   auto fx = subs_.on_request(r, *policy, std::chrono::system_clock::now());
   std::optional<presence::SubscriptionRequest> replay;
   if (may_discover) {
@@ -166,7 +167,8 @@ void Switchboard::send_subscription(const presence::SendSubscription& e,
   }
 }
 
-void Switchboard::send_presence(const presence::SendPresence& e, const presence::PolicySnapshot& p) {
+void Switchboard::send_presence(const presence::SendPresence& e,
+                                const presence::PolicySnapshot& p) {
   if (!sip_bound(e.to.domain(), p)) {
     auto form = p.translator().to_xmpp(e.presence);
     send_xmpp(e.from.domain(), e.to.domain(),

@@ -40,8 +40,7 @@ std::string domain_of(std::string_view jid) {
 void Switchboard::send_xmpp(std::string_view from_domain, std::string_view to_domain,
                             xmpp::Element s) {
   metrics_.stanza("out", s.name);
-  deps_.xmpp.send(xmpp::DomainPair{std::string(from_domain), std::string(to_domain)},
-                  std::move(s));
+  deps_.xmpp.send(xmpp::DomainPair{std::string(from_domain), std::string(to_domain)}, std::move(s));
 }
 
 // RFC 6120 §8.3.1: the error goes back from the original recipient's domain to the sender;
@@ -111,7 +110,8 @@ asio::awaitable<void> Switchboard::handle_xmpp_presence(xmpp::Element stanza) {
     auto leg = presence::resolve_leg(update->entity, update->to, *policy);
     if (!std::holds_alternative<presence::Leg>(leg)) {
       metrics_.decision("presence", "drop", "not_permitted");
-      log_.debug("presence.dropped", {{"peer", update->entity.domain()}, {"reason", "not_permitted"}});
+      log_.debug("presence.dropped",
+                 {{"peer", update->entity.domain()}, {"reason", "not_permitted"}});
       co_return;
     }
     co_await handle_directed_presence(std::move(stanza), std::move(*update), policy);
@@ -210,7 +210,8 @@ asio::awaitable<void> Switchboard::handle_failure(xmpp::Element stanza) {
 // S2sPool could not deliver `stanza` (connect, authentication, queue): an accepted message is
 // bounced to its sender; anything else that expects an answer gets an error reply.
 asio::awaitable<void> Switchboard::handle_pool_bounce(xmpp::Element stanza, xmpp::StanzaErrc c) {
-  presence::StanzaError error{xmpp::to_condition(c), "fedgate could not reach the recipient's server"};
+  presence::StanzaError error{xmpp::to_condition(c),
+                              "fedgate could not reach the recipient's server"};
   auto it = in_flight_.find(std::string(stanza.attr("id")));
   if (stanza.name == "message" && it != in_flight_.end()) {
     auto message = std::move(it->second.message);
@@ -223,7 +224,8 @@ asio::awaitable<void> Switchboard::handle_pool_bounce(xmpp::Element stanza, xmpp
                                    {"peer", domain_of(stanza.attr("to"))},
                                    {"condition", xmpp::condition_name(c)}});
   auto type = stanza.attr("type");
-  bool answers = stanza.name == "message" || (stanza.name == "iq" && (type == "get" || type == "set")) ||
+  bool answers = stanza.name == "message" ||
+                 (stanza.name == "iq" && (type == "get" || type == "set")) ||
                  (stanza.name == "presence" && (type == "subscribe" || type == "probe"));
   if (answers) {
     reply_error(stanza, c, error.text);

@@ -134,8 +134,8 @@ void XmppEdge::make_resolver() {
   options.servers = config_.dns_server;
   auto created = CaresResolver::create(ioc_.get_executor(), options);
   if (!created) {
-    throw std::runtime_error(fmt::format("dns-server '{}': {}", config_.dns_server,
-                                         created.error().message()));
+    throw std::runtime_error(
+        fmt::format("dns-server '{}': {}", config_.dns_server, created.error().message()));
   }
   cares_ = std::move(*created);
   resolver_ = std::make_unique<CachingResolver>(*cares_, CacheOptions{});
@@ -176,8 +176,8 @@ void XmppEdge::start(const presence::PolicyRows& rows) {
                                           *s2s_metrics_, bounce, log_);
   xmpp_side_ = std::make_unique<S2sPoolSide>(*pool_);
   SwitchboardDeps deps{ioc_.get_executor(), db_.executor(), outbox_, subscriptions_,
-                       presence_cache_,     *xmpp_side_,   tasks_,  metrics_,
-                       base_log_,           policy_,       {}};
+                       presence_cache_,     *xmpp_side_,    tasks_,  metrics_,
+                       base_log_,           policy_,        {}};
   deps.discover = [this](std::string domain) { return discover(std::move(domain)); };
   SwitchboardConfig sb;
   sb.agent = config_.node_fqdn;
@@ -203,8 +203,8 @@ void XmppEdge::listen(const std::string& where, bool direct_tls) {
   auto listener = std::make_unique<xmpp::S2sListener>(ioc_.get_executor(), *inbound_, direct_tls);
   auto bound = listener->listen(*endpoint);
   if (!bound) {
-    throw std::runtime_error(fmt::format("{} {}: cannot listen: {}", option, where,
-                                         bound.error().message()));
+    throw std::runtime_error(
+        fmt::format("{} {}: cannot listen: {}", option, where, bound.error().message()));
   }
   log_.info("xmpp.listening", {{"address", bound->address().to_string()},
                                {"port", bound->port()},
@@ -227,7 +227,8 @@ void XmppEdge::stop() {
 // answer is remembered in open_federation_cache for every node.
 asio::awaitable<std::optional<presence::Protocol>> XmppEdge::discover(std::string domain) {
   std::optional<presence::Protocol> found;
-  for (auto service : {SrvService::xmpps_server, SrvService::xmpp_server, SrvService::sipfederationtls}) {
+  for (auto service :
+       {SrvService::xmpps_server, SrvService::xmpp_server, SrvService::sipfederationtls}) {
     auto answer = co_await resolver_->resolve_srv(srv_name(service, domain));
     if (answer && !answer->empty() && !(answer->size() == 1 && answer->front().host == ".")) {
       found = service == SrvService::sipfederationtls ? presence::Protocol::sip
@@ -241,13 +242,15 @@ asio::awaitable<std::optional<presence::Protocol>> XmppEdge::discover(std::strin
   std::string protocol = *found == presence::Protocol::xmpp ? "xmpp" : "sip";
   auto saved = co_await db_.run([domain, protocol](pqxx::connection& c) {
     pqxx::work tx{c};
-    tx.exec_params("INSERT INTO open_federation_cache (domain, protocol) VALUES ($1, $2) "
-                   "ON CONFLICT (domain) DO NOTHING",
-                   domain, protocol);
+    tx.exec_params(
+        "INSERT INTO open_federation_cache (domain, protocol) VALUES ($1, $2) "
+        "ON CONFLICT (domain) DO NOTHING",
+        domain, protocol);
     tx.commit();
   });
   if (!saved) {
-    log_.warn("federation.cache_write_failed", {{"peer", domain}, {"error", saved.error().message()}});
+    log_.warn("federation.cache_write_failed",
+              {{"peer", domain}, {"error", saved.error().message()}});
   }
   co_return found;
 }

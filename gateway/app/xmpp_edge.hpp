@@ -4,8 +4,8 @@
 // runs on the node's io_context. RFC 6120 §3.2, §13; XEP-0368; DESIGN.md "Case 1".
 #pragma once
 
-#include <boost/asio/io_context.hpp>
 #include <atomic>
+#include <boost/asio/io_context.hpp>
 #include <functional>
 #include <memory>
 #include <optional>

@@ -14,8 +14,8 @@ using presence::Availability;
 
 presence::ChatState chat_state_of(const Element& message) {
   constexpr std::pair<std::string_view, presence::ChatState> kStates[] = {
-      {"active", presence::ChatState::active},     {"composing", presence::ChatState::composing},
-      {"paused", presence::ChatState::paused},     {"inactive", presence::ChatState::inactive},
+      {"active", presence::ChatState::active}, {"composing", presence::ChatState::composing},
+      {"paused", presence::ChatState::paused}, {"inactive", presence::ChatState::inactive},
       {"gone", presence::ChatState::gone},
   };
   for (const auto& child : message.children) {
@@ -115,7 +115,8 @@ result<presence::Address> to_address(std::string_view jid) {
   if (!parsed || !parsed->has_local()) {
     return make_error_code(BridgeErrc::bad_from);
   }
-  auto address = presence::Address::make(parsed->local(), parsed->domain_part(), parsed->resource());
+  auto address =
+      presence::Address::make(parsed->local(), parsed->domain_part(), parsed->resource());
   if (!address) {
     return make_error_code(BridgeErrc::bad_from);
   }
@@ -130,8 +131,8 @@ result<presence::InboundMessage> to_inbound_message(const Element& message) {
   if (!ends) {
     return ends.error();
   }
-  presence::InboundMessage in{std::string(message.attr("id")), std::move(ends->from),
-                              std::move(ends->to), {}};
+  presence::InboundMessage in{
+      std::string(message.attr("id")), std::move(ends->from), std::move(ends->to), {}};
   in.content.body = child_text(message, "body");
   in.content.subject = child_text(message, "subject");
   in.content.thread = child_text(message, "thread");
@@ -191,8 +192,8 @@ result<StanzaFailure> to_stanza_failure(const Element& stanza) {
   if (error == nullptr) {
     return make_error_code(BridgeErrc::no_error_element);
   }
-  StanzaFailure failure{kind, std::string(stanza.attr("id")), std::move(ends->from),
-                        std::move(ends->to), {}};
+  StanzaFailure failure{
+      kind, std::string(stanza.attr("id")), std::move(ends->from), std::move(ends->to), {}};
   for (const auto& child : error->children) {
     if (child.ns != kNsStanzaErrors) {
       continue;

@@ -41,8 +41,9 @@ void add_leaf(Element& parent, std::string_view name, std::string_view text) {
 // written by the SIP bridge); nullopt when it is not well-formed XML.
 std::optional<Element> parse_fragment(std::string_view xml) {
   StreamParser parser;
-  parser.feed("<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/"
-              "streams' version='1.0'>");
+  parser.feed(
+      "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/"
+      "streams' version='1.0'>");
   parser.feed(xml);
   while (auto event = parser.next()) {
     if (auto* element = std::get_if<Element>(&*event)) {
@@ -79,8 +80,8 @@ Element message_stanza(const presence::OutboundMessage& m, std::string_view id) 
     }
   }
   if (m.content.chat_state != presence::ChatState::none) {
-    message.add_child(Element{std::string(chat_state_name(m.content.chat_state)),
-                              std::string(kNsChatStates)});
+    message.add_child(
+        Element{std::string(chat_state_name(m.content.chat_state)), std::string(kNsChatStates)});
   }
   return message;
 }

@@ -20,8 +20,17 @@ presence::PolicyRows default_rows() {
 
 Bench::Bench(presence::PolicyRows r, SwitchboardConfig config)
     : rows(std::make_shared<const presence::PolicyRows>(std::move(r))) {
-  SwitchboardDeps deps{io.get_executor(), io.get_executor(), outbox, subscriptions, cache,
-                       xmpp, tasks, metrics, Logger{}, [this] { return rows; }, {}};
+  SwitchboardDeps deps{io.get_executor(),
+                       io.get_executor(),
+                       outbox,
+                       subscriptions,
+                       cache,
+                       xmpp,
+                       tasks,
+                       metrics,
+                       Logger{},
+                       [this] { return rows; },
+                       {}};
   switchboard = std::make_unique<Switchboard>(std::move(deps), config);
 }
 
@@ -57,8 +66,9 @@ double Bench::metric(const std::string& name, const Labels& labels) const {
 
 xmpp::Element parse_stanza(std::string_view xml) {
   xmpp::StreamParser parser;
-  parser.feed("<stream:stream xmlns='jabber:server' "
-              "xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>");
+  parser.feed(
+      "<stream:stream xmlns='jabber:server' "
+      "xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>");
   parser.feed(xml);
   while (auto event = parser.next()) {
     if (auto* e = std::get_if<xmpp::Element>(&*event)) {

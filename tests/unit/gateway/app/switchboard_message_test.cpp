@@ -39,10 +39,10 @@ TEST(SwitchboardMessage, DeniedDomainGetsForbiddenAndNothingIsStored) {
             "<message to='bob@partner.test/r' from='alice@home.test' id='m1' type='error'>"
             "<error type='auth'><forbidden xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
             "</error></message>");
-  EXPECT_EQ(b.metric("fedgate_switchboard_decisions_total",
-                     {{"kind", "message"}, {"outcome", "refuse"},
-                      {"reason", "domain_not_federated"}}),
-            1);
+  EXPECT_EQ(
+      b.metric("fedgate_switchboard_decisions_total",
+               {{"kind", "message"}, {"outcome", "refuse"}, {"reason", "domain_not_federated"}}),
+      1);
 }
 
 TEST(SwitchboardMessage, PoolBounceReachesTheSenderWithItsOwnId) {
@@ -63,9 +63,10 @@ TEST(SwitchboardMessage, PoolBounceReachesTheSenderWithItsOwnId) {
 TEST(SwitchboardMessage, RecipientServerErrorForAnAcceptedMessageIsBounced) {
   Bench b;
   b.stanza_in(kFromBob);
-  b.stanza_in("<message from='alice@home.test' to='bob@partner.test/r' id='fg-1' type='error'>"
-              "<error type='cancel'><service-unavailable "
-              "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>");
+  b.stanza_in(
+      "<message from='alice@home.test' to='bob@partner.test/r' id='fg-1' type='error'>"
+      "<error type='cancel'><service-unavailable "
+      "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>");
   EXPECT_EQ(b.outbox.state_of(1), RowState::bounced);
   ASSERT_EQ(b.xmpp.sent.size(), 2u);
   EXPECT_EQ(b.last().attr("id"), "m1");
@@ -79,16 +80,16 @@ TEST(SwitchboardMessage, HandedOverMessagesAreDeliveredAfterTheSettleTime) {
   Bench b(default_rows(), config);
   b.stanza_in(kFromBob);
   b.tasks.spawn("timers", b.switchboard->run());
-  EXPECT_TRUE(b.run_until([&] {
-    return b.metric("fedgate_switchboard_delivered_total", {}) == 1;
-  }));
+  EXPECT_TRUE(
+      b.run_until([&] { return b.metric("fedgate_switchboard_delivered_total", {}) == 1; }));
   EXPECT_EQ(b.outbox.state_of(1), RowState::delivered);
 }
 
 TEST(SwitchboardMessage, ChatStatesAreRelayedWithoutTheOutbox) {
   Bench b;
-  b.stanza_in("<message from='bob@partner.test/r' to='alice@home.test' type='chat'>"
-              "<composing xmlns='http://jabber.org/protocol/chatstates'/></message>");
+  b.stanza_in(
+      "<message from='bob@partner.test/r' to='alice@home.test' type='chat'>"
+      "<composing xmlns='http://jabber.org/protocol/chatstates'/></message>");
   EXPECT_FALSE(b.outbox.state_of(1).has_value());
   ASSERT_EQ(b.xmpp.sent.size(), 1u);
   EXPECT_EQ(b.last().attr("id"), "fg-e1");
@@ -97,8 +98,9 @@ TEST(SwitchboardMessage, ChatStatesAreRelayedWithoutTheOutbox) {
 
 TEST(SwitchboardMessage, SipBoundMessageBouncesWhileNoSipSideIsAttached) {
   Bench b;
-  b.stanza_in("<message from='alice@home.test/d' to='joe@lync.test' id='a1' type='chat'>"
-              "<body>hello</body></message>");
+  b.stanza_in(
+      "<message from='alice@home.test/d' to='joe@lync.test' id='a1' type='chat'>"
+      "<body>hello</body></message>");
   EXPECT_EQ(b.outbox.state_of(1), RowState::bounced);
   ASSERT_EQ(b.xmpp.sent.size(), 1u);
   EXPECT_EQ(b.last().attr("to"), "alice@home.test/d");
@@ -110,8 +112,9 @@ TEST(SwitchboardMessage, SipBoundMessageOpensASessionThroughTheSipSide) {
   Bench b;
   RecordingSip sip;
   b.switchboard->set_sip_side(&sip);
-  b.stanza_in("<message from='alice@home.test/d' to='joe@lync.test' id='a1' type='chat'>"
-              "<body>hello</body></message>");
+  b.stanza_in(
+      "<message from='alice@home.test/d' to='joe@lync.test' id='a1' type='chat'>"
+      "<body>hello</body></message>");
   EXPECT_EQ(b.outbox.state_of(1), RowState::accepted);
   EXPECT_EQ(sip.calls, std::vector<std::string>{"invite"});
   EXPECT_TRUE(b.xmpp.sent.empty());

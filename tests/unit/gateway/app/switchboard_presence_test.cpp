@@ -11,7 +11,8 @@ namespace {
 
 TEST(SwitchboardPresence, PartnerSubscriptionIsStoredAndAskedOfTheHome) {
   Bench b;
-  b.stanza_in("<presence from='bob@partner.test/r' to='alice@home.test' id='s1' type='subscribe'/>");
+  b.stanza_in(
+      "<presence from='bob@partner.test/r' to='alice@home.test' id='s1' type='subscribe'/>");
   auto rows = b.subscriptions.load_all();
   ASSERT_TRUE(rows);
   ASSERT_EQ(rows->size(), 1u);
@@ -27,8 +28,9 @@ TEST(SwitchboardPresence, ApprovalMakesItActiveAndPresenceFlows) {
   Bench b;
   b.stanza_in("<presence from='bob@partner.test/r' to='alice@home.test' type='subscribe'/>");
   b.stanza_in("<presence from='alice@home.test' to='bob@partner.test' type='subscribed'/>");
-  b.stanza_in("<presence from='alice@home.test/desk' to='bob@partner.test'>"
-              "<show>dnd</show><status>busy</status></presence>");
+  b.stanza_in(
+      "<presence from='alice@home.test/desk' to='bob@partner.test'>"
+      "<show>dnd</show><status>busy</status></presence>");
   auto rows = b.subscriptions.load_all();
   ASSERT_TRUE(rows);
   EXPECT_EQ((*rows)[0].state, presence::SubscriptionState::active);
@@ -43,10 +45,14 @@ TEST(SwitchboardPresence, ApprovalMakesItActiveAndPresenceFlows) {
 TEST(SwitchboardPresence, DirectedPresenceReachesOnlyItsAddressee) {
   Bench b;
   for (const char* who : {"bob", "carol"}) {
-    b.stanza_in(fmt::format("<presence from='{}@partner.test/r' to='alice@home.test' "
-                            "type='subscribe'/>", who));
-    b.stanza_in(fmt::format("<presence from='alice@home.test' to='{}@partner.test' "
-                            "type='subscribed'/>", who));
+    b.stanza_in(
+        fmt::format("<presence from='{}@partner.test/r' to='alice@home.test' "
+                    "type='subscribe'/>",
+                    who));
+    b.stanza_in(
+        fmt::format("<presence from='alice@home.test' to='{}@partner.test' "
+                    "type='subscribed'/>",
+                    who));
   }
   auto before = b.xmpp.sent.size();
   b.stanza_in("<presence from='alice@home.test/desk' to='carol@partner.test'/>");
@@ -56,8 +62,9 @@ TEST(SwitchboardPresence, DirectedPresenceReachesOnlyItsAddressee) {
 
 TEST(SwitchboardPresence, PresenceOfASubscriptionOlderThanFedgateIsRelayedAsIs) {
   Bench b;
-  b.stanza_in("<presence from='bob@partner.test/r' to='alice@home.test'><show>away</show>"
-              "</presence>");
+  b.stanza_in(
+      "<presence from='bob@partner.test/r' to='alice@home.test'><show>away</show>"
+      "</presence>");
   ASSERT_EQ(b.xmpp.sent.size(), 1u);
   EXPECT_EQ(wire(b.last()),
             "<presence from='bob@partner.test/r' to='alice@home.test'><show>away</show>"
@@ -81,7 +88,8 @@ TEST(SwitchboardPresence, BlockedWatcherIsAnsweredWithoutAskingTheHome) {
   rows.user_policies.push_back({"alice@home.test", "bob@partner.test", presence::RuleAction::block,
                                 presence::RuleScope::both});
   Bench b(rows);
-  b.stanza_in("<presence from='bob@partner.test/r' to='alice@home.test' id='s1' type='subscribe'/>");
+  b.stanza_in(
+      "<presence from='bob@partner.test/r' to='alice@home.test' id='s1' type='subscribe'/>");
   ASSERT_EQ(b.xmpp.sent.size(), 2u);
   for (const auto& s : b.xmpp.sent) {
     EXPECT_EQ(s.pair.remote, "partner.test") << wire(s.stanza);
@@ -97,7 +105,8 @@ TEST(SwitchboardPresence, DeniedDomainSubscriptionIsRefusedWithForbidden) {
   auto rows = default_rows();
   rows.xmpp_default = presence::PolicyDefault::deny;
   Bench b(rows);
-  b.stanza_in("<presence from='bob@partner.test/r' to='alice@home.test' id='s1' type='subscribe'/>");
+  b.stanza_in(
+      "<presence from='bob@partner.test/r' to='alice@home.test' id='s1' type='subscribe'/>");
   ASSERT_EQ(b.xmpp.sent.size(), 1u);
   EXPECT_EQ(wire(b.last()),
             "<presence from='alice@home.test' to='bob@partner.test' type='error' id='s1'>"
@@ -124,15 +133,15 @@ TEST(SwitchboardPresence, SubscriptionToASipUserWithoutSipSideIsAnsweredWithAnEr
   EXPECT_EQ(b.last().attr("type"), "error");
   EXPECT_EQ(b.last().attr("to"), "alice@home.test");
   EXPECT_NE(wire(b.last()).find("<remote-server-not-found"), std::string::npos);
-  EXPECT_EQ(b.metric("fedgate_switchboard_sip_unavailable_total",
-                     {{"effect", "send_subscription"}}),
-            1);
+  EXPECT_EQ(
+      b.metric("fedgate_switchboard_sip_unavailable_total", {{"effect", "send_subscription"}}), 1);
 }
 
 TEST(SwitchboardPresence, IqIsRelayedBetweenXmppSidesOnly) {
   Bench b;
-  b.stanza_in("<iq from='bob@partner.test/r' to='alice@home.test/d' id='q1' type='get'>"
-              "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+  b.stanza_in(
+      "<iq from='bob@partner.test/r' to='alice@home.test/d' id='q1' type='get'>"
+      "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
   ASSERT_EQ(b.xmpp.sent.size(), 1u);
   EXPECT_EQ(b.last().attr("id"), "q1");
   EXPECT_EQ(b.xmpp.sent[0].pair.remote, "home.test");

@@ -16,8 +16,9 @@ namespace fedgate::xmpp::test {
 
 inline Element stanza(std::string_view xml) {
   StreamParser parser;
-  parser.feed("<stream:stream xmlns='jabber:server' "
-              "xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>");
+  parser.feed(
+      "<stream:stream xmlns='jabber:server' "
+      "xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>");
   parser.feed(xml);
   while (auto event = parser.next()) {
     if (auto* e = std::get_if<Element>(&*event)) {

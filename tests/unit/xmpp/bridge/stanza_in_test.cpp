@@ -33,9 +33,9 @@ TEST(StanzaIn, ChatMessageWithSubjectThreadLanguageAndChatState) {
 }
 
 TEST(StanzaIn, ComposingNotificationHasNoBody) {
-  auto in = to_inbound_message(stanza(
-      "<message from='bob@partner.test/x' to='alice@home.test' type='chat'>"
-      "<composing xmlns='http://jabber.org/protocol/chatstates'/></message>"));
+  auto in = to_inbound_message(
+      stanza("<message from='bob@partner.test/x' to='alice@home.test' type='chat'>"
+             "<composing xmlns='http://jabber.org/protocol/chatstates'/></message>"));
   ASSERT_TRUE(in);
   EXPECT_EQ(in->content.chat_state, ChatState::composing);
   EXPECT_TRUE(in->content.body.empty());
@@ -63,9 +63,9 @@ TEST(StanzaIn, MessageWithoutUserAddressIsJidMalformed) {
 }
 
 TEST(StanzaIn, AvailablePresenceOfOneResource) {
-  auto in = to_presence_input(stanza(
-      "<presence from='bob@partner.test/laptop' to='alice@home.test'><show>dnd</show>"
-      "<status>In a meeting</status><priority>5</priority></presence>"));
+  auto in = to_presence_input(
+      stanza("<presence from='bob@partner.test/laptop' to='alice@home.test'><show>dnd</show>"
+             "<status>In a meeting</status><priority>5</priority></presence>"));
   ASSERT_TRUE(in);
   auto* update = std::get_if<PresenceUpdate>(&*in);
   ASSERT_NE(update, nullptr);
@@ -88,8 +88,10 @@ TEST(StanzaIn, UnavailableAndPlainPresence) {
 
 TEST(StanzaIn, EverySubscriptionTypeMapsToItsAction) {
   const std::pair<const char*, SubscriptionAction> cases[] = {
-      {"subscribe", SubscriptionAction::subscribe}, {"subscribed", SubscriptionAction::approve},
-      {"unsubscribed", SubscriptionAction::deny},   {"unsubscribe", SubscriptionAction::cancel},
+      {"subscribe", SubscriptionAction::subscribe},
+      {"subscribed", SubscriptionAction::approve},
+      {"unsubscribed", SubscriptionAction::deny},
+      {"unsubscribe", SubscriptionAction::cancel},
       {"probe", SubscriptionAction::probe}};
   for (auto [type, action] : cases) {
     auto in = to_presence_input(stanza(std::string("<presence from='bob@partner.test/r' "

@@ -66,9 +66,9 @@ TEST(StanzaOut, PresenceWithShowAndStatus) {
 }
 
 TEST(StanzaOut, UnavailablePresence) {
-  EXPECT_EQ(wire(presence_stanza(addr("alice@home.test"), addr("bob@partner.test"),
-                                 "unavailable", "")),
-            "<presence from='alice@home.test' to='bob@partner.test' type='unavailable'/>");
+  EXPECT_EQ(
+      wire(presence_stanza(addr("alice@home.test"), addr("bob@partner.test"), "unavailable", "")),
+      "<presence from='alice@home.test' to='bob@partner.test' type='unavailable'/>");
 }
 
 TEST(StanzaOut, SubscriptionRequestsAreBare) {
@@ -92,14 +92,14 @@ TEST(StanzaOut, RefusedSubscriptionAnswersTheRequester) {
 }
 
 TEST(StanzaOut, BounceIsAMessageErrorWithTheSendersId) {
-  EXPECT_EQ(wire(message_error_stanza("m1", addr("alice@home.test/desk"),
-                                      addr("ghost@nowhere.test"),
-                                      {ErrorCondition::remote_server_not_found, "no route"})),
-            "<message from='ghost@nowhere.test' to='alice@home.test/desk' type='error' id='m1'>"
-            "<error type='cancel'><remote-server-not-found "
-            "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text "
-            "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>no route</text></error>"
-            "</message>");
+  EXPECT_EQ(
+      wire(message_error_stanza("m1", addr("alice@home.test/desk"), addr("ghost@nowhere.test"),
+                                {ErrorCondition::remote_server_not_found, "no route"})),
+      "<message from='ghost@nowhere.test' to='alice@home.test/desk' type='error' id='m1'>"
+      "<error type='cancel'><remote-server-not-found "
+      "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text "
+      "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>no route</text></error>"
+      "</message>");
 }
 
 TEST(StanzaOut, ErrorStanzaParsesBackToTheSameFailure) {
