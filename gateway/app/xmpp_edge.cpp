@@ -183,7 +183,7 @@ void XmppEdge::start(const presence::PolicyRows& rows) {
   sb.agent = config_.node_fqdn;
   switchboard_ = std::make_unique<Switchboard>(std::move(deps), sb);
   inbound_ = std::make_unique<xmpp::InboundDeps>(
-      xmpp::InboundDeps{s2s_config_, *switchboard_, *s2s_metrics_, log_});
+      xmpp::InboundDeps{s2s_config_, *switchboard_, *s2s_metrics_, log_, pool_.get()});
   listen(config_.xmpp_listen, false);
   listen(config_.xmpps_listen, true);
   listening_ = !listeners_.empty();
