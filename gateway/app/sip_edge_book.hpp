@@ -1,0 +1,109 @@
+// SipDialogBook: the SIP edge's memory of which agent dialog carries which bridged relation —
+// notifier dialogs of SIP watchers, subscriber dialogs fedgate holds towards SIP presentities,
+// answers being decided for a SUBSCRIBE, IM sessions fedgate opened, and the last presence
+// held per SIP presentity (Lync sends category deltas). Owned by SipEdge, used only on its
+// strand; pure. RFC 6665 §4.1/§4.2, MS-SIPRE session-mode IM.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gateway/app/sip_edge_forms.hpp"
+#include "presence/model/address.hpp"
+#include "presence/model/presence.hpp"
+#include "sip/dialog/dialog.hpp"
+
+namespace fedgate::gateway {
+
+// One relation: `watcher` watches `presentity` (both bare).
+struct Watching {
+  presence::Address watcher;
+  presence::Address presentity;
+  friend bool operator==(const Watching&, const Watching&) = default;
+};
+
+struct NotifierRecord {
+  sip::DialogId dialog;
+  bool msrtc = false;  // the watcher accepts msrtc-event-categories (Lync/S4B)
+};
+
+struct SubscriberRecord {
+  sip::DialogId dialog;
+  presence::SubscriptionState state = presence::SubscriptionState::pending;
+  presence::WallTime expires{};
+};
+
+// What the switchboard decided while a SIP watcher's SUBSCRIBE waits for its answer.
+struct PendingAnswer {
+  std::optional<SipRefusal> refusal;  // refuse_request, or deny
+  bool approved = false;              // approve: answer active
+  std::optional<presence::Presence> first;  // presence to carry in the first NOTIFY
+};
+
+// An IM session in the agent: `sip_user` is the user on the SIP side of the conversation
+// (where the dialog lives), `peer` the other one.
+struct SessionParties {
+  presence::Address sip_user;
+  presence::Address peer;
+  bool outgoing = false;  // fedgate sent the INVITE
+};
+
+class SipDialogBook {
+ public:
+  // Notifier dialogs (a SIP watcher's subscription to someone fedgate speaks for).
+  void add_notifier(const Watching& w, NotifierRecord r);
+  const NotifierRecord* notifier(const Watching& w) const;
+  std::optional<Watching> remove_notifier(const sip::DialogId& id);
+  void remove_notifier(const Watching& w);
+
+  // Subscriber dialogs (fedgate subscribed to a SIP presentity on the watcher's behalf).
+  void begin_subscribe(const Watching& w);
+  bool subscribing(const Watching& w) const;
+  void end_subscribe_attempt(const Watching& w);
+  // The watcher of an attempt under way to `presentity` (the first one), when any.
+  std::optional<presence::Address> attempt_for(const presence::Address& presentity) const;
+  void add_subscriber(const Watching& w, const sip::DialogId& id);
+  SubscriberRecord* subscriber(const Watching& w);
+  // By Call-ID and our tag (the remote tag may be learnt later).
+  std::optional<Watching> subscriber_of(const sip::DialogId& id) const;
+  std::optional<Watching> remove_subscriber(const sip::DialogId& id);
+
+  // Answers of SUBSCRIBEs being decided.
+  void open_answer(const Watching& w);
+  PendingAnswer* pending(const Watching& w);
+  std::optional<PendingAnswer> take_answer(const Watching& w);
+
+  // The last full presence of a SIP presentity (to merge msrtc deltas into).
+  const presence::Presence* held(const presence::Address& entity) const;
+  void hold(presence::Presence p);
+  void forget_held(const presence::Address& entity);
+
+  // IM sessions by Call-ID and our tag.
+  void add_session(const sip::DialogId& id, SessionParties parties);
+  std::optional<SessionParties> session(const sip::DialogId& id) const;
+  std::optional<SessionParties> remove_session(const sip::DialogId& id);
+
+  std::size_t notifiers() const { return notifiers_.size(); }
+  std::size_t subscribers() const { return subscribers_.size(); }
+  std::size_t sessions() const { return sessions_.size(); }
+
+ private:
+  using Key = std::pair<std::string, std::string>;  // watcher, presentity (bare)
+  using DialogKey = std::pair<std::string, std::string>;  // Call-ID, our tag
+  static Key key(const Watching& w);
+  static DialogKey dialog_key(const sip::DialogId& id);
+
+  std::map<Key, NotifierRecord> notifiers_;
+  std::map<sip::DialogId, Watching> notifier_by_dialog_;
+  std::map<Key, SubscriberRecord> subscribers_;
+  std::map<DialogKey, Watching> subscriber_by_dialog_;
+  std::vector<Watching> attempts_;  // SUBSCRIBEs sent, not yet answered
+  std::map<Key, PendingAnswer> pending_;
+  std::map<std::string, presence::Presence> held_;
+  std::map<DialogKey, SessionParties> sessions_;
+};
+
+}  // namespace fedgate::gateway
