@@ -129,5 +129,30 @@ TEST(SipConnectionPool, ConcurrentCallersShareOneDialToAPeer) {
             1);
 }
 
+TEST(SipConnectionPool, ADialNobodyAnswersFailsAfterTheConnectTimeout) {
+  asio::io_context io;
+  TransportConfig quick;
+  quick.connect_timeout = milliseconds(200);
+  Side a(io, std::nullopt, quick);
+  asio::ip::tcp::acceptor full(io);  // backlog 0: the first connection fills it, SYNs then drop
+  asio::ip::tcp::endpoint local(asio::ip::make_address("127.0.0.1"), 0);
+  full.open(local.protocol());
+  full.bind(local);
+  full.listen(0);
+  asio::ip::tcp::socket filler(io);
+  filler.connect(full.local_endpoint());
+  result<ConnectionHandle> dialled = TransportErrc::connection_closed;
+  auto work = [&]() -> asio::awaitable<void> {
+    dialled =
+        co_await a.pool.connect(PeerKey("127.0.0.1", full.local_endpoint().port(), Transport::tcp));
+  };
+  auto started = Clock::now();
+  ASSERT_TRUE(run(io, work(), {&a}));
+  EXPECT_LT(Clock::now() - started, std::chrono::seconds(3));
+  ASSERT_FALSE(dialled);
+  EXPECT_EQ(dialled.error(), make_error_code(TransportErrc::connect_failed));
+  EXPECT_EQ(a.refused("connect_failed"), 1);
+}
+
 }  // namespace
 }  // namespace fedgate::sip::test
