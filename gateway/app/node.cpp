@@ -14,6 +14,7 @@
 #include "gateway/admin/admin_server.hpp"
 #include "gateway/app/membership.hpp"
 #include "gateway/app/policy_json.hpp"
+#include "gateway/app/sip_edge.hpp"
 #include "gateway/app/xmpp_edge.hpp"
 #include "gateway/store/db_pool.hpp"
 #include "gateway/store/policy_loader.hpp"
@@ -87,12 +88,16 @@ void Node::start() {
         if (xmpp_) {
           xmpp_->on_policy(rows);
         }
+        if (sip_) {
+          sip_->on_policy(rows);
+        }
         policy_.store(std::move(rows));
       },
       log_, metrics_);
   tasks_.spawn("policy_watcher", watcher_->run());
   start_admin();
   start_xmpp();
+  start_sip();
   NodeIdentity self{config_.node_id, config_.node_fqdn, {}, {"admin"}};
   self.addresses.push_back(config_.admin_listen);
   membership_ = std::make_unique<Membership>(self, *pool_, metrics_, log_);
@@ -151,6 +156,28 @@ void Node::start_xmpp() {
   xmpp_->start(**rows);
 }
 
+// The SIP edge feeds the XMPP edge's switchboard (one switchboard per node); it starts from
+// the policy as it is now, like the XMPP edge.
+void Node::start_sip() {
+  if (config_.sip_tls_listen.empty() && config_.sip_tcp_listen.empty() &&
+      config_.sip_udp_listen.empty()) {
+    log_.info("sip.off", {{"reason", "no sip-tls-listen, sip-tcp-listen or sip-udp-listen"}});
+    return;
+  }
+  if (!xmpp_) {
+    log_.warn("sip.off", {{"reason", "no switchboard: the SIP edge needs xmpp-listen"}});
+    return;
+  }
+  auto load = [](pqxx::connection& c) { return load_policy(c); };
+  auto rows = pool_->run_blocking(load);
+  if (!rows || !*rows) {
+    throw std::runtime_error("SIP edge: loading the policy failed: " +
+                             (!rows ? rows.error() : rows->error()).message());
+  }
+  sip_ = std::make_unique<SipEdge>(ioc_, config_, tasks_, metrics_, log_, xmpp_->switchboard());
+  sip_->start(**rows);
+}
+
 AdminReply Node::trace_route(const AdminRequest& req) {
   if (req.method == "POST") {
     for (auto [key, flag] : {std::pair{"sip", &WireTrace::sip}, {"xmpp", &WireTrace::xmpp}}) {
@@ -185,6 +212,8 @@ bool Node::ready(std::string& why) const {
     why = "admin_not_listening";
   } else if (xmpp_ && !xmpp_->listening()) {
     why = "xmpp_not_listening";
+  } else if (sip_ && !sip_->listening()) {
+    why = "sip_not_listening";
   } else {
     why = "ok";
     return true;
@@ -223,6 +252,9 @@ void Node::shutdown() {
   admin_->close();
   if (xmpp_) {
     xmpp_->stop();  // listeners closed, outbound streams closed: what is queued bounces
+  }
+  if (sip_) {
+    sip_->stop();  // listeners closed, agent stopped
   }
   tasks_.cancel();
   asio::co_spawn(

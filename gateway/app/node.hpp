@@ -1,6 +1,6 @@
 // Node: one running fedgate process. Owns everything (STYLE.md B5): the io_context and its
 // threads, the database pool, the policy watcher, cluster membership, the admin server, the
-// XMPP edge (listeners, s2s pool, switchboard) and the task group every session belongs to.
+// XMPP edge (listeners, s2s pool, switchboard), the SIP edge and the task group every session belongs to.
 // run() blocks until SIGINT/SIGTERM, then drains.
 #pragma once
 
@@ -25,6 +25,7 @@ class DbPool;
 class PolicyWatcher;
 class Membership;
 class XmppEdge;
+class SipEdge;
 
 class Node {
  public:
@@ -41,6 +42,7 @@ class Node {
  private:
   void start_admin();
   void start_xmpp();
+  void start_sip();
   AdminReply trace_route(const AdminRequest& req);
   bool ready(std::string& why) const;
   void shutdown();
@@ -56,6 +58,7 @@ class Node {
   std::unique_ptr<Membership> membership_;
   std::unique_ptr<AdminServer> admin_;
   std::unique_ptr<XmppEdge> xmpp_;  // null when no XMPP listener is configured
+  std::unique_ptr<SipEdge> sip_;    // null when no SIP listener (or no switchboard)
   std::string admin_token_;
   boost::asio::ip::tcp::endpoint admin_endpoint_;
   std::atomic<std::shared_ptr<const presence::PolicyRows>> policy_;
