@@ -109,6 +109,7 @@ void BM_IdleTlsStreamMemory(benchmark::State& state) {
     set_tls(a, pki, "a-wild", resumption);
     set_tls(b, pki, "b", resumption);
     a.config.hibernate_after = b.config.hibernate_after = std::chrono::milliseconds(100);
+    b.config.max_inbound_per_address = static_cast<std::size_t>(n) + 1;  // all from 127.0.0.1
     a.route("b.example", b.listen());
     auto dial = [&](int first, int count) {
       for (int i = first; i < first + count; ++i) {
