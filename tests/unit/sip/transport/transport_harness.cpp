@@ -168,7 +168,7 @@ asio::awaitable<void> exchange(std::uint16_t port, std::string bytes, std::strin
 }
 
 asio::awaitable<bool> read_until(asio::ip::tcp::socket& socket, std::string& got,
-                                 const std::string& until) {
+                                 std::string until) {
   char buffer[2048];
   while (got.find(until) == std::string::npos) {
     auto [ec, n] = co_await socket.async_read_some(asio::buffer(buffer), kNoThrow);

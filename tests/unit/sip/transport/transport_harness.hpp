@@ -69,8 +69,9 @@ std::string options_request(const std::string& call_id, const std::string& extra
 boost::asio::awaitable<void> exchange(std::uint16_t port, std::string bytes, std::string until,
                                       std::string& got);
 // Reads from `socket` until `until` is in `got` (appending), EOF, or an error; false then.
+// `until` by value: the coroutine may start after the caller's temporaries are gone.
 boost::asio::awaitable<bool> read_until(boost::asio::ip::tcp::socket& socket, std::string& got,
-                                        const std::string& until);
+                                        std::string until);
 boost::asio::awaitable<void> sleep_for(Duration d);
 
 }  // namespace fedgate::sip::test
