@@ -12,7 +12,7 @@ want_tests=0
 build_pkgs=(
   build-essential cmake ninja-build pkg-config git ca-certificates openssl
   libboost1.81-dev libboost-system1.81-dev libboost-program-options1.81-dev
-  libssl-dev libexpat1-dev libc-ares-dev libpqxx-dev
+  libssl-dev libexpat1-dev libc-ares-dev libpqxx-dev libidn2-dev
   libfmt-dev libspdlog-dev nlohmann-json3-dev
   postgresql-15 postgresql-client-15
 )
