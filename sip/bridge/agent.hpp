@@ -165,7 +165,7 @@ class SipAgent final : public MessageHandler {
   void send_in_background(std::string name, Request request, std::optional<SubscriberKey> key);
   boost::asio::awaitable<void> send_and_feed(Request request, std::optional<SubscriberKey> key);
   void wake_usages(TimePoint now);
-  void end_notifier(const DialogId& id, std::string reason);
+  void end_notifier(DialogId id, std::string reason);  // by value: callers pass map keys
   boost::asio::awaitable<void> keepalive_loop();
   boost::asio::awaitable<void> ping(KeepAlivePeer peer);
 

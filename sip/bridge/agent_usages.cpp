@@ -202,7 +202,7 @@ void SipAgent::wake_usages(TimePoint now) {
   }
 }
 
-void SipAgent::end_notifier(const DialogId& id, std::string reason) {
+void SipAgent::end_notifier(DialogId id, std::string reason) {
   auto it = notifiers_.find(id);
   if (it == notifiers_.end()) {
     return;
