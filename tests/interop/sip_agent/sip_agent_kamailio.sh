@@ -8,7 +8,8 @@
 #  - page-mode MESSAGE both ways: sipsak → Kamailio → fedgate; fedgate → Kamailio → a
 #    registered contact (the harness's mutual-TLS sink);
 #  - SUBSCRIBE from fedgate to a Kamailio presentity after a PUBLISH: NOTIFY with the PIDF,
-#    then a modified publication NOTIFYed;
+#    then a modified publication NOTIFYed; a SUBSCRIBE to a fedgate presentity relayed by
+#    Kamailio (Record-Route): 200, and fedgate's NOTIFY follows the route set back;
 #  - a peer whose certificate (same trusted CA) carries a subject not on the allow-list is
 #    refused, and the reason is logged.
 # Usage: sip_agent_kamailio.sh PATH/TO/sip_agent_peer
@@ -126,5 +127,15 @@ ETAG="$(grep -o '"sip-etag": "[^"]*"' "$IA_DIR/publish.jsonl" | head -n 1 | cut 
 sip_send publish2 "$P/sink" 200 "$KAM" sip.simple.test publish_modify.sip \
   ENTITY=carol@simple.test ETAG="$ETAG" NOTE="Out to lunch" || ia_fail "second PUBLISH failed"
 ia_wait_grep "$GWLOG" 'Out to lunch.*"event":"notify"' 10 || ia_fail "the change was not NOTIFYed"
+ia_log "SUBSCRIBE to a fedgate presentity through Kamailio: 200, NOTIFY back along the route set"
+sip_send subscribe-in "$P/sink" 200 "$KAM" sip.simple.test subscribe.sip \
+  ENTITY=dave@fedgate.test WATCHER=erin@peer.test CONTACT="erin@$SINK:5061" ||
+  { cat "$IA_DIR/subscribe-in.jsonl" >&2; ia_fail "SUBSCRIBE to fedgate was not accepted"; }
+ia_wait_grep "$GWLOG" '"event":"subscribe","from":"erin@peer.test","to":"dave@fedgate.test"' 5 ||
+  ia_fail "the agent did not raise the SUBSCRIBE"
+ia_wait_grep "$IA_DIR/sink.jsonl" '"method": "NOTIFY".*Hello from fedgate' 10 ||
+  { cat "$IA_DIR/sink.jsonl" >&2; ia_fail "the agent's NOTIFY did not reach the watcher"; }
+grep "Hello from fedgate" "$IA_DIR/sink.jsonl" | grep -q '"subscription-state": "active' ||
+  ia_fail "the agent's NOTIFY has no Subscription-State active"
 gw quit
 ia_log "PASS sip agent kamailio"

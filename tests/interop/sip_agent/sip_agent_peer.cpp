@@ -40,6 +40,17 @@ void print(json j) { std::cout << j.dump() << std::endl; }
 
 // Built outside coroutines: GCC 12 mishandles aggregate braces in coroutine bodies.
 Answer accept() { return Answer{}; }
+// A SUBSCRIBE is accepted with a PIDF document for the presentity (the first NOTIFY).
+Answer accept_subscribe(const presence::Address& presentity) {
+  Answer a;
+  a.body = Body{MediaType::parse("application/pidf+xml").value(),
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                "<presence xmlns=\"urn:ietf:params:xml:ns:pidf\" entity=\"sip:" +
+                    presentity.str() +
+                    "\"><tuple id=\"fg\"><status><basic>open</basic></status>"
+                    "<note>Hello from fedgate</note></tuple></presence>"};
+  return a;
+}
 KeepAlivePeer peer_of(const std::string& domain) { return KeepAlivePeer{domain, 0, domain}; }
 
 json body_json(const Request& r) { return r.body; }
@@ -53,7 +64,7 @@ class PrintingEvents final : public AgentEvents {
   }
   asio::awaitable<Answer> on_subscribe(SubscribeEvent e) override {
     print({{"event", "subscribe"}, {"from", e.parties.from.str()}, {"to", e.parties.to.str()}});
-    co_return accept();
+    co_return accept_subscribe(e.parties.to);
   }
   asio::awaitable<Answer> on_publish(PublishEvent e) override {
     print({{"event", "publish"}, {"from", e.parties.from.str()}});
