@@ -249,6 +249,19 @@ void SipEdge::spawn(std::string name, asio::awaitable<void> work) {
   tasks_.spawn(std::move(name), asio::co_spawn(strand_, std::move(work), asio::use_awaitable));
 }
 
+std::optional<sip::Answer> SipEdge::screen_sender(const presence::Address& from) {
+  auto p = policy();
+  if (p->is_local(from.domain()) || p->classify(from.domain()).protocol == presence::Protocol::sip) {
+    return std::nullopt;
+  }
+  metrics_.refused("domain_not_federated");
+  log_.info("sip.edge.refused", {{"peer", from.domain()}, {"reason", "domain_not_federated"}});
+  sip::Answer a;
+  a.status = 403;
+  a.reason = "Forbidden";
+  return a;
+}
+
 void SipEdge::on_peer_status(sip::PeerStatusEvent e) {
   metrics_.event(e.up ? "peer_up" : "peer_down");
   log_.info("sip.edge.peer_status", {{"peer", e.peer}, {"up", e.up}, {"status", e.status}});

@@ -88,6 +88,9 @@ class SipEdge final : public SipSide, public sip::AgentEvents {
   void listen_tcp();
   void listen_udp();
   void spawn(std::string name, boost::asio::awaitable<void> work);  // on strand_, in tasks_
+  // SIP federation traffic comes only from local or SIP federated (or SIP-discovered) domains:
+  // a request from any other domain gets 403 without the switchboard being asked.
+  std::optional<sip::Answer> screen_sender(const presence::Address& from);
 
   // sip_edge_presence.cpp: subscriptions and presence (edge strand).
   void subscription_effect(presence::SubscriptionRequest r);

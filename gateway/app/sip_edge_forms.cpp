@@ -52,7 +52,14 @@ std::optional<sip::DialogId> decode_dialog_ref(std::string_view text) {
 }
 
 std::vector<presence::StaticRouteRow> routes_with_homes(const presence::PolicyRows& rows) {
-  std::vector<presence::StaticRouteRow> out = rows.static_routes;
+  std::vector<presence::StaticRouteRow> out;
+  for (const auto& r : rows.static_routes) {
+    // The default route ".*" blocked (or without a next hop) is the open-federation switch,
+    // which the router applies; as a route it would block every federated domain.
+    if (r.pattern != ".*" || (!r.blocked && !r.next_hop.empty())) {
+      out.push_back(r);
+    }
+  }
   for (const auto& d : rows.local_domains) {
     if (d.home_protocol != presence::Protocol::sip || d.home_host.empty()) {
       continue;

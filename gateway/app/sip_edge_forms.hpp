@@ -34,7 +34,8 @@ std::string encode_dialog_ref(const sip::DialogId& id);
 std::optional<sip::DialogId> decode_dialog_ref(std::string_view text);
 
 // The policy's static routes plus one domain route per local domain whose home is SIP and has
-// a home_host (pattern = the reversed domain, home_port or 5061, the row's transport).
+// a home_host (pattern = the reversed domain, home_port or 5061, the row's transport). The
+// default route ".*" is kept only when it routes (unblocked, with a next hop).
 std::vector<presence::StaticRouteRow> routes_with_homes(const presence::PolicyRows& rows);
 
 // Keep-alive OPTIONS targets (Microsoft marks a federation peer inactive without them): every

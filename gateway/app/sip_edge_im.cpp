@@ -184,6 +184,9 @@ asio::awaitable<sip::Answer> SipEdge::on_page_message(sip::PageMessageEvent e) {
     metrics_.refused("bad_message");
     co_return answer(refusal.status, refusal.reason);
   }
+  if (auto refused = screen_sender(in->from)) {
+    co_return *refused;
+  }
   auto op = decide_message(std::move(*in));
   co_return co_await std::move(op);
 }
@@ -216,6 +219,9 @@ asio::awaitable<sip::Answer> SipEdge::on_invite(sip::InviteEvent e) {
 
 asio::awaitable<sip::Answer> SipEdge::decide_invite(sip::InviteEvent e) {
   metrics_.event("invite");
+  if (auto refused = screen_sender(e.parties.from)) {
+    co_return *refused;
+  }
   sip::Answer a = answer(200, "OK");
   if (e.first_message) {
     auto in = sip::message_from_body(e.parties.from, e.parties.to, *e.first_message,

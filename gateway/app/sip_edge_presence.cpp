@@ -236,6 +236,9 @@ asio::awaitable<sip::Answer> SipEdge::decide_subscribe(sip::SubscribeEvent e) {
     metrics_.refused("bad_subscribe");
     co_return answer(refusal.status, refusal.reason);
   }
+  if (auto refused = screen_sender(r->from)) {
+    co_return *refused;
+  }
   Watching w = watching(r->from, r->to);
   book_.open_answer(w);
   auto deciding = request(*r);

@@ -56,6 +56,21 @@ TEST(SipEdgeForms, SipHomesBecomeStaticRoutes) {
   EXPECT_EQ(list->front().host, "127.0.0.30");
 }
 
+TEST(SipEdgeForms, TheBlockedDefaultRouteIsNoRoute) {
+  auto rows = rows_with_sip_home();
+  presence::StaticRouteRow open_federation{1, ".*", "", 0};
+  open_federation.blocked = true;
+  rows.static_routes.push_back(open_federation);
+  auto routes = routes_with_homes(rows);
+  ASSERT_EQ(routes.size(), 1u);  // the SIP home only
+  sip::StaticRoutes table(routes);
+  auto hops = table.lookup("bob", "partner.test", gateway::default_srv_random());
+  EXPECT_TRUE(std::holds_alternative<sip::NoStaticRoute>(hops));  // DNS decides
+  presence::StaticRouteRow upstream{2, ".*", "proxy.example", 5061};
+  rows.static_routes = {upstream};
+  EXPECT_EQ(routes_with_homes(rows).front().next_hop, "proxy.example");
+}
+
 TEST(SipEdgeForms, KeepAlivePeersAreHomesThenPartners) {
   auto peers = keepalive_peers(rows_with_sip_home());
   ASSERT_EQ(peers.size(), 3u);
