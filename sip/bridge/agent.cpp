@@ -6,10 +6,11 @@
 // when it inlines a child coroutine's frame allocation: a false positive (see sip_net).
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
+#include <fmt/format.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <fmt/format.h>
 
 #include "sip/bridge/options.hpp"
 #include "sip/codec/error_response.hpp"
@@ -30,8 +31,7 @@ struct SipAgent::Waiter {
 };
 
 SipAgent::SipAgent(asio::any_io_executor ex, AgentConfig config, ConnectionPool& pool,
-                   RouteResolver& routes, AgentEvents& events, AgentMetrics& metrics,
-                   Logger log)
+                   RouteResolver& routes, AgentEvents& events, AgentMetrics& metrics, Logger log)
     : strand_(asio::make_strand(ex)),
       config_(std::move(config)),
       pool_(pool),
@@ -193,8 +193,8 @@ asio::awaitable<Response> SipAgent::transact(Request request) {
   if (!hops) {
     auto e = static_cast<RouteErrc>(hops.error().value());
     metrics_.failed("no_route");
-    log_.info("sip.agent.no_route", {{"target", request.request_uri.host},
-                                     {"reason", hops.error().message()}});
+    log_.info("sip.agent.no_route",
+              {{"target", request.request_uri.host}, {"reason", hops.error().message()}});
     co_return make_error_response(request, status_for(e), std::string(hops.error().message()));
   }
   int failure = 503;
@@ -209,8 +209,8 @@ asio::awaitable<Response> SipAgent::transact(Request request) {
     }
     failure = hop.response ? 503 : hop.failure;
   }
-  co_return make_error_response(request, failure, failure == 408 ? "Request Timeout"
-                                                                 : "Service Unavailable");
+  co_return make_error_response(request, failure,
+                                failure == 408 ? "Request Timeout" : "Service Unavailable");
 }
 
 // One attempt: connect (or reuse), start the client transaction, wait for its end. No
@@ -222,8 +222,8 @@ asio::awaitable<SipAgent::HopResult> SipAgent::try_hop(Request& request, const N
   auto conn = co_await std::move(connecting);
   if (!conn) {
     metrics_.failed("connect");
-    log_.info("sip.agent.hop_failed", {{"hop", hop.host}, {"port", hop.port},
-                                       {"reason", conn.error().message()}});
+    log_.info("sip.agent.hop_failed",
+              {{"hop", hop.host}, {"port", hop.port}, {"reason", conn.error().message()}});
     co_return outcome;
   }
   TxEffects effects;
@@ -250,9 +250,10 @@ asio::awaitable<SipAgent::HopResult> SipAgent::try_hop(Request& request, const N
     outcome.failure = 408;
   }
   metrics_.failed(waiter.failure == TxOutcome::timeout ? "timeout" : "transport_error");
-  log_.info("sip.agent.hop_failed", {{"hop", hop.host}, {"port", hop.port},
-                                     {"reason", waiter.failure ? to_string(*waiter.failure)
-                                                               : "cancelled"}});
+  log_.info("sip.agent.hop_failed",
+            {{"hop", hop.host},
+             {"port", hop.port},
+             {"reason", waiter.failure ? to_string(*waiter.failure) : "cancelled"}});
   co_return outcome;
 }
 

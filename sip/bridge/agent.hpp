@@ -70,8 +70,8 @@ class SipAgent final : public MessageHandler {
   // final response (408 on Timer F, 503 when no hop could be reached, or the routing status).
   boost::asio::awaitable<Response> send_request(Request request);
   // A page-mode MESSAGE (RFC 3428) from `from` to `to`.
-  boost::asio::awaitable<Response> send_page_message(presence::Address from,
-                                                     presence::Address to, Body body);
+  boost::asio::awaitable<Response> send_page_message(presence::Address from, presence::Address to,
+                                                     Body body);
   // A new subscription; its NOTIFYs arrive as on_notify events with the returned dialog
   // (call_id and local tag identify it; the remote tag is filled in once known).
   boost::asio::awaitable<result<DialogId>> subscribe(SubscribeRequest request);

@@ -28,8 +28,8 @@ void AgentMetrics::failed(std::string_view reason) {
 }
 
 void AgentMetrics::peer_up(bool up) {
-  auto& g = registry_.gauge("fedgate_sip_agent_keepalive_peers_up",
-                            "keep-alive peers answering OPTIONS");
+  auto& g =
+      registry_.gauge("fedgate_sip_agent_keepalive_peers_up", "keep-alive peers answering OPTIONS");
   if (up) {
     g.inc();
   } else {

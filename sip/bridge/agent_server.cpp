@@ -28,16 +28,26 @@ presence::Address address_of(const NameAddr& who) {
 
 std::string_view phrase(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 420: return "Bad Extension";
-    case 481: return "Call/Transaction Does Not Exist";
-    case 482: return "Loop Detected";
-    case 483: return "Too Many Hops";
-    case 489: return "Bad Event";
-    default: return status < 500 ? "Bad Request" : "Server Internal Error";
+    case 200:
+      return "OK";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 420:
+      return "Bad Extension";
+    case 481:
+      return "Call/Transaction Does Not Exist";
+    case 482:
+      return "Loop Detected";
+    case 483:
+      return "Too Many Hops";
+    case 489:
+      return "Bad Event";
+    default:
+      return status < 500 ? "Bad Request" : "Server Internal Error";
   }
 }
 
@@ -103,7 +113,7 @@ asio::awaitable<void> SipAgent::on_request(Request request, ConnectionHandle fro
     co_return;
   }
   servers_[match->tx].connection = from;  // no aggregate braces in coroutines (GCC 12)
-  apply(std::move(match->effects));  // 100 Trying for an INVITE
+  apply(std::move(match->effects));       // 100 Trying for an INVITE
   metrics_.request(request.method == Method::other ? "other" : request.method_name(), "in");
   if (match->kind == RequestKind::cancel) {
     // We answer every INVITE at once, so there is never a pending one to cancel.
@@ -193,8 +203,8 @@ asio::awaitable<void> SipAgent::serve_publish(TxId tx, Request request, Parties 
 // RFC 6665 §4.2.1: a new subscription; the layer above decides, the notifier answers.
 asio::awaitable<void> SipAgent::serve_subscribe(TxId tx, Request request, Parties parties) {
   const TimePoint now = Clock::now();
-  auto notifier = Notifier::create(request, new_tag(), local_endpoint(),
-                                   config_.max_subscription_expires, now);
+  auto notifier =
+      Notifier::create(request, new_tag(), local_endpoint(), config_.max_subscription_expires, now);
   if (!notifier) {
     auto e = static_cast<DialogErrc>(notifier.error().value());
     refuse(tx, request, status_for(e), "bad_subscribe");
@@ -216,8 +226,7 @@ asio::awaitable<void> SipAgent::serve_subscribe(TxId tx, Request request, Partie
   if (!notifier->piggybacked()) {
     first = notifier->notify(a.state, std::move(a.body), branches_, Clock::now());
   }
-  auto& entry = notifiers_.insert_or_assign(id, NotifierEntry(std::move(*notifier)))
-                    .first->second;
+  auto& entry = notifiers_.insert_or_assign(id, NotifierEntry(std::move(*notifier))).first->second;
   if (auto wake = entry.usage.expires_at(); wake > now) {
     entry.wake = wake;
     notifier_wakes_.emplace(wake, id);
@@ -295,8 +304,10 @@ void SipAgent::answer(TxId tx, const Request& request, const Answer& a, std::str
 void SipAgent::refuse(TxId tx, const Request& request, int status, std::string_view reason) {
   if (status >= 300) {
     metrics_.refused(reason);
-    log_.info("sip.agent.refused", {{"method", request.method_name()}, {"status", status},
-                                    {"reason", reason}, {"call", request.call_id}});
+    log_.info("sip.agent.refused", {{"method", request.method_name()},
+                                    {"status", status},
+                                    {"reason", reason},
+                                    {"call", request.call_id}});
   }
   Response r = make_error_response(request, status, std::string(phrase(status)), new_tag());
   if (status == 405) {

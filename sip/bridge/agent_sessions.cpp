@@ -6,9 +6,10 @@
 // GCC 12 (-O1, ASan): Asio coroutine frame new/delete false positive (see agent.cpp).
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
+#include <fmt/format.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <fmt/format.h>
 
 #include "sip/bridge/options.hpp"
 #include "sip/codec/error_response.hpp"
@@ -70,8 +71,8 @@ MessageResult failed_message(int status) {
 asio::awaitable<void> SipAgent::serve_invite(TxId tx, Request request, Parties parties) {
   ImActions actions;
   const std::string tag = new_tag();
-  auto session = ImSession::incoming(request, tag, local_endpoint(), our_sdp(config_),
-                                     Clock::now(), actions);
+  auto session =
+      ImSession::incoming(request, tag, local_endpoint(), our_sdp(config_), Clock::now(), actions);
   if (!session) {
     auto e = static_cast<DialogErrc>(session.error().value());
     refuse(tx, request, status_for(e), "not_session_im");
@@ -168,16 +169,14 @@ asio::awaitable<void> SipAgent::send_outside_transaction(Request request) {
   }
 }
 
-asio::awaitable<SessionOpened> SipAgent::open_session(presence::Address from,
-                                                      presence::Address to,
+asio::awaitable<SessionOpened> SipAgent::open_session(presence::Address from, presence::Address to,
                                                       std::optional<Body> first) {
-  ImInviteParams p =
-      invite_params(config_, from, to, std::move(first), local_endpoint(), random_);
+  ImInviteParams p = invite_params(config_, from, to, std::move(first), local_endpoint(), random_);
   Parties parties;
   parties.from = std::move(from);
   parties.to = std::move(to);
-  auto on_strand = [this, p = std::move(p), parties = std::move(parties)]() mutable
-      -> asio::awaitable<SessionOpened> {
+  auto on_strand = [this, p = std::move(p),
+                    parties = std::move(parties)]() mutable -> asio::awaitable<SessionOpened> {
     SubscriberKey key{p.call_id, p.from.tag().value_or("")};
     ImSession usage = ImSession::outgoing(std::move(p));
     Request invite = usage.invite(branches_);
@@ -208,8 +207,8 @@ asio::awaitable<SessionOpened> SipAgent::open_session(presence::Address from,
 }
 
 asio::awaitable<MessageResult> SipAgent::send_in_session(DialogId session, Body body) {
-  auto on_strand = [this, session, body = std::move(body)]() mutable
-      -> asio::awaitable<MessageResult> {
+  auto on_strand = [this, session,
+                    body = std::move(body)]() mutable -> asio::awaitable<MessageResult> {
     SubscriberKey key{session.call_id, session.local_tag};
     auto it = sessions_.find(key);
     if (it == sessions_.end() || it->second.usage.state() != ImState::established) {

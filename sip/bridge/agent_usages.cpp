@@ -6,10 +6,11 @@
 // GCC 12 (-O1, ASan): Asio coroutine frame new/delete false positive (see agent.cpp).
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
+#include <fmt/format.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <fmt/format.h>
 
 #include "sip/bridge/options.hpp"
 #include "sip/codec/error_response.hpp"
@@ -41,8 +42,8 @@ NameAddr name_addr(const presence::Address& a) {
 
 }  // namespace
 
-asio::awaitable<Response> SipAgent::send_page_message(presence::Address from,
-                                                      presence::Address to, Body body) {
+asio::awaitable<Response> SipAgent::send_page_message(presence::Address from, presence::Address to,
+                                                      Body body) {
   Request r;
   r.method = Method::message;
   r.request_uri = name_addr(to).uri;
@@ -71,8 +72,9 @@ asio::awaitable<result<DialogId>> SipAgent::subscribe(SubscribeRequest request) 
   p.supported = std::move(request.supported);
   p.expires = config_.subscribe_expires;
   p.local = local_endpoint();
-  auto on_strand = [this, p = std::move(p), presentity = request.presentity]() mutable
-      -> asio::awaitable<result<DialogId>> {
+  auto on_strand = [this, p = std::move(p),
+                    presentity =
+                        request.presentity]() mutable -> asio::awaitable<result<DialogId>> {
     SubscriberKey key{p.call_id, p.from.tag().value_or("")};
     Subscriber usage{std::move(p)};
     Request first = usage.start(branches_);
@@ -106,8 +108,8 @@ asio::awaitable<result<void>> SipAgent::unsubscribe(DialogId subscription) {
 
 asio::awaitable<result<Response>> SipAgent::notify(DialogId dialog, SubState state,
                                                    std::optional<Body> body) {
-  auto on_strand = [this, dialog, state, body = std::move(body)]() mutable
-      -> asio::awaitable<result<Response>> {
+  auto on_strand = [this, dialog, state,
+                    body = std::move(body)]() mutable -> asio::awaitable<result<Response>> {
     auto it = notifiers_.find(dialog);
     if (it == notifiers_.end()) {
       co_return make_error_code(DialogErrc::unknown_dialog);

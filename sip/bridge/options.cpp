@@ -8,8 +8,7 @@
 namespace fedgate::sip {
 
 NameAddr agent_contact(const AgentConfig& config) {
-  return NameAddr::parse(
-             fmt::format("<sip:{}:{};transport=tls>", config.routing_fqdn, config.port))
+  return NameAddr::parse(fmt::format("<sip:{}:{};transport=tls>", config.routing_fqdn, config.port))
       .value();
 }
 
@@ -40,9 +39,10 @@ Request make_keepalive_options(const KeepAlivePeer& peer, const AgentConfig& con
   const std::string& ours = config.local_domain.empty() ? config.routing_fqdn : config.local_domain;
   Request r;
   r.method = Method::options;
-  r.request_uri = Uri::parse(peer.port ? fmt::format("sip:{}:{};transport=tls", peer.host, peer.port)
-                                       : fmt::format("sip:{};transport=tls", peer.host))
-                      .value();
+  r.request_uri =
+      Uri::parse(peer.port ? fmt::format("sip:{}:{};transport=tls", peer.host, peer.port)
+                           : fmt::format("sip:{};transport=tls", peer.host))
+          .value();
   Via via = agent_via(config);
   set_param(via.params, "branch", std::move(branch));
   r.via.push_back(std::move(via));

@@ -18,9 +18,10 @@ inline constexpr std::string_view kAccept =
     "application/sdp, text/plain, text/html, application/pidf+xml, "
     "application/msrtc-event-categories+xml, application/rlmi+xml, multipart/related, "
     "application/im-iscomposing+xml, text/x-msmsgsinvite";
-inline constexpr std::string_view kSupported[] = {
-    "ms-benotify", "ms-piggyback-first-notify", "ms-text-format", "ms-keep-alive",
-    "eventlist", "adhoclist", "categoryList"};
+inline constexpr std::string_view kSupported[] = {"ms-benotify",    "ms-piggyback-first-notify",
+                                                  "ms-text-format", "ms-keep-alive",
+                                                  "eventlist",      "adhoclist",
+                                                  "categoryList"};
 
 // <sip:FQDN:PORT;transport=tls>: our Contact (and Record-Route, with ;lr).
 NameAddr agent_contact(const AgentConfig& config);

@@ -27,9 +27,8 @@ Transport transport_of(const Uri& uri) {
 }
 
 // RFC 3263 §4.2 with the Microsoft federation service first (DESIGN.md, Domains).
-constexpr gateway::SrvService kSipServices[] = {gateway::SrvService::sipfederationtls,
-                                                gateway::SrvService::sips,
-                                                gateway::SrvService::sip_tls};
+constexpr gateway::SrvService kSipServices[] = {
+    gateway::SrvService::sipfederationtls, gateway::SrvService::sips, gateway::SrvService::sip_tls};
 
 bool is_dns_failure(const boost::system::error_code& ec) {
   return ec == gateway::ResolverErrc::timeout || ec == gateway::ResolverErrc::server_failure;

@@ -22,7 +22,9 @@ class RouteResolver {
   RouteResolver(gateway::Resolver& resolver, gateway::SrvRandom random);
 
   // Swapped when the policy changes; one lookup uses one snapshot.
-  void set_static_routes(std::shared_ptr<const StaticRoutes> routes) { routes_ = std::move(routes); }
+  void set_static_routes(std::shared_ptr<const StaticRoutes> routes) {
+    routes_ = std::move(routes);
+  }
 
   // Every target to try, in order (the next on failure). Errors: RouteErrc.
   boost::asio::awaitable<result<std::vector<NextHop>>> next_hops(const Request& request);

@@ -3,12 +3,11 @@
 // values, any thread. RFC 3263 §4 (locating a server), static routes of the policy tables.
 #pragma once
 
+#include <boost/system/error_category.hpp>
+#include <boost/system/error_code.hpp>
 #include <cstdint>
 #include <string>
 #include <type_traits>
-
-#include <boost/system/error_category.hpp>
-#include <boost/system/error_code.hpp>
 
 #include "sip/transport/transport_types.hpp"
 

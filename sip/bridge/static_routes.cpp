@@ -17,8 +17,8 @@ struct Specificity {
 
 Specificity specificity(const presence::StaticRouteRow& row) {
   bool wildcard = !row.pattern.empty() && row.pattern.back() == '*';
-  return {row.type == presence::RouteType::user ? 1 : 0,
-          row.pattern.size() - (wildcard ? 1 : 0), wildcard ? 0 : 1};
+  return {row.type == presence::RouteType::user ? 1 : 0, row.pattern.size() - (wildcard ? 1 : 0),
+          wildcard ? 0 : 1};
 }
 
 Transport transport_of(presence::RouteProtocol p) {
@@ -65,8 +65,7 @@ StaticRouteLookup StaticRoutes::lookup(std::string_view user, std::string_view d
   };
   std::optional<Specificity> best;
   for (const auto& row : rows_) {
-    if ((row.in_service || row.blocked) && matches(row) &&
-        (!best || specificity(row) > *best)) {
+    if ((row.in_service || row.blocked) && matches(row) && (!best || specificity(row) > *best)) {
       best = specificity(row);
     }
   }

@@ -71,8 +71,7 @@ InviteClientTx::Actions InviteClientTx::on_response(const Response& response, Ti
 }
 
 // RFC 3261 §17.1.1.2: 300–699 goes to the TU, the transaction ACKs it and waits Timer D.
-InviteClientTx::Actions InviteClientTx::on_non_2xx_final(const Response& response,
-                                                         TimePoint now) {
+InviteClientTx::Actions InviteClientTx::on_non_2xx_final(const Response& response, TimePoint now) {
   timer_a_.reset();
   timer_b_.reset();
   ack_ = make_non_2xx_ack(invite_, response);

@@ -47,8 +47,7 @@ InviteServerTx::Actions InviteServerTx::on_ack(TimePoint now) {
   return with_wake({});
 }
 
-result<InviteServerTx::Actions> InviteServerTx::on_tu_response(Response response,
-                                                                TimePoint now) {
+result<InviteServerTx::Actions> InviteServerTx::on_tu_response(Response response, TimePoint now) {
   if (response.status < 100 || response.status > 699) {
     return TxErrc::bad_status;
   }

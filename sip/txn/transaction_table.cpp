@@ -9,8 +9,8 @@
 namespace fedgate::sip {
 namespace {
 
-bool is_server(const std::variant<InviteClientTx, NonInviteClientTx, InviteServerTx,
-                                  NonInviteServerTx>& m) {
+bool is_server(
+    const std::variant<InviteClientTx, NonInviteClientTx, InviteServerTx, NonInviteServerTx>& m) {
   return std::holds_alternative<InviteServerTx>(m) || std::holds_alternative<NonInviteServerTx>(m);
 }
 
@@ -54,13 +54,13 @@ RequestMatch TransactionTable::on_known(TxId tx, const Request& request, TimePoi
   return match;
 }
 
-RequestMatch TransactionTable::on_new(const Request& request, const ServerTxKey& key,
-                                      bool reliable, TimePoint now) {
+RequestMatch TransactionTable::on_new(const Request& request, const ServerTxKey& key, bool reliable,
+                                      TimePoint now) {
   Keys keys;
   keys.server.push_back(key);
   if (!request.to.tag()) {
-    keys.merge = MergeKey{request.from.tag().value_or(""), request.call_id,
-                          request.cseq.sequence, std::string(request.cseq.name())};
+    keys.merge = MergeKey{request.from.tag().value_or(""), request.call_id, request.cseq.sequence,
+                          std::string(request.cseq.name())};
   }
   RequestMatch match{RequestKind::new_request, 0, std::nullopt, {}};
   if (request.method == Method::invite) {

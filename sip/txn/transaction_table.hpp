@@ -95,7 +95,8 @@ class TransactionTable {
   const Request* request(TxId tx) const;
 
  private:
-  using Machine = std::variant<InviteClientTx, NonInviteClientTx, InviteServerTx, NonInviteServerTx>;
+  using Machine =
+      std::variant<InviteClientTx, NonInviteClientTx, InviteServerTx, NonInviteServerTx>;
   // §8.2.2.2 merge detection: From tag, Call-ID, CSeq number and method.
   using MergeKey = std::tuple<std::string, std::string, std::uint32_t, std::string>;
   struct Keys {
@@ -111,8 +112,7 @@ class TransactionTable {
 
   std::optional<TxId> find(const ServerTxKey& key) const;
   RequestMatch on_known(TxId tx, const Request& request, TimePoint now);
-  RequestMatch on_new(const Request& request, const ServerTxKey& key, bool reliable,
-                      TimePoint now);
+  RequestMatch on_new(const Request& request, const ServerTxKey& key, bool reliable, TimePoint now);
   TxId insert(Machine machine, Keys keys);
   void file_legacy_ack_key(TxId tx, const Response& response);
   template <class Actions>

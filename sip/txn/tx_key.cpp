@@ -1,9 +1,9 @@
 // Transaction matching keys (RFC 3261 §17.1.3, §17.2.3, §9.2).
 #include "sip/txn/tx_key.hpp"
 
-#include <functional>
-
 #include <fmt/format.h>
+
+#include <functional>
 
 #include "sip/txn/branch.hpp"
 #include "sip/txn/tx_error.hpp"

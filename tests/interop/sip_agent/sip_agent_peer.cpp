@@ -58,8 +58,11 @@ json body_json(const Request& r) { return r.body; }
 class PrintingEvents final : public AgentEvents {
  public:
   asio::awaitable<Answer> on_page_message(PageMessageEvent e) override {
-    print({{"event", "message"}, {"from", e.parties.from.str()}, {"to", e.parties.to.str()},
-           {"peer", e.parties.peer}, {"body", body_json(e.request)}});
+    print({{"event", "message"},
+           {"from", e.parties.from.str()},
+           {"to", e.parties.to.str()},
+           {"peer", e.parties.peer},
+           {"body", body_json(e.request)}});
     co_return accept();
   }
   asio::awaitable<Answer> on_subscribe(SubscribeEvent e) override {
@@ -77,9 +80,11 @@ class PrintingEvents final : public AgentEvents {
     co_return a;
   }
   void on_notify(NotifyEvent e) override {
-    print({{"event", "notify"}, {"presentity", e.parties.from.str()},
+    print({{"event", "notify"},
+           {"presentity", e.parties.from.str()},
            {"state", to_string(e.notification.state)},
-           {"type", e.notification.body.type.str()}, {"body", e.notification.body.bytes}});
+           {"type", e.notification.body.type.str()},
+           {"body", e.notification.body.bytes}});
   }
   void on_subscription_ended(SubscriptionEndedEvent e) override {
     print({{"event", "subscription_ended"}, {"status", e.end.status}, {"reason", e.end.reason}});
@@ -114,15 +119,24 @@ Args parse_args(int argc, char** argv) {
   Args a;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--addr") a.addr = v;
-    else if (k == "--port") a.port = static_cast<std::uint16_t>(std::stoi(v));
-    else if (k == "--domain") a.domain = v;
-    else if (k == "--cert") a.cert = v;
-    else if (k == "--cafile") a.cafile = v;
-    else if (k == "--allow") a.allow.push_back({v, "interop"});
-    else if (k == "--lifetime") a.lifetime = std::stoi(v);
-    else if (k == "--keepalive") a.keepalive.push_back(v);
-    else throw std::runtime_error("unknown option " + k);
+    if (k == "--addr")
+      a.addr = v;
+    else if (k == "--port")
+      a.port = static_cast<std::uint16_t>(std::stoi(v));
+    else if (k == "--domain")
+      a.domain = v;
+    else if (k == "--cert")
+      a.cert = v;
+    else if (k == "--cafile")
+      a.cafile = v;
+    else if (k == "--allow")
+      a.allow.push_back({v, "interop"});
+    else if (k == "--lifetime")
+      a.lifetime = std::stoi(v);
+    else if (k == "--keepalive")
+      a.keepalive.push_back(v);
+    else
+      throw std::runtime_error("unknown option " + k);
   }
   return a;
 }
@@ -198,7 +212,8 @@ int main(int argc, char** argv) {
   AgentMetrics agent_metrics{registry};
   PrintingEvents events;
   Forward forward;
-  ConnectionDeps deps{transport, forward, transport_metrics, Logger{}.with({{"node", args.domain}})};
+  ConnectionDeps deps{transport, forward, transport_metrics,
+                      Logger{}.with({{"node", args.domain}})};
   TaskGroup tasks(io.get_executor());
   gateway::TlsSettings tls;
   tls.identity = {args.cert + ".crt", args.cert + ".key"};

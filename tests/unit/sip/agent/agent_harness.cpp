@@ -65,8 +65,8 @@ struct Node::Forward final : MessageHandler {
 
 Node::Node(asio::io_context& io, const Pki& pki, std::string d, AgentConfig config)
     : domain(std::move(d)), tasks(io.get_executor()), forward_(std::make_unique<Forward>()) {
-  deps_ = std::make_unique<ConnectionDeps>(ConnectionDeps{
-      transport_, *forward_, transport_metrics_, Logger{}.with({{"node", domain}})});
+  deps_ = std::make_unique<ConnectionDeps>(
+      ConnectionDeps{transport_, *forward_, transport_metrics_, Logger{}.with({{"node", domain}})});
   auto tls = pki.settings(domain);
   pool_ = std::make_unique<ConnectionPool>(io.get_executor(), tasks, *deps_, dns,
                                            gateway::TlsContext::client(tls).value());
@@ -92,8 +92,8 @@ Node::~Node() = default;
 void Node::knows(const Node& other) {
   dns.set_srv("_sipfederationtls._tcp." + other.domain,
               std::vector<gateway::SrvTarget>{{other.domain, other.port(), 0, 0, 60}});
-  dns.set_host(other.domain, std::vector<gateway::AddressRecord>{
-                                 {asio::ip::make_address("127.0.0.1"), 60}});
+  dns.set_host(other.domain,
+               std::vector<gateway::AddressRecord>{{asio::ip::make_address("127.0.0.1"), 60}});
 }
 
 void Node::stop() {

@@ -60,8 +60,7 @@ struct Pki {
 // One fedgate-like node for `domain`, listening on 127.0.0.1:0 with the certificate `domain`.
 class Node {
  public:
-  Node(boost::asio::io_context& io, const Pki& pki, std::string domain,
-       AgentConfig config = {});
+  Node(boost::asio::io_context& io, const Pki& pki, std::string domain, AgentConfig config = {});
   ~Node();
   std::uint16_t port() const { return port_; }
   // Makes `other` reachable from this node: SRV _sipfederationtls._tcp.DOMAIN, then A.

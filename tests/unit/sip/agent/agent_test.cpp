@@ -21,7 +21,8 @@ Body pidf(std::string note) {
   return Body{MediaType::parse("application/pidf+xml").value(),
               "<?xml version=\"1.0\"?><presence xmlns=\"urn:ietf:params:xml:ns:pidf\" "
               "entity=\"sip:bob@b.example\"><tuple id=\"t1\"><status><basic>open</basic>"
-              "</status><note>" + note + "</note></tuple></presence>"};
+              "</status><note>" +
+                  note + "</note></tuple></presence>"};
 }
 
 // An OPTIONS from a.example to b.example, as the agent would send it (we change it freely).
@@ -29,8 +30,8 @@ Request options_to_b(std::uint16_t a_port, std::string branch) {
   AgentConfig config;
   config.routing_fqdn = "a.example";
   config.port = a_port;
-  return make_keepalive_options(KeepAlivePeer{"b.example", 0, ""}, config, std::move(branch),
-                                "o1", "opt-" + branch);
+  return make_keepalive_options(KeepAlivePeer{"b.example", 0, ""}, config, std::move(branch), "o1",
+                                "opt-" + branch);
 }
 
 struct AgentTest : ::testing::Test {
@@ -103,8 +104,9 @@ TEST_F(AgentTest, UnknownDomainIs404AndUnreachableHopIs503) {
   }()));
   EXPECT_EQ(unknown.status, 404);
   EXPECT_EQ(dead.status, 503);
-  EXPECT_EQ(a.registry.value("fedgate_sip_agent_transaction_failures_total",
-                             {{"reason", "no_route"}}), 1);
+  EXPECT_EQ(
+      a.registry.value("fedgate_sip_agent_transaction_failures_total", {{"reason", "no_route"}}),
+      1);
 }
 
 TEST_F(AgentTest, MaxForwardsZeroIsAnswered483AndUnknownDialog481) {
@@ -154,15 +156,17 @@ TEST_F(AgentTest, SubscribeGetsPidfNotifiesUntilUnsubscribed) {
   std::optional<DialogId> sub;
   std::function<bool()> first_notify = [&] { return a.events.notifies.size() == 1; };
   std::function<bool()> second_notify = [&] { return a.events.notifies.size() == 2; };
-  std::function<bool()> both_ended = [&] { return !b.events.gone.empty() && !a.events.ended.empty(); };
+  std::function<bool()> both_ended = [&] {
+    return !b.events.gone.empty() && !a.events.ended.empty();
+  };
   ASSERT_TRUE(go([&]() -> asio::awaitable<void> {
     auto subscribing = a.agent->subscribe(SubscribeRequest(alice, bob));
     auto id = co_await std::move(subscribing);
     sub = id.value();
     auto waiting = wait_for(first_notify);
     co_await std::move(waiting);
-    auto notifying = b.agent->notify(b.events.subscribes.at(0).dialog, SubState::active,
-                                     pidf("Out to lunch"));
+    auto notifying =
+        b.agent->notify(b.events.subscribes.at(0).dialog, SubState::active, pidf("Out to lunch"));
     auto sent = co_await std::move(notifying);
     EXPECT_EQ(sent.value().status, 200);
     auto waiting2 = wait_for(second_notify);
@@ -213,7 +217,8 @@ TEST(AgentKeepAlive, ConfiguredPeersArePingedAndReportedUpOrDown) {
   }
   EXPECT_EQ(a.registry.value("fedgate_sip_agent_keepalive_peers_up"), 1);
   EXPECT_GE(b.registry.value("fedgate_sip_agent_requests_total",
-                             {{"method", "OPTIONS"}, {"direction", "in"}}), 1);
+                             {{"method", "OPTIONS"}, {"direction", "in"}}),
+            1);
 }
 
 }  // namespace

@@ -34,8 +34,10 @@ TEST(Options, AnswerListsWhatWeSupport) {
             "Contact: <sip:fedgate.corp.test:5061;transport=tls>\r\n"
             "Supported: ms-benotify, ms-piggyback-first-notify, ms-text-format, ms-keep-alive, "
             "eventlist, adhoclist, categoryList\r\n"
-            "Allow: " + std::string(kAllow) + "\r\nAccept: " + std::string(kAccept) + "\r\n"
-            "Server: fedgate\r\nContent-Length: 0\r\n\r\n");
+            "Allow: " +
+                std::string(kAllow) + "\r\nAccept: " + std::string(kAccept) +
+                "\r\n"
+                "Server: fedgate\r\nContent-Length: 0\r\n\r\n");
 }
 
 TEST(Options, KeepAliveOptionsCarriesContact) {
@@ -46,8 +48,10 @@ TEST(Options, KeepAliveOptionsCarriesContact) {
             "From: <sip:corp.test>;tag=f1\r\nTo: <sip:partner.test>\r\n"
             "Call-ID: ka1@corp\r\nCSeq: 1 OPTIONS\r\n"
             "Contact: <sip:fedgate.corp.test:5061;transport=tls>\r\nMax-Forwards: 70\r\n"
-            "Accept: " + std::string(kAccept) + "\r\n"
-            "User-Agent: fedgate\r\nContent-Length: 0\r\n\r\n");
+            "Accept: " +
+                std::string(kAccept) +
+                "\r\n"
+                "User-Agent: fedgate\r\nContent-Length: 0\r\n\r\n");
 }
 
 }  // namespace

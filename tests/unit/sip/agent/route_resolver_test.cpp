@@ -19,7 +19,8 @@ using gateway::ResolverErrc;
 using gateway::SrvTarget;
 
 Request message_to(std::string uri, std::string route = "") {
-  std::string text = "MESSAGE " + uri + " SIP/2.0\r\nVia: SIP/2.0/TLS gw.corp.test;branch=z9hG4bK1\r\n" +
+  std::string text = "MESSAGE " + uri +
+                     " SIP/2.0\r\nVia: SIP/2.0/TLS gw.corp.test;branch=z9hG4bK1\r\n" +
                      "From: <sip:a@corp.test>;tag=1\r\nTo: <" + uri + ">\r\nCall-ID: c\r\n" +
                      "CSeq: 1 MESSAGE\r\n" + (route.empty() ? "" : "Route: " + route + "\r\n") +
                      "Content-Length: 0\r\n\r\n";
@@ -38,25 +39,30 @@ struct RouteResolverTest : ::testing::Test {
 };
 
 TEST_F(RouteResolverTest, SipFederationTlsSrvComesFirst) {
-  dns.set_srv("_sipfederationtls._tcp.partner.test", std::vector<SrvTarget>{{"sip.partner.test", 5061, 0, 0, 60}});
-  dns.set_srv("_sips._tcp.partner.test", std::vector<SrvTarget>{{"other.partner.test", 5061, 0, 0, 60}});
+  dns.set_srv("_sipfederationtls._tcp.partner.test",
+              std::vector<SrvTarget>{{"sip.partner.test", 5061, 0, 0, 60}});
+  dns.set_srv("_sips._tcp.partner.test",
+              std::vector<SrvTarget>{{"other.partner.test", 5061, 0, 0, 60}});
   EXPECT_EQ(hops(message_to("sip:bob@partner.test")).value(),
             (std::vector<NextHop>{{"sip.partner.test", 5061, Transport::tls}}));
   EXPECT_EQ(dns.lookups("_sips._tcp.partner.test"), 0);
 }
 
 TEST_F(RouteResolverTest, FallsBackThroughSipsAndSipTlsToTheDomainOn5061) {
-  dns.set_srv("_sip._tls.partner.test", std::vector<SrvTarget>{{"edge.partner.test", 5062, 0, 0, 60}});
+  dns.set_srv("_sip._tls.partner.test",
+              std::vector<SrvTarget>{{"edge.partner.test", 5062, 0, 0, 60}});
   EXPECT_EQ(hops(message_to("sip:bob@partner.test")).value().front().host, "edge.partner.test");
   EXPECT_EQ(dns.lookups("_sips._tcp.partner.test"), 1);
-  dns.set_host("plain.test", std::vector<gateway::AddressRecord>{{asio::ip::make_address("127.0.0.9"), 60}});
+  dns.set_host("plain.test",
+               std::vector<gateway::AddressRecord>{{asio::ip::make_address("127.0.0.9"), 60}});
   EXPECT_EQ(hops(message_to("sip:bob@plain.test")).value(),
             (std::vector<NextHop>{{"plain.test", 5061, Transport::tls}}));
 }
 
 TEST_F(RouteResolverTest, SrvOrderIsPriorityThenNextTargetOnFailure) {
   dns.set_srv("_sipfederationtls._tcp.partner.test",
-              std::vector<SrvTarget>{{"b.partner.test", 5061, 20, 0, 60}, {"a.partner.test", 5061, 10, 0, 60}});
+              std::vector<SrvTarget>{{"b.partner.test", 5061, 20, 0, 60},
+                                     {"a.partner.test", 5061, 10, 0, 60}});
   auto list = hops(message_to("sip:bob@partner.test")).value();
   ASSERT_EQ(list.size(), 2u);
   EXPECT_EQ(list[0].host, "a.partner.test");
@@ -77,7 +83,8 @@ TEST_F(RouteResolverTest, DnsTimeoutIsADnsFailure) {
 }
 
 TEST_F(RouteResolverTest, StaticRoutesOverrideDnsAndBlockedRoutesRefuse) {
-  dns.set_srv("_sipfederationtls._tcp.partner.test", std::vector<SrvTarget>{{"dns.partner.test", 5061, 0, 0, 60}});
+  dns.set_srv("_sipfederationtls._tcp.partner.test",
+              std::vector<SrvTarget>{{"dns.partner.test", 5061, 0, 0, 60}});
   presence::StaticRouteRow r{1, ".test.partner.*", "static.gw", 5070};
   presence::StaticRouteRow b{2, ".test.evil.*", "x", 5061};
   b.blocked = true;
@@ -90,7 +97,8 @@ TEST_F(RouteResolverTest, StaticRoutesOverrideDnsAndBlockedRoutesRefuse) {
 
 TEST_F(RouteResolverTest, RouteHeaderAndExplicitPortWin) {
   auto routed = message_to("sip:bob@partner.test", "<sip:proxy.corp.test:5099;lr>");
-  EXPECT_EQ(hops(routed).value(), (std::vector<NextHop>{{"proxy.corp.test", 5099, Transport::tls}}));
+  EXPECT_EQ(hops(routed).value(),
+            (std::vector<NextHop>{{"proxy.corp.test", 5099, Transport::tls}}));
   EXPECT_EQ(hops(message_to("sip:bob@127.0.0.1:5072")).value(),
             (std::vector<NextHop>{{"127.0.0.1", 5072, Transport::tls}}));
   EXPECT_EQ(dns.lookups("_sipfederationtls._tcp.partner.test"), 0);

@@ -7,8 +7,8 @@
 namespace fedgate::sip {
 namespace {
 
-presence::StaticRouteRow row(std::int64_t id, std::string pattern, std::string hop, int priority = 0,
-                             int weight = 0) {
+presence::StaticRouteRow row(std::int64_t id, std::string pattern, std::string hop,
+                             int priority = 0, int weight = 0) {
   presence::StaticRouteRow r;
   r.id = id;
   r.pattern = std::move(pattern);

@@ -100,8 +100,8 @@ TEST(InviteClientTx, NonTwoHundredFinalOnTlsEndsAtOnceAfterAck) {
   tx.start(clock.now());
   auto busy = make_response(tx.request(), 486);
   auto a = tx.on_response(busy, clock.now());
-  EXPECT_EQ(a, (ClientTxActions{make_non_2xx_ack(tx.request(), busy), busy, {},
-                                TxOutcome::final_response}));
+  EXPECT_EQ(a, (ClientTxActions{
+                   make_non_2xx_ack(tx.request(), busy), busy, {}, TxOutcome::final_response}));
   EXPECT_EQ(tx.state(), TxState::terminated);
 }
 

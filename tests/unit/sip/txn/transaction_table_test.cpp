@@ -147,7 +147,8 @@ TEST(TransactionTable, CancelIsItsOwnTransactionAndNamesTheInvite) {
   EXPECT_EQ(cancel.kind, RequestKind::cancel);
   EXPECT_NE(cancel.tx, invite.tx);
   EXPECT_EQ(cancel.cancelled, invite.tx);
-  auto orphan = table.on_request(req(wire("CANCEL", "z9hG4bKx7", "", 5)), true, clock.now()).value();
+  auto orphan =
+      table.on_request(req(wire("CANCEL", "z9hG4bKx7", "", 5)), true, clock.now()).value();
   EXPECT_EQ(orphan.cancelled, std::nullopt);  // the TU answers 481
 }
 
@@ -177,8 +178,8 @@ TEST(TransactionTable, ClientTransactionSendsTheRequestAndMatchesItsResponse) {
   ASSERT_EQ(effects.send.size(), 1u);
   EXPECT_EQ(serialize(effects.send[0].message), kOurMessage);
   EXPECT_EQ(table.next_wake(), clock.now() + kTimerF);  // no Timer E on TLS
-  auto other = table.on_response(resp(answer(wire("MESSAGE", "z9hG4bKo2"), 200, "MESSAGE")),
-                                 clock.now());
+  auto other =
+      table.on_response(resp(answer(wire("MESSAGE", "z9hG4bKo2"), 200, "MESSAGE")), clock.now());
   EXPECT_TRUE(other.to_tu.empty());  // a stray: another branch
   auto ok = resp(answer(kOurMessage, 200, "MESSAGE"));
   auto done = table.on_response(ok, clock.now());
