@@ -69,7 +69,7 @@ void SipEdge::on_policy(const std::shared_ptr<const presence::PolicyRows>& rows)
   auto v = std::make_shared<View>();
   v->rows = rows;
   v->policy = std::make_shared<const presence::PolicySnapshot>(*rows);
-  v->subjects = rows->tls_peer_subjects;
+  v->allow_subject = sip::subject_filter(rows->tls_peer_subjects);
   v->acl = acl_entries(*rows);
   view_.store(std::move(v));
   if (routes_) {
@@ -95,7 +95,7 @@ sip::TransportConfig SipEdge::transport_config() {
   sip::TransportConfig c;
   c.allow_subject = [this](const CertificateInfo& cert) {
     auto v = view();
-    return v && sip::subject_filter(v->subjects)(cert);
+    return v && (!v->allow_subject || v->allow_subject(cert));
   };
   c.incoming_acl = [this](const sip::InboundPeer& peer) {
     auto v = view();

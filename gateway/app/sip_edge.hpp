@@ -73,7 +73,7 @@ class SipEdge final : public SipSide, public sip::AgentEvents {
   struct View {
     std::shared_ptr<const presence::PolicyRows> rows;
     std::shared_ptr<const presence::PolicySnapshot> policy;
-    std::vector<presence::TlsPeerSubjectRow> subjects;
+    sip::SubjectFilter allow_subject;  // empty: every chain-verified peer
     std::vector<std::string> acl;
   };
   std::shared_ptr<const View> view() const { return view_.load(); }
