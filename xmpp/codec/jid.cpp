@@ -1,9 +1,11 @@
-// RFC 7622 JIDs without a PRECIS/IDNA library. What is done:
+// RFC 7622 JIDs, IDNA2008 through libidn2, no PRECIS library. What is done:
 // * domainpart: ASCII case-folded; one trailing dot removed; IDNA label separators U+3002,
-//   U+FF0E, U+FF61 mapped to '.'; labels 1..63 bytes; ASCII labels must be LDH (letters,
-//   digits, hyphen, no leading/trailing hyphen); A-labels (xn--) are kept in lower case;
-//   U-labels are accepted as UTF-8 with the simple case mapping below but are NOT converted
-//   to A-labels nor checked against IDNA2008's code point tables; IPv6 literals in [..].
+//   U+FF0E, U+FF61 mapped to '.'; ASCII labels must be LDH (letters, digits, hyphen, no
+//   leading/trailing hyphen) of 1..63 bytes; a domain with a non-ASCII byte or an xn-- label
+//   goes through libidn2 (idna.hpp): A-labels are decoded to U-labels, which are the stored
+//   and compared form, and every label is checked against IDNA2008 (RFC 5891, RFC 5892:
+//   disallowed code points, bad Punycode, CONTEXTJ...; domainpart_idna otherwise); the
+//   A-label form is computed on demand (domain_ascii); IPv6 literals in [..].
 // * localpart (UsernameCaseMapped, RFC 8265 §3.3): RFC 7622 §3.3.1 forbidden ASCII
 //   (" & ' / : < > @, space, controls) refused; non-ASCII spaces and C1 controls refused;
 //   case mapping covers ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic capitals.
@@ -12,6 +14,8 @@
 #include "xmpp/codec/jid.hpp"
 
 #include <optional>
+
+#include "xmpp/codec/idna.hpp"
 
 namespace fedgate::xmpp {
 namespace {
@@ -43,6 +47,8 @@ class JidCategory final : public boost::system::error_category {
         return "forbidden character in resourcepart";
       case JidErrc::bad_utf8:
         return "invalid UTF-8";
+      case JidErrc::domainpart_idna:
+        return "domainpart label refused by IDNA2008";
     }
     return "unknown JID error";
   }
@@ -202,16 +208,31 @@ bool valid_ipv6_literal(std::string_view d) {
   return d.find(':') != std::string_view::npos;
 }
 
+// An LDH label of 1..63 bytes, or a U-label (non-ASCII bytes, already checked by libidn2,
+// whose A-label form it limited to 63 bytes) whose ASCII characters are LDH.
 bool valid_label(std::string_view label) {
-  if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+  if (label.empty() || label.front() == '-' || label.back() == '-') {
     return false;
   }
+  bool ascii = true;
   for (char ch : label) {
     const auto c = static_cast<unsigned char>(ch);
     const bool ldh = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
     if (!ldh && c < 0x80) {
       return false;
     }
+    ascii = ascii && c < 0x80;
+  }
+  return !ascii || label.size() <= 63;
+}
+
+bool valid_labels(std::string_view d) {
+  for (std::size_t start = 0; start <= d.size();) {
+    const auto dot = std::min(d.find('.', start), d.size());
+    if (!valid_label(d.substr(start, dot - start))) {
+      return false;
+    }
+    start = dot + 1;
   }
   return true;
 }
@@ -267,14 +288,31 @@ result<std::string> normalize_domain(std::string_view in) {
     return valid_ipv6_literal(d) ? result<std::string>(std::move(d))
                                  : result<std::string>(JidErrc::domainpart_invalid);
   }
-  for (std::size_t start = 0; start <= d.size();) {
-    const auto dot = std::min(d.find('.', start), d.size());
-    if (!valid_label(std::string_view(d).substr(start, dot - start))) {
-      return JidErrc::domainpart_invalid;
-    }
-    start = dot + 1;
+  if (!valid_labels(d)) {  // empty labels, non-LDH ASCII: refused before libidn2 sees them
+    return JidErrc::domainpart_invalid;
   }
-  return d;
+  if (!needs_idna(d)) {
+    return d;
+  }
+  auto unicode = idna_to_unicode(d);  // RFC 7622 §3.2: A-labels compare as U-labels
+  if (!unicode) {
+    return unicode.error();
+  }
+  if (unicode->size() > Jid::kMaxPartBytes) {
+    return JidErrc::domainpart_too_long;
+  }
+  if (!valid_labels(*unicode)) {
+    return JidErrc::domainpart_invalid;
+  }
+  return std::move(*unicode);
+}
+
+result<std::string> to_ascii_domain(std::string_view domain) {
+  auto d = normalize_domain(domain);
+  if (!d || !needs_idna(*d) || d->front() == '[') {
+    return d;
+  }
+  return idna_to_ascii(*d);
 }
 
 result<Jid> Jid::parse(std::string_view text) {
@@ -320,6 +358,20 @@ result<Jid> Jid::from_domain(std::string_view domain) {
   jid.domain_len_ = static_cast<std::uint16_t>(d->size());
   jid.str_ = std::move(*d);
   return jid;
+}
+
+std::string dns_name(std::string_view domain) {
+  auto ascii = to_ascii_domain(domain);
+  return ascii ? std::move(*ascii) : std::string(domain);
+}
+
+std::string Jid::domain_ascii() const {
+  const std::string_view d = domain_part();
+  if (!needs_idna(d)) {
+    return std::string(d);
+  }
+  auto ascii = idna_to_ascii(d);  // cannot fail: parse() checked the same labels
+  return ascii ? std::move(*ascii) : std::string(d);
 }
 
 Jid Jid::bare() const {

@@ -38,13 +38,49 @@ TEST(Jid, CaseMapsNonAsciiLocalpartsWithinTheDocumentedSubset) {
   EXPECT_EQ(j->local(), "\xC3\xA9lise.\xD0\xB6");  // élise.ж
 }
 
-TEST(Jid, LowerCasesALabelsAndMapsIdeographicDots) {
-  EXPECT_EQ(Jid::parse("XN--Bcher-KVA.Example")->str(), "xn--bcher-kva.example");
+TEST(Jid, MapsIdeographicDotsAndKeepsIpv6Literals) {
   EXPECT_EQ(Jid::parse("a\xE3\x80\x82"
                        "example")
                 ->str(),
             "a.example");
   EXPECT_EQ(Jid::parse("[::1]")->str(), "[::1]");
+}
+
+// RFC 7622 §3.2: A-labels are compared as U-labels; "Bücher" is the RFC 5891 / UTS #46 example.
+TEST(JidIdna, ALabelsAndULabelsParseToTheSameUnicodeJid) {
+  auto from_a = Jid::parse("juliet@XN--Bcher-KVA.Example/balcony");
+  auto from_u = Jid::parse("juliet@B\xC3\xBC" "cher.example/balcony");  // Bücher
+  ASSERT_TRUE(from_a);
+  ASSERT_TRUE(from_u);
+  EXPECT_EQ(from_a->domain_part(), "b\xC3\xBC" "cher.example");
+  EXPECT_EQ(*from_a, *from_u);
+  EXPECT_EQ(from_u->domain_ascii(), "xn--bcher-kva.example");
+}
+
+TEST(JidIdna, MapsWidthAndNormalisesToNfc) {  // RFC 5895 mapping, NFC per RFC 5891 §5.2
+  auto wide = Jid::parse("\xEF\xBD\x82\xC3\xBC" "cher.example");  // fullwidth b + ü
+  auto decomposed = Jid::parse("bu\xCC\x88" "cher.example");          // u + U+0308
+  ASSERT_TRUE(wide);
+  ASSERT_TRUE(decomposed);
+  EXPECT_EQ(wide->str(), "b\xC3\xBC" "cher.example");
+  EXPECT_EQ(decomposed->str(), "b\xC3\xBC" "cher.example");
+}
+
+TEST(JidIdna, RefusesInvalidALabelsAndDisallowedCodePoints) {
+  for (const char* bad : {"xn--zz.example", "xn--0.example", "xn--a.example", "xn--ls8h.example",
+                          "\xE2\x98\x83.example",            // U+2603 snowman: disallowed
+                          "a\xE2\x80\x8D" "b.example"}) {  // ZWJ outside its context
+    EXPECT_EQ(Jid::parse(bad).error(), JidErrc::domainpart_idna) << bad;
+  }
+}
+
+TEST(JidIdna, AsciiFormIsForDnsAndLeavesLdhDomainsAlone) {
+  EXPECT_EQ(to_ascii_domain("Fa\xC3\x9F.de").value(), "xn--fa-hia.de");  // ß kept (IDNA2008)
+  EXPECT_EQ(to_ascii_domain("XN--4CA0BS.Example.").value(), "xn--4ca0bs.example");
+  EXPECT_EQ(to_ascii_domain("Capulet.Example").value(), "capulet.example");
+  EXPECT_EQ(to_ascii_domain("xn--zz.example").error(), JidErrc::domainpart_idna);
+  EXPECT_EQ(Jid::parse("[::1]")->domain_ascii(), "[::1]");
+  EXPECT_EQ(normalize_domain("xn--4ca0bs.example").value(), "\xC3\xA4\xC3\xB6\xC3\xBC.example");
 }
 
 TEST(Jid, RefusesForbiddenLocalpartCharacters) {  // RFC 7622 §3.3.1
