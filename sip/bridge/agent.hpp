@@ -183,6 +183,7 @@ class SipAgent final : public MessageHandler {
   BranchGenerator branches_;
   TransactionTable table_;
   std::unordered_map<TxId, ServerCtx> servers_;
+  std::set<TxId> inviting_;  // INVITEs awaiting the layer above: a CANCEL answers them 487
   std::unordered_map<TxId, ClientCtx> clients_;
   std::map<SubscriberKey, SubscriberEntry> subscribers_;
   std::map<DialogId, NotifierEntry> notifiers_;

@@ -116,7 +116,13 @@ asio::awaitable<void> SipAgent::on_request(Request request, ConnectionHandle fro
   apply(std::move(match->effects));       // 100 Trying for an INVITE
   metrics_.request(request.method == Method::other ? "other" : request.method_name(), "in");
   if (match->kind == RequestKind::cancel) {
-    // We answer every INVITE at once, so there is never a pending one to cancel.
+    // §9.2: 200 to the CANCEL; 487 to the INVITE if it still awaits the layer above.
+    if (match->cancelled && inviting_.erase(*match->cancelled) > 0) {
+      if (const Request* invite = table_.request(*match->cancelled)) {
+        respond(*match->cancelled,
+                make_error_response(*invite, 487, "Request Terminated", new_tag()));
+      }
+    }
     refuse(match->tx, request, match->cancelled ? 200 : 481, "cancel");
     co_return;
   }
@@ -124,8 +130,9 @@ asio::awaitable<void> SipAgent::on_request(Request request, ConnectionHandle fro
   parties.from = address_of(request.from);
   parties.to = address_of(request.to);
   parties.peer = from.remote().host;
-  auto serving = serve(match->tx, std::move(request), std::move(parties));
-  co_await std::move(serving);  // built apart: GCC 12 and temporaries in co_await
+  // Handed on, not awaited: the connection's read loop goes on at once, so a slow decision
+  // above never holds up the peer's other requests (a CANCEL included).
+  tasks_.spawn("sip.agent.serve", serve(match->tx, std::move(request), std::move(parties)));
 }
 
 // §16.3 / §8.2.2: checks before the method is looked at. nullopt: go on.

@@ -83,8 +83,12 @@ asio::awaitable<void> SipAgent::serve_invite(TxId tx, Request request, Parties p
   e.request = request;
   e.dialog = session->dialog().id();
   e.first_message = actions.received;
+  inviting_.insert(tx);
   auto deciding = events_.on_invite(std::move(e));
   Answer a = co_await std::move(deciding);
+  if (inviting_.erase(tx) == 0) {
+    co_return;  // cancelled meanwhile: the 487 has gone out (§9.2)
+  }
   if (a.status >= 300) {
     answer(tx, request, a, tag);
     co_return;

@@ -34,6 +34,11 @@ asio::awaitable<Answer> RecordingEvents::on_publish(PublishEvent e) {
 
 asio::awaitable<Answer> RecordingEvents::on_invite(InviteEvent e) {
   invites.push_back(std::move(e));
+  if (invite_delay > Duration::zero()) {
+    asio::steady_timer timer(co_await asio::this_coro::executor, invite_delay);
+    auto waiting = timer.async_wait(asio::use_awaitable);
+    co_await std::move(waiting);
+  }
   co_return invite_answer;
 }
 

@@ -36,6 +36,7 @@ class RecordingEvents final : public AgentEvents {
 
   Answer answer;
   Answer invite_answer;
+  Duration invite_delay{};  // the layer above takes this long to decide
   std::optional<Body> first_body;
   std::vector<InviteEvent> invites;
   std::vector<SessionMessageEvent> in_session;

@@ -6,6 +6,7 @@
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
 #include "agent_harness.hpp"
+#include "sip/codec/parser.hpp"
 
 namespace fedgate::sip::test {
 namespace {
@@ -73,6 +74,51 @@ TEST_F(AgentSessionTest, RefusedInviteReportsTheStatusAndKeepsNoSession) {
   EXPECT_EQ(b.events.invites.size(), 1u);
   ASSERT_EQ(a.events.sessions_ended.size(), 1u);
   EXPECT_EQ(a.events.sessions_ended[0].reason, ImEndReason::refused);
+}
+
+// An INVITE from a.example built by hand (so that the test can CANCEL it), and its CANCEL.
+Request invite_to_b(std::uint16_t a_port) {
+  std::string text =
+      "INVITE sip:bob@b.example SIP/2.0\r\n"
+      "Via: SIP/2.0/TLS a.example:" +
+      std::to_string(a_port) +
+      ";branch=z9hG4bKcancelme\r\n"
+      "From: <sip:alice@a.example>;tag=c1\r\nTo: <sip:bob@b.example>\r\n"
+      "Call-ID: cancel-1@a.example\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\n"
+      "Contact: <sip:a.example:" +
+      std::to_string(a_port) +
+      ";transport=tls>\r\n"
+      "Content-Type: application/sdp\r\n\r\n"  // no Content-Length: the rest
+
+      "v=0\r\no=- 0 0 IN IP4 a.example\r\ns=session\r\nc=IN IP4 a.example\r\n"
+      "t=0 0\r\nm=message 5061 sip null\r\na=accept-types:text/plain\r\n";
+  return parse_request(text).value();
+}
+
+TEST_F(AgentSessionTest, CancelWhileTheLayerAboveDecidesGives487AndNoSession) {
+  b.events.invite_delay = std::chrono::milliseconds(300);
+  Request invite = invite_to_b(a.port());
+  Request cancel = invite;
+  cancel.method = Method::cancel;
+  cancel.cseq.method = Method::cancel;
+  cancel.content_type.reset();
+  cancel.body.clear();
+  Response to_invite, to_cancel;
+  std::function<bool()> asked = [&] { return b.events.invites.size() == 1; };
+  std::function<bool()> answered = [&] { return to_invite.status != 0; };
+  ASSERT_TRUE(go([&]() -> asio::awaitable<void> {
+    asio::co_spawn(io, a.agent->send_request(invite),  // runs now, alongside this test
+                   [&](std::exception_ptr, Response r) { to_invite = std::move(r); });
+    auto waiting = until(asked);
+    co_await std::move(waiting);
+    auto cancelling = a.agent->send_request(cancel);
+    to_cancel = co_await std::move(cancelling);
+    auto finishing = until(answered);
+    co_await std::move(finishing);
+  }()));
+  EXPECT_EQ(to_cancel.status, 200);
+  EXPECT_EQ(to_invite.status, 487);
+  EXPECT_TRUE(b.events.sessions_ended.empty());
 }
 
 }  // namespace
