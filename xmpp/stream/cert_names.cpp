@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "xmpp/codec/idna.hpp"
+#include "xmpp/codec/jid.hpp"
+
 namespace fedgate::xmpp {
 namespace {
 
@@ -37,9 +40,17 @@ bool matches(std::string_view presented, std::string_view domain) {
 
 }  // namespace
 
+// Certificates carry DNS-IDs as A-labels and XmppAddrs as UTF-8 (RFC 6125 §6.4.2, RFC 7622
+// §3.2): both sides are compared in their A-label form.
 bool certificate_matches(const std::vector<std::string>& identities, std::string_view domain) {
-  return !domain.empty() && std::any_of(identities.begin(), identities.end(),
-                                        [&](const std::string& id) { return matches(id, domain); });
+  if (domain.empty()) {
+    return false;
+  }
+  const std::string ascii = dns_name(domain);
+  return std::any_of(identities.begin(), identities.end(), [&](const std::string& id) {
+    return matches(id, ascii) || (needs_idna(id) && id.find('*') == std::string::npos &&
+                                  matches(dns_name(id), ascii));
+  });
 }
 
 }  // namespace fedgate::xmpp
