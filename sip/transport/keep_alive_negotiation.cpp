@@ -14,7 +14,7 @@ bool KeepAliveNegotiation::on_request(const Request& request) {
     if (pending_.size() >= kMaxPending) {
       pending_.erase(pending_.begin());
     }
-    pending_.emplace_back(request.call_id, request.cseq.sequence);
+    pending_.push_back(Offer{request.call_id, request.cseq});
   }
   return (*found)->hop_hop.value_or(false);
 }
@@ -42,8 +42,9 @@ std::optional<std::string> KeepAliveNegotiation::header_for(const Message& messa
   }
   std::lock_guard lock(mutex_);
   if (const auto* response = std::get_if<Response>(&message)) {
-    auto same = [&](const auto& p) {
-      return p.first == response->call_id && p.second == response->cseq.sequence;
+    auto same = [&](const Offer& o) {
+      return o.call_id == response->call_id && o.cseq.sequence == response->cseq.sequence &&
+             o.cseq.name() == response->cseq.name();
     };
     auto it = std::find_if(pending_.begin(), pending_.end(), same);
     if (response->status < 200 || it == pending_.end()) {

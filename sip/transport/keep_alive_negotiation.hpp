@@ -8,7 +8,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "sip/codec/message.hpp"
@@ -38,7 +37,11 @@ class KeepAliveNegotiation {
   static constexpr std::size_t kMaxPending = 16;  // offers awaiting an answer, oldest dropped
 
   std::mutex mutex_;
-  std::vector<std::pair<std::string, std::uint32_t>> pending_;  // Call-ID, CSeq number
+  struct Offer {
+    std::string call_id;
+    CSeq cseq;  // number and method: the CANCEL of an INVITE shares its number
+  };
+  std::vector<Offer> pending_;
   bool offer_;
   bool answered_ = false;
   std::uint32_t answer_timeout_;

@@ -83,6 +83,16 @@ TEST(KeepAliveNegotiation, AnswersAnOfferInItsFinalResponseOnce) {
   EXPECT_FALSE(n.header_for(Message{response_to(request_with(""), 200)}));
 }
 
+TEST(KeepAliveNegotiation, TheAnswerGoesToTheOfferingRequestNotItsCancel) {
+  KeepAliveNegotiation n(false, 300);
+  auto offer = request_with("ms-keep-alive: UAC;hop-hop=yes\r\n");
+  EXPECT_TRUE(n.on_request(offer));
+  auto cancel_ok = response_to(offer, 200);
+  cancel_ok.cseq.method = Method::cancel;  // same Call-ID and CSeq number
+  EXPECT_FALSE(n.header_for(Message{cancel_ok}));
+  EXPECT_TRUE(n.header_for(Message{response_to(offer, 487)}));
+}
+
 TEST(KeepAliveNegotiation, AnOfferWithoutHopHopIsAnsweredButAsksForNoPings) {
   KeepAliveNegotiation n(false, 120);
   auto offer = request_with("ms-keep-alive: UAC;tcp=yes\r\n", 7);
