@@ -1,11 +1,15 @@
 // Stream parsing throughput (MB/s, stanzas/s) on typical presence/message traffic, expat
-// alone on the same bytes as the baseline, and the memory an idle parser holds.
+// alone on the same bytes as the baseline, the bound an arena-built element tree would reach,
+// and the memory an idle parser holds.
 #include <benchmark/benchmark.h>
 #include <expat.h>
 
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <memory_resource>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "tests/bench/xmpp/traffic.hpp"
@@ -62,6 +66,117 @@ void BM_ExpatAlone(benchmark::State& state) {  // the same bytes, no-op handlers
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * t.stanzas));
 }
 BENCHMARK(BM_ExpatAlone)->Unit(benchmark::kMillisecond);
+
+// What assembly would cost if an element tree lived in one arena per stanza (names, values
+// and text copied into it, no per-field heap allocation; pmr containers), for comparison with
+// BM_StreamParser, whose Element owns std::string fields. Not a parser: no limits, no checks.
+struct ArenaNode {
+  std::string_view name, ns;
+  std::pmr::vector<std::pair<std::string_view, std::string_view>> attributes;
+  std::pmr::vector<ArenaNode*> children;
+  std::pmr::string text;
+  explicit ArenaNode(std::pmr::memory_resource* r) : attributes(r), children(r), text(r) {}
+};
+
+struct ArenaBuilder {
+  std::pmr::unsynchronized_pool_resource upstream;  // keeps the arena's blocks between stanzas
+  std::optional<std::pmr::monotonic_buffer_resource> arena;
+  std::vector<ArenaNode*> open;
+  int depth = 0;
+  std::size_t stanzas = 0;
+
+  std::string_view copy(const char* p, std::size_t n) {
+    auto* d = static_cast<char*>(arena->allocate(n, 1));
+    std::memcpy(d, p, n);
+    return {d, n};
+  }
+  // Names and namespaces are referenced, not copied, when they are the parent's namespace or
+  // in a small table of the XMPP vocabulary.
+  std::string_view intern(const char* p, std::size_t n, std::string_view parent_ns) {
+    static constexpr std::string_view kVocabulary[] = {
+        "message", "presence", "iq", "body", "show", "status", "priority", "c", "from", "to",
+        "type", "id", "jabber:server", "jabber:client"};
+    const std::string_view s(p, n);
+    if (s == parent_ns) {
+      return parent_ns;
+    }
+    for (std::string_view v : kVocabulary) {
+      if (v == s) {
+        return v;
+      }
+    }
+    return copy(p, n);
+  }
+  void start(const char* qname, const char** atts) {
+    if (depth++ == 0) {
+      return;
+    }
+    if (depth == 2) {
+      arena.emplace(4096, &upstream);
+    }
+    auto* r = &*arena;
+    auto* node = new (r->allocate(sizeof(ArenaNode), alignof(ArenaNode))) ArenaNode(r);
+    const std::size_t len = std::strlen(qname);
+    const auto* sep = static_cast<const char*>(::memrchr(qname, ' ', len));
+    const std::size_t ns_len = sep == nullptr ? 0 : static_cast<std::size_t>(sep - qname);
+    const std::string_view parent_ns = open.empty() ? std::string_view() : open.back()->ns;
+    node->ns = intern(qname, ns_len, parent_ns);
+    node->name = sep == nullptr ? intern(qname, len, {}) : intern(sep + 1, len - ns_len - 1, {});
+    std::size_t n = 0;
+    while (atts[2 * n] != nullptr) {
+      ++n;
+    }
+    node->attributes.reserve(n);
+    for (const char** a = atts; *a != nullptr; a += 2) {
+      node->attributes.emplace_back(intern(a[0], std::strlen(a[0]), {}),
+                                    copy(a[1], std::strlen(a[1])));
+    }
+    if (!open.empty()) {
+      open.back()->children.push_back(node);
+    }
+    open.push_back(node);
+  }
+  void end() {
+    if (--depth == 0) {
+      return;
+    }
+    open.pop_back();
+    stanzas += depth == 1 ? 1 : 0;
+  }
+};
+
+void BM_ExpatArenaAssembly(benchmark::State& state) {
+  const auto& t = traffic();
+  std::size_t stanzas = 0;
+  for (auto _ : state) {
+    ArenaBuilder b;
+    XML_Parser p = XML_ParserCreateNS("UTF-8", ' ');
+    XML_SetUserData(p, &b);
+    XML_SetElementHandler(
+        p,
+        [](void* ud, const XML_Char* n, const XML_Char** a) {
+          static_cast<ArenaBuilder*>(ud)->start(n, a);
+        },
+        [](void* ud, const XML_Char*) { static_cast<ArenaBuilder*>(ud)->end(); });
+    XML_SetCharacterDataHandler(p, [](void* ud, const XML_Char* s, int len) {
+      auto& b = *static_cast<ArenaBuilder*>(ud);
+      if (b.depth > 1) {
+        b.open.back()->text.append(s, static_cast<std::size_t>(len));
+      }
+    });
+    XML_SetReparseDeferralEnabled(p, XML_FALSE);
+    XML_Parse(p, bench::kHeader, static_cast<int>(std::strlen(bench::kHeader)), XML_FALSE);
+    for (std::size_t i = 0; i < t.bytes.size(); i += kRead) {
+      const std::size_t n = std::min(kRead, t.bytes.size() - i);
+      XML_Parse(p, t.bytes.data() + i, static_cast<int>(n), XML_FALSE);
+    }
+    XML_ParserFree(p);
+    stanzas += b.stanzas;
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * t.bytes.size()));
+  state.SetItemsProcessed(static_cast<std::int64_t>(stanzas));
+}
+BENCHMARK(BM_ExpatArenaAssembly)->Unit(benchmark::kMillisecond);
 
 // Memory of idle parsers: each has parsed a header and then up to range(0) bytes of traffic
 // in one read (expat keeps a buffer as large as the largest read), then sits waiting; with
