@@ -146,8 +146,22 @@ void SubscriptionMachine::answer_from_cache(const Entry& e, const PolicySnapshot
                     e.d.state == SubscriptionState::active, e.d.watcher_is_local, policy, out);
 }
 
-// New presence of `entity` goes to every active watcher. A remote watcher whose presentity
-// now blocks them (policy changed) is switched to a polite block and sees offline.
+// True while the current policy lets presence cross between the two domains and the local
+// user may federate. Checked at every fan-out, so that a domain removed from the federated
+// list (or denied) stops getting anything at once, while its subscriptions stay stored.
+namespace {
+bool presence_may_cross(const Address& presentity, const Address& watcher, bool watcher_is_local,
+                        const PolicySnapshot& policy) {
+  if (!policy.may_send(presentity.domain(), watcher.domain()).allowed) {
+    return false;
+  }
+  return policy.identity().federation_enabled(watcher_is_local ? watcher : presentity);
+}
+}  // namespace
+
+// New presence of `entity` goes to every active watcher the policy still lets it reach. A
+// remote watcher whose presentity now blocks them (policy changed) is switched to a polite
+// block and sees offline.
 void SubscriptionMachine::fan_out(const Address& entity, const PolicySnapshot& policy,
                                   SubscriptionEffects& out) {
   auto head = watchers_of_.find(entity.bare());
@@ -160,6 +174,9 @@ void SubscriptionMachine::fan_out(const Address& entity, const PolicySnapshot& p
     }
     Address watcher = stored_address(e->watcher());
     Address presentity = stored_address(e->presentity());
+    if (!presence_may_cross(presentity, watcher, e->d.watcher_is_local, policy)) {
+      continue;
+    }
     if (!e->d.watcher_is_local &&
         policy.user_rule(presentity, watcher, TrafficKind::presence) == RuleAction::block) {
       e->d.state = SubscriptionState::polite_block;

@@ -226,5 +226,39 @@ TEST(SubscriptionMachine, PolicyChangeTurnsALiveSubscriptionIntoAPoliteBlock) {
   EXPECT_TRUE(sb.take().empty());
 }
 
+// Issue 6 step 6: a partner domain taken off the federated list (SQL, while running) stops
+// getting anything, in both directions, without the subscription being touched.
+TEST(SubscriptionMachine, DomainRemovedFromPolicyStopsPresenceBothWays) {
+  FakeSwitchboard sb{base_rows()};
+  sb.subscription(req(SubscriptionAction::subscribe, kBob, kJuliet));
+  sb.subscription(req(SubscriptionAction::approve, kJuliet, kBob));
+  sb.subscription(req(SubscriptionAction::subscribe, kJuliet, kBob));
+  sb.subscription(req(SubscriptionAction::approve, kBob, kJuliet));
+  sb.take();
+  auto rows = base_rows();
+  rows.xmpp_exceptions.erase(rows.xmpp_exceptions.begin());  // xmpp-partner.example
+  sb.set_policy(rows);
+  sb.presence(kJuliet, Availability::available, "here");
+  EXPECT_TRUE(sb.take().empty());
+  sb.presence(kBob, Availability::away, "gone");
+  EXPECT_TRUE(sb.take().empty());
+  sb.set_policy(base_rows());  // allowed again: presence flows again, subscriptions intact
+  sb.presence(kBob, Availability::available, "back");
+  ASSERT_EQ(sb.take().size(), 1u);
+}
+
+// A local user whose federation flag is cleared stops sending and receiving presence.
+TEST(SubscriptionMachine, UserWithFederationDisabledGetsAndGivesNothing) {
+  FakeSwitchboard sb{base_rows()};
+  sb.subscription(req(SubscriptionAction::subscribe, kJuliet, kBob));
+  sb.subscription(req(SubscriptionAction::approve, kBob, kJuliet));
+  sb.take();
+  auto rows = base_rows();
+  rows.users = {{"juliet@corp.example", "", "", false}};
+  sb.set_policy(rows);
+  sb.presence(kBob, Availability::available, "hi");
+  EXPECT_TRUE(sb.take().empty());
+}
+
 }  // namespace
 }  // namespace fedgate::presence
