@@ -24,6 +24,7 @@ struct Answer {
   std::string reason = "OK";
   std::optional<Body> body;
   SubState state = SubState::active;  // SUBSCRIBE only
+  HeaderList headers;                 // extra headers, e.g. SIP-ETag and Expires for PUBLISH
 };
 
 // Who sent a request and to whom, as the neutral model sees them.

@@ -301,6 +301,7 @@ void SipAgent::serve_notify(TxId tx, const Request& request, Parties parties) {
 
 void SipAgent::answer(TxId tx, const Request& request, const Answer& a, std::string_view to_tag) {
   Response r = make_error_response(request, a.status, a.reason, to_tag);
+  r.other.insert(r.other.end(), a.headers.begin(), a.headers.end());
   if (a.body) {
     r.content_type = a.body->type;
     r.body = a.body->bytes;

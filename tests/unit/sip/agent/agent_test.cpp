@@ -81,6 +81,21 @@ TEST_F(AgentTest, PageMessageBothWays) {
   EXPECT_EQ(a.events.messages[0].request.body, "hi alice");
 }
 
+TEST_F(AgentTest, PublishIsAnsweredWithTheHeadersOfTheLayerAbove) {
+  b.events.answer.headers = {{"SIP-ETag", "e1"}, {"Expires", "600"}};
+  Request publish = options_to_b(a.port(), "z9hG4bKpub1");
+  publish.method = publish.cseq.method = Method::publish;
+  Response r;
+  ASSERT_TRUE(go([&]() -> asio::awaitable<void> {
+    auto sending = a.agent->send_request(publish);
+    r = co_await std::move(sending);
+  }()));
+  EXPECT_EQ(r.status, 200);
+  ASSERT_NE(find_header(r.other, "SIP-ETag"), nullptr);
+  EXPECT_EQ(find_header(r.other, "SIP-ETag")->value, "e1");
+  EXPECT_EQ(b.events.publishes.size(), 1u);
+}
+
 TEST_F(AgentTest, RefusalOfTheLayerAboveReachesTheSender) {
   b.events.answer = Answer{403, "Forbidden", {}, SubState::terminated};
   Response r;
