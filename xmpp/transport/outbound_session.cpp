@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "xmpp/codec/jid.hpp"
 #include "xmpp/stream/outbound_stream.hpp"
 #include "xmpp/transport/s2s_discovery.hpp"
 #include "xmpp/transport/tls_facts.hpp"
@@ -233,8 +234,9 @@ asio::awaitable<void> OutboundSession::upgrade() {
     end("tls_unavailable");
     co_return;
   }
+  // SNI names the remote domain by its A-labels (RFC 6066 §3, RFC 7622 §3.2).
   auto handshake = io_->start_tls(*deps_.config.client_tls, gateway::TlsSocket::Role::client,
-                                  pair_.remote, deps_.config.tls_timeout);
+                                  dns_name(pair_.remote), deps_.config.tls_timeout);
   auto shaken = co_await std::move(handshake);
   if (!shaken) {
     timed_out_ = is_timeout(shaken.error());

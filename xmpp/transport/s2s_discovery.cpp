@@ -1,5 +1,7 @@
 #include "xmpp/transport/s2s_discovery.hpp"
 
+#include "xmpp/codec/jid.hpp"
+
 namespace fedgate::xmpp {
 namespace {
 
@@ -30,6 +32,7 @@ asio::awaitable<std::vector<S2sCandidate>> discover(std::string domain, const S2
       co_return out;
     }
   }
+  domain = dns_name(domain);  // RFC 7622 §3.2: DNS sees A-labels
   bool answered = false;
   if (config.client_tls) {  // XEP-0368 §3: Direct TLS targets first when we speak TLS
     auto name = gateway::srv_name(gateway::SrvService::xmpps_server, domain);

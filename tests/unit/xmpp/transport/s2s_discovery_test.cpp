@@ -17,11 +17,12 @@ namespace asio = boost::asio;
 using gateway::SrvService;
 using gateway::SrvTarget;
 
-std::vector<S2sCandidate> run_discover(const S2sConfig& config, gateway::Resolver& resolver) {
+std::vector<S2sCandidate> run_discover(const S2sConfig& config, gateway::Resolver& resolver,
+                                       std::string domain = "b.example") {
   asio::io_context io;
   auto random = [](std::uint32_t) { return std::uint32_t{0}; };
   auto found =
-      asio::co_spawn(io, discover("b.example", config, resolver, random), asio::use_future);
+      asio::co_spawn(io, discover(std::move(domain), config, resolver, random), asio::use_future);
   io.run_for(std::chrono::seconds(5));
   return found.get();
 }
@@ -47,6 +48,18 @@ TEST(S2sDiscovery, NoSrvRecordsFallBackToTheDomainOnTheDefaultPort) {
   S2sConfig config;
   auto got = run_discover(config, resolver);
   EXPECT_EQ(got, (std::vector<S2sCandidate>{{"b.example", 5269, false}}));
+}
+
+// RFC 7622 §3.2: the domain is compared as U-labels, but DNS is asked with A-labels.
+TEST(S2sDiscovery, InternationalisedDomainsAreLookedUpByTheirALabels) {
+  gateway::FakeResolver resolver;
+  resolver.set_srv(gateway::srv_name(SrvService::xmpp_server, "xn--bcher-kva.example"),
+                   std::vector{SrvTarget{"xmpp.xn--bcher-kva.example", 5269, 0, 0, 60}});
+  S2sConfig config;
+  auto got = run_discover(config, resolver, "b\xC3\xBC" "cher.example");
+  EXPECT_EQ(got, (std::vector<S2sCandidate>{{"xmpp.xn--bcher-kva.example", 5269, false}}));
+  EXPECT_EQ(run_discover(config, resolver, "\xC3\xA4\xC3\xB6\xC3\xBC.example"),
+            (std::vector<S2sCandidate>{{"xn--4ca0bs.example", 5269, false}}));
 }
 
 TEST(S2sDiscovery, StaticRouteOverridesDns) {
