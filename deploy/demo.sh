@@ -6,9 +6,11 @@
 # directions, shows fedgate's metrics and stored subscriptions, then stops everything it started.
 #   deploy/demo.sh [--keep] [--verbose]
 #     --keep     keep the scratch directory (certificates, configurations, every log)
-#     --verbose  fedgate wire traces (SIP and XMPP), printed as they happen
+#     --verbose  wire traces as they happen: every SIP message at the partner's edge, every s2s
+#                stanza at Prosody, fedgate's debug log (and its own wire tracing switched on)
 # Environment: FEDGATE_BIN (default build/release/gateway/app/fedgate, built when absent).
 # Every wait is bounded; a step that does not happen stops the demo with exit status 1.
+# shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 LIB="$ROOT/tests/interop/lib"
@@ -17,7 +19,7 @@ for arg in "$@"; do
   case "$arg" in
     --keep) KEEP=1 ;;
     --verbose) VERBOSE=1 ;;
-    -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "demo: unknown option $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -104,7 +106,8 @@ demo_dns "$D/dns-home" "$HOME_DNS" \
   "_xmpp-server._tcp.partner.example. 60 IN SRV 10 10 5269 fedgate.corp.example." ||
   fail "the home DNS did not start"
 printf 'nameserver %s\noptions timeout:1 attempts:2\n' "$HOME_DNS" >"$D/dns-home/resolv.conf"
-DNS_RESOLV="$D/dns-home/resolv.conf"
+DNS_RESOLV="$D/dns-home/resolv.conf"  # dns_spawn (Prosody) mounts it as /etc/resolv.conf
+export DNS_RESOLV
 demo_dns "$D/dns-fedgate" "$FG_DNS" \
   "partner.example. 60 IN A $PEER" "sip.partner.example. 60 IN A $PEER" \
   "_sipfederationtls._tcp.partner.example. 60 IN SRV 10 10 5061 sip.partner.example." \
@@ -120,12 +123,43 @@ prosody_start "$D/prosody" "$HOME_ADDR" corp.example "$P/corp.example" "$CA" \
 show "Prosody serves corp.example; XMPP accounts: alice@corp.example / $ALICE_PW,"
 show "  bob@corp.example / $BOB_PW"
 
+# --verbose: follow a log in the background (a subshell, so that the tail and its filter are
+# its descendants and are stopped with it).
+follow() {
+  local file="$1"; shift
+  (tail -n +1 -F "$file" 2>/dev/null | "$@") &
+  ia_track_pid $!
+}
+# wire_sip: the ms_peer --trace events (sent/received) as SIP messages.
+wire_sip() {
+  "$IA_PYTHON" -u -c '
+import json, sys
+for line in sys.stdin:
+    try:
+        d = json.loads(line)
+    except ValueError:
+        continue
+    if d.get("ev") == "sent":
+        text, arrow = d["data"], "partner edge -> fedgate"
+    elif d.get("ev") == "received":
+        text = "\r\n".join([d["start"]] + ["%s: %s" % tuple(h) for h in d["headers"]])
+        text, arrow = text + "\r\n\r\n" + (d.get("body") or ""), "fedgate -> partner edge"
+    else:
+        continue
+    print("    [sip %s]" % arrow)
+    for l in text.rstrip().splitlines():
+        print("      " + l)
+'
+}
+peer_trace=()
+((VERBOSE)) && peer_trace=(--trace)
+
 # --- the Skype for Business partner (carol), driven through a fifo ----------------------------
 mkfifo "$D/peer.cmd"
 exec 4<>"$D/peer.cmd"
 "$IA_PYTHON" "$LIB/ms_peer.py" --addr "$PEER" --port 5061 --cert "$P/partner" --cafile "$CA" \
   --gateway "$FG:5061" --gateway-name fedgate.corp.example --fqdn sip.partner.example \
-  --user carol@partner.example --lifetime 900 \
+  --user carol@partner.example --lifetime 900 "${peer_trace[@]}" \
   <"$D/peer.cmd" >"$D/peer.jsonl" 2>"$D/peer.log" &
 PEER_PID=$!
 ia_track_pid "$PEER_PID"
@@ -139,7 +173,7 @@ printf '%s\n' "$TOKEN" >"$FGD/admin.token"
 chmod 600 "$FGD/admin.token"
 FG_LOG="$FGD/fedgate.log"
 trace=(--log-level info)
-((VERBOSE)) && trace=(--log-level trace --trace-sip true --trace-xmpp true)
+((VERBOSE)) && trace=(--log-level debug --trace-sip true --trace-xmpp true)
 # On exit: the users first, then fedgate (it drains and stops its embedded PostgreSQL), then
 # the postmaster if fedgate could not; the harness then stops Prosody and DNS by pid.
 stop_fedgate() {
@@ -160,11 +194,14 @@ ia_on_exit stop_fedgate
 FG_PID=$!
 ia_track_pid "$FG_PID"
 if ((VERBOSE)); then
-  tail -n +1 -F "$FG_LOG" 2>/dev/null | sed -u 's/^/    [fedgate] /' &
-  ia_track_pid $!
+  follow "$FG_LOG" sed -u 's/^/    [fedgate] /'
+  follow "$D/peer.jsonl" wire_sip
+  follow "$PROSODY_LOG" sed -un \
+    -e 's/.*\tSending\[s2s[a-z_]*\]: /    [xmpp prosody -> fedgate] /p' \
+    -e 's/.*\tReceived\[s2s[a-z_]*\]: /    [xmpp fedgate -> prosody] /p'
 fi
 say "Starting fedgate (first start initialises its PostgreSQL cluster: up to a minute)"
-ia_wait_tcp "$FG" 5061 90 && ia_wait_tcp "$FG" 5269 10 ||
+{ ia_wait_tcp "$FG" 5061 90 && ia_wait_tcp "$FG" 5269 10; } ||
   fail "fedgate did not listen on $FG:5061 and :5269 (see $FG_LOG)"
 CONNINFO="$(grep -o 'db.embedded_started.*conninfo="[^"]*"' "$FG_LOG" | head -1 |
   sed 's/.*conninfo="\([^"]*\)"/\1/')"
@@ -185,7 +222,7 @@ psql "$CONNINFO" -v ON_ERROR_STOP=1 -qAt -c "$POLICY_SQL" >"$D/psql.log" 2>&1 ||
 version="$(psql "$CONNINFO" -qAt -c "SELECT version FROM policy_version")"
 admin() { curl -sf -m 5 -H "Authorization: Bearer $TOKEN" "http://$FG:8280$1"; }
 for ((i = 0; i < 300; i++)); do
-  admin /api/v1/policy | grep -qE "\"version\": ?$version[,}]" && break
+  admin /api/v1/policy | grep -qE "\"version\": ?${version}[,}]" && break
   sleep 0.1
 done
 ((i < 300)) || fail "fedgate did not load policy version $version within 30 s"
@@ -296,7 +333,7 @@ carol '{"cmd": "expect", "ev": "presence", "watcher": "carol@partner.example",
   fail "carol did not see alice's 'In a meeting' within 45 s"
 show "carol sees alice: $(describe_lync "$MATCHED")"
 avail="$(json "$MATCHED" 'd["got"]["availability"]')"
-[[ "$avail" =~ ^[0-9]+$ ]] && ((avail >= 15000 && avail < 18000)) ||
+{ [[ "$avail" =~ ^[0-9]+$ ]] && ((avail >= 15000 && avail < 18000)); } ||
   fail "alice's away arrived as availability $avail, not in Lync's Away range 15000-17999"
 show "  -> availability $avail is 'Away' in Lync / Skype for Business (15000-17999, MS-PRES)"
 
