@@ -201,8 +201,12 @@ if ((VERBOSE)); then
     -e 's/.*\tReceived\[s2s[a-z_]*\]: /    [xmpp fedgate -> prosody] /p'
 fi
 say "Starting fedgate (first start initialises its PostgreSQL cluster: up to a minute)"
-{ ia_wait_tcp "$FG" 5061 90 && ia_wait_tcp "$FG" 5269 10; } ||
-  fail "fedgate did not listen on $FG:5061 and :5269 (see $FG_LOG)"
+for ((i = 0; i < 90; i++)); do
+  ia_wait_tcp "$FG" 5061 1 && break
+  kill -0 "$FG_PID" 2>/dev/null || { tail -n 20 "$FG_LOG" >&2; fail "fedgate exited at start"; }
+done
+{ ((i < 90)) && ia_wait_tcp "$FG" 5269 10; } ||
+  fail "fedgate did not listen on $FG:5061 and :5269 within 100 s (see $FG_LOG)"
 CONNINFO="$(grep -o 'db.embedded_started.*conninfo="[^"]*"' "$FG_LOG" | head -1 |
   sed 's/.*conninfo="\([^"]*\)"/\1/')"
 [[ -n "$CONNINFO" ]] || fail "fedgate did not log the conninfo of its embedded database"
@@ -372,21 +376,22 @@ carol '{"cmd": "expect", "ev": "delivered", "text": "It is about the partner con
   fail "carol's second IM did not travel as a MESSAGE in the session"
 show "carol's second IM reuses the session (MESSAGE in the dialog, answered 200);"
 show "  alice receives: \"$(json "$MATCHED" 'd["got"]["text"]')\""
-say "   alice answers from her XMPP client"
+say "5. alice answers from her XMPP client (a chat message to carol@partner.example)"
 alice "send carol@partner.example Sure, I will call you at 3." || fail "alice could not send"
 carol '{"cmd": "expect", "ev": "message", "from": "alice@corp.example",
   "text": "Sure, I will call you at 3.", "timeout": 45}' ||
   fail "carol did not receive alice's IM within 45 s"
-show "carol's edge receives ($(json "$MATCHED" 'd["got"]["mode"]') mode, \
-$(json "$MATCHED" 'd["got"]["content_type"]')):"
+show "carol's edge receives it $(json "$MATCHED" '{"invite": "in the INVITE of a session fedgate opens",
+  "session": "as a MESSAGE in the existing session", "page": "as a page-mode MESSAGE"}.get(
+  d["got"]["mode"], d["got"]["mode"])') ($(json "$MATCHED" 'd["got"]["content_type"]')):"
 show "  \"$(json "$MATCHED" 'd["got"]["text"]')\""
 
 # --- 5. what fedgate counted and stored ---------------------------------------------------------
-say "5. fedgate's metrics (curl -H 'Authorization: Bearer TOKEN' http://$FG:8280/metrics)"
+say "6. fedgate's metrics (curl -H 'Authorization: Bearer TOKEN' http://$FG:8280/metrics)"
 admin /metrics >"$D/metrics.txt" || fail "GET /metrics failed"
 grep -E '^fedgate_(switchboard|sip_edge)_[a-z_]+(\{[^}]*\})? [1-9]' "$D/metrics.txt" |
   sed 's/^/    /' | head -40
-say "   the subscriptions fedgate stored (psql on its embedded database)"
+say "7. the subscriptions fedgate stored (psql on its embedded database)"
 SUBS_SQL="SELECT watcher, presentity, state, watcher_is_local, node_id,
   to_char(expires_at, 'HH24:MI:SS') AS expires_at, length(sip_dialog) AS sip_dialog_bytes
   FROM subscriptions ORDER BY id"
