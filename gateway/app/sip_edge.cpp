@@ -15,6 +15,9 @@
 #include "sip/bridge/agent_peer_subjects.hpp"
 #include "sip/transport/incoming_acl.hpp"
 
+// GCC 12 (-O1, ASan): Asio coroutine frame new/delete false positive (see sip_net).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
 namespace fedgate::gateway {
 
 namespace asio = boost::asio;

@@ -101,8 +101,7 @@ class SipEdge final : public SipSide, public sip::AgentEvents {
   void notify_watcher(const Watching& w, sip::SubState state, std::optional<sip::Body> body);
   boost::asio::awaitable<void> subscribe(Watching w);
   boost::asio::awaitable<void> unsubscribe(sip::DialogId id);
-  boost::asio::awaitable<void> notify(sip::DialogId id, sip::SubState s,
-                                      std::optional<sip::Body> b);
+  boost::asio::awaitable<void> drain_notifies(Watching w);
   boost::asio::awaitable<sip::Answer> decide_subscribe(sip::SubscribeEvent e);
   boost::asio::awaitable<void> handle_notify(Watching w, sip::NotifyEvent e);
   boost::asio::awaitable<void> handle_document(presence::Address presentity, sip::Body body);

@@ -24,6 +24,11 @@ const NotifierRecord* SipDialogBook::notifier(const Watching& w) const {
   return it == notifiers_.end() ? nullptr : &it->second;
 }
 
+NotifierRecord* SipDialogBook::notifier(const Watching& w) {
+  auto it = notifiers_.find(key(w));
+  return it == notifiers_.end() ? nullptr : &it->second;
+}
+
 std::optional<Watching> SipDialogBook::remove_notifier(const sip::DialogId& id) {
   auto it = notifier_by_dialog_.find(id);
   if (it == notifier_by_dialog_.end()) {

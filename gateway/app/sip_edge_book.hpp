@@ -5,6 +5,7 @@
 // strand; pure. RFC 6665 §4.1/§4.2, MS-SIPRE session-mode IM.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,9 +26,18 @@ struct Watching {
   friend bool operator==(const Watching&, const Watching&) = default;
 };
 
+// A NOTIFY waiting for the one before it in the same dialog (presence stays in order).
+struct QueuedNotify {
+  sip::SubState state = sip::SubState::active;
+  std::optional<sip::Body> body;
+};
+
 struct NotifierRecord {
   sip::DialogId dialog;
   bool msrtc = false;  // the watcher accepts msrtc-event-categories (Lync/S4B)
+  std::deque<QueuedNotify> queue;  // sent one at a time, in order
+  bool sending = false;            // a task is draining the queue
+  bool closing = false;            // a terminated NOTIFY is queued: forget it once sent
 };
 
 struct SubscriberRecord {
@@ -56,6 +66,7 @@ class SipDialogBook {
   // Notifier dialogs (a SIP watcher's subscription to someone fedgate speaks for).
   void add_notifier(const Watching& w, NotifierRecord r);
   const NotifierRecord* notifier(const Watching& w) const;
+  NotifierRecord* notifier(const Watching& w);
   std::optional<Watching> remove_notifier(const sip::DialogId& id);
   void remove_notifier(const Watching& w);
 

@@ -106,9 +106,6 @@ void SipEdge::answer_watcher(presence::SubscriptionRequest r) {
     return;
   }
   notify_watcher(w, approve ? sip::SubState::active : sip::SubState::terminated, std::nullopt);
-  if (!approve) {
-    book_.remove_notifier(w);
-  }
 }
 
 void SipEdge::presence_effect(presence::SendPresence e) {
@@ -125,14 +122,21 @@ void SipEdge::presence_effect(presence::SendPresence e) {
   notify_watcher(w, sip::SubState::active, presence_body_for(e.presence, *policy(), n->msrtc));
 }
 
+// NOTIFYs of one dialog go out one at a time, in the order the switchboard produced them; a
+// terminated one closes the record once sent.
 void SipEdge::notify_watcher(const Watching& w, sip::SubState state,
                              std::optional<sip::Body> body) {
-  const auto* n = book_.notifier(w);
-  if (n == nullptr) {
+  auto* n = book_.notifier(w);
+  if (n == nullptr || n->closing) {
     return;
   }
   metrics_.effect("notify");
-  spawn("sip_edge.notify", notify(n->dialog, state, std::move(body)));
+  n->closing = state == sip::SubState::terminated;
+  n->queue.push_back(QueuedNotify{state, std::move(body)});
+  if (!n->sending) {
+    n->sending = true;
+    spawn("sip_edge.notify", drain_notifies(w));
+  }
 }
 
 // The agent refreshes the subscriptions it holds; the switchboard hears the expiry again.
@@ -160,10 +164,7 @@ void SipEdge::refusal_effect(presence::RefuseRequest e) {
     pending->refusal = refusal_for(e.refusal.condition);
     return;
   }
-  if (book_.notifier(w) != nullptr) {
-    notify_watcher(w, sip::SubState::terminated, std::nullopt);
-    book_.remove_notifier(w);
-  }
+  notify_watcher(w, sip::SubState::terminated, std::nullopt);
 }
 
 asio::awaitable<void> SipEdge::subscribe(Watching w) {
@@ -187,12 +188,27 @@ asio::awaitable<void> SipEdge::unsubscribe(sip::DialogId id) {
   }
 }
 
-asio::awaitable<void> SipEdge::notify(sip::DialogId id, sip::SubState s,
-                                      std::optional<sip::Body> b) {
-  auto op = agent_->notify(std::move(id), s, std::move(b));
-  auto sent = co_await std::move(op);
-  if (!sent) {
-    metrics_.dropped("notifier_gone");
+asio::awaitable<void> SipEdge::drain_notifies(Watching w) {
+  for (;;) {
+    auto* n = book_.notifier(w);
+    if (n == nullptr) {
+      co_return;  // the dialog ended meanwhile
+    }
+    if (n->queue.empty()) {
+      n->sending = false;
+      if (n->closing) {
+        book_.remove_notifier(w);
+      }
+      co_return;
+    }
+    QueuedNotify next = std::move(n->queue.front());
+    n->queue.pop_front();
+    sip::DialogId id = n->dialog;
+    auto op = agent_->notify(std::move(id), next.state, std::move(next.body));
+    auto sent = co_await std::move(op);
+    if (!sent) {
+      metrics_.dropped("notifier_gone");
+    }
   }
 }
 

@@ -22,6 +22,18 @@ TEST(SipDialogBook, NotifierFoundByPairAndRemovedByDialog) {
   EXPECT_EQ(book.notifiers(), 0u);
 }
 
+TEST(SipDialogBook, NotifiesQueueInTheRecordUntilItGoes) {
+  SipDialogBook book;
+  book.add_notifier(bob_watches_alice(), {{"c1", "a", "b"}, false});
+  auto* n = book.notifier(bob_watches_alice());
+  n->queue.push_back({sip::SubState::active, std::nullopt});
+  n->queue.push_back({sip::SubState::terminated, std::nullopt});
+  EXPECT_EQ(book.notifier(bob_watches_alice())->queue.size(), 2u);
+  EXPECT_EQ(book.notifier(bob_watches_alice())->queue.back().state, sip::SubState::terminated);
+  book.remove_notifier(bob_watches_alice());
+  EXPECT_EQ(book.notifier(bob_watches_alice()), nullptr);
+}
+
 TEST(SipDialogBook, ANewNotifierForThePairReplacesTheOld) {
   SipDialogBook book;
   book.add_notifier(bob_watches_alice(), {{"c1", "a", "b"}, false});
