@@ -38,6 +38,17 @@ if [[ ! -x "$FEDGATE" ]]; then
   cmake --build "$ROOT/build/release" -j "$(nproc)" --target fedgate
 fi
 
+# A server bound to every address on one of these ports (a quick-start node left running, a
+# system Prosody or resolver) would take the connections meant for the demo's addresses.
+busy="$(ss -Hltnu | awk '{print $5}' |
+  grep -E '^(\*|0\.0\.0\.0|\[::\]):(53|5061|5222|5269|8280)$' | sort -u | tr '\n' ' ' || true)"
+if [[ -n "$busy" ]]; then
+  echo "demo: something listens on all addresses at $busy(a quick-start node, a system" \
+    "Prosody or DNS server?); stop it first: the demo needs these ports on its own 127.x" \
+    "addresses" >&2
+  exit 1
+fi
+
 # --- the interop harness: scratch dir, private 127.A.B.0/24, pids stopped on EXIT --------------
 export IA_KEEP=$KEEP
 # shellcheck source=../tests/interop/lib/common.sh
