@@ -48,8 +48,8 @@ bool certificate_matches(const std::vector<std::string>& identities, std::string
   }
   const std::string ascii = dns_name(domain);
   return std::any_of(identities.begin(), identities.end(), [&](const std::string& id) {
-    return matches(id, ascii) || (needs_idna(id) && id.find('*') == std::string::npos &&
-                                  matches(dns_name(id), ascii));
+    return matches(id, ascii) ||
+           (needs_idna(id) && id.find('*') == std::string::npos && matches(dns_name(id), ascii));
   });
 }
 

@@ -94,8 +94,8 @@ struct ArenaBuilder {
   // in a small table of the XMPP vocabulary.
   std::string_view intern(const char* p, std::size_t n, std::string_view parent_ns) {
     static constexpr std::string_view kVocabulary[] = {
-        "message", "presence", "iq", "body", "show", "status", "priority", "c", "from", "to",
-        "type", "id", "jabber:server", "jabber:client"};
+        "message", "presence", "iq", "body", "show", "status",        "priority",
+        "c",       "from",     "to", "type", "id",   "jabber:server", "jabber:client"};
     const std::string_view s(p, n);
     if (s == parent_ns) {
       return parent_ns;

@@ -49,27 +49,40 @@ TEST(Jid, MapsIdeographicDotsAndKeepsIpv6Literals) {
 // RFC 7622 §3.2: A-labels are compared as U-labels; "Bücher" is the RFC 5891 / UTS #46 example.
 TEST(JidIdna, ALabelsAndULabelsParseToTheSameUnicodeJid) {
   auto from_a = Jid::parse("juliet@XN--Bcher-KVA.Example/balcony");
-  auto from_u = Jid::parse("juliet@B\xC3\xBC" "cher.example/balcony");  // Bücher
+  auto from_u = Jid::parse(
+      "juliet@B\xC3\xBC"
+      "cher.example/balcony");  // Bücher
   ASSERT_TRUE(from_a);
   ASSERT_TRUE(from_u);
-  EXPECT_EQ(from_a->domain_part(), "b\xC3\xBC" "cher.example");
+  EXPECT_EQ(from_a->domain_part(),
+            "b\xC3\xBC"
+            "cher.example");
   EXPECT_EQ(*from_a, *from_u);
   EXPECT_EQ(from_u->domain_ascii(), "xn--bcher-kva.example");
 }
 
 TEST(JidIdna, MapsWidthAndNormalisesToNfc) {  // RFC 5895 mapping, NFC per RFC 5891 §5.2
-  auto wide = Jid::parse("\xEF\xBD\x82\xC3\xBC" "cher.example");  // fullwidth b + ü
-  auto decomposed = Jid::parse("bu\xCC\x88" "cher.example");          // u + U+0308
+  auto wide = Jid::parse(
+      "\xEF\xBD\x82\xC3\xBC"
+      "cher.example");  // fullwidth b + ü
+  auto decomposed = Jid::parse(
+      "bu\xCC\x88"
+      "cher.example");  // u + U+0308
   ASSERT_TRUE(wide);
   ASSERT_TRUE(decomposed);
-  EXPECT_EQ(wide->str(), "b\xC3\xBC" "cher.example");
-  EXPECT_EQ(decomposed->str(), "b\xC3\xBC" "cher.example");
+  EXPECT_EQ(wide->str(),
+            "b\xC3\xBC"
+            "cher.example");
+  EXPECT_EQ(decomposed->str(),
+            "b\xC3\xBC"
+            "cher.example");
 }
 
 TEST(JidIdna, RefusesInvalidALabelsAndDisallowedCodePoints) {
   for (const char* bad : {"xn--zz.example", "xn--0.example", "xn--a.example", "xn--ls8h.example",
-                          "\xE2\x98\x83.example",            // U+2603 snowman: disallowed
-                          "a\xE2\x80\x8D" "b.example"}) {  // ZWJ outside its context
+                          "\xE2\x98\x83.example",  // U+2603 snowman: disallowed
+                          "a\xE2\x80\x8D"
+                          "b.example"}) {  // ZWJ outside its context
     EXPECT_EQ(Jid::parse(bad).error(), JidErrc::domainpart_idna) << bad;
   }
 }

@@ -24,7 +24,9 @@ TEST(CertNames, WildcardCoversExactlyOneLeftMostLabel) {  // RFC 6125 §6.4.3
 
 // DNS-IDs carry A-labels, XmppAddrs UTF-8; a JID domain is held as U-labels (RFC 7622 §3.2).
 TEST(CertNames, InternationalisedNamesMatchInEitherForm) {
-  const std::string u_domain = "b\xC3\xBC" "cher.example";  // bücher.example
+  const std::string u_domain =
+      "b\xC3\xBC"
+      "cher.example";  // bücher.example
   EXPECT_TRUE(certificate_matches({"xn--bcher-kva.example"}, u_domain));
   EXPECT_TRUE(certificate_matches({"*.xn--bcher-kva.example"}, "im." + u_domain));
   EXPECT_TRUE(certificate_matches({u_domain}, "xn--bcher-kva.example"));

@@ -56,7 +56,9 @@ TEST(S2sDiscovery, InternationalisedDomainsAreLookedUpByTheirALabels) {
   resolver.set_srv(gateway::srv_name(SrvService::xmpp_server, "xn--bcher-kva.example"),
                    std::vector{SrvTarget{"xmpp.xn--bcher-kva.example", 5269, 0, 0, 60}});
   S2sConfig config;
-  auto got = run_discover(config, resolver, "b\xC3\xBC" "cher.example");
+  auto got = run_discover(config, resolver,
+                          "b\xC3\xBC"
+                          "cher.example");
   EXPECT_EQ(got, (std::vector<S2sCandidate>{{"xmpp.xn--bcher-kva.example", 5269, false}}));
   EXPECT_EQ(run_discover(config, resolver, "\xC3\xA4\xC3\xB6\xC3\xBC.example"),
             (std::vector<S2sCandidate>{{"xn--4ca0bs.example", 5269, false}}));
