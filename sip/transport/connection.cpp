@@ -171,6 +171,9 @@ asio::awaitable<void> Connection::read_loop() {
       timer_.cancel();    // the watchdog schedules the next ping
     }
     std::string_view bytes(chunk.get(), *n);
+    if (WireTrace::sip.load(std::memory_order_relaxed)) {
+      log_.info("sip.wire", {{"dir", "in"}, {"bytes", bytes}});
+    }
     framer_.feed(bytes);
     unframed_.append(bytes);
     bool more = co_await drain();
@@ -288,6 +291,9 @@ asio::awaitable<void> Connection::write_loop() {
         close_reason_ = "closed_locally";
       }
       co_return;
+    }
+    if (WireTrace::sip.load(std::memory_order_relaxed)) {
+      log_.info("sip.wire", {{"dir", "out"}, {"bytes", bytes}});
     }
     auto written = co_await stream_.write(asio::buffer(bytes));
     if (!written) {

@@ -82,6 +82,9 @@ asio::awaitable<void> InboundSession::run(bool direct_tls) {
       co_await carry(a);
     }
     if (!ev.bytes.empty()) {
+      if (WireTrace::xmpp.load(std::memory_order_relaxed)) {
+        log_.info("xmpp.wire", {{"dir", "in"}, {"bytes", ev.bytes}});
+      }
       idle_at_ = Clock::now() + deps_.config.hibernate_after;
       auto a = stream_.on_bytes(ev.bytes, Clock::now());
       co_await carry(a);
@@ -133,6 +136,9 @@ asio::awaitable<void> InboundSession::upgrade() {
 
 asio::awaitable<void> InboundSession::carry(StreamActions& a) {
   if (!a.write.empty()) {
+    if (WireTrace::xmpp.load(std::memory_order_relaxed)) {
+      log_.info("xmpp.wire", {{"dir", "out"}, {"bytes", a.write}});
+    }
     auto written = co_await io_.write(a.write);
     if (!written) {
       end("write_error");

@@ -168,6 +168,9 @@ asio::awaitable<void> OutboundSession::drive() {
     auto ev =
         co_await io_->next(std::min(wake_at_, idle_at_), mailbox_open_ ? mailbox_.get() : nullptr);
     if (!ev.bytes.empty()) {
+      if (WireTrace::xmpp.load(std::memory_order_relaxed)) {
+        log_.info("xmpp.wire", {{"dir", "in"}, {"bytes", ev.bytes}});
+      }
       idle_at_ = Clock::now() + deps_.config.hibernate_after;
       auto a = stream_.on_bytes(ev.bytes, Clock::now());
       co_await carry(a);
@@ -253,6 +256,9 @@ asio::awaitable<void> OutboundSession::upgrade() {
 
 asio::awaitable<void> OutboundSession::carry(StreamActions& a) {
   if (!a.write.empty()) {
+    if (WireTrace::xmpp.load(std::memory_order_relaxed)) {
+      log_.info("xmpp.wire", {{"dir", "out"}, {"bytes", a.write}});
+    }
     auto written = co_await io_->write(a.write);
     if (!written) {
       end("write_error");
