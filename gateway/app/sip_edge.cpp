@@ -72,7 +72,7 @@ void SipEdge::on_policy(const std::shared_ptr<const presence::PolicyRows>& rows)
   auto v = std::make_shared<View>();
   v->rows = rows;
   v->policy = std::make_shared<const presence::PolicySnapshot>(*rows);
-  v->allow_subject = sip::subject_filter(rows->tls_peer_subjects);
+  v->allow_subject = sip::subject_filter(peer_subjects(*rows));
   v->acl = acl_entries(*rows);
   view_.store(std::move(v));
   if (routes_) {

@@ -51,25 +51,59 @@ std::optional<sip::DialogId> decode_dialog_ref(std::string_view text) {
   return sip::DialogId{std::string(lines[1]), std::string(lines[2]), std::string(lines[3])};
 }
 
-std::vector<presence::StaticRouteRow> routes_with_homes(const presence::PolicyRows& rows) {
-  std::vector<presence::StaticRouteRow> out;
+namespace {
+sip::RouteProtocol route_protocol(presence::RouteProtocol p) {
+  switch (p) {
+    case presence::RouteProtocol::tls: return sip::RouteProtocol::tls;
+    case presence::RouteProtocol::tcp: return sip::RouteProtocol::tcp;
+    case presence::RouteProtocol::udp: return sip::RouteProtocol::udp;
+  }
+  return sip::RouteProtocol::tls;
+}
+
+sip::StaticRouteRow route_row(const presence::StaticRouteRow& r) {
+  sip::StaticRouteRow out;
+  out.id = r.id;
+  out.pattern = r.pattern;
+  out.next_hop = r.next_hop;
+  out.port = r.port;
+  out.protocol = route_protocol(r.protocol);
+  out.type = r.type == presence::RouteType::user ? sip::RouteType::user : sip::RouteType::domain;
+  out.priority = r.priority;
+  out.weight = r.weight;
+  out.blocked = r.blocked;
+  out.in_service = r.in_service;
+  return out;
+}
+}  // namespace
+
+std::vector<std::string> peer_subjects(const presence::PolicyRows& rows) {
+  std::vector<std::string> out;
+  for (const auto& r : rows.tls_peer_subjects) {
+    out.push_back(r.subject);
+  }
+  return out;
+}
+
+std::vector<sip::StaticRouteRow> routes_with_homes(const presence::PolicyRows& rows) {
+  std::vector<sip::StaticRouteRow> out;
   for (const auto& r : rows.static_routes) {
     // The default route ".*" blocked (or without a next hop) is the open-federation switch,
     // which the router applies; as a route it would block every federated domain.
     if (r.pattern != ".*" || (!r.blocked && !r.next_hop.empty())) {
-      out.push_back(r);
+      out.push_back(route_row(r));
     }
   }
   for (const auto& d : rows.local_domains) {
     if (d.home_protocol != presence::Protocol::sip || d.home_host.empty()) {
       continue;
     }
-    presence::StaticRouteRow home;
+    sip::StaticRouteRow home;
     home.pattern = sip::reversed_domain(d.domain);
     home.next_hop = d.home_host;
     home.port = d.home_port != 0 ? d.home_port
                                  : (d.transport == presence::RouteProtocol::tls ? 5061 : 5060);
-    home.protocol = d.transport;
+    home.protocol = route_protocol(d.transport);
     out.push_back(std::move(home));
   }
   return out;

@@ -16,6 +16,7 @@
 #include "presence/policy_rows.hpp"
 #include "presence/policy_snapshot.hpp"
 #include "sip/bridge/agent_config.hpp"
+#include "sip/bridge/static_routes.hpp"
 #include "sip/codec/message.hpp"
 #include "sip/dialog/dialog.hpp"
 #include "sip/dialog/subscriber.hpp"
@@ -36,7 +37,9 @@ std::optional<sip::DialogId> decode_dialog_ref(std::string_view text);
 // The policy's static routes plus one domain route per local domain whose home is SIP and has
 // a home_host (pattern = the reversed domain, home_port or 5061, the row's transport). The
 // default route ".*" is kept only when it routes (unblocked, with a next hop).
-std::vector<presence::StaticRouteRow> routes_with_homes(const presence::PolicyRows& rows);
+std::vector<sip::StaticRouteRow> routes_with_homes(const presence::PolicyRows& rows);
+// The tls_peer_subjects names, for sip::subject_filter.
+std::vector<std::string> peer_subjects(const presence::PolicyRows& rows);
 
 // Keep-alive OPTIONS targets (Microsoft marks a federation peer inactive without them): every
 // SIP home with a home_host, then every SIP federated domain (located by DNS).

@@ -28,13 +28,13 @@ std::string common_name(const std::string& subject) {
 
 }  // namespace
 
-SubjectFilter subject_filter(std::vector<presence::TlsPeerSubjectRow> rows) {
-  if (rows.empty()) {
+SubjectFilter subject_filter(std::vector<std::string> subjects) {
+  if (subjects.empty()) {
     return {};
   }
   auto allowed = std::make_shared<std::set<std::string>>();
-  for (auto& row : rows) {
-    allowed->insert(lower(std::move(row.subject)));
+  for (auto& subject : subjects) {
+    allowed->insert(lower(std::move(subject)));
   }
   return [allowed](const gateway::CertificateInfo& cert) {
     if (cert.dns_names.empty()) {

@@ -3,14 +3,15 @@
 // listed DNS names (subjectAltName dNSName, else the CN). Owned by the Node; any thread.
 #pragma once
 
+#include <string>
 #include <vector>
 
-#include "presence/policy_rows.hpp"
 #include "sip/transport/transport_config.hpp"
 
 namespace fedgate::sip {
 
-// An empty list allows every chain-verified peer (no filter).
-SubjectFilter subject_filter(std::vector<presence::TlsPeerSubjectRow> rows);
+// `subjects`: the DNS names of table tls_peer_subjects (the node copies them; sip_net may not
+// see the policy tables, STYLE.md B1). An empty list allows every chain-verified peer.
+SubjectFilter subject_filter(std::vector<std::string> subjects);
 
 }  // namespace fedgate::sip

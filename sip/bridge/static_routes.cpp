@@ -15,14 +15,14 @@ struct Specificity {
   friend auto operator<=>(const Specificity&, const Specificity&) = default;
 };
 
-Specificity specificity(const presence::StaticRouteRow& row) {
+Specificity specificity(const StaticRouteRow& row) {
   bool wildcard = !row.pattern.empty() && row.pattern.back() == '*';
-  return {row.type == presence::RouteType::user ? 1 : 0, row.pattern.size() - (wildcard ? 1 : 0),
+  return {row.type == RouteType::user ? 1 : 0, row.pattern.size() - (wildcard ? 1 : 0),
           wildcard ? 0 : 1};
 }
 
-Transport transport_of(presence::RouteProtocol p) {
-  return p == presence::RouteProtocol::tls ? Transport::tls : Transport::tcp;
+Transport transport_of(RouteProtocol p) {
+  return p == RouteProtocol::tls ? Transport::tls : Transport::tcp;
 }
 
 }  // namespace
@@ -54,13 +54,13 @@ bool route_pattern_matches(std::string_view pattern, std::string_view subject) {
   return stem.ends_with('.') && subject == stem.substr(0, stem.size() - 1);
 }
 
-StaticRoutes::StaticRoutes(std::vector<presence::StaticRouteRow> rows) : rows_(std::move(rows)) {}
+StaticRoutes::StaticRoutes(std::vector<StaticRouteRow> rows) : rows_(std::move(rows)) {}
 
 StaticRouteLookup StaticRoutes::lookup(std::string_view user, std::string_view domain,
                                        const gateway::SrvRandom& random) const {
   const std::string reversed = reversed_domain(domain);
-  auto matches = [&](const presence::StaticRouteRow& row) {
-    const bool by_user = row.type == presence::RouteType::user;
+  auto matches = [&](const StaticRouteRow& row) {
+    const bool by_user = row.type == RouteType::user;
     return route_pattern_matches(row.pattern, by_user ? user : std::string_view{reversed});
   };
   std::optional<Specificity> best;

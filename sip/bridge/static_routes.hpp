@@ -4,13 +4,13 @@
 // SipAgent's routing snapshot; immutable after construction, any thread. Pure.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
 #include "gateway/net/srv_order.hpp"
-#include "presence/policy_rows.hpp"
 #include "sip/bridge/route_types.hpp"
 
 namespace fedgate::sip {
@@ -22,6 +22,23 @@ std::string reversed_domain(std::string_view domain);
 // ".com.example" and ".com.example.sip"); ".*" matches everything.
 bool route_pattern_matches(std::string_view pattern, std::string_view subject);
 
+// One row of the static_routes table as routing needs it. sip_net may not see the policy
+// tables (STYLE.md B1): the node copies each row into this form.
+enum class RouteProtocol { tls, tcp, udp };
+enum class RouteType { domain, user };
+struct StaticRouteRow {
+  std::int64_t id = 0;
+  std::string pattern;  // reversed form: ".com.example.*", ".*" for the default route
+  std::string next_hop;
+  std::uint16_t port = 0;
+  RouteProtocol protocol = RouteProtocol::tls;
+  RouteType type = RouteType::domain;
+  int priority = 0;
+  int weight = 0;
+  bool blocked = false;
+  bool in_service = true;
+};
+
 struct NoStaticRoute {};
 struct BlockedRoute {
   std::int64_t route_id = 0;
@@ -31,7 +48,7 @@ using StaticRouteLookup = std::variant<NoStaticRoute, BlockedRoute, std::vector<
 class StaticRoutes {
  public:
   StaticRoutes() = default;
-  explicit StaticRoutes(std::vector<presence::StaticRouteRow> rows);
+  explicit StaticRoutes(std::vector<StaticRouteRow> rows);
 
   // The most specific matching pattern wins (user routes before domain routes, then the
   // longest pattern). Its in-service rows give the next hops, ordered by priority and, within
@@ -41,7 +58,7 @@ class StaticRoutes {
   bool empty() const { return rows_.empty(); }
 
  private:
-  std::vector<presence::StaticRouteRow> rows_;
+  std::vector<StaticRouteRow> rows_;
 };
 
 }  // namespace fedgate::sip

@@ -110,7 +110,7 @@ struct Forward final : MessageHandler {
 struct Args {
   std::string addr = "127.0.0.1", domain = "fedgate.test", cert, cafile;
   std::uint16_t port = 5061;
-  std::vector<presence::TlsPeerSubjectRow> allow;
+  std::vector<std::string> allow;
   std::vector<std::string> keepalive;  // domains pinged with OPTIONS every 2 s
   int lifetime = 120;
 };
@@ -130,7 +130,7 @@ Args parse_args(int argc, char** argv) {
     else if (k == "--cafile")
       a.cafile = v;
     else if (k == "--allow")
-      a.allow.push_back({v, "interop"});
+      a.allow.push_back(v);
     else if (k == "--lifetime")
       a.lifetime = std::stoi(v);
     else if (k == "--keepalive")

@@ -85,8 +85,8 @@ TEST_F(RouteResolverTest, DnsTimeoutIsADnsFailure) {
 TEST_F(RouteResolverTest, StaticRoutesOverrideDnsAndBlockedRoutesRefuse) {
   dns.set_srv("_sipfederationtls._tcp.partner.test",
               std::vector<SrvTarget>{{"dns.partner.test", 5061, 0, 0, 60}});
-  presence::StaticRouteRow r{1, ".test.partner.*", "static.gw", 5070};
-  presence::StaticRouteRow b{2, ".test.evil.*", "x", 5061};
+  StaticRouteRow r{1, ".test.partner.*", "static.gw", 5070};
+  StaticRouteRow b{2, ".test.evil.*", "x", 5061};
   b.blocked = true;
   routes.set_static_routes(std::make_shared<const StaticRoutes>(std::vector{r, b}));
   EXPECT_EQ(hops(message_to("sip:bob@partner.test")).value(),

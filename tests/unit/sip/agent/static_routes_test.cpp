@@ -7,9 +7,9 @@
 namespace fedgate::sip {
 namespace {
 
-presence::StaticRouteRow row(std::int64_t id, std::string pattern, std::string hop,
+StaticRouteRow row(std::int64_t id, std::string pattern, std::string hop,
                              int priority = 0, int weight = 0) {
-  presence::StaticRouteRow r;
+  StaticRouteRow r;
   r.id = id;
   r.pattern = std::move(pattern);
   r.next_hop = std::move(hop);
@@ -64,7 +64,7 @@ TEST(StaticRoutes, SamePatternRowsAreOrderedByPriorityThenWeight) {
 
 TEST(StaticRoutes, UserRouteBeatsDomainRoute) {
   auto user = row(5, "+1555*", "pstn.gw");
-  user.type = presence::RouteType::user;
+  user.type = RouteType::user;
   StaticRoutes routes{{row(1, ".com.example.*", "edge"), user}};
   auto hops = std::get<std::vector<NextHop>>(routes.lookup("+15551234", "example.com", kFirst));
   EXPECT_EQ(hops.front().host, "pstn.gw");
