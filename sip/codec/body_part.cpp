@@ -1,6 +1,8 @@
 // multipart bodies (RFC 2046 §5.1.1): delimiters are CRLF "--" boundary.
 #include "sip/codec/body_part.hpp"
 
+#include <algorithm>
+
 #include "sip/codec/grammar.hpp"
 #include "sip/codec/parse_error.hpp"
 
@@ -24,6 +26,14 @@ bool read_part_header(std::string_view line, BodyPart& part) {
   }
   std::string_view name = trim(line.substr(0, colon));
   std::string_view value = trim(line.substr(colon + 1));
+  // RFC 2045 §3 / RFC 5322 §2.2: a field name is a token; a value holds no bare CR, LF or NUL
+  // (else the part could not be written back unchanged: a value could forge a delimiter line).
+  if (name.empty() || !std::all_of(name.begin(), name.end(), grammar::is_token_char)) {
+    return false;
+  }
+  if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) {
+    return false;
+  }
   if (grammar::iequals(name, "Content-Type")) {
     auto mt = MediaType::parse(value);
     if (!mt) {

@@ -61,5 +61,16 @@ TEST(BodyPart, RejectsAMissingClosingDelimiter) {
             make_error_code(ParseErrc::bad_body));
 }
 
+// Found by sip_body_fuzz: part headers with an empty or non-token name, or a value holding a
+// bare CR / NUL, were accepted and written back as lines that no longer read the same.
+TEST(BodyPart, RejectsPartHeadersThatCannotBeWrittenBack) {
+  using namespace std::string_view_literals;
+  for (auto header : {": x"sv, "\tBad Name: x"sv, "X-A\0: y"sv, "X-A: y\rz"sv, "X-A: y\0"sv}) {
+    std::string body = "--b\r\n" + std::string(header) + "\r\n\r\nhi\r\n--b--";
+    EXPECT_EQ(parse_multipart(body, "b").error(), make_error_code(ParseErrc::bad_body)) << header;
+  }
+  EXPECT_TRUE(parse_multipart("--b\r\nX-A:  y\tz \r\n\r\nhi\r\n--b--", "b"));
+}
+
 }  // namespace
 }  // namespace fedgate::sip
