@@ -10,6 +10,7 @@
 #include "sip/bridge/convert_answer.hpp"
 #include "sip/bridge/convert_presence_in.hpp"
 #include "sip/bridge/convert_presence_out.hpp"
+#include "sip/bridge/convert_subscription.hpp"
 #include "sip/bridge/static_routes.hpp"
 #include "sip/codec/header.hpp"
 
@@ -201,20 +202,7 @@ std::string end_reason(const sip::SubscriptionEnd& end) {
   if (!end.reason.empty()) {
     return end.reason;
   }
-  switch (end.status) {
-    case 403:
-    case 603:
-      return "rejected";
-    case 404:
-    case 410:
-    case 480:
-    case 604:
-      return "noresource";
-    case 408:
-      return "timeout";
-    default:
-      return "giveup";
-  }
+  return std::string(sip::failure_reason(end.status));
 }
 
 presence::SipAnswer sip_answer(const sip::Response& response) {

@@ -120,8 +120,6 @@ result<SipSubscriptionStatus> subscription_status_from_notify(const Request& not
                                number_param(ss, "retry-after")};
 }
 
-namespace {
-
 std::string_view failure_reason(int status) {
   switch (status) {
     case 403:
@@ -138,8 +136,6 @@ std::string_view failure_reason(int status) {
       return "giveup";
   }
 }
-
-}  // namespace
 
 result<SipSubscriptionStatus> subscription_status_from_response(const Response& response) {
   auto watcher = address_from_uri(response.from.uri);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gateway/base/result.hpp"
@@ -43,6 +44,9 @@ struct SipSubscriptionStatus {
 };
 // The wall-clock expiry of `s` (SipSubscriptionEvent::expires): now + expires, or `now`
 // when the status carries no expiry (terminated).
+// The RFC 6665 §4.1.3 Subscription-State reason a final failure status stands for
+// (403/603 rejected, 404/410/480/604 noresource, 408 timeout, otherwise giveup).
+std::string_view failure_reason(int status);
 presence::WallTime expires_at(const SipSubscriptionStatus& s, presence::WallTime now);
 // Errors: missing_header (no Subscription-State), bad_event, bad_address.
 result<SipSubscriptionStatus> subscription_status_from_notify(const Request& notify);
