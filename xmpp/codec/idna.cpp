@@ -70,7 +70,15 @@ result<std::string> idna_to_unicode(std::string_view domain) {
     return JidErrc::domainpart_idna;
   }
   const IdnString unicode(out);
-  return std::string(unicode.get());
+  std::string u(unicode.get());
+  // An A-label whose U-label libidn2 would map to something else (xn--cf-kyw decodes to
+  // "cf" + U+24B2, which UTS #46 maps to "cf(w)") is not a valid IDNA2008 label: the
+  // stored U-label must encode back to the same A-label, or the JID would not re-parse.
+  auto again = idna_to_ascii(u);
+  if (!again || *again != *ascii) {
+    return JidErrc::domainpart_idna;
+  }
+  return u;
 }
 
 }  // namespace fedgate::xmpp

@@ -87,6 +87,13 @@ TEST(JidIdna, RefusesInvalidALabelsAndDisallowedCodePoints) {
   }
 }
 
+// xmpp_jid_fuzz: "xn--cf-kyW" decodes to "cf" + U+24B2, a code point UTS #46 maps to "(w)";
+// accepting it stored a domain that did not parse again.
+TEST(JidIdna, RefusesALabelsWhoseULabelDoesNotEncodeBack) {
+  EXPECT_EQ(Jid::parse("e@xn--cf-kyW/y").error(), JidErrc::domainpart_idna);
+  EXPECT_EQ(Jid::parse("xn--cf-kyw.example").error(), JidErrc::domainpart_idna);
+}
+
 TEST(JidIdna, AsciiFormIsForDnsAndLeavesLdhDomainsAlone) {
   EXPECT_EQ(to_ascii_domain("Fa\xC3\x9F.de").value(), "xn--fa-hia.de");  // ß kept (IDNA2008)
   EXPECT_EQ(to_ascii_domain("XN--4CA0BS.Example.").value(), "xn--4ca0bs.example");
