@@ -54,8 +54,8 @@ LogLevel log_level();
 std::optional<LogLevel> parse_log_level(std::string_view text);
 std::string_view to_string(LogLevel level);
 
-// Per-protocol wire tracing, switched at runtime (admin API, config). Dumps log at trace
-// level under the event "<protocol>.wire" and only while the switch is on.
+// Per-protocol wire tracing, switched at runtime (admin API, config). While a switch is on,
+// the transports log every chunk read or written at info level as "sip.wire"/"xmpp.wire".
 struct WireTrace {
   static std::atomic<bool> sip;
   static std::atomic<bool> xmpp;
