@@ -24,6 +24,11 @@ Steps (one positional argument each, words separated by spaces):
   forget JID                                  drop every stanza from JID seen so far
   sleep SECONDS
 In values, '+' stands for a space. Every wait is bounded by --timeout seconds; the whole run by --deadline seconds.
+
+With --interactive, after the positional steps it reads more steps from stdin, one per line,
+until the line "quit" or end of input; every "step" event then carries "n", the 1-based number
+of the step in the whole run, so a driver can wait for its own step's verdict. A failed step
+does not end an interactive run (the driver decides).
 """
 import argparse
 import asyncio
@@ -31,6 +36,7 @@ import json
 import logging
 import ssl
 import sys
+import threading
 import time
 
 import slixmpp
@@ -59,6 +65,7 @@ class Client(slixmpp.ClientXMPP):
         self.seen = []            # (kind, dict) of every inbound stanza, in order
         self.changed = asyncio.Event()
         self.result = None
+        self.step_count = 0
         # None: leave requests pending for approve/deny (False would auto-deny them).
         self.roster.auto_authorize = True if args.auto_accept else None
         self.roster.auto_subscribe = False
@@ -126,10 +133,44 @@ class Client(slixmpp.ClientXMPP):
         for step in self.args.steps:
             words = step.split()
             ok = await self.run_step(words[0], words[1:])
-            emit("step", step=step, ok=ok)
+            self.step_count += 1
+            emit("step", step=step, ok=ok, **self.step_number())
             if not ok:
                 return False
+        if self.args.interactive:
+            return await self.run_stdin_steps()
         return True
+
+    def step_number(self):
+        return {"n": self.step_count} if self.args.interactive else {}
+
+    async def run_stdin_steps(self):
+        """Steps from stdin, one per line, until 'quit' or EOF (a daemon thread reads)."""
+        lines = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+
+        def reader():
+            for line in sys.stdin:
+                loop.call_soon_threadsafe(lines.put_nowait, line.strip())
+            loop.call_soon_threadsafe(lines.put_nowait, None)
+
+        threading.Thread(target=reader, daemon=True).start()
+        all_ok = True
+        while True:
+            step = await lines.get()
+            if step is None or step == "quit":
+                return all_ok
+            if not step:
+                continue
+            words = step.split()
+            try:
+                ok = await self.run_step(words[0], words[1:])
+            except (ValueError, IndexError) as exc:
+                emit("bad-step", step=step, detail=repr(exc))
+                ok = False
+            self.step_count += 1
+            emit("step", step=step, ok=ok, n=self.step_count)
+            all_ok = all_ok and ok
 
     async def wait_for(self, match, seconds):
         """Wait until an inbound stanza satisfies match(kind, fields); consume it."""
@@ -236,6 +277,8 @@ def main():
     p.add_argument("--auto-accept", action="store_true", help="approve subscription requests")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds per wait step")
     p.add_argument("--deadline", type=float, default=120.0, help="seconds for all steps")
+    p.add_argument("--interactive", action="store_true",
+                   help="after the positional steps, read steps from stdin (see above)")
     p.add_argument("--debug", action="store_true")
     p.add_argument("steps", nargs="*")
     args = p.parse_args()
