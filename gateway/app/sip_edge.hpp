@@ -23,6 +23,7 @@
 #include "gateway/net/resolver.hpp"
 #include "presence/policy_snapshot.hpp"
 #include "sip/bridge/agent.hpp"
+#include "sip/bridge/convert_rlmi.hpp"
 #include "sip/transport/connection_pool.hpp"
 #include "sip/transport/listener.hpp"
 #include "sip/transport/udp_endpoint.hpp"
@@ -65,6 +66,7 @@ class SipEdge final : public SipSide, public sip::AgentEvents {
   void on_subscription_ended(sip::SubscriptionEndedEvent e) override;
   void on_watcher_gone(sip::WatcherGoneEvent e) override;
   void on_session_message(sip::SessionMessageEvent e) override;
+  boost::asio::awaitable<sip::Answer> decide_session_message(sip::SessionMessageEvent e) override;
   void on_session_ended(sip::SessionEndedEvent e) override;
   void on_peer_status(sip::PeerStatusEvent e) override;
 
@@ -104,12 +106,22 @@ class SipEdge final : public SipSide, public sip::AgentEvents {
   boost::asio::awaitable<void> drain_notifies(Watching w);
   boost::asio::awaitable<sip::Answer> decide_subscribe(sip::SubscribeEvent e);
   boost::asio::awaitable<void> handle_notify(Watching w, sip::NotifyEvent e);
-  boost::asio::awaitable<void> handle_document(presence::Address presentity, sip::Body body);
+  boost::asio::awaitable<void> handle_document(Watching w, sip::Body body);
   boost::asio::awaitable<void> request(presence::SubscriptionRequest r);
   boost::asio::awaitable<void> report_state(Watching w, presence::SubscriptionState s,
                                             std::string reason, presence::WallTime expires,
                                             std::string dialog);
 
+  // sip_edge_batch.cpp: batched subscriptions of SIP watchers (MS-PRES adhocList, RLMI).
+  boost::asio::awaitable<sip::Answer> decide_batch(sip::SubscribeEvent e);
+  boost::asio::awaitable<sip::ResourceInstance> decide_resource(presence::SubscriptionRequest r,
+                                                                sip::DialogId dialog, bool msrtc);
+  void notify_batch_resource(const Watching& w, const NotifierRecord& n, sip::SubState state,
+                             std::optional<sip::Body> body);
+  boost::asio::awaitable<void> drain_batch(sip::DialogId id);
+  // An RLMI instance in state "resubscribe" (MS-PRES).
+  void resubscribe_singly(const presence::Address& watcher, const presence::Address& contact);
+  std::string next_boundary();
   // sip_edge_im.cpp: instant messages (edge strand).
   boost::asio::awaitable<void> invite(presence::SendInvite e);
   boost::asio::awaitable<void> in_dialog(presence::SendInDialog e);
@@ -119,7 +131,8 @@ class SipEdge final : public SipSide, public sip::AgentEvents {
   boost::asio::awaitable<sip::Answer> decide_message(presence::InboundMessage in);
   boost::asio::awaitable<sip::Answer> decide_invite(sip::InviteEvent e);
   boost::asio::awaitable<bool> deliver_first(sip::DialogId id, sip::Body first);
-  boost::asio::awaitable<void> handle_session_message(sip::SessionMessageEvent e);
+  boost::asio::awaitable<sip::Answer> handle_session_message(sip::SessionMessageEvent e);
+  boost::asio::awaitable<void> take_session_message(sip::SessionMessageEvent e);
   boost::asio::awaitable<void> handle_session_ended(sip::SessionEndedEvent e);
   boost::asio::awaitable<presence::SipAnswer> send_page_mode(presence::OutboundMessage m);
 
@@ -147,6 +160,7 @@ class SipEdge final : public SipSide, public sip::AgentEvents {
   std::unique_ptr<sip::SipAgent> agent_;
   sip::AgentConfig agent_config_;
   std::atomic<bool> listening_{false};
+  std::uint64_t boundaries_ = 0;  // strand_ only: multipart boundaries of RLMI bodies
 };
 
 }  // namespace fedgate::gateway

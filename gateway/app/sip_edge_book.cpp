@@ -15,7 +15,7 @@ SipDialogBook::DialogKey SipDialogBook::dialog_key(const sip::DialogId& id) {
 
 void SipDialogBook::add_notifier(const Watching& w, NotifierRecord r) {
   remove_notifier(w);
-  notifier_by_dialog_[r.dialog] = w;
+  notifier_by_dialog_.emplace(r.dialog, w);
   notifiers_[key(w)] = std::move(r);
 }
 
@@ -42,11 +42,37 @@ std::optional<Watching> SipDialogBook::remove_notifier(const sip::DialogId& id) 
 
 void SipDialogBook::remove_notifier(const Watching& w) {
   auto it = notifiers_.find(key(w));
-  if (it != notifiers_.end()) {
-    notifier_by_dialog_.erase(it->second.dialog);
-    notifiers_.erase(it);
+  if (it == notifiers_.end()) {
+    return;
   }
+  auto [first, last] = notifier_by_dialog_.equal_range(it->second.dialog);
+  for (auto d = first; d != last; ++d) {
+    if (d->second == w) {
+      notifier_by_dialog_.erase(d);
+      break;
+    }
+  }
+  notifiers_.erase(it);
 }
+
+std::vector<Watching> SipDialogBook::remove_notifiers(const sip::DialogId& id) {
+  std::vector<Watching> out;
+  while (auto w = remove_notifier(id)) {
+    out.push_back(std::move(*w));
+  }
+  return out;
+}
+
+void SipDialogBook::add_batch(const sip::DialogId& id, BatchRecord r) {
+  batches_.insert_or_assign(id, std::move(r));
+}
+
+BatchRecord* SipDialogBook::batch(const sip::DialogId& id) {
+  auto it = batches_.find(id);
+  return it == batches_.end() ? nullptr : &it->second;
+}
+
+void SipDialogBook::remove_batch(const sip::DialogId& id) { batches_.erase(id); }
 
 void SipDialogBook::begin_subscribe(const Watching& w) { attempts_.push_back(w); }
 

@@ -5,6 +5,7 @@
 // strand; pure. RFC 6665 §4.1/§4.2, MS-SIPRE session-mode IM.
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <optional>
@@ -30,6 +31,7 @@ struct Watching {
 struct QueuedNotify {
   sip::SubState state = sip::SubState::active;
   std::optional<sip::Body> body;
+  bool best_effort = false;  // a BENOTIFY when the watcher offered ms-benotify
 };
 
 struct NotifierRecord {
@@ -38,6 +40,17 @@ struct NotifierRecord {
   std::deque<QueuedNotify> queue;  // sent one at a time, in order
   bool sending = false;            // a task is draining the queue
   bool closing = false;            // a terminated NOTIFY is queued: forget it once sent
+  bool batch = false;  // one resource of a batched subscription: NOTIFYs go via its BatchRecord
+};
+
+// The dialog of a batched subscription (MS-PRES adhocList): each listed resource has its own
+// NotifierRecord (batch set); the list's RLMI version and the dialog's NOTIFY queue live here.
+struct BatchRecord {
+  std::string list_uri;
+  bool msrtc = false;
+  std::uint32_t version = 0;       // of the next RLMI document (RFC 4662 §5.2)
+  std::deque<QueuedNotify> queue;  // sent one at a time, in order
+  bool sending = false;
 };
 
 struct SubscriberRecord {
@@ -67,8 +80,14 @@ class SipDialogBook {
   void add_notifier(const Watching& w, NotifierRecord r);
   const NotifierRecord* notifier(const Watching& w) const;
   NotifierRecord* notifier(const Watching& w);
-  std::optional<Watching> remove_notifier(const sip::DialogId& id);
+  std::optional<Watching> remove_notifier(const sip::DialogId& id);  // one of the dialog's
   void remove_notifier(const Watching& w);
+  std::vector<Watching> remove_notifiers(const sip::DialogId& id);  // all of them
+
+  // Batched subscriptions, by their notifier dialog.
+  void add_batch(const sip::DialogId& id, BatchRecord r);
+  BatchRecord* batch(const sip::DialogId& id);
+  void remove_batch(const sip::DialogId& id);
 
   // Subscriber dialogs (fedgate subscribed to a SIP presentity on the watcher's behalf).
   void begin_subscribe(const Watching& w);
@@ -100,6 +119,7 @@ class SipDialogBook {
   std::size_t notifiers() const { return notifiers_.size(); }
   std::size_t subscribers() const { return subscribers_.size(); }
   std::size_t sessions() const { return sessions_.size(); }
+  std::size_t batches() const { return batches_.size(); }
 
  private:
   using Key = std::pair<std::string, std::string>;  // watcher, presentity (bare)
@@ -108,7 +128,8 @@ class SipDialogBook {
   static DialogKey dialog_key(const sip::DialogId& id);
 
   std::map<Key, NotifierRecord> notifiers_;
-  std::map<sip::DialogId, Watching> notifier_by_dialog_;
+  std::multimap<sip::DialogId, Watching> notifier_by_dialog_;  // a batch has several
+  std::map<sip::DialogId, BatchRecord> batches_;
   std::map<Key, SubscriberRecord> subscribers_;
   std::map<DialogKey, Watching> subscriber_by_dialog_;
   std::vector<Watching> attempts_;  // SUBSCRIBEs sent, not yet answered

@@ -3,7 +3,11 @@
 // back to the switchboard, and SIP messages (page MESSAGE, INVITE, in-session MESSAGE, BYE) in.
 // A far side that refuses session mode (405/501 to the INVITE) is served in page mode.
 // RFC 3428, RFC 7572 §4-§7, RFC 7247 §7, MS-SIPRE (session-mode IM).
+#include <fmt/format.h>
+
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 
 #include "gateway/app/sip_edge.hpp"
@@ -240,11 +244,23 @@ asio::awaitable<sip::Answer> SipEdge::decide_invite(sip::InviteEvent e) {
 }
 
 void SipEdge::on_session_message(sip::SessionMessageEvent e) {
-  spawn("sip_edge.session_message", handle_session_message(std::move(e)));
+  spawn("sip_edge.session_message", take_session_message(std::move(e)));
 }
 
-// Already answered 200 by the agent; a refusal can only be logged and counted.
-asio::awaitable<void> SipEdge::handle_session_message(sip::SessionMessageEvent e) {
+asio::awaitable<void> SipEdge::take_session_message(sip::SessionMessageEvent e) {
+  auto op = handle_session_message(std::move(e));
+  co_await std::move(op);
+}
+
+asio::awaitable<sip::Answer> SipEdge::decide_session_message(sip::SessionMessageEvent e) {
+  auto op = asio::co_spawn(strand_, handle_session_message(std::move(e)), asio::use_awaitable);
+  co_return co_await std::move(op);
+}
+
+// The agent answers the MESSAGE with what this returns: 200 only once the switchboard has
+// accepted the message into its outbox (a crash after the 200 loses nothing), else the
+// refusal. A typing notification is answered 200 whatever becomes of it.
+asio::awaitable<sip::Answer> SipEdge::handle_session_message(sip::SessionMessageEvent e) {
   metrics_.event("session_message");
   presence::Address from = e.parties.from;
   presence::Address to = e.parties.to;
@@ -252,25 +268,33 @@ asio::awaitable<void> SipEdge::handle_session_message(sip::SessionMessageEvent e
     from = s->sip_user;
     to = s->peer;
   }
-  auto in = sip::message_from_body(from, to, e.body, e.dialog.call_id);
+  auto in = sip::message_from_body(from, to, e.body,
+                                   fmt::format("{};{}", e.dialog.call_id, e.cseq));
   if (!in) {
-    metrics_.dropped("bad_message");
-    co_return;
+    metrics_.refused("bad_message");
+    co_return answer(415, "Unsupported Media Type");
   }
+  const bool typing_only = in->content.body.empty() && in->content.formatted_body.empty();
   auto op = decide_message(std::move(*in));
   sip::Answer a = co_await std::move(op);
   if (!success(a.status)) {
     log_.info("sip.edge.session_message_refused", {{"peer", from.domain()}, {"status", a.status}});
+    if (typing_only) {
+      a = answer(200, "OK");
+    }
   }
+  co_return a;
 }
 
 void SipEdge::on_session_ended(sip::SessionEndedEvent e) {
   spawn("sip_edge.session_ended", handle_session_ended(std::move(e)));
 }
 
+// A dialog found dead by our own MESSAGE (408/480/481) is not a BYE for the switchboard: the
+// message's answer reaches it and opens a new dialog carrying that message (RFC 7572 §7), once.
 asio::awaitable<void> SipEdge::handle_session_ended(sip::SessionEndedEvent e) {
   auto s = book_.remove_session(e.dialog);
-  if (!s) {
+  if (!s || e.reason == sip::ImEndReason::dialog_dead) {
     co_return;
   }
   metrics_.event("bye");

@@ -130,6 +130,10 @@ void SipEdge::notify_watcher(const Watching& w, sip::SubState state,
   if (n == nullptr || n->closing) {
     return;
   }
+  if (n->batch) {
+    notify_batch_resource(w, *n, state, std::move(body));
+    return;
+  }
   metrics_.effect("notify");
   n->closing = state == sip::SubState::terminated;
   n->queue.push_back(QueuedNotify{state, std::move(body)});
@@ -243,8 +247,9 @@ asio::awaitable<sip::Answer> SipEdge::on_subscribe(sip::SubscribeEvent e) {
 asio::awaitable<sip::Answer> SipEdge::decide_subscribe(sip::SubscribeEvent e) {
   metrics_.event("subscribe");
   if (sip::is_batch_subscribe(e.request)) {
-    metrics_.refused("batch_subscribe");
-    co_return answer(501, "Batched Subscriptions Not Implemented");
+    auto batching = decide_batch(std::move(e));
+    sip::Answer batched = co_await std::move(batching);
+    co_return batched;
   }
   auto r = sip::subscription_from_subscribe(e.request);
   if (!r) {
@@ -314,13 +319,14 @@ asio::awaitable<void> SipEdge::handle_notify(Watching w, sip::NotifyEvent e) {
   auto reporting = report_state(w, state, "", expires, encode_dialog_ref(e.dialog));
   co_await std::move(reporting);
   if (!e.notification.body.bytes.empty()) {
-    auto handling = handle_document(w.presentity, std::move(e.notification.body));
+    auto handling = handle_document(w, std::move(e.notification.body));
     co_await std::move(handling);
   }
 }
 
 // One document, or one per RLMI resource; Lync deltas merge into the presence held.
-asio::awaitable<void> SipEdge::handle_document(presence::Address presentity, sip::Body body) {
+asio::awaitable<void> SipEdge::handle_document(Watching w, sip::Body body) {
+  const presence::Address& presentity = w.presentity;
   auto parsed = sip::presence_from_notify_body(body.type, body.bytes, presentity);
   if (!parsed) {
     metrics_.dropped("bad_presence_body");
@@ -333,7 +339,9 @@ asio::awaitable<void> SipEdge::handle_document(presence::Address presentity, sip
     documents.push_back(std::move(*one));
   } else {
     for (auto& resource : std::get<sip::RlmiNotice>(*parsed).resources) {
-      if (resource.document) {
+      if (resource.resubscribe) {  // MS-PRES: a single subscription to that contact
+        resubscribe_singly(w.watcher, resource.resource);
+      } else if (resource.document) {
         documents.push_back(std::move(*resource.document));
       }
     }
@@ -375,17 +383,20 @@ void SipEdge::on_subscription_ended(sip::SubscriptionEndedEvent e) {
 // NOTIFY only forgets the dialog (the watcher's next SUBSCRIBE finds the subscription again).
 void SipEdge::on_watcher_gone(sip::WatcherGoneEvent e) {
   asio::post(strand_, [this, e = std::move(e)] {
-    auto w = book_.remove_notifier(e.dialog);
-    if (!w || e.reason != "unsubscribed") {
+    auto gone = book_.remove_notifiers(e.dialog);  // a batch's dialog carries several
+    book_.remove_batch(e.dialog);
+    if (e.reason != "unsubscribed") {
       return;
     }
-    metrics_.event("watcher_gone");
-    presence::SubscriptionRequest r;
-    r.action = SubscriptionAction::cancel;
-    r.from = w->watcher;
-    r.to = w->presentity;
-    r.id = e.dialog.call_id;
-    spawn("sip_edge.cancel", request(std::move(r)));
+    for (auto& w : gone) {
+      metrics_.event("watcher_gone");
+      presence::SubscriptionRequest r;
+      r.action = SubscriptionAction::cancel;
+      r.from = w.watcher;
+      r.to = w.presentity;
+      r.id = e.dialog.call_id;
+      spawn("sip_edge.cancel", request(std::move(r)));
+    }
   });
 }
 

@@ -76,9 +76,12 @@ class SipAgent final : public MessageHandler {
   // (call_id and local tag identify it; the remote tag is filled in once known).
   boost::asio::awaitable<result<DialogId>> subscribe(SubscribeRequest request);
   boost::asio::awaitable<result<void>> unsubscribe(DialogId subscription);
-  // A NOTIFY in a notifier's dialog (a terminated state ends it); its final response.
+  // A NOTIFY in a notifier's dialog (a terminated state ends it); its final response. With
+  // `best_effort` and a watcher that offered ms-benotify, a BENOTIFY instead: sent without a
+  // transaction (MS-SIPRE: it gets no response), reported as 200 once written.
   boost::asio::awaitable<result<Response>> notify(DialogId dialog, SubState state,
-                                                  std::optional<Body> body);
+                                                  std::optional<Body> body,
+                                                  bool best_effort = false);
 
   // Session-mode IM (MS-SIPRE): an INVITE carrying `first` in ms-text-format; the dialog (and
   // whether the first message was delivered) or the refusing status.
@@ -156,6 +159,8 @@ class SipAgent final : public MessageHandler {
   // agent_sessions.cpp: session-mode IM (ImSession) in both directions.
   boost::asio::awaitable<void> serve_invite(TxId tx, Request request, Parties parties);
   void serve_in_session(TxId tx, const Request& request);
+  boost::asio::awaitable<void> answer_session_message(TxId tx, Request request, SubscriberKey key,
+                                                      Response ok, Body body);
   void on_session_actions(const SubscriberKey& key, ImActions actions);
   boost::asio::awaitable<void> send_outside_transaction(Request request);
   void wake_sessions(TimePoint now);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -67,10 +68,11 @@ struct InviteEvent {  // an incoming session-mode IM INVITE (accepted unless ref
   DialogId dialog;
   std::optional<Body> first_message;  // from ms-text-format
 };
-struct SessionMessageEvent {  // a MESSAGE or INFO in an IM session (answered 200 already)
+struct SessionMessageEvent {  // a MESSAGE or INFO in an IM session
   Parties parties;
   DialogId dialog;
   Body body;
+  std::uint32_t cseq = 0;  // of the request carrying it (unique within the dialog)
 };
 struct SessionEndedEvent {
   DialogId dialog;
@@ -93,8 +95,18 @@ class AgentEvents {
   virtual void on_subscription_ended(SubscriptionEndedEvent e) = 0;
   virtual void on_watcher_gone(WatcherGoneEvent e) = 0;
   virtual void on_session_message(SessionMessageEvent e) = 0;
+  // A MESSAGE or INFO in an IM session, answered with what this returns: a 2xx only once the
+  // layer above holds the message durably (DESIGN.md B2 step 5). The default hands it to
+  // on_session_message and answers 200.
+  virtual boost::asio::awaitable<Answer> decide_session_message(SessionMessageEvent e);
   virtual void on_session_ended(SessionEndedEvent e) = 0;
   virtual void on_peer_status(PeerStatusEvent e) = 0;
 };
+
+inline boost::asio::awaitable<Answer> AgentEvents::decide_session_message(SessionMessageEvent e) {
+  on_session_message(std::move(e));
+  Answer ok;  // not aggregate braces in a coroutine (GCC 12)
+  co_return ok;
+}
 
 }  // namespace fedgate::sip

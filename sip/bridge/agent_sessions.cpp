@@ -112,11 +112,37 @@ void SipAgent::serve_in_session(TxId tx, const Request& request) {
     return;
   }
   ImActions actions = it->second.usage.on_request(request, Clock::now());
-  if (actions.respond && request.method != Method::ack) {
+  if (actions.respond && actions.received && actions.respond->status < 300) {
+    // The 2xx waits for the layer above: a message is acknowledged only once it is held.
+    tasks_.spawn("sip.agent.session_message",
+                 answer_session_message(tx, request, key, std::move(*actions.respond),
+                                        std::move(*actions.received)));
+    actions.respond.reset();
+    actions.received.reset();
+  } else if (actions.respond && request.method != Method::ack) {
     respond(tx, std::move(*actions.respond));
     actions.respond.reset();
   }
   on_session_actions(key, std::move(actions));
+}
+
+asio::awaitable<void> SipAgent::answer_session_message(TxId tx, Request request, SubscriberKey key,
+                                                       Response ok, Body body) {
+  auto it = sessions_.find(key);
+  SessionMessageEvent e;
+  if (it != sessions_.end()) {
+    e.parties = it->second.parties;
+    e.dialog = it->second.usage.has_dialog() ? it->second.usage.dialog().id() : DialogId{};
+  }
+  e.body = std::move(body);
+  e.cseq = request.cseq.sequence;
+  auto deciding = events_.decide_session_message(std::move(e));
+  Answer a = co_await std::move(deciding);
+  if (a.status < 300) {
+    respond(tx, std::move(ok));
+  } else {
+    answer(tx, request, a);
+  }
 }
 
 void SipAgent::on_session_actions(const SubscriberKey& key, ImActions actions) {

@@ -107,8 +107,8 @@ asio::awaitable<result<void>> SipAgent::unsubscribe(DialogId subscription) {
 }
 
 asio::awaitable<result<Response>> SipAgent::notify(DialogId dialog, SubState state,
-                                                   std::optional<Body> body) {
-  auto on_strand = [this, dialog, state,
+                                                   std::optional<Body> body, bool best_effort) {
+  auto on_strand = [this, dialog, state, best_effort,
                     body = std::move(body)]() mutable -> asio::awaitable<result<Response>> {
     auto it = notifiers_.find(dialog);
     if (it == notifiers_.end()) {
@@ -116,9 +116,17 @@ asio::awaitable<result<Response>> SipAgent::notify(DialogId dialog, SubState sta
     }
     const bool last = state == SubState::terminated;
     Request r = last ? it->second.usage.terminate("noresource", std::move(body), branches_)
-                     : it->second.usage.notify(state, std::move(body), branches_, Clock::now());
+                     : it->second.usage.notify(state, std::move(body), branches_, Clock::now(),
+                                               best_effort);
     if (last) {
       end_notifier(dialog, "terminated");
+    }
+    if (r.method == Method::benotify) {  // MS-SIPRE: no response, no transaction
+      metrics_.request("BENOTIFY", "out");
+      Response written = make_error_response(r, 200, "OK");
+      auto sending = send_outside_transaction(std::move(r));
+      co_await std::move(sending);
+      co_return written;
     }
     auto sending = transact(std::move(r));
     Response response = co_await std::move(sending);

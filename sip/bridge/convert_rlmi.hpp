@@ -1,10 +1,12 @@
 // RLMI list notifications → neutral presence per resource: a multipart/related body
 // (RFC 2387) whose root is application/rlmi+xml (RFC 4662 §5) and whose other parts hold one
 // presence document per resource instance, as Lync sends for batched subscriptions, with
-// Microsoft's "resubscribe" instance state (MS-PRES). Owned by sip_net; pure, any thread.
+// Microsoft's "resubscribe" instance state (MS-PRES); and the same form for the notifications
+// fedgate sends in a batched subscription's dialog. Owned by sip_net; pure, any thread.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +16,7 @@
 #include "gateway/base/result.hpp"
 #include "sip/bridge/convert_presence_in.hpp"
 #include "sip/codec/media_type.hpp"
+#include "sip/dialog/usage.hpp"
 
 namespace fedgate::sip {
 
@@ -53,5 +56,19 @@ using PresenceNotice = std::variant<SipPresenceDocument, RlmiNotice>;
 result<PresenceNotice> presence_from_notify_body(const std::optional<MediaType>& type,
                                                  std::string_view body,
                                                  const presence::Address& entity);
+
+// One list member in a notification fedgate sends (RFC 4662 §5.2, MS-PRES batched
+// subscriptions): its instance state and, for an active one, its presence document.
+struct ResourceInstance {
+  presence::Address resource;
+  std::string state = "active";  // active, pending, terminated
+  std::string reason;            // terminated only (RFC 4662 §5.2: rejected, noresource...)
+  std::optional<Body> document;  // carried in its own part, named by the instance's cid
+};
+
+// multipart/related; type="application/rlmi+xml"; start="<resourceList>"; boundary=B: the
+// RLMI root (list `list_uri`, `version`, fullState) first, then one part per document.
+Body rlmi_body_for(std::string_view list_uri, std::uint32_t version, bool full_state,
+                   const std::vector<ResourceInstance>& resources, std::string_view boundary);
 
 }  // namespace fedgate::sip

@@ -54,7 +54,7 @@ asio::awaitable<result<std::vector<NextHop>>> RouteResolver::next_hops(const Req
   if (!target.is_sip() || target.host.empty()) {
     co_return RouteErrc::bad_destination;
   }
-  auto routes = routes_;
+  auto routes = routes_.load();  // one snapshot for this lookup
   if (routes) {
     auto found = routes->lookup(target.user, target.host, random_);
     if (std::holds_alternative<BlockedRoute>(found)) {

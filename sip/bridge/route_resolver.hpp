@@ -4,6 +4,7 @@
 // Owned by the SipAgent; awaitable from its strand; the Resolver port does the lookups.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <memory>
 #include <vector>
@@ -21,10 +22,12 @@ class RouteResolver {
  public:
   RouteResolver(gateway::Resolver& resolver, gateway::SrvRandom random);
 
-  // Swapped when the policy changes; one lookup uses one snapshot.
+  // Swapped when the policy changes (any thread: the edge's strand replaces what the agent's
+  // strand reads); one lookup uses one snapshot.
   void set_static_routes(std::shared_ptr<const StaticRoutes> routes) {
-    routes_ = std::move(routes);
+    routes_.store(std::move(routes));
   }
+  std::shared_ptr<const StaticRoutes> static_routes() const { return routes_.load(); }
 
   // Every target to try, in order (the next on failure). Errors: RouteErrc.
   boost::asio::awaitable<result<std::vector<NextHop>>> next_hops(const Request& request);
@@ -36,7 +39,7 @@ class RouteResolver {
  private:
   gateway::Resolver& resolver_;
   gateway::SrvRandom random_;
-  std::shared_ptr<const StaticRoutes> routes_;
+  std::atomic<std::shared_ptr<const StaticRoutes>> routes_;
 };
 
 }  // namespace fedgate::sip

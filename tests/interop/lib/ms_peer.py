@@ -51,6 +51,8 @@ Commands (users are "user@domain"; "from" must be one of --user):
   page             {"from","to","text"}                page-mode MESSAGE (RFC 3428)
   typing           {"from","to","kind":"info|iscomposing","state":"active|idle"}
   bye              {"from","to"}
+  break_session    {"from","to"}  the session's dialog gets a To tag the far side never issued
+                   (as if it had restarted): the next MESSAGE there meets 481 (see im recover)
   options          {"from","to"}; keepalive {}          OPTIONS / CRLFCRLF ping
   fail_next_message {"status":481,"warning":opt,"ms_diagnostics":opt}  the next in-dialog
                    MESSAGE is refused with that status and its dialog forgotten (a dead dialog)
@@ -1580,6 +1582,11 @@ class Peer:
         s = self.session_for(c)
         self.end_session(s)
         self.send_in_dialog(s.dialog, "bye.sip", "BYE")
+
+    def cmd_break_session(self, c):
+        """The far side loses the session (a node restart): our dialog keeps going with a
+        To tag it never issued, so its next request there gets 481."""
+        self.session_for(c).dialog.remote_tag = new_tag()
 
     def cmd_options(self, c):
         local = self.local_user(c["from"])

@@ -42,6 +42,28 @@ TEST(SipDialogBook, ANewNotifierForThePairReplacesTheOld) {
   EXPECT_EQ(book.notifier(bob_watches_alice())->dialog.call_id, "c2");
 }
 
+TEST(SipDialogBook, BatchDialogCarriesEveryResourceAndEndsThemTogether) {
+  SipDialogBook book;
+  sip::DialogId id{"b1", "ours", "theirs"};
+  Watching carol{addr("bob@partner.test"), addr("carol@home.test")};
+  NotifierRecord r{id, true};
+  r.batch = true;
+  book.add_notifier(bob_watches_alice(), r);
+  book.add_notifier(carol, r);
+  book.add_batch(id, BatchRecord{"sip:bob@partner.test", true});
+  ASSERT_NE(book.batch(id), nullptr);
+  book.remove_notifier(carol);  // one resource terminated: the others stay in the dialog
+  EXPECT_EQ(book.notifier(carol), nullptr);
+  ASSERT_NE(book.notifier(bob_watches_alice()), nullptr);
+  EXPECT_TRUE(book.notifier(bob_watches_alice())->batch);
+  book.add_notifier(carol, r);
+  auto gone = book.remove_notifiers(id);
+  EXPECT_EQ(gone.size(), 2u);
+  EXPECT_EQ(book.notifiers(), 0u);
+  book.remove_batch(id);
+  EXPECT_EQ(book.batch(id), nullptr);
+}
+
 TEST(SipDialogBook, SubscriberFoundByCallIdAndOurTagWhateverTheRemoteTag) {
   SipDialogBook book;
   book.add_subscriber(bob_watches_alice(), {"c1", "ours", ""});

@@ -42,6 +42,11 @@ asio::awaitable<Answer> RecordingEvents::on_invite(InviteEvent e) {
   co_return invite_answer;
 }
 
+asio::awaitable<Answer> RecordingEvents::decide_session_message(SessionMessageEvent e) {
+  in_session.push_back(std::move(e));
+  co_return session_answer;
+}
+
 Pki::Pki(std::vector<std::string> names) {
   auto created = gateway::TestCa::create(dir.path());
   if (created) {

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
@@ -102,6 +105,46 @@ TEST_F(RouteResolverTest, RouteHeaderAndExplicitPortWin) {
   EXPECT_EQ(hops(message_to("sip:bob@127.0.0.1:5072")).value(),
             (std::vector<NextHop>{{"127.0.0.1", 5072, Transport::tls}}));
   EXPECT_EQ(dns.lookups("_sipfederationtls._tcp.partner.test"), 0);
+}
+
+}  // namespace
+}  // namespace fedgate::sip
+
+namespace fedgate::sip {
+namespace {
+
+// The edge's strand replaces the static routes while the agent's strand looks them up: every
+// lookup sees one whole table, the old or the new (a torn shared_ptr would be a use after free
+// under ASan, a data race under TSan).
+TEST(RouteResolverSwap, LookupsOnOneThreadWhileAnotherReplacesTheTable) {
+  gateway::FakeResolver dns;
+  RouteResolver routes{dns, [](std::uint32_t) { return 0u; }};
+  auto table = [](std::uint16_t port) {
+    StaticRouteRow r{1, ".test.partner.*", "static.gw", port};
+    return std::make_shared<const StaticRoutes>(std::vector{r});
+  };
+  routes.set_static_routes(table(5070));
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (std::uint16_t i = 0; i < 2000; ++i) {
+      routes.set_static_routes(table(static_cast<std::uint16_t>(5070 + i % 2)));
+    }
+    done = true;
+  });
+  asio::io_context io;
+  int seen = 0;
+  for (int i = 0; i < 2000 && (!done || i < 10); ++i) {
+    auto f = asio::co_spawn(io, routes.next_hops(message_to("sip:bob@partner.test")),
+                            asio::use_future);
+    io.restart();
+    io.run();
+    auto port = f.get().value().front().port;
+    seen += (port == 5070 || port == 5071) ? 1 : 0;
+    EXPECT_TRUE(port == 5070 || port == 5071);
+  }
+  writer.join();
+  EXPECT_GE(seen, 10);
+  EXPECT_NE(routes.static_routes(), nullptr);
 }
 
 }  // namespace
