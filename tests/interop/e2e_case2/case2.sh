@@ -8,7 +8,8 @@
 #                 4. an IM each way: the first opens a session (INVITE), later ones reuse it
 #                    (MESSAGE in the dialog); the pool closes an idle session (BYE) and a new
 #                    IM opens a new one.
-#   states        3. every availability state on each side arrives mapped as in DESIGN.md's
+#   states_to_xmpp / states_to_sip
+#                 3. every availability state on each side arrives mapped as in DESIGN.md's
 #                    state-map table, with the status text.
 #   block         5. alice blocks bob: bob sees her offline, carol still sees her real state;
 #                    bob's IMs are refused.
@@ -26,6 +27,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 LIB="$HERE/../lib"
 source "$LIB/common.sh"; source "$LIB/pki.sh"; source "$LIB/dns.sh"; source "$LIB/ejabberd.sh"
 source "$HERE/setup.sh"
+C2_STEP=0
 
 # bob_and_alice: steps 1 and 2 (the mutual subscription every scenario starts from).
 bob_and_alice() {
@@ -73,8 +75,146 @@ scenario_subscribe_im() {
     ia_fail "fedgate counted fewer than 3 delivered IMs"
 }
 
+# lync_to_xmpp AVAILABILITY NOTE SHOW STATUS: alice's pool state → what bob's client sees.
+lync_to_xmpp() {
+  local avail="$1" note="$2" show="$3" status="$4" n=$((++C2_STEP))
+  xc bob "forget alice@home.test"
+  pool_do "l2x$n" "{\"cmd\": \"set_state\", \"user\": \"alice@home.test\", \"availability\": $avail, \"note\": \"$note\"}"
+  if [[ "$show" == unavailable ]]; then
+    xc bob "wait-presence alice@home.test type=unavailable"
+  else
+    xc bob "wait-presence alice@home.test show=$show status=${status// /+}"
+  fi
+}
+
+# xmpp_to_lync SHOW STATUS AVAILABILITY: bob's XMPP presence → what alice's pool sees.
+xmpp_to_lync() {
+  local show="$1" status="$2" avail="$3" n=$((++C2_STEP))
+  if [[ "$show" == unavailable ]]; then
+    xc bob "unavailable status=${status// /+}"
+  elif [[ -z "$show" ]]; then
+    xc bob "presence status=${status// /+}"
+  else
+    xc bob "presence show=$show status=${status// /+}"
+  fi
+  local note=", \"note\": \"$status\""
+  [[ "$show" == unavailable ]] && note=""  # an offline contact's presence carries no note
+  pool_expect "x2l$n" 20 "{\"ev\": \"presence\", \"watcher\": \"alice@home.test\", \"presentity\": \"bob@partner.test\", \"availability\": $avail$note}"
+}
+
+scenario_states_to_xmpp() {
+  case2_setup "$FEDGATE" states-to-xmpp
+  bob_and_alice
+  ia_log "3. Lync → XMPP: every availability range of the state-map table, with the status text"
+  lync_to_xmpp 5000 "" away "Inactive"
+  lync_to_xmpp 7000 "" away "Busy"
+  lync_to_xmpp 10000 "" away "Busy"
+  lync_to_xmpp 13000 "" away "Be Right Back"
+  lync_to_xmpp 16000 "" away ""
+  lync_to_xmpp 7000 "In a call" away "In a call"
+  lync_to_xmpp 3500 "back at my desk" "" "back at my desk"
+  lync_to_xmpp 18500 "" unavailable ""
+  lync_to_xmpp 3500 "online again" "" "online again"
+}
+
+scenario_states_to_sip() {
+  case2_setup "$FEDGATE" states-to-sip
+  bob_and_alice
+  ia_log "3. XMPP → Lync: available, chat, away, xa, dnd, unavailable, with the note"
+  xmpp_to_lync away "gone for coffee" 15500
+  xmpp_to_lync xa "on holiday" 15500
+  xmpp_to_lync dnd "do not disturb" 6500
+  xmpp_to_lync chat "chatty" 3500
+  xmpp_to_lync "" "plain available" 3500
+  xmpp_to_lync unavailable "logging off" 18500
+}
+
+scenario_block() {
+  case2_setup "$FEDGATE" block
+  bob_and_alice
+  pool_do po2 '{"cmd": "policy", "user": "alice@home.test", "watcher": "carol@partner.test", "state": "active"}'
+  xc_start carol carol@partner.test carol-pw
+  xc carol "presence status=carol+here"
+  xc carol "subscribe alice@home.test"
+  xc carol "wait-presence alice@home.test show= status=alice+here"
+  ia_log "5. alice blocks bob: bob sees her offline, carol still sees her real availability"
+  case2_policy "INSERT INTO user_policies (local_user, target, action, scope)
+                VALUES ('alice@home.test', 'bob@partner.test', 'block', 'both')"
+  xc bob "forget alice@home.test"
+  pool_do st2 '{"cmd": "set_state", "user": "alice@home.test", "availability": 3500, "note": "after the block"}'
+  xc carol "wait-presence alice@home.test show= status=after+the+block"
+  xc bob "wait-presence alice@home.test type=unavailable"
+  ! grep '"event": "presence"' "$IA_DIR/bob.jsonl" | grep -q 'after the block' ||
+    ia_fail "bob, blocked, saw alice's real presence"
+  ia_log "5. bob's IMs to alice are refused with an error; carol's still arrive"
+  xc bob "send alice@home.test are you there"
+  xc bob "wait-error alice@home.test"
+  xc carol "send alice@home.test hello from carol"
+  pool_expect ex9 20 '{"ev": "message", "from": "carol@partner.test", "text": "hello from carol"}'
+  ! grep -q '"text": "are you there"' "$IA_DIR/pool.jsonl" || ia_fail "bob's IM reached alice"
+  grep -q 'reason=user_policy_block' "$FG_LOG" || ia_fail "no user_policy_block refusal logged"
+}
+
+scenario_removed() {
+  case2_setup "$FEDGATE" removed
+  bob_and_alice
+  ia_log "6. partner.test taken off the federated list while running"
+  case2_policy "DELETE FROM xmpp_policy_exceptions WHERE pattern = 'partner.test'"
+  xc bob "forget alice@home.test"
+  pool_do st3 '{"cmd": "set_state", "user": "alice@home.test", "availability": 7000, "note": "after removal"}'
+  pool_do im4 '{"cmd": "im", "from": "alice@home.test", "to": "bob@partner.test", "text": "still there?"}'
+  xc bob "presence show=away status=bob+after+removal"
+  xc bob "send alice@home.test hello after removal"
+  xc bob "no-message alice@home.test 4"
+  ! grep '"event": "presence"' "$IA_DIR/bob.jsonl" | grep -q 'after removal' ||
+    ia_fail "bob saw alice's presence after the removal"
+  ! grep -q '"note": "bob after removal"' "$IA_DIR/pool.jsonl" ||
+    ia_fail "alice saw bob's presence after the removal"
+  ! grep -q 'hello after removal' "$IA_DIR/pool.jsonl" || ia_fail "bob's IM reached alice"
+  pool_expect ex10 10 '{"ev": "im_failed", "from": "alice@home.test", "to": "bob@partner.test"}'
+}
+
+scenario_errors() {
+  case2_setup "$FEDGATE" errors
+  bob_and_alice
+  ia_log "7. IMs to a user / domain that does not exist, and to a server that is down"
+  local target n=0
+  for target in nobody@partner.test someone@ghost.test someone@down.test; do
+    n=$((n + 1))
+    pool "{\"cmd\": \"im\", \"from\": \"alice@home.test\", \"to\": \"$target\", \"text\": \"hello $target\"}"
+    # Accepted (the INVITE's 200), then bounced: a page-mode notice from the recipient.
+    pool_expect "er$n" 40 "{\"ev\": \"message\", \"from\": \"$target\", \"to\": \"alice@home.test\", \"mode\": \"page\", \"text~\": \"could not be delivered\"}"
+  done
+  ia_log "7. bob's IM to a user the home pool does not have comes back as an XMPP error"
+  xc bob "send nobody@home.test hello nobody"
+  xc bob "wait-error nobody@home.test"
+}
+
+scenario_restart() {
+  case2_setup "$FEDGATE" restart
+  bob_and_alice
+  ia_log "8. kill -9 of fedgate, restart on the same database"
+  kill -9 "$FG_PID"
+  wait "$FG_PID" 2>/dev/null || true
+  case2_start_fedgate "$FEDGATE"
+  ia_wait_grep "$FG_LOG" 'switchboard.restored' 30 || ia_fail "fedgate did not restore its state"
+  xc bob "forget alice@home.test"
+  pool_do st4 '{"cmd": "set_state", "user": "alice@home.test", "availability": 13000, "note": "after the restart"}'
+  xc bob "wait-presence alice@home.test show=away status=after+the+restart"
+  if [[ "${C2_SIP_RESTART:-0}" == 1 ]]; then  # needs SIP dialog persistence (sip_edge_persist)
+    xc bob "presence show=dnd status=bob+after+the+restart"
+    pool_expect ex11 20 '{"ev": "presence", "watcher": "alice@home.test", "presentity": "bob@partner.test", "availability": 6500, "note": "bob after the restart"}'
+  fi
+}
+
 case "$SCENARIO" in
   subscribe_im) scenario_subscribe_im ;;
+  states_to_xmpp) scenario_states_to_xmpp ;;
+  states_to_sip) scenario_states_to_sip ;;
+  block) scenario_block ;;
+  removed) scenario_removed ;;
+  errors) scenario_errors ;;
+  restart) scenario_restart ;;
   *) ia_fail "unknown scenario $SCENARIO" ;;
 esac
 pool '{"cmd": "quit"}'

@@ -63,8 +63,8 @@ case2_start_fedgate() {
   "$fedgate" run --state-dir "$dir/state" --node-id case2 --node-fqdn fedgate.test \
     --admin-listen "$FG:8280" --admin-token "$C2_TOKEN" --sip-tls-listen "$FG:5061" \
     --xmpp-listen "$FG:5269" --tls-cert "$P/fedgate.crt" --tls-key "$P/fedgate.key" \
-    --tls-ca "$CA" --dns-server "$IA_NET.54:53" --demo-domain home.test --log-level debug \
-    >"$dir/stdout.log" 2>"$FG_LOG" &
+    --tls-ca "$CA" --dns-server "$IA_NET.54:53" --demo-domain home.test --log-level "${C2_LOG_LEVEL:-debug}" \
+    ${C2_FG_ARGS:-} >"$dir/stdout.log" 2>"$FG_LOG" &
   FG_PID=$!
   ia_track_pid "$FG_PID"
   FG_URL="http://$FG:8280"
