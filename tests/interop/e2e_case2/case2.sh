@@ -178,16 +178,17 @@ scenario_errors() {
   case2_setup "$FEDGATE" errors
   bob_and_alice
   ia_log "7. IMs to a user / domain that does not exist, and to a server that is down"
-  local target n=0
-  for target in nobody@partner.test someone@ghost.test someone@down.test; do
-    n=$((n + 1))
+  local target condition n=0
+  for target in nobody@partner.test:service-unavailable someone@ghost.test:remote-server-not-found \
+      someone@down.test:remote-server-not-found; do
+    condition="${target#*:}" target="${target%%:*}" n=$((n + 1))
     pool "{\"cmd\": \"im\", \"from\": \"alice@home.test\", \"to\": \"$target\", \"text\": \"hello $target\"}"
     # Accepted (the INVITE's 200), then bounced: a page-mode notice from the recipient.
-    pool_expect "er$n" 40 "{\"ev\": \"message\", \"from\": \"$target\", \"to\": \"alice@home.test\", \"mode\": \"page\", \"text~\": \"could not be delivered\"}"
+    pool_expect "er$n" 40 "{\"ev\": \"message\", \"from\": \"$target\", \"to\": \"alice@home.test\", \"mode\": \"page\", \"text~\": \"could not be delivered ($condition)\"}"
   done
   ia_log "7. bob's IM to a user the home pool does not have comes back as an XMPP error"
   xc bob "send nobody@home.test hello nobody"
-  xc bob "wait-error nobody@home.test"
+  xc bob "wait-error nobody@home.test condition=item-not-found"
 }
 
 scenario_restart() {

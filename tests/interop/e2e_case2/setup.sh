@@ -125,28 +125,6 @@ pool_expect() {
   pool_do "$id" "{\"cmd\": \"expect\", \"timeout\": $secs, ${fields#\{}" $((secs + 10))
 }
 
-# --- XMPP partner users: xc_start NAME JID PASSWORD (interactive xmpp_client.py on ejabberd);
-# xc NAME STEP: run one step and fail the test unless it passes; xc_try NAME STEP: 0/1.
-declare -A XC_FD XC_N
-xc_start() {
-  local name="$1" jid="$2" pw="$3" fd
-  mkfifo "$IA_DIR/$name.cmd"
-  exec {fd}<>"$IA_DIR/$name.cmd"
-  XC_FD[$name]=$fd
-  XC_N[$name]=0
-  "$IA_PYTHON" "$LIB/xmpp_client.py" --jid "$jid" --password "$pw" --host "$EJ" \
-    --cafile "$CA" --timeout "${C2_XC_TIMEOUT:-20}" --deadline 600 --interactive \
-    <&"$fd" >"$IA_DIR/$name.jsonl" 2>"$IA_DIR/$name.log" &
-  ia_track_pid $!
-  ia_wait_grep "$IA_DIR/$name.jsonl" '"event": "logged-in"' 30 || ia_fail "$name did not log in"
-}
-xc_try() {
-  local name="$1" step="$2" n
-  n=$((XC_N[$name] + 1))
-  XC_N[$name]=$n
-  printf '%s\n' "$step" >&"${XC_FD[$name]}"
-  ia_wait_grep "$IA_DIR/$name.jsonl" "\"n\": $n}" $((${C2_XC_TIMEOUT:-20} + 15)) ||
-    ia_fail "$name: no verdict for '$step'"
-  grep -qE "\"ok\": true, \"n\": $n}" "$IA_DIR/$name.jsonl"
-}
-xc() { xc_try "$1" "$2" || ia_fail "$1: step failed: $2"; }
+# --- XMPP partner users on ejabberd (lib/common.sh's interactive clients).
+xc_start() { ia_xc_start "$1" "$2" "$3" "$EJ"; }
+xc() { ia_xc "$1" "$2"; }

@@ -154,3 +154,31 @@ ia_alive() { kill -0 "$1" 2>/dev/null || ia_fail "$2 (pid $1) is not running"; }
 
 # ia_python: the Debian interpreter that has python3-slixmpp (not a pyenv one on PATH).
 IA_PYTHON="${IA_PYTHON:-/usr/bin/python3}"
+
+# --- Interactive XMPP clients (xmpp_client.py --interactive), driven step by step from bash.
+# ia_xc_start NAME JID PASSWORD HOST [CAFILE]: log in; its events go to $IA_DIR/NAME.jsonl.
+# ia_xc NAME STEP: run one step, fail the test unless it passes; ia_xc_try NAME STEP: 0 or 1.
+# IA_XC_TIMEOUT (default 20): seconds per wait step.
+declare -A IA_XC_FD IA_XC_N
+ia_xc_start() {
+  local name="$1" jid="$2" pw="$3" host="$4" cafile="${5:-${CA:-}}" fd
+  mkfifo "$IA_DIR/$name.cmd"
+  exec {fd}<>"$IA_DIR/$name.cmd"
+  IA_XC_FD[$name]=$fd
+  IA_XC_N[$name]=0
+  "$IA_PYTHON" "$IA_LIB_DIR/xmpp_client.py" --jid "$jid" --password "$pw" --host "$host" \
+    --cafile "$cafile" --timeout "${IA_XC_TIMEOUT:-20}" --deadline 600 --interactive \
+    <&"$fd" >"$IA_DIR/$name.jsonl" 2>"$IA_DIR/$name.log" &
+  ia_track_pid $!
+  ia_wait_grep "$IA_DIR/$name.jsonl" '"event": "logged-in"' 30 || ia_fail "$name did not log in"
+}
+ia_xc_try() {
+  local name="$1" step="$2" n
+  n=$((IA_XC_N[$name] + 1))
+  IA_XC_N[$name]=$n
+  printf '%s\n' "$step" >&"${IA_XC_FD[$name]}"
+  ia_wait_grep "$IA_DIR/$name.jsonl" "\"n\": $n}" $((${IA_XC_TIMEOUT:-20} + 15)) ||
+    ia_fail "$name: no verdict for '$step'"
+  grep -qE "\"ok\": true, \"n\": $n}" "$IA_DIR/$name.jsonl"
+}
+ia_xc() { ia_xc_try "$1" "$2" || ia_fail "$1: step failed: $2"; }
