@@ -1,0 +1,54 @@
+// Pacer: how a measured phase sends — open loop at plan.rate (what is due by the clock goes
+// out on each 1 ms tick, whatever is still in flight) or max mode (plan.window tags in flight,
+// an arrival makes room) — then the drain until the Probe settles or the drain timeout ends.
+// Shared by the fedgate path and the baseline; generator thread only.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <string>
+
+#include "gateway/base/clock.hpp"
+#include "tests/bench/load/probe.hpp"
+
+namespace fedgate::load {
+
+struct LoadPlan {
+  std::size_t users = 1000;  // h0..h(N-1)@home, p0..p(N-1)@partner, paired one to one
+  std::string home_domain = "home.test";
+  std::string partner_domain = "partner.test";
+  std::string phases = "abcd";
+  std::size_t count = 20000;  // sends per phase
+  double rate = 0;            // per second, open loop; 0: max mode (window in flight)
+  std::size_t window = 500;
+  std::size_t setup_window = 200;
+  Duration drain = std::chrono::seconds(10);
+  Duration setup_timeout = std::chrono::seconds(120);
+  Duration phase_limit = std::chrono::seconds(300);  // sending itself never runs longer
+};
+
+std::string phase_name(char phase);
+
+// Polls `done` every 2 ms until it holds or `limit` passes; returns done().
+boost::asio::awaitable<bool> wait_until(boost::asio::io_context& io,
+                                        const std::function<bool()>& done, Duration limit);
+
+class Pacer {
+ public:
+  Pacer(boost::asio::io_context& io, const LoadPlan& plan) : io_(io), plan_(plan), wake_(io) {}
+
+  // send(seq) for seq in [0, probe.count()), paced; then the drain.
+  boost::asio::awaitable<void> run(Probe& probe, std::function<void(std::size_t)> send);
+  // Call after each arrival: wakes the max-mode loop when the window has room.
+  void arrived(const Probe& probe);
+
+ private:
+  boost::asio::io_context& io_;
+  const LoadPlan& plan_;
+  boost::asio::steady_timer wake_;
+  bool waiting_ = false;
+};
+
+}  // namespace fedgate::load

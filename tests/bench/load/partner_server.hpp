@@ -1,0 +1,71 @@
+// PartnerServer: the load generator's Microsoft-dialect SIP server of the partner domain — a
+// SipAgent (fedgate's sip/bridge + sip/dialog + sip/transport) on a mutual-TLS listener that
+// fedgate reaches by a static route, and that reaches fedgate for the local domain by SRV
+// (canned answers). Owned by the generator's main; one thread. RFC 3261, RFC 6665, MS-SIPRE.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gateway/base/metrics.hpp"
+#include "gateway/base/task_group.hpp"
+#include "gateway/net/fake_resolver.hpp"
+#include "sip/bridge/agent.hpp"
+#include "sip/transport/listener.hpp"
+
+namespace fedgate::load {
+
+struct PartnerSettings {
+  std::string domain = "partner.test";
+  std::string local_domain = "home.test";  // reached through fedgate
+  std::string listen_addr = "127.0.0.1";
+  std::uint16_t listen_port = 5061;
+  std::string fedgate_addr = "127.0.0.1";
+  std::uint16_t fedgate_port = 5061;
+  std::vector<std::string> fedgate_names = {"fedgate.test", "sip.fedgate.test"};
+  std::string cert;  // PATH.crt / PATH.key: sip.<domain> and <domain>
+  std::string ca;
+};
+
+class PartnerServer {
+ public:
+  // `events` receives every request fedgate sends; it must outlive the server.
+  PartnerServer(boost::asio::any_io_executor ex, PartnerSettings settings,
+                sip::AgentEvents& events);
+  ~PartnerServer();
+  PartnerServer(const PartnerServer&) = delete;
+  PartnerServer& operator=(const PartnerServer&) = delete;
+
+  std::string start();  // a readable error, or empty
+  void stop();
+  sip::SipAgent& agent() { return *agent_; }
+  const MetricsRegistry& registry() const { return registry_; }
+
+ private:
+  struct Forward final : sip::MessageHandler {
+    boost::asio::awaitable<void> on_message(sip::Message m, sip::ConnectionHandle from) override;
+    sip::SipAgent* agent = nullptr;
+  };
+  void add_routes();
+
+  boost::asio::any_io_executor ex_;
+  PartnerSettings settings_;
+  sip::AgentEvents& events_;
+  MetricsRegistry registry_;
+  sip::SipTransportMetrics transport_metrics_{registry_};
+  sip::AgentMetrics agent_metrics_{registry_};
+  sip::TransportConfig transport_;
+  Forward forward_;
+  sip::ConnectionDeps deps_;
+  TaskGroup tasks_;
+  gateway::FakeResolver resolver_;
+  std::unique_ptr<sip::ConnectionPool> pool_;
+  std::unique_ptr<sip::Listener> listener_;
+  std::unique_ptr<sip::RouteResolver> routes_;
+  std::unique_ptr<sip::SipAgent> agent_;
+};
+
+}  // namespace fedgate::load

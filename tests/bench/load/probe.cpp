@@ -1,0 +1,118 @@
+#include "tests/bench/load/probe.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace fedgate::load {
+namespace {
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+      .count();
+}
+
+double percentile_ms(const std::vector<std::uint32_t>& sorted, double q) {
+  if (sorted.empty()) {
+    return 0;
+  }
+  auto index = static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1) + 0.5);
+  return static_cast<double>(sorted[std::min(index, sorted.size() - 1)]) / 1000.0;
+}
+
+}  // namespace
+
+Probe::Probe(std::string name, std::size_t count)
+    : name_(std::move(name)), send_ns_(count, 0), state_(count, 0) {
+  latency_us_.reserve(count);
+}
+
+TimePoint Probe::sent(std::size_t seq) {
+  auto t = Clock::now();
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  send_ns_[seq] = ns;
+  state_[seq] = 1;
+  if (sent_++ == 0) {
+    first_send_ns_ = ns;
+  }
+  last_send_ns_ = ns;
+  return t;
+}
+
+void Probe::send_failed(std::size_t seq) {
+  if (seq < state_.size() && state_[seq] == 1) {
+    state_[seq] = 3;
+    ++failed_;
+  }
+}
+
+void Probe::arrived(std::size_t seq, bool mapped_ok) {
+  if (seq >= state_.size() || state_[seq] == 0) {
+    ++unknown_;
+    return;
+  }
+  if (state_[seq] == 2) {
+    ++duplicates_;
+    return;
+  }
+  if (state_[seq] == 3) {
+    --failed_;  // the error answer raced the delivery: it did arrive
+  }
+  auto now = now_ns();
+  state_[seq] = 2;
+  ++delivered_;
+  if (!mapped_ok) {
+    ++mismapped_;
+  }
+  last_arrival_ns_ = now;
+  latency_us_.push_back(static_cast<std::uint32_t>((now - send_ns_[seq]) / 1000));
+}
+
+std::string Probe::tag(char phase, std::size_t seq) {
+  std::string t = "L";
+  t += phase;
+  t += ':';
+  t += std::to_string(seq);
+  return t;
+}
+
+bool Probe::parse_tag(std::string_view text, char& phase, std::size_t& seq) {
+  auto at = text.find('L');
+  while (at != std::string_view::npos) {
+    if (at + 3 < text.size() && text[at + 2] == ':') {
+      const char* first = text.data() + at + 3;
+      const char* last = text.data() + text.size();
+      auto [end, ec] = std::from_chars(first, last, seq);
+      if (ec == std::errc{} && end != first) {
+        phase = text[at + 1];
+        return true;
+      }
+    }
+    at = text.find('L', at + 1);
+  }
+  return false;
+}
+
+PhaseStats Probe::stats(double offered_per_s) const {
+  PhaseStats s;
+  s.name = name_;
+  s.sent = sent_;
+  s.delivered = delivered_;
+  s.send_failed = failed_;
+  s.lost = sent_ - delivered_ - failed_;
+  s.duplicates = duplicates_ + unknown_;
+  s.mismapped = mismapped_;
+  s.offered_per_s = offered_per_s;
+  auto send_span = static_cast<double>(last_send_ns_ - first_send_ns_) / 1e9;
+  auto span = static_cast<double>(last_arrival_ns_ - first_send_ns_) / 1e9;
+  s.sent_per_s = send_span > 0 ? static_cast<double>(sent_) / send_span : 0;
+  s.delivered_per_s = span > 0 ? static_cast<double>(delivered_) / span : 0;
+  auto sorted = latency_us_;
+  std::sort(sorted.begin(), sorted.end());
+  s.p50_ms = percentile_ms(sorted, 0.50);
+  s.p90_ms = percentile_ms(sorted, 0.90);
+  s.p99_ms = percentile_ms(sorted, 0.99);
+  s.max_ms = sorted.empty() ? 0 : static_cast<double>(sorted.back()) / 1000.0;
+  return s;
+}
+
+}  // namespace fedgate::load

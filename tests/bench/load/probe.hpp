@@ -1,0 +1,59 @@
+// Probe: the send and arrival book of one measured phase of the load generator — send times by
+// sequence number, arrivals matched to them on one monotonic clock, duplicates, unmatched and
+// mis-mapped arrivals, and the latency percentiles. Owned by the Scenario; generator thread only.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gateway/base/clock.hpp"
+
+namespace fedgate::load {
+
+// What a phase reports (README: "Reading the report").
+struct PhaseStats {
+  std::string name;
+  std::size_t sent = 0;
+  std::size_t delivered = 0;
+  std::size_t lost = 0;        // sent, never arrived before the drain timeout ended
+  std::size_t send_failed = 0;  // the sending side got an error (SIP final >= 300, ...)
+  std::size_t duplicates = 0;
+  std::size_t mismapped = 0;  // arrived with the wrong addresses or state mapping
+  double offered_per_s = 0;   // configured rate (0: max mode, window-driven)
+  double sent_per_s = 0;      // sent / send duration
+  double delivered_per_s = 0;  // delivered / (last arrival - first send)
+  double p50_ms = 0, p90_ms = 0, p99_ms = 0, max_ms = 0;
+};
+
+class Probe {
+ public:
+  Probe(std::string name, std::size_t count);
+
+  // Records the send of `seq` (0 <= seq < count) now; returns the time used.
+  TimePoint sent(std::size_t seq);
+  void send_failed(std::size_t seq);
+  // An arrival carrying `seq`; `mapped_ok` is the caller's check of addresses and mapping.
+  void arrived(std::size_t seq, bool mapped_ok);
+  // Tags: "L<phase letter>:<seq>"; parse returns false when `text` carries none.
+  static std::string tag(char phase, std::size_t seq);
+  static bool parse_tag(std::string_view text, char& phase, std::size_t& seq);
+
+  std::size_t count() const { return send_ns_.size(); }
+  std::size_t sent_count() const { return sent_; }
+  std::size_t in_flight() const { return sent_ - delivered_ - failed_; }
+  bool settled() const { return sent_ == count() && delivered_ + failed_ >= sent_; }
+  PhaseStats stats(double offered_per_s) const;
+
+ private:
+  std::string name_;
+  std::vector<std::int64_t> send_ns_;  // 0: not sent
+  std::vector<std::uint8_t> state_;    // 0 none, 1 sent, 2 arrived, 3 failed
+  std::vector<std::uint32_t> latency_us_;
+  std::size_t sent_ = 0, delivered_ = 0, failed_ = 0, duplicates_ = 0, mismapped_ = 0;
+  std::size_t unknown_ = 0;
+  std::int64_t first_send_ns_ = 0, last_send_ns_ = 0, last_arrival_ns_ = 0;
+};
+
+}  // namespace fedgate::load

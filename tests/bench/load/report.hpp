@@ -1,0 +1,23 @@
+// Report: the load generator's per-phase table on stdout, the JSON form for scripts, and the
+// verdict (nothing lost, duplicated or mis-mapped). Owned by main; pure formatting.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tests/bench/load/probe.hpp"
+
+namespace fedgate::load {
+
+using Anomalies = std::vector<std::pair<std::string, std::size_t>>;
+
+// `label` names the path measured ("fedgate", "baseline").
+void print_report(const std::string& label, const std::vector<PhaseStats>& phases,
+                  const Anomalies& anomalies);
+std::string report_json(const std::string& label, const std::vector<PhaseStats>& phases,
+                        const Anomalies& anomalies);
+// True when every phase delivered everything it sent, once, mapped right.
+bool all_correct(const std::vector<PhaseStats>& phases);
+
+}  // namespace fedgate::load

@@ -1,0 +1,93 @@
+// Scenario: the load generator's script — sets up subscriptions both ways (with approval) and
+// IM sessions between N home users and N partner users through fedgate, then runs the timed
+// phases (a) SIP NOTIFY -> XMPP presence, (b) XMPP presence -> SIP NOTIFY, (c) XMPP -> SIP IM,
+// (d) SIP -> XMPP IM, matching each arrival to its send by a tag in the status text or body.
+// Plays both outer parties: it is the home's StanzaHandler and the partner's AgentEvents.
+// Owned by main; every handler runs on the generator's single thread. RFC 7248, RFC 7572.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sip/bridge/agent.hpp"
+#include "tests/bench/load/home_server.hpp"
+#include "tests/bench/load/pacer.hpp"
+#include "tests/bench/load/partner_server.hpp"
+#include "tests/bench/load/probe.hpp"
+#include "xmpp/transport/s2s_config.hpp"
+
+namespace fedgate::load {
+
+class Scenario final : public xmpp::StanzaHandler, public sip::AgentEvents {
+ public:
+  Scenario(boost::asio::io_context& io, LoadPlan plan);
+  void attach(HomeServer& home, PartnerServer& partner);
+
+  // Setup, then every phase of plan.phases; `failure` says why setup did not complete.
+  boost::asio::awaitable<std::vector<PhaseStats>> run();
+  std::string failure;
+
+  boost::asio::awaitable<void> on_stanza(xmpp::Element stanza) override;
+  boost::asio::awaitable<sip::Answer> on_page_message(sip::PageMessageEvent e) override;
+  boost::asio::awaitable<sip::Answer> on_subscribe(sip::SubscribeEvent e) override;
+  boost::asio::awaitable<sip::Answer> on_publish(sip::PublishEvent e) override;
+  boost::asio::awaitable<sip::Answer> on_invite(sip::InviteEvent e) override;
+  void on_notify(sip::NotifyEvent e) override;
+  void on_subscription_ended(sip::SubscriptionEndedEvent e) override;
+  void on_watcher_gone(sip::WatcherGoneEvent e) override;
+  void on_session_message(sip::SessionMessageEvent e) override;
+  void on_session_ended(sip::SessionEndedEvent e) override;
+  void on_peer_status(sip::PeerStatusEvent) override {}
+
+  // Unexpected events (refusals, bounces, ended dialogs), by name, for the report.
+  const std::vector<std::pair<std::string, std::size_t>>& anomalies() const { return anomalies_; }
+
+ private:
+  // scenario_setup.cpp
+  boost::asio::awaitable<bool> setup();
+  boost::asio::awaitable<bool> setup_step(const char* name, std::function<void(std::size_t)> start,
+                                          const std::vector<std::uint8_t>& done);
+  boost::asio::awaitable<void> partner_subscribe(std::size_t j);
+  boost::asio::awaitable<void> partner_open_session(std::size_t j);
+  void home_subscribe(std::size_t j);
+  void home_first_message(std::size_t j);
+
+  // scenario_phases.cpp
+  boost::asio::awaitable<PhaseStats> run_phase(char phase);
+  void send_one(char phase, std::size_t seq);
+  boost::asio::awaitable<void> send_notify(std::size_t seq);
+  boost::asio::awaitable<void> send_in_session(std::size_t seq);
+  void on_arrival(char phase, std::size_t seq, bool mapped_ok);
+
+  // scenario_events.cpp
+  void home_presence(const xmpp::Element& stanza);
+  void home_message(const xmpp::Element& stanza);
+  void partner_text(const presence::Address& from, const presence::Address& to,
+                    const std::string& text);
+  void anomaly(const std::string& name);
+
+  std::string home_user(std::size_t j) const;
+  std::string partner_user(std::size_t j) const;
+
+  boost::asio::io_context& io_;
+  LoadPlan plan_;
+  HomeServer* home_ = nullptr;
+  PartnerServer* partner_ = nullptr;
+  Pacer pacer_;
+
+  std::vector<sip::DialogId> notifier_;  // partner notifier per pair (fedgate watches p_j)
+  std::vector<sip::DialogId> session_;   // partner-opened IM session per pair
+  std::vector<std::uint8_t> partner_sees_home_, home_sees_partner_, session_up_, home_got_im_,
+      partner_got_im_;
+  std::size_t setup_in_flight_ = 0;
+
+  Probe* probe_ = nullptr;
+  char phase_ = 0;
+  std::vector<std::pair<std::string, std::size_t>> anomalies_;
+};
+
+}  // namespace fedgate::load

@@ -1,0 +1,191 @@
+// Scenario, what arrives: stanzas fedgate delivers to the home, requests it sends to the
+// partner. Tagged arrivals go to the running phase's Probe with the check of their addresses
+// and state mapping; untagged ones complete setup steps; anything else is an anomaly.
+#include "gateway/base/log.hpp"
+#include "sip/bridge/convert_presence_in.hpp"
+#include "tests/bench/load/scenario.hpp"
+#include "tests/bench/load/stanzas.hpp"
+
+// GCC 12 (-O1, ASan): Asio coroutine frame new/delete false positive (see sip_net).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+namespace fedgate::load {
+
+namespace asio = boost::asio;
+
+namespace {
+
+std::string child_text(const xmpp::Element& e, std::string_view name) {
+  const auto* c = e.child(name);
+  return c != nullptr ? c->text_content() : std::string{};
+}
+
+sip::Answer accepted() { return sip::Answer{}; }
+
+}  // namespace
+
+void Scenario::anomaly(const std::string& name) {
+  for (auto& [n, count] : anomalies_) {
+    if (n == name) {
+      ++count;
+      return;
+    }
+  }
+  anomalies_.emplace_back(name, 1);
+}
+
+asio::awaitable<void> Scenario::on_stanza(xmpp::Element stanza) {
+  if (stanza.name == "presence") {
+    home_presence(stanza);
+  } else if (stanza.name == "message") {
+    home_message(stanza);
+  } else {
+    anomaly("home_got_" + stanza.name);
+  }
+  co_return;
+}
+
+void Scenario::home_presence(const xmpp::Element& s) {
+  const std::string type(s.attr("type"));
+  const std::string from(bare(s.attr("from"))), to(bare(s.attr("to")));
+  if (type == "subscribe" || type == "probe") {  // the home user approves / answers at once
+    if (type == "subscribe") {
+      home_->send(presence_stanza(to, from, "subscribed"));
+    }
+    home_->send(presence_stanza(to + "/load", from, "", "", "home here"));
+    return;
+  }
+  if (type == "subscribed") {
+    return;
+  }
+  if (!type.empty() && type != "unavailable") {
+    anomaly("home_presence_" + type);
+    return;
+  }
+  char phase = 0;
+  std::size_t seq = 0;
+  if (Probe::parse_tag(child_text(s, "status"), phase, seq)) {
+    const std::size_t j = seq % plan_.users;
+    const int sent = lync_availability_for(seq / plan_.users);
+    const bool ok = type.empty() && from == partner_user(j) && to == home_user(j) &&
+                    child_text(s, "show") == expected_show_for_lync(sent);
+    on_arrival(phase, seq, ok);
+    return;
+  }
+  auto j = user_index(from, 'p');
+  if (j && *j < plan_.users && to == home_user(*j) && !notifier_[*j].call_id.empty()) {
+    home_sees_partner_[*j] = 1;
+  }
+}
+
+void Scenario::home_message(const xmpp::Element& s) {
+  if (s.attr("type") == "error") {
+    anomaly("home_message_error");
+    return;
+  }
+  const std::string from(bare(s.attr("from"))), to(bare(s.attr("to")));
+  char phase = 0;
+  std::size_t seq = 0;
+  if (Probe::parse_tag(child_text(s, "body"), phase, seq)) {
+    const std::size_t j = seq % plan_.users;
+    on_arrival(phase, seq, from == partner_user(j) && to == home_user(j));
+    return;
+  }
+  auto j = user_index(from, 'p');
+  if (j && *j < plan_.users && to == home_user(*j)) {
+    home_got_im_[*j] = 1;
+  }
+}
+
+void Scenario::partner_text(const presence::Address& from, const presence::Address& to,
+                            const std::string& text) {
+  char phase = 0;
+  std::size_t seq = 0;
+  if (Probe::parse_tag(text, phase, seq)) {
+    const std::size_t j = seq % plan_.users;
+    on_arrival(phase, seq, from.str() == home_user(j) && to.str() == partner_user(j));
+    return;
+  }
+  auto j = user_index(to.str(), 'p');
+  if (j && *j < plan_.users && from.str() == home_user(*j)) {
+    partner_got_im_[*j] = 1;
+  }
+}
+
+asio::awaitable<sip::Answer> Scenario::on_page_message(sip::PageMessageEvent e) {
+  anomaly("page_mode_message");  // a Microsoft partner gets session mode
+  partner_text(e.parties.from, e.parties.to, e.request.body);
+  co_return accepted();
+}
+
+asio::awaitable<sip::Answer> Scenario::on_subscribe(sip::SubscribeEvent e) {
+  auto j = user_index(e.parties.to.str(), 'p');
+  sip::Answer a;
+  if (!j || *j >= plan_.users || e.parties.from.str() != home_user(*j)) {
+    anomaly("subscribe_unknown_pair");
+    a.status = 404;
+    a.reason = "Not Found";
+    co_return a;
+  }
+  notifier_[*j] = e.dialog;
+  a.body = msrtc_body(partner_user(*j), 3500, "partner here");
+  co_return a;
+}
+
+asio::awaitable<sip::Answer> Scenario::on_publish(sip::PublishEvent) {
+  anomaly("publish");
+  co_return accepted();
+}
+
+asio::awaitable<sip::Answer> Scenario::on_invite(sip::InviteEvent e) {
+  if (e.first_message) {
+    partner_text(e.parties.from, e.parties.to, e.first_message->bytes);
+  }
+  co_return accepted();
+}
+
+void Scenario::on_notify(sip::NotifyEvent e) {
+  if (e.notification.state == sip::SubState::terminated) {
+    anomaly("notify_terminated");
+    return;
+  }
+  const auto& body = e.notification.body;
+  if (body.bytes.empty()) {
+    return;  // pending, or state only
+  }
+  auto doc = sip::presence_from_body(body.type, body.bytes, e.parties.from);
+  if (!doc) {
+    anomaly("notify_body_unreadable");
+    return;
+  }
+  const std::string presentity = e.parties.from.str();
+  char phase = 0;
+  std::size_t seq = 0;
+  if (Probe::parse_tag(doc->presence.status_text, phase, seq)) {
+    const std::size_t j = seq % plan_.users;
+    auto expected = expected_availability_for_show(xmpp_show_for(seq / plan_.users));
+    const bool ok = presentity == home_user(j) &&
+                    (e.parties.to.empty() || e.parties.to.str() == partner_user(j)) &&
+                    doc->presence.availability == expected;
+    on_arrival(phase, seq, ok);
+    return;
+  }
+  auto j = user_index(presentity, 'h');
+  if (j && *j < plan_.users && e.notification.state == sip::SubState::active) {
+    partner_sees_home_[*j] = 1;
+  }
+}
+
+void Scenario::on_subscription_ended(sip::SubscriptionEndedEvent e) {
+  anomaly("subscription_ended_" + e.end.reason);
+}
+
+void Scenario::on_watcher_gone(sip::WatcherGoneEvent e) { anomaly("watcher_gone_" + e.reason); }
+
+void Scenario::on_session_message(sip::SessionMessageEvent e) {
+  partner_text(e.parties.from, e.parties.to, e.body.bytes);
+}
+
+void Scenario::on_session_ended(sip::SessionEndedEvent) { anomaly("session_ended"); }
+
+}  // namespace fedgate::load
