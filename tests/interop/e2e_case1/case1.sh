@@ -1,106 +1,208 @@
 #!/bin/bash
-# End-to-end Case 1 (issue 6): an XMPP deployment gains Microsoft federation. Prosody serves
-# the local domain home.test (user alice, a real slixmpp client); the Microsoft-dialect peer
-# ms_peer.py serves the Skype for Business partner partner.test (user bob); fedgate sits
-# between them (s2s with Prosody, SIP over mutual TLS with the partner). Split-horizon DNS:
-# the home's DNS (.53) sends partner.test s2s to fedgate; fedgate's DNS (.54) knows the
-# partner's SIP server. Proves:
-#  - bob subscribes to alice: alice is asked (pending), approves, bob sees her status text;
-#  - alice subscribes to bob and sees his availability and note;
-#  - an IM each way: alice → bob opens a session (INVITE with the first message), bob → alice
-#    arrives as an XMPP chat message.
-# Usage: case1.sh PATH/TO/fedgate
+# End-to-end Case 1 (issue 6): an XMPP deployment gains Microsoft federation. Prosody serves the
+# local domain home.test (alice, a real slixmpp client); the Microsoft-dialect peer ms_peer.py
+# serves the Skype for Business partner partner.test (bob, carol); fedgate sits between them.
+# One scenario per CTest case, following the administrators' verification procedure:
+#   subscribe_im    1. bob adds alice: she is asked (pending), approves; bob sees her note;
+#                   2. alice adds bob and sees his availability and note;
+#                   4. an IM each way: the first opens a session (INVITE), later ones reuse it;
+#                      the partner closes an idle session (BYE), a new IM opens a new one.
+#   states_to_xmpp  3. every Lync availability range arrives mapped as in DESIGN.md's table;
+#   states_to_sip   3. every XMPP show arrives as its Lync availability, with the note.
+#   block           5. alice blocks bob: he sees her offline, carol still sees her; bob's IMs
+#                      are refused.
+#   removed         6. partner.test removed from sip_federated_domains (live): nothing more
+#                      crosses, either way.
+#   errors          7. IMs to a user / domain that does not exist and to a server that is down
+#                      come back to the sender as errors.
+#   restart         8. kill -9 of fedgate, restart: presence flows again for the existing
+#                      subscriptions, nobody re-subscribes.
+# Usage: case1.sh SCENARIO PATH/TO/fedgate
 set -euo pipefail
-FEDGATE="${1:?usage: case1.sh FEDGATE}"
+SCENARIO="${1:?usage: case1.sh SCENARIO FEDGATE}"
+FEDGATE="${2:?usage: case1.sh SCENARIO FEDGATE}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 LIB="$HERE/../lib"
 source "$LIB/common.sh"; source "$LIB/pki.sh"; source "$LIB/dns.sh"; source "$LIB/prosody.sh"
+source "$HERE/setup.sh"
+C1_STEP=0
 
-ia_init e2e-case1
-HOME_ADDR="$IA_NET.10" PEER="$IA_NET.40" FG="$IA_NET.50"
-P="$IA_DIR/pki" CA="$IA_DIR/pki/ca/ca.crt"
-pki_standard "$P" home.test
-pki_leaf "$P/ca" "$P/partner" sip.partner.test --dns sip.partner.test --dns partner.test
-pki_leaf "$P/ca" "$P/fedgate" fedgate.test --dns fedgate.test --dns sip.fedgate.test \
-  --dns partner.test --dns home.test
-
-dns_xmpp_domain partner.test "$FG"
-dns_sip_domain fedgate.test "$FG"
-dns_start "$IA_DIR/dns-home" "$IA_NET.53"
-dns_reset
-dns_sip_domain partner.test "$PEER"
-dns_start_view "$IA_DIR/dns-fedgate" "$IA_NET.54"
-
-prosody_start "$IA_DIR/prosody" "$HOME_ADDR" home.test "$P/home.test" "$CA" \
-  --s2s-auth any --s2s-tls required --user alice:alice-pw || ia_fail "prosody did not start"
-
-mkfifo "$IA_DIR/peer.cmd"
-exec 4<>"$IA_DIR/peer.cmd"
-"$IA_PYTHON" "$LIB/ms_peer.py" --addr "$PEER" --port 5061 --cert "$P/partner" --cafile "$CA" \
-  --gateway "$FG:5061" --gateway-name fedgate.test --fqdn sip.partner.test \
-  --user bob@partner.test --lifetime 200 \
-  <"$IA_DIR/peer.cmd" >"$IA_DIR/peer.jsonl" 2>"$IA_DIR/peer.log" &
-ia_track_pid $!
-ia_wait_tcp "$PEER" 5061 10 || ia_fail "the partner peer did not listen"
-peer() { printf '%s\n' "$1" >&4; }
-peer_wait() { ia_wait_grep "$IA_DIR/peer.jsonl" "$1" "$2" || ia_fail "$3"; }
-
-dir="$IA_DIR/fedgate"
-mkdir -p "$dir"
-FG_LOG="$dir/fedgate.log"
-stop_postmaster() {
-  local pidfile="$dir/state/pg/postmaster.pid"
-  [[ -f "$pidfile" ]] && kill -INT "$(head -1 "$pidfile")" 2>/dev/null
-  return 0
+# alice_and_bob: steps 1 and 2 (the mutual subscription every scenario starts from).
+alice_and_bob() {
+  peer_do st1 '{"cmd": "set_state", "user": "bob@partner.test", "availability": 3500, "note": "bob here"}'
+  xc_start alice alice@home.test alice-pw
+  xc alice "presence status=alice+here"
+  ia_log "1. bob adds alice: she is asked (pending), approves; bob sees her note"
+  peer_do su1 '{"cmd": "subscribe", "from": "bob@partner.test", "to": "alice@home.test"}'
+  xc alice "wait-subscribe bob@partner.test"
+  peer_expect ex1 20 '{"ev": "presence", "watcher": "bob@partner.test", "presentity": "alice@home.test", "state": "pending"}'
+  xc alice "approve bob@partner.test"
+  peer_expect ex2 20 '{"ev": "presence", "watcher": "bob@partner.test", "presentity": "alice@home.test", "availability": 3500, "note": "alice here"}'
+  ia_log "2. alice adds bob and sees his availability and note"
+  xc alice "subscribe bob@partner.test"
+  xc alice "wait-subscribed bob@partner.test"
+  xc alice "wait-presence bob@partner.test show= status=bob+here"
 }
-ia_on_exit stop_postmaster
-"$FEDGATE" run --state-dir "$dir/state" --node-id case1 --node-fqdn fedgate.test \
-  --admin-listen "$FG:8280" --admin-token case1-token --sip-tls-listen "$FG:5061" \
-  --xmpp-listen "$FG:5269" --tls-cert "$P/fedgate.crt" --tls-key "$P/fedgate.key" \
-  --tls-ca "$CA" --dns-server "$IA_NET.54:53" --demo-domain home.test --log-level debug \
-  >"$dir/stdout.log" 2>"$FG_LOG" &
-ia_track_pid $!
-ia_wait_tcp "$FG" 5061 60 || ia_fail "fedgate did not listen on $FG:5061"
-CONNINFO="$(grep -o 'db.embedded_started.*conninfo="[^"]*"' "$FG_LOG" | head -1 |
-  sed 's/.*conninfo="\([^"]*\)"/\1/')"
-[[ -n "$CONNINFO" ]] || ia_fail "no conninfo in the fedgate log"
-psql "$CONNINFO" -v ON_ERROR_STOP=1 -qAt -c "
-  UPDATE local_domains SET home_host = '$HOME_ADDR', home_port = 5269 WHERE domain = 'home.test';
-  INSERT INTO sip_federated_domains (domain, integration) VALUES ('partner.test', 's4b')"
-version="$(psql "$CONNINFO" -qAt -c "SELECT version FROM policy_version")"
-for ((i = 0; i < 300; i++)); do
-  curl -sf -H "Authorization: Bearer case1-token" "http://$FG:8280/api/v1/policy" |
-    grep -qE "\"version\": ?$version[,}]" && break
-  sleep 0.1
-done
-((i < 300)) || ia_fail "policy version $version never reached fedgate"
 
-ia_log "alice (XMPP, home.test) and bob (Skype for Business dialect, partner.test) through fedgate"
-peer '{"cmd": "set_state", "user": "bob@partner.test", "availability": 3500, "note": "bob here"}'
-"$IA_PYTHON" "$LIB/xmpp_client.py" --jid alice@home.test --password alice-pw --host "$HOME_ADDR" \
-  --cafile "$CA" --timeout 40 --deadline 120 "presence status=alice+here" \
-  "wait-subscribe bob@partner.test" "approve bob@partner.test" "subscribe bob@partner.test" \
-  "wait-presence bob@partner.test status=bob+here" "send bob@partner.test hello bob from alice" \
-  "wait-message bob@partner.test hi alice from bob" \
-  >"$IA_DIR/alice.jsonl" 2>"$IA_DIR/alice.log" &
-ALICE=$!
-ia_track_pid "$ALICE"
-ia_wait_grep "$IA_DIR/alice.jsonl" '"step": "presence status=alice\+here"' 30 ||
-  ia_fail "alice did not log in"
+scenario_subscribe_im() {
+  C1_PEER_ARGS="--im-idle 6" case1_setup "$FEDGATE" subscribe-im
+  alice_and_bob
+  ia_log "4. alice → bob: the first IM opens a session, the second goes in its dialog"
+  xc alice "send bob@partner.test hello bob 1"
+  peer_expect ex3 20 '{"ev": "message", "from": "alice@home.test", "to": "bob@partner.test", "text": "hello bob 1", "mode": "invite"}'
+  xc alice "send bob@partner.test hello bob 2"
+  peer_expect ex4 20 '{"ev": "message", "from": "alice@home.test", "text": "hello bob 2", "mode": "session"}'
+  ia_log "4. bob → alice in the same session"
+  peer_do im1 '{"cmd": "im", "from": "bob@partner.test", "to": "alice@home.test", "text": "hi alice 1"}'
+  xc alice "wait-message bob@partner.test hi alice 1"
+  peer_expect ex5 10 '{"ev": "delivered", "from": "bob@partner.test", "text": "hi alice 1", "via": "message"}'
+  ia_log "4. the partner closes the idle session (BYE); a new IM opens a new one"
+  peer_expect ex6 30 '{"ev": "idle_bye", "from": "bob@partner.test", "to": "alice@home.test"}'
+  sleep 1
+  xc alice "send bob@partner.test after the break"
+  peer_expect ex7 20 '{"ev": "message", "from": "alice@home.test", "text": "after the break", "mode": "invite"}'
+  [[ "$(case1_metric 'fedgate_switchboard_delivered_total')" -ge 3 ]] ||
+    ia_fail "fedgate counted fewer than 3 delivered IMs"
+}
 
-ia_log "bob subscribes to alice: she is asked, approves; bob sees her status text"
-peer '{"cmd": "subscribe", "from": "bob@partner.test", "to": "alice@home.test"}'
-peer_wait '"ev": "presence", .*"watcher": "bob@partner.test", "presentity": "alice@home.test", .*"note": "alice here"' \
-  45 "bob did not see alice's presence"
+# lync_to_xmpp AVAILABILITY NOTE SHOW STATUS: bob's Lync state → what alice's client sees.
+lync_to_xmpp() {
+  local avail="$1" note="$2" show="$3" status="$4" n=$((++C1_STEP))
+  xc alice "forget bob@partner.test"
+  peer_do "l2x$n" "{\"cmd\": \"set_state\", \"user\": \"bob@partner.test\", \"availability\": $avail, \"note\": \"$note\"}"
+  if [[ "$show" == unavailable ]]; then
+    xc alice "wait-presence bob@partner.test type=unavailable"
+  else
+    xc alice "wait-presence bob@partner.test show=$show status=${status// /+}"
+  fi
+}
 
-ia_log "alice subscribes to bob and sees his note; an IM each way"
-peer_wait '"ev": "message", .*"text": "hello bob from alice"' 60 "bob did not get alice's message"
-peer '{"cmd": "im", "from": "bob@partner.test", "to": "alice@home.test", "text": "hi alice from bob"}'
-rc=0
-wait "$ALICE" || rc=$?
-cat "$IA_DIR/alice.jsonl" >&2
-((rc == 0)) || ia_fail "alice's client failed ($rc)"
-grep -q '"step": "wait-presence bob@partner.test status=bob+here", "ok": true' "$IA_DIR/alice.jsonl" ||
-  ia_fail "alice did not see bob's note"
+# xmpp_to_lync SHOW STATUS AVAILABILITY: alice's XMPP presence → what bob's Edge sees.
+xmpp_to_lync() {
+  local show="$1" status="$2" avail="$3" n=$((++C1_STEP)) note
+  if [[ "$show" == unavailable ]]; then
+    xc alice "unavailable status=${status// /+}"
+  elif [[ -z "$show" ]]; then
+    xc alice "presence status=${status// /+}"
+  else
+    xc alice "presence show=$show status=${status// /+}"
+  fi
+  note=", \"note\": \"$status\""
+  [[ "$show" == unavailable ]] && note=""  # an offline contact's presence carries no note
+  peer_expect "x2l$n" 20 "{\"ev\": \"presence\", \"watcher\": \"bob@partner.test\", \"presentity\": \"alice@home.test\", \"availability\": $avail$note}"
+}
+
+scenario_states_to_xmpp() {
+  case1_setup "$FEDGATE" states-to-xmpp
+  alice_and_bob
+  ia_log "3. Lync → XMPP: every availability range of the state-map table, with the status text"
+  lync_to_xmpp 5000 "" away "Inactive"
+  lync_to_xmpp 7000 "" away "Busy"
+  lync_to_xmpp 10000 "" away "Busy"
+  lync_to_xmpp 13000 "" away "Be Right Back"
+  lync_to_xmpp 16000 "" away ""
+  lync_to_xmpp 7000 "In a call" away "In a call"
+  lync_to_xmpp 3500 "back at my desk" "" "back at my desk"
+  lync_to_xmpp 18500 "" unavailable ""
+  lync_to_xmpp 3500 "online again" "" "online again"
+}
+
+scenario_states_to_sip() {
+  case1_setup "$FEDGATE" states-to-sip
+  alice_and_bob
+  ia_log "3. XMPP → Lync: away, xa, dnd, chat, available, unavailable, with the note"
+  xmpp_to_lync away "gone for coffee" 15500
+  xmpp_to_lync xa "on holiday" 15500
+  xmpp_to_lync dnd "do not disturb" 6500
+  xmpp_to_lync chat "chatty" 3500
+  xmpp_to_lync "" "plain available" 3500
+  xmpp_to_lync unavailable "logging off" 18500
+}
+
+scenario_block() {
+  case1_setup "$FEDGATE" block
+  alice_and_bob
+  peer_do su2 '{"cmd": "subscribe", "from": "carol@partner.test", "to": "alice@home.test"}'
+  xc alice "wait-subscribe carol@partner.test"
+  xc alice "approve carol@partner.test"
+  peer_expect ex8 20 '{"ev": "presence", "watcher": "carol@partner.test", "presentity": "alice@home.test", "note": "alice here"}'
+  ia_log "5. alice blocks bob: bob sees her offline, carol still sees her real availability"
+  case1_policy "INSERT INTO user_policies (local_user, target, action, scope)
+                VALUES ('alice@home.test', 'bob@partner.test', 'block', 'both')"
+  xc alice "presence show=dnd status=after+the+block"
+  peer_expect ex9 20 '{"ev": "presence", "watcher": "carol@partner.test", "presentity": "alice@home.test", "availability": 6500, "note": "after the block"}'
+  peer_expect ex10 20 '{"ev": "presence", "watcher": "bob@partner.test", "presentity": "alice@home.test", "availability": 18500}'
+  ! grep '"ev": "presence"' "$IA_DIR/peer.jsonl" | grep '"watcher": "bob@partner.test"' |
+    grep -q 'after the block' || ia_fail "bob, blocked, saw alice's real presence"
+  ia_log "5. bob's IMs to alice are refused; carol's still arrive"
+  peer_do im2 '{"cmd": "im", "from": "bob@partner.test", "to": "alice@home.test", "text": "are you there"}'
+  peer_expect ex11 20 '{"ev": "im_failed", "from": "bob@partner.test", "to": "alice@home.test", "text": "are you there"}'
+  peer_do im3 '{"cmd": "im", "from": "carol@partner.test", "to": "alice@home.test", "text": "hello from carol"}'
+  xc alice "wait-message carol@partner.test hello from carol"
+  ! grep -q '"body": "are you there"' "$IA_DIR/alice.jsonl" || ia_fail "bob's IM reached alice"
+}
+
+scenario_removed() {
+  case1_setup "$FEDGATE" removed
+  alice_and_bob
+  ia_log "6. partner.test removed from sip_federated_domains while running"
+  case1_policy "DELETE FROM sip_federated_domains WHERE domain = 'partner.test'"
+  xc alice "forget bob@partner.test"
+  xc alice "presence show=away status=alice+after+removal"
+  peer_do st2 '{"cmd": "set_state", "user": "bob@partner.test", "availability": 7000, "note": "bob after removal"}'
+  xc alice "send bob@partner.test still there"
+  xc alice "wait-error bob@partner.test"
+  peer_do im4 '{"cmd": "im", "from": "bob@partner.test", "to": "alice@home.test", "text": "hello after removal"}'
+  peer_expect ex12 20 '{"ev": "im_failed", "from": "bob@partner.test", "to": "alice@home.test"}'
+  xc alice "no-presence bob@partner.test 3"
+  ! grep -q '"note": "alice after removal"' "$IA_DIR/peer.jsonl" ||
+    ia_fail "bob saw alice's presence after the removal"
+  ! grep '"ev": "message"' "$IA_DIR/peer.jsonl" | grep -q 'still there' ||
+    ia_fail "alice's IM reached bob after the removal"
+  ! grep -q 'hello after removal' "$IA_DIR/alice.jsonl" || ia_fail "bob's IM reached alice"
+}
+
+scenario_errors() {
+  case1_setup "$FEDGATE" errors
+  alice_and_bob
+  ia_log "7. IMs to a user / domain that does not exist, and to a server that is down"
+  xc alice "send nobody@partner.test hello nobody"
+  xc alice "wait-error nobody@partner.test condition=item-not-found"
+  xc alice "send someone@ghost.test hello ghost"
+  xc alice "wait-error someone@ghost.test"  # no SIP server in DNS: the agent answers 404
+  xc alice "send someone@down.test hello down"
+  xc alice "wait-error someone@down.test"
+  ia_log "7. bob's IM to a user Prosody does not have comes back to him"
+  peer_do im5 '{"cmd": "im", "from": "bob@partner.test", "to": "nobody@home.test", "text": "hello nobody"}'
+  peer_expect ex13 30 '{"ev": "message", "from": "nobody@home.test", "to": "bob@partner.test", "mode": "page", "text~": "could not be delivered"}'
+}
+
+scenario_restart() {
+  case1_setup "$FEDGATE" restart
+  alice_and_bob
+  ia_log "8. kill -9 of fedgate, restart on the same database"
+  kill -9 "$FG_PID"
+  wait "$FG_PID" 2>/dev/null || true
+  case1_start_fedgate "$FEDGATE"
+  ia_wait_grep "$FG_LOG" 'switchboard.restored' 30 || ia_fail "fedgate did not restore its state"
+  xc alice "forget bob@partner.test"
+  peer_do st3 '{"cmd": "set_state", "user": "bob@partner.test", "availability": 13000, "note": "after the restart"}'
+  xc alice "wait-presence bob@partner.test show=away status=after+the+restart"
+  if [[ "${C1_SIP_RESTART:-0}" == 1 ]]; then  # needs SIP dialog persistence (sip_edge_persist)
+    xc alice "presence show=dnd status=alice+after+the+restart"
+    peer_expect ex14 20 '{"ev": "presence", "watcher": "bob@partner.test", "presentity": "alice@home.test", "availability": 6500, "note": "alice after the restart"}'
+  fi
+}
+
+case "$SCENARIO" in
+  subscribe_im) scenario_subscribe_im ;;
+  states_to_xmpp) scenario_states_to_xmpp ;;
+  states_to_sip) scenario_states_to_sip ;;
+  block) scenario_block ;;
+  removed) scenario_removed ;;
+  errors) scenario_errors ;;
+  restart) scenario_restart ;;
+  *) ia_fail "unknown scenario $SCENARIO" ;;
+esac
 peer '{"cmd": "quit"}'
-ia_log "PASS e2e case 1"
+ia_log "PASS e2e case 1 $SCENARIO"
