@@ -197,6 +197,8 @@ class SipAgent final : public MessageHandler {
   std::set<std::pair<TimePoint, SubscriberKey>> subscriber_wakes_;
   std::set<std::pair<TimePoint, DialogId>> notifier_wakes_;
   std::map<std::string, bool> peer_up_;
+  friend struct AgentPersist;              // agent_persist.hpp: export/restore of usages
+  class UsageSink* usage_sink_ = nullptr;  // set by AgentPersist::set_sink; null: none
 };
 
 }  // namespace fedgate::sip

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 
+#include "sip/bridge/agent_persist.hpp"
 #include "sip/bridge/options.hpp"
 #include "sip/codec/error_response.hpp"
 
@@ -238,6 +239,7 @@ asio::awaitable<void> SipAgent::serve_subscribe(TxId tx, Request request, Partie
     entry.wake = wake;
     notifier_wakes_.emplace(wake, id);
   }
+  AgentPersist::notifier_changed(*this, id);
   if (first) {
     send_in_background("sip.agent.notify", std::move(*first), std::nullopt);
   }
@@ -268,6 +270,7 @@ void SipAgent::serve_refresh(TxId tx, const Request& request) {
   }
   entry.wake = entry.usage.expires_at();
   notifier_wakes_.emplace(*entry.wake, it->first);
+  AgentPersist::notifier_changed(*this, it->first);
 }
 
 // A NOTIFY/BENOTIFY for one of our subscriptions, found by Call-ID and our tag (the NOTIFY

@@ -12,6 +12,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "sip/bridge/agent_persist.hpp"
 #include "sip/bridge/options.hpp"
 #include "sip/codec/error_response.hpp"
 #include "sip/dialog/dialog_error.hpp"
@@ -120,6 +121,8 @@ asio::awaitable<result<Response>> SipAgent::notify(DialogId dialog, SubState sta
                                                best_effort);
     if (last) {
       end_notifier(dialog, "terminated");
+    } else {
+      AgentPersist::notifier_changed(*this, dialog);  // the CSeq advanced
     }
     if (r.method == Method::benotify) {  // MS-SIPRE: no response, no transaction
       metrics_.request("BENOTIFY", "out");
@@ -179,12 +182,14 @@ void SipAgent::on_subscriber_actions(const SubscriberKey& key, SubscriberActions
     events_.on_subscription_ended(
         SubscriptionEndedEvent{id, entry.presentity, std::move(*actions.ended)});
     subscribers_.erase(it);
+    AgentPersist::ended(*this, UsageKind::subscriber, id);
     return;
   }
   if (actions.wake_at) {
     entry.wake = actions.wake_at;
     subscriber_wakes_.emplace(*actions.wake_at, key);
   }
+  AgentPersist::subscriber_changed(*this, key);
 }
 
 void SipAgent::wake_usages(TimePoint now) {
@@ -221,6 +226,7 @@ void SipAgent::end_notifier(DialogId id, std::string reason) {
     notifier_wakes_.erase({*it->second.wake, id});
   }
   notifiers_.erase(it);
+  AgentPersist::ended(*this, UsageKind::notifier, id);
   events_.on_watcher_gone(WatcherGoneEvent{id, std::move(reason)});
 }
 

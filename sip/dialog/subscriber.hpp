@@ -88,6 +88,10 @@ class Subscriber {
   TimePoint expires_at() const { return expires_at_; }
   // Drops the working form that dialog() decoded (events do this themselves).
   void compact() const;
+  // The configuration this subscription sends with every SUBSCRIBE (for persistence).
+  const std::string& event_package() const;
+  const std::vector<std::string>& accept() const;
+  const std::vector<std::string>& supported() const;
 
   // Persistence (subscriber_state.cpp): "S1" + state + expiry and refresh times as wall-clock
   // milliseconds + the dialog; "" when there is no dialog yet (nothing to continue). restore()

@@ -112,6 +112,10 @@ DialogId Subscriber::dialog_id() const {
   return id ? std::move(*id) : DialogId{};
 }
 
+const std::string& Subscriber::event_package() const { return shared_->event.package; }
+const std::vector<std::string>& Subscriber::accept() const { return shared_->accept; }
+const std::vector<std::string>& Subscriber::supported() const { return shared_->supported; }
+
 std::string Subscriber::serialize(TimePoint now, WallTime wall_now) const {
   if (!has_dialog()) {
     return {};
