@@ -237,8 +237,12 @@ asio::awaitable<sip::Answer> SipEdge::decide_invite(sip::InviteEvent e) {
     auto deciding = decide_message(std::move(*in));
     a = co_await std::move(deciding);
   }
-  if (success(a.status)) {
+  if (success(a.status)) {  // the partner's dialog: replies to it go there (RFC 7572 §4)
     book_.add_session(e.dialog, parties(e.parties.from, e.parties.to, false));
+    auto opened = switchboard_.on_remote_invite(e.parties.from.without_resource(),
+                                                e.parties.to.without_resource(),
+                                                encode_dialog_ref(e.dialog));
+    co_await std::move(opened);
   }
   co_return a;
 }
@@ -277,6 +281,8 @@ asio::awaitable<sip::Answer> SipEdge::handle_session_message(sip::SessionMessage
   const bool typing_only = in->content.body.empty() && in->content.formatted_body.empty();
   auto op = decide_message(std::move(*in));
   sip::Answer a = co_await std::move(op);
+  auto activity = switchboard_.on_remote_activity(from.without_resource(), to.without_resource());
+  co_await std::move(activity);  // keeps the session from the idle close
   if (!success(a.status)) {
     log_.info("sip.edge.session_message_refused", {{"peer", from.domain()}, {"status", a.status}});
     if (typing_only) {

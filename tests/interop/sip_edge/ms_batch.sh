@@ -23,7 +23,7 @@ ia_wait_grep "$IA_DIR/alice.jsonl" '"step": "presence status=alice\+here"' 30 ||
 
 ia_log "bob batch-subscribes to alice and carol: 200 with the RLMI list piggy-backed"
 peer '{"cmd": "batch_subscribe", "from": "bob@partner.test", "to": ["alice@home.test", "carol@home.test"]}'
-peer_wait '"ev": "response", "method": "SUBSCRIBE", "status": 200' 30 "no 200 to the batch"
+peer_wait '"ev": "response", .*"method": "SUBSCRIBE", "status": 200' 30 "no 200 to the batch"
 peer_wait '"presentity": "carol@home.test", .*"state": "pending", "via": "piggyback"' 10 \
   "carol's instance was not pending in the piggy-backed list"
 peer_wait '"presentity": "alice@home.test", .*"state": "pending", "via": "piggyback"' 10 \
@@ -38,9 +38,9 @@ grep -q '"ev": "cseq_out_of_order"' "$IA_DIR/peer.jsonl" && ia_fail "NOTIFYs of 
 
 ia_log "refresh of the batch in its dialog, then un-SUBSCRIBE of the whole list"
 peer '{"cmd": "refresh", "from": "bob@partner.test", "to": "bob@partner.test"}'
-peer_wait_n '"ev": "response", "method": "SUBSCRIBE", "status": 200' 2 15 "the batch refresh got no 200"
+peer_wait_n '"ev": "response", .*"method": "SUBSCRIBE", "status": 200' 2 15 "the batch refresh got no 200"
 peer '{"cmd": "unsubscribe", "from": "bob@partner.test", "to": "bob@partner.test"}'
-peer_wait '"ev": "unsubscribed", "watcher": "bob@partner.test"' 15 "the batch was not ended"
+peer_wait '"ev": "unsubscribed", .*"watcher": "bob@partner.test"' 15 "the batch was not ended"
 for ((i = 0; i < 100; i++)); do
   gone="$(fg_metric 'fedgate_sip_edge_events_total\{kind="watcher_gone"\}')"
   ((gone >= 2)) && break

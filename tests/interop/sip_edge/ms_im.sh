@@ -26,27 +26,27 @@ ia_wait_grep "$IA_DIR/alice.jsonl" '"step": "presence status=alice\+here"' 30 ||
 
 ia_log "bob → alice: the first message in the INVITE, the second in the dialog"
 peer '{"cmd": "im", "from": "'$B'", "to": "alice@home.test", "text": "one in the invite"}'
-peer_wait '"ev": "delivered", "via": "invite", "text": "one in the invite"' 30 \
+peer_wait '"ev": "delivered", .*"via": "invite", "text": "one in the invite"' 30 \
   "the INVITE's first message was not taken (Supported: ms-text-format)"
 peer '{"cmd": "im", "from": "'$B'", "to": "alice@home.test", "text": "two in the dialog"}'
-peer_wait '"ev": "delivered", "via": "message", "text": "two in the dialog"' 20 \
+peer_wait '"ev": "delivered", .*"via": "message", "text": "two in the dialog"' 20 \
   "the in-dialog MESSAGE got no 200"
 
 ia_log "alice → bob in bob's dialog"
-peer_wait '"ev": "message", "mode": "session", "text": "hello bob"' 30 "alice's reply did not arrive"
+peer_wait '"ev": "message", .*"mode": "session", "text": "hello bob"' 30 "alice's reply did not arrive"
 
 ia_log "the partner's dialog dies (481): fedgate re-INVITEs with the message, once"
 peer '{"cmd": "fail_next_message", "status": 481}'
 peer '{"cmd": "im", "from": "'$B'", "to": "alice@home.test", "text": "armed"}'
-peer_wait '"ev": "failed_message", "status": 481' 30 "fedgate's MESSAGE never met the 481"
-peer_wait '"ev": "message", "mode": "invite", "text": "after the dead dialog"' 30 \
+peer_wait '"ev": "failed_message", .*"status": 481' 30 "fedgate's MESSAGE never met the 481"
+peer_wait '"ev": "message", .*"mode": "invite", "text": "after the dead dialog"' 30 \
   "fedgate did not resend the message in a new INVITE"
 
 ia_log "fedgate's dialog is unknown to it (481 to bob): bob recovers with a new INVITE"
 peer '{"cmd": "break_session", "from": "'$B'", "to": "alice@home.test"}'
 peer '{"cmd": "im", "from": "'$B'", "to": "alice@home.test", "text": "recovered", "recover": true}'
 peer_wait '"ev": "dialog_dead", .*"status": 481' 20 "bob's MESSAGE in the lost dialog got no 481"
-peer_wait '"ev": "delivered", "via": "invite", "text": "recovered"' 30 "bob's recovery INVITE failed"
+peer_wait '"ev": "delivered", .*"via": "invite", "text": "recovered"' 30 "bob's recovery INVITE failed"
 rc=0
 wait "$ALICE" || rc=$?
 ((rc == 0)) || { cat "$IA_DIR/alice.jsonl" >&2; ia_fail "alice's client failed ($rc)"; }

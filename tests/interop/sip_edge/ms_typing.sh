@@ -23,7 +23,7 @@ ia_wait_grep "$IA_DIR/alice.jsonl" '"step": "presence status=alice\+here"' 30 ||
 
 ia_log "bob opens a session, then types (INFO KeyboardActivity) and stops (isComposing idle)"
 peer '{"cmd": "im", "from": "'$B'", "to": "alice@home.test", "text": "hi alice"}'
-peer_wait '"ev": "delivered", "via": "invite", "text": "hi alice"' 30 "bob's session did not open"
+peer_wait '"ev": "delivered", .*"via": "invite", "text": "hi alice"' 30 "bob's session did not open"
 peer '{"cmd": "typing", "from": "'$B'", "to": "alice@home.test", "kind": "info", "state": "active"}'
 ia_wait_grep "$IA_DIR/alice.jsonl" '"step": "wait-state '$B' composing", "ok": true' 30 ||
   ia_fail "alice saw no <composing/> for bob's INFO"
@@ -32,13 +32,13 @@ ia_wait_grep "$IA_DIR/alice.jsonl" '"step": "wait-state '$B' active", "ok": true
   ia_fail "alice saw no <active/> for bob's isComposing idle"
 
 ia_log "alice types: bob gets an isComposing notification in his session, then her message"
-peer_wait '"ev": "typing", "kind": "iscomposing", "state": "active", "mode": "session"' 30 \
+peer_wait '"ev": "typing", .*"kind": "iscomposing", "state": "active", "mode": "session"' 30 \
   "bob got no typing notification for alice's <composing/>"
-peer_wait '"ev": "message", "mode": "session", "text": "typed reply"' 30 "alice's reply did not arrive"
+peer_wait '"ev": "message", .*"mode": "session", "text": "typed reply"' 30 "alice's reply did not arrive"
 rc=0
 wait "$ALICE" || rc=$?
 ((rc == 0)) || { cat "$IA_DIR/alice.jsonl" >&2; ia_fail "alice's client failed ($rc)"; }
-grep -q '"ev": "response", "method": "INFO", "status": 200' "$IA_DIR/peer.jsonl" ||
+grep -q '"ev": "response", .*"method": "INFO", "status": 200' "$IA_DIR/peer.jsonl" ||
   ia_fail "bob's INFO was not answered 200"
 peer '{"cmd": "quit"}'
 ia_log "PASS ms_typing"
