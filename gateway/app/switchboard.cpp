@@ -21,7 +21,8 @@ Switchboard::Switchboard(SwitchboardDeps deps, SwitchboardConfig config)
       config_(std::move(config)),
       metrics_(deps_.metrics),
       log_(deps_.log.with({{"component", "switchboard"}})),
-      strand_(asio::make_strand(deps_.executor)) {}
+      strand_(asio::make_strand(deps_.executor)),
+      chat_(config_.chat) {}
 
 asio::awaitable<void> Switchboard::on_strand(asio::awaitable<void> work) {
   auto token = asio::bind_cancellation_slot(asio::cancellation_slot{}, asio::use_awaitable);
@@ -183,6 +184,22 @@ asio::awaitable<void> Switchboard::on_bye(presence::Address sip_user, presence::
   co_await std::move(op);
 }
 
+asio::awaitable<void> Switchboard::on_remote_invite(presence::Address sip_user,
+                                                    presence::Address peer, std::string dialog) {
+  auto op = on_strand(remote_invite(std::move(sip_user), std::move(peer), std::move(dialog)));
+  co_await std::move(op);
+}
+
+asio::awaitable<void> Switchboard::on_remote_activity(presence::Address sip_user,
+                                                      presence::Address peer) {
+  auto op = on_strand(remote_activity(std::move(sip_user), std::move(peer)));
+  co_await std::move(op);
+}
+
+void Switchboard::on_xmpp_delivered(std::string stanza_id) {
+  deps_.tasks.spawn("switchboard.delivered", on_strand(xmpp_delivered(std::move(stanza_id))));
+}
+
 asio::awaitable<void> Switchboard::chat_answer(presence::Address sip_user, presence::Address peer,
                                                presence::SipAnswer answer, std::string dialog) {
   auto fx = chat_.on_invite_answer(sip_user, peer, answer, std::move(dialog), Clock::now());
@@ -197,6 +214,18 @@ asio::awaitable<void> Switchboard::message_answer(std::int64_t outbox_id,
 
 asio::awaitable<void> Switchboard::bye(presence::Address sip_user, presence::Address peer) {
   auto fx = chat_.on_bye(sip_user, peer, Clock::now());
+  co_await run_chat(std::move(fx));
+}
+
+asio::awaitable<void> Switchboard::remote_invite(presence::Address sip_user,
+                                                 presence::Address peer, std::string dialog) {
+  auto fx = chat_.on_remote_invite(sip_user, peer, std::move(dialog), Clock::now());
+  co_await run_chat(std::move(fx));
+}
+
+asio::awaitable<void> Switchboard::remote_activity(presence::Address sip_user,
+                                                   presence::Address peer) {
+  auto fx = chat_.on_remote_activity(sip_user, peer, Clock::now());
   co_await run_chat(std::move(fx));
 }
 

@@ -39,6 +39,7 @@ struct SwitchboardConfig {
   Duration bounce_memory = std::chrono::minutes(10);  // late bounces still reach the sender
   Duration tick = std::chrono::seconds(1);            // timers: refreshes, idle close, settle
   Duration policy_wait = std::chrono::seconds(60);    // restore(): wait this long for policy
+  presence::ChatSessionMachine::Config chat;          // idle close, queue bound
 };
 
 // Everything the switchboard needs from the node. Ports must outlive it.
@@ -96,6 +97,16 @@ class Switchboard final : public xmpp::StanzaHandler {
   boost::asio::awaitable<void> on_message_answer(std::int64_t outbox_id,
                                                  presence::SipAnswer answer);
   boost::asio::awaitable<void> on_bye(presence::Address sip_user, presence::Address peer);
+  // The SIP user opened a session dialog with `peer` (incoming INVITE answered 2xx; `dialog` in
+  // the SIP side's form): messages to the SIP user from `peer` then go in that dialog instead
+  // of a new INVITE. Activity in it (a MESSAGE) keeps it from the idle close. RFC 7572 §4.
+  boost::asio::awaitable<void> on_remote_invite(presence::Address sip_user, presence::Address peer,
+                                                std::string dialog);
+  boost::asio::awaitable<void> on_remote_activity(presence::Address sip_user,
+                                                  presence::Address peer);
+  // XMPP: the receiving server acknowledged the stanza `stanza_id` (XEP-0198): the accepted
+  // message it carried is delivered now instead of after delivery_settle (any thread).
+  void on_xmpp_delivered(std::string stanza_id);
 
   // Observability for tests and the admin API (read on the strand or after it stopped).
   std::size_t subscriptions() const { return subs_.size(); }
@@ -125,6 +136,10 @@ class Switchboard final : public xmpp::StanzaHandler {
                                            presence::SipAnswer answer, std::string dialog);
   boost::asio::awaitable<void> message_answer(std::int64_t outbox_id, presence::SipAnswer answer);
   boost::asio::awaitable<void> bye(presence::Address sip_user, presence::Address peer);
+  boost::asio::awaitable<void> remote_invite(presence::Address sip_user, presence::Address peer,
+                                             std::string dialog);
+  boost::asio::awaitable<void> remote_activity(presence::Address sip_user, presence::Address peer);
+  boost::asio::awaitable<void> xmpp_delivered(std::string stanza_id);
 
   // XMPP in (switchboard_xmpp.cpp).
   boost::asio::awaitable<void> handle_stanza(xmpp::Element stanza);

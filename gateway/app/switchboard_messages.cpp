@@ -186,8 +186,18 @@ asio::awaitable<void> Switchboard::mark_delivered(std::int64_t outbox_id) {
   }
 }
 
-// XMPP messages handed to the pool with no bounce after delivery_settle are delivered (no
-// XEP-0198 ack reaches the switchboard); entries stay bounce_memory for late bounces.
+// An acknowledged stanza: its message is delivered now (a late bounce can still find it).
+asio::awaitable<void> Switchboard::xmpp_delivered(std::string stanza_id) {
+  auto it = in_flight_.find(stanza_id);
+  if (it == in_flight_.end() || it->second.settled) {
+    co_return;
+  }
+  it->second.settled = true;
+  co_await mark_delivered(it->second.message.outbox_id);
+}
+
+// XMPP messages handed to the pool with no acknowledgement (on_xmpp_delivered) and no bounce
+// after delivery_settle are delivered; entries stay bounce_memory for late bounces.
 asio::awaitable<void> Switchboard::settle(TimePoint now) {
   std::vector<std::int64_t> settled;
   for (auto it = in_flight_.begin(); it != in_flight_.end();) {

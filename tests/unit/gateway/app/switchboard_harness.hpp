@@ -28,6 +28,7 @@ struct RecordingXmpp final : XmppSide {
 
 struct RecordingSip final : SipSide {
   std::vector<std::string> calls;
+  std::vector<std::string> dialogs;  // the dialog of every in-dialog MESSAGE and BYE
   void send_subscription(const presence::SendSubscription&) override { calls.push_back("sub"); }
   void send_presence(const presence::SendPresence&) override { calls.push_back("presence"); }
   void refresh_subscription(const presence::RefreshSubscription&) override {
@@ -35,9 +36,15 @@ struct RecordingSip final : SipSide {
   }
   void refuse_request(const presence::RefuseRequest&) override { calls.push_back("refuse"); }
   void send_invite(const presence::SendInvite&) override { calls.push_back("invite"); }
-  void send_in_dialog(const presence::SendInDialog&) override { calls.push_back("message"); }
+  void send_in_dialog(const presence::SendInDialog& e) override {
+    calls.push_back("message");
+    dialogs.push_back(e.session.sip_dialog);
+  }
   void send_page(const presence::SendPage&) override { calls.push_back("page"); }
-  void send_bye(const presence::SendBye&) override { calls.push_back("bye"); }
+  void send_bye(const presence::SendBye& e) override {
+    calls.push_back("bye");
+    dialogs.push_back(e.session.sip_dialog);
+  }
   void bounce(const presence::BounceNotice&) override { calls.push_back("bounce"); }
 };
 

@@ -1,0 +1,73 @@
+// Switchboard, IM sessions with SIP users: a session the SIP user opened carries the replies
+// (no second INVITE dialog), its BYE or the idle close ends it; acknowledged XMPP stanzas are
+// delivered at once instead of after the settle time.
+#include <gtest/gtest.h>
+
+#include "switchboard_harness.hpp"
+
+namespace fedgate::gateway::test {
+namespace {
+
+using RowState = presence::InMemoryOutbox::RowState;
+
+constexpr std::string_view kAliceToJoe =
+    "<message from='alice@home.test/d' to='joe@lync.test' id='a1' type='chat'>"
+    "<body>hello joe</body></message>";
+
+presence::Address addr(std::string_view s) { return presence::Address::parse(s).value(); }
+
+TEST(SwitchboardSession, ReplyGoesInTheDialogTheSipUserOpened) {
+  Bench b;
+  RecordingSip sip;
+  b.switchboard->set_sip_side(&sip);
+  ASSERT_TRUE(b.run(b.switchboard->on_remote_invite(addr("joe@lync.test"),
+                                                    addr("alice@home.test"), "their-dlg")));
+  b.stanza_in(kAliceToJoe);
+  EXPECT_EQ(sip.calls, std::vector<std::string>{"message"});
+  EXPECT_EQ(sip.dialogs, std::vector<std::string>{"their-dlg"});
+  EXPECT_EQ(b.outbox.state_of(1), RowState::accepted);
+}
+
+TEST(SwitchboardSession, AfterTheSipUsersByeANewInviteOpensTheNextSession) {
+  Bench b;
+  RecordingSip sip;
+  b.switchboard->set_sip_side(&sip);
+  ASSERT_TRUE(b.run(b.switchboard->on_remote_invite(addr("joe@lync.test"),
+                                                    addr("alice@home.test"), "their-dlg")));
+  ASSERT_TRUE(b.run(b.switchboard->on_bye(addr("joe@lync.test"), addr("alice@home.test"))));
+  b.stanza_in(kAliceToJoe);
+  EXPECT_EQ(sip.calls, std::vector<std::string>{"invite"});
+}
+
+TEST(SwitchboardSession, IdleSessionTheSipUserOpenedIsClosedWithBye) {
+  SwitchboardConfig config;
+  config.tick = std::chrono::milliseconds(5);
+  config.chat.idle_timeout = std::chrono::milliseconds(20);
+  Bench b(default_rows(), config);
+  RecordingSip sip;
+  b.switchboard->set_sip_side(&sip);
+  ASSERT_TRUE(b.run(b.switchboard->on_remote_invite(addr("joe@lync.test"),
+                                                    addr("alice@home.test"), "their-dlg")));
+  b.tasks.spawn("timers", b.switchboard->run());
+  EXPECT_TRUE(b.run_until([&] { return !sip.calls.empty(); }));
+  EXPECT_EQ(sip.calls, std::vector<std::string>{"bye"});
+  EXPECT_EQ(sip.dialogs, std::vector<std::string>{"their-dlg"});
+}
+
+TEST(SwitchboardSession, AcknowledgedStanzaIsDeliveredBeforeTheSettleTime) {
+  Bench b;  // delivery_settle: 60 s
+  b.stanza_in(
+      "<message from='bob@partner.test/r' to='alice@home.test' id='m1' type='chat'>"
+      "<body>hi</body></message>");
+  b.switchboard->on_xmpp_delivered("fg-9");  // not ours: ignored
+  b.switchboard->on_xmpp_delivered("fg-1");
+  EXPECT_TRUE(
+      b.run_until([&] { return b.metric("fedgate_switchboard_delivered_total", {}) == 1; }));
+  EXPECT_EQ(b.outbox.state_of(1), RowState::delivered);
+  b.switchboard->on_xmpp_delivered("fg-1");  // a second ack counts nothing
+  b.run_until([] { return false; }, std::chrono::milliseconds(50));
+  EXPECT_EQ(b.metric("fedgate_switchboard_delivered_total", {}), 1);
+}
+
+}  // namespace
+}  // namespace fedgate::gateway::test
