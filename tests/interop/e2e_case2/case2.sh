@@ -62,6 +62,10 @@ scenario_subscribe_im() {
   ia_log "4. bob → alice: his IMs reach alice in a session (the first may open one, later reuse)"
   xc bob "send alice@home.test hi alice 1"
   pool_expect ex5 20 '{"ev": "message", "from": "bob@partner.test", "to": "alice@home.test", "text": "hi alice 1"}'
+  if [[ "${C2_REMOTE_INVITE:-0}" == 1 ]]; then  # needs SipEdge → Switchboard::on_remote_invite
+    grep '"ev": "message"' "$IA_DIR/pool.jsonl" | grep '"text": "hi alice 1"' |
+      grep -q '"mode": "session"' || ia_fail "bob's reply opened a second dialog"
+  fi
   xc bob "send alice@home.test hi alice 2"
   pool_expect ex6 20 '{"ev": "message", "from": "bob@partner.test", "text": "hi alice 2", "mode": "session"}'
   ia_log "4. the pool closes the idle session (BYE); a new IM opens a new one"
@@ -71,6 +75,14 @@ scenario_subscribe_im() {
   pool_expect ex8 20 '{"ev": "message", "from": "bob@partner.test", "text": "back again", "mode": "invite"}'
   pool_do im3 '{"cmd": "im", "from": "alice@home.test", "to": "bob@partner.test", "text": "welcome back"}'
   xc bob "wait-message alice@home.test welcome back"
+  ia_log "4. a home that refuses session mode (INVITE 405) gets page-mode MESSAGEs"
+  pool_do by1 '{"cmd": "bye", "from": "alice@home.test", "to": "bob@partner.test"}'
+  pool_do op1 '{"cmd": "set_option", "invite_status": 405}'
+  sleep 1
+  xc bob "send alice@home.test page one"
+  pool_expect ex9 20 '{"ev": "message", "from": "bob@partner.test", "text": "page one", "mode": "page"}'
+  xc bob "send alice@home.test page two"
+  pool_expect ex10 20 '{"ev": "message", "from": "bob@partner.test", "text": "page two", "mode": "page"}'
   [[ "$(case2_metric 'fedgate_switchboard_delivered_total')" -ge 3 ]] ||
     ia_fail "fedgate counted fewer than 3 delivered IMs"
 }
