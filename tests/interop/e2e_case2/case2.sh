@@ -17,6 +17,7 @@
 #                    reaches it or comes from it, without a restart.
 #   errors        7. IMs to a user that does not exist, a domain that does not exist and a
 #                    domain whose server is down come back to the sender as errors.
+#   second_partner  steps 1, 2 and 4 with a Prosody partner (other.test) beside ejabberd.
 #   restart       8. kill -9 of fedgate, restart: presence flows again both ways for the
 #                    existing subscriptions, nobody re-subscribes.
 # Usage: case2.sh SCENARIO PATH/TO/fedgate
@@ -26,6 +27,7 @@ FEDGATE="${2:?usage: case2.sh SCENARIO FEDGATE}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 LIB="$HERE/../lib"
 source "$LIB/common.sh"; source "$LIB/pki.sh"; source "$LIB/dns.sh"; source "$LIB/ejabberd.sh"
+source "$LIB/prosody.sh"
 source "$HERE/setup.sh"
 C2_STEP=0
 
@@ -220,6 +222,28 @@ scenario_restart() {
   fi
 }
 
+scenario_second_partner() {
+  C2_PROSODY=1 case2_setup "$FEDGATE" second-partner
+  bob_and_alice
+  ia_log "1, 2. erin (Prosody, other.test) and alice subscribe to each other"
+  pool_do po3 '{"cmd": "policy", "user": "alice@home.test", "watcher": "erin@other.test", "state": "active"}'
+  ia_xc_start erin erin@other.test erin-pw "$IA_NET.25"
+  ia_xc erin "presence show=away status=erin+here"
+  ia_xc erin "subscribe alice@home.test"
+  ia_xc erin "wait-presence alice@home.test show= status=alice+here"
+  pool_do su2 '{"cmd": "subscribe", "from": "alice@home.test", "to": "erin@other.test"}'
+  ia_xc erin "wait-subscribe alice@home.test"
+  ia_xc erin "approve alice@home.test"
+  pool_expect ex11 20 '{"ev": "presence", "watcher": "alice@home.test", "presentity": "erin@other.test", "availability": 15500, "note": "erin here"}'
+  ia_log "4. IMs both ways with erin; bob's session with alice is a separate one"
+  pool_do im5 '{"cmd": "im", "from": "alice@home.test", "to": "erin@other.test", "text": "hi erin"}'
+  ia_xc erin "wait-message alice@home.test hi erin"
+  ia_xc erin "send alice@home.test hi alice from erin"
+  pool_expect ex12 20 '{"ev": "message", "from": "erin@other.test", "to": "alice@home.test", "text": "hi alice from erin"}'
+  xc bob "send alice@home.test and from bob"
+  pool_expect ex13 20 '{"ev": "message", "from": "bob@partner.test", "text": "and from bob"}'
+}
+
 case "$SCENARIO" in
   subscribe_im) scenario_subscribe_im ;;
   states_to_xmpp) scenario_states_to_xmpp ;;
@@ -228,6 +252,7 @@ case "$SCENARIO" in
   removed) scenario_removed ;;
   errors) scenario_errors ;;
   restart) scenario_restart ;;
+  second_partner) scenario_second_partner ;;
   *) ia_fail "unknown scenario $SCENARIO" ;;
 esac
 pool '{"cmd": "quit"}'

@@ -7,7 +7,8 @@
 # slixmpp). Split-horizon DNS: the partners' DNS (.53) publishes _xmpp-server._tcp.home.test
 # → fedgate; fedgate's DNS (.54) knows partner.test, down.test (an address nobody listens on)
 # and nothing of ghost.test. Policy: XMPP federation default deny, exceptions (the federated
-# list) partner.test, down.test and ghost.test.
+# list) partner.test, down.test and ghost.test. With C2_PROSODY=1, Prosody (.25) serves a
+# second XMPP partner, other.test (user erin), also on the list.
 # case2_setup FEDGATE NAME: everything up; sets POOL, EJ, FG, P, CA, FG_LOG, FG_CONNINFO, FG_URL.
 
 C2_TOKEN=case2-token
@@ -17,7 +18,7 @@ case2_setup() {
   ia_init "e2e-case2-$name"
   POOL="$IA_NET.30" EJ="$IA_NET.20" DOWN="$IA_NET.21" FG="$IA_NET.50"
   P="$IA_DIR/pki" CA="$IA_DIR/pki/ca/ca.crt"
-  pki_standard "$P" partner.test
+  pki_standard "$P" partner.test other.test
   pki_leaf "$P/ca" "$P/pool" sip.home.test --dns sip.home.test --dns pool.home.test
   pki_leaf "$P/ca" "$P/fedgate" fedgate.test --dns fedgate.test --dns sip.fedgate.test \
     --dns home.test
@@ -27,18 +28,23 @@ case2_setup() {
   dns_reset
   dns_xmpp_domain partner.test "$EJ"
   dns_xmpp_domain down.test "$DOWN"
+  dns_xmpp_domain other.test "$IA_NET.25"
   dns_start_view "$IA_DIR/dns-fedgate" "$IA_NET.54"
 
   ejabberd_start "$IA_DIR/ejabberd" "$EJ" partner.test "$P/partner.test" "$CA" \
     --s2s-auth any --s2s-tls required --user bob:bob-pw --user carol:carol-pw ||
     ia_fail "ejabberd did not start"
+  if [[ "${C2_PROSODY:-0}" == 1 ]]; then
+    prosody_start "$IA_DIR/prosody" "$IA_NET.25" other.test "$P/other.test" "$CA" \
+      --s2s-auth any --s2s-tls required --user erin:erin-pw || ia_fail "prosody did not start"
+  fi
   case2_start_pool
   case2_start_fedgate "$fedgate"
   case2_policy "UPDATE local_domains SET home_protocol = 'sip', home_host = '$POOL',
                   home_port = 5061, transport = 'tls' WHERE domain = 'home.test';
                 UPDATE xmpp_federation_policy SET default_action = 'deny';
                 INSERT INTO xmpp_policy_exceptions (pattern) VALUES
-                  ('partner.test'), ('down.test'), ('ghost.test')"
+                  ('partner.test'), ('down.test'), ('ghost.test'), ('other.test')"
 }
 
 # case2_start_pool: the home pool (ms_peer.py), driven through a FIFO (fd 4).
