@@ -1,0 +1,37 @@
+// The sip_dialogs table (schema/0006): the SIP edge's subscription dialogs per node, written
+// coalesced as they change and read back at start. Plain functions over one connection: run
+// them through DbPool (a pool thread, never an I/O thread). `state` is opaque here.
+#pragma once
+
+#include <pqxx/connection>
+#include <string>
+#include <vector>
+
+namespace fedgate::gateway {
+
+struct SipDialogRow {
+  std::string usage_key;
+  std::string kind;  // "subscriber" or "notifier"
+  std::string watcher;
+  std::string presentity;
+  bool msrtc = false;  // a notifier's watcher accepts msrtc-event-categories
+  std::string state;   // empty in a write: the usage ended, delete the row
+  friend bool operator==(const SipDialogRow&, const SipDialogRow&) = default;
+};
+
+// What one write cost: statements besides BEGIN/COMMIT (one transaction per call).
+struct SipDialogWriteCount {
+  std::size_t upserts = 0;
+  std::size_t deletes = 0;
+};
+
+// Upserts the rows with a state and deletes those without, in one transaction.
+SipDialogWriteCount write_sip_dialogs(pqxx::connection& c, const std::string& node_id,
+                                      const std::vector<SipDialogRow>& rows);
+// Every row of `node_id`, by usage key.
+std::vector<SipDialogRow> load_sip_dialogs(pqxx::connection& c, const std::string& node_id);
+// Deletes rows of `node_id` by usage key (restored records found expired or unreadable).
+std::size_t delete_sip_dialogs(pqxx::connection& c, const std::string& node_id,
+                               const std::vector<std::string>& usage_keys);
+
+}  // namespace fedgate::gateway
