@@ -1,5 +1,5 @@
-// StreamParser: incremental XML stream parser over expat (XML_ParserCreateNS). Bytes go in,
-// events come out one at a time: the stream header, each complete top-level element, the
+// StreamParser: incremental XML stream parser over expat, namespaces resolved by NamespaceScope.
+// Bytes go in, events come out one at a time: the stream header, each complete top-level element, the
 // stream close, or a failure carrying the RFC 6120 §4.9.3 condition. Enforces RFC 6120 §11.1
 // (no DTD, comments, PIs, non-predefined entities) and hard size limits. Sans-I/O; owned by
 // one stream (xmpp_stream), used on that stream's strand only.
@@ -25,6 +25,7 @@ struct ParserLimits {
   std::size_t max_depth = 32;                 // element nesting inside a top-level element
   std::size_t max_attributes = 64;            // per element
   std::size_t max_text_bytes = 256 * 1024;    // one run of character data
+  std::size_t max_namespace_declarations = 64;  // in scope at once, the header's included
 };
 
 struct StreamClosed {

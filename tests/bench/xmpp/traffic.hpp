@@ -1,5 +1,7 @@
-// Typical s2s traffic for the XMPP benchmarks: presence with entity caps and status, chat
-// messages with a chat state, and pings, as a federated server sends them.
+// Typical s2s traffic for the XMPP benchmarks, as a federated server relays it: presence with
+// show, status, priority, entity caps (XEP-0115) and delay stamps (XEP-0203); chat messages
+// with body, thread, chat states (XEP-0085) and, one in four, an XHTML-IM body (XEP-0071);
+// and pings (XEP-0199).
 #pragma once
 
 #include <cstddef>
@@ -17,7 +19,7 @@ struct Traffic {
   std::size_t stanzas = 0;
 };
 
-// About `target_bytes` of stanzas; a mix of 3 presences, 2 messages and 1 iq per round.
+// About `target_bytes` of stanzas; per round 3 presences, 2 messages and 1 iq.
 Traffic make_traffic(std::size_t target_bytes);
 
 }  // namespace fedgate::xmpp::bench
