@@ -53,4 +53,27 @@ bool certificate_matches(const std::vector<std::string>& identities, std::string
   });
 }
 
+std::string certificate_detail(const TlsFacts& facts, std::string_view expected,
+                               bool with_fingerprint) {
+  std::string out = "expected ";
+  out += expected.empty() ? std::string_view("(no domain named yet)") : expected;
+  out += "; presented ";
+  for (std::size_t i = 0; i < facts.identities.size(); ++i) {
+    out += i == 0 ? "" : ", ";
+    out += facts.identities[i];
+  }
+  if (facts.identities.empty()) {
+    out += "(no names)";
+  }
+  out += "; chain ";
+  out += facts.chain_valid ? std::string_view("valid") : std::string_view(facts.chain_failure);
+  if (!facts.issuer.empty()) {
+    out += "; issuer " + facts.issuer;
+  }
+  if (with_fingerprint) {
+    out += "; sha256 " + facts.fingerprint_sha256;
+  }
+  return out;
+}
+
 }  // namespace fedgate::xmpp

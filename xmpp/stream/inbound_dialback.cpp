@@ -60,7 +60,7 @@ void InboundStream::on_auth(StreamActions& a, const Element& e, TimePoint now) {
   }
   core_.write(a, kSaslSuccess, now);  // RFC 6120 §6.4.6
   sasl_done_ = true;
-  authenticate(a, DomainPair{local_domain_, identity});
+  authenticate(a, DomainPair{local_domain_, identity}, AuthMethod::sasl_external);
   state_ = InboundState::awaiting_header;
   core_.restart_stream();  // RFC 6120 §6.4.6: the initiating entity restarts the stream
 }
@@ -75,16 +75,12 @@ void InboundStream::on_db_result(StreamActions& a, const Element& e, TimePoint n
     return core_.fail(a, StreamErrc::invalid_from, "dialback_from", now);
   }
   DomainPair pair{to, from};
-  const auto profile = profile_for(core_.config(), from);
   if (to.empty() || !serves(core_.config(), to)) {  // XEP-0220 example 10
     core_.write(a, db_error("result", e.attr("to"), from, {}, StanzaErrc::item_not_found), now);
     a.refused.push_back({std::move(pair), "dialback_unknown_to"});
     return;
   }
-  if (!dialback_permitted(core_.config(), profile) ||
-      (!core_.tls() && tls_required_for(core_.config(), profile))) {
-    core_.write(a, db_error("result", to, from, {}, StanzaErrc::not_allowed), now);
-    a.refused.push_back({std::move(pair), "dialback_not_allowed"});
+  if (dialback_refused(a, pair, now)) {
     return;
   }
   if (authenticated_.count(pair) > 0 || pending_.count(pair) > 0) {
@@ -93,13 +89,36 @@ void InboundStream::on_db_result(StreamActions& a, const Element& e, TimePoint n
     }
     return;
   }
+  pending_.insert(pair);
+  a.verify.push_back(DialbackVerify{to, from, stream_id_, trimmed_text(e)});
+}
+
+// Before asking the authoritative server: policy, and what the certificate already says. True
+// when the db:result is answered here (refused, or settled by the certificate).
+bool InboundStream::dialback_refused(StreamActions& a, const DomainPair& pair, TimePoint now) {
+  const auto& [to, from] = pair;
+  const auto profile = profile_for(core_.config(), from);
+  if (!dialback_permitted(core_.config(), profile) ||
+      (!core_.tls() && tls_required_for(core_.config(), profile))) {
+    core_.write(a, db_error("result", to, from, {}, StanzaErrc::not_allowed), now);
+    a.refused.push_back({pair, "dialback_not_allowed"});
+    return true;
+  }
   // XEP-0344 §2.4: a certificate that authenticates the originating domain settles it.
   if (core_.tls() && certificate_authenticates(core_.tls_facts(), profile, from)) {
     core_.write(a, db_result_answer(to, from, true), now);
-    return authenticate(a, std::move(pair));
+    authenticate(a, pair, AuthMethod::certificate);
+    return true;
   }
-  pending_.insert(pair);
-  a.verify.push_back(DialbackVerify{to, from, stream_id_, trimmed_text(e)});
+  // Certificates required: dialback is no way around one that does not cover this domain
+  // (a multiplexed pair, or a peer that named no domain in its header).
+  if (core_.tls() && certificate_required_for(core_.config(), profile)) {
+    core_.write(a, db_error("result", to, from, {}, StanzaErrc::not_authorized), now);
+    a.refused.push_back({pair, certificate_refusal(core_.tls_facts(), profile, from),
+                         certificate_detail(core_.tls_facts(), from)});
+    return true;
+  }
+  return false;
 }
 
 StreamActions InboundStream::on_dialback_verdict(const DialbackVerify& request,
@@ -112,7 +131,7 @@ StreamActions InboundStream::on_dialback_verdict(const DialbackVerify& request,
     const auto& [to, from] = pair;
     if (outcome == DialbackOutcome::valid) {  // XEP-0220 example 11
       core_.write(a, db_result_answer(to, from, true), now);
-      return authenticate(a, std::move(pair));
+      return authenticate(a, std::move(pair), AuthMethod::dialback);
     }
     if (outcome == DialbackOutcome::invalid) {  // XEP-0220 example 12
       core_.write(a, db_result_answer(to, from, false), now);

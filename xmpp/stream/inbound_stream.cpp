@@ -33,7 +33,21 @@ StreamActions InboundStream::on_bytes(std::string_view bytes, TimePoint now) {
       }
       on_event(a, *event, now);
     }
+    note_left_without_tls(a);
   });
+}
+
+// RFC 6120 §5.3.1, §5.4.2.1: we required TLS and the peer went away without starting it (its
+// <unsupported-feature/>, or a plain close). That is our refusal, and is reported as one.
+void InboundStream::note_left_without_tls(StreamActions& a) {
+  if (!a.close || a.close->error || core_.tls() || !authenticated_.empty() ||
+      peer_domain_.empty() || state_ == InboundState::tls_handshake ||
+      !tls_required_for(core_.config(), profile_)) {
+    return;
+  }
+  a.refused.push_back(
+      {DomainPair{local_domain_, peer_domain_}, "tls_required",
+       "the peer closed the stream without starting TLS (" + a.close->reason + ")"});
 }
 
 void InboundStream::on_event(StreamActions& a, StreamEvent& event, TimePoint now) {
@@ -72,6 +86,12 @@ void InboundStream::on_header(StreamActions& a, const StreamHeader& h, TimePoint
   local_domain_ = *to;
   peer_domain_ = *from;
   profile_ = profile_for(c, peer_domain_);
+  if (core_.tls() && !peer_domain_.empty() && certificate_required_for(c, profile_)) {
+    auto refusal = certificate_refusal(core_.tls_facts(), profile_, peer_domain_);
+    if (!refusal.empty()) {  // the header after TLS names a domain the certificate does not
+      return core_.fail_certificate(a, std::move(refusal), peer_domain_, now);
+    }
+  }
   state_ = InboundState::negotiating;
   send_features(a, now);
 }
@@ -149,19 +169,19 @@ StreamActions InboundStream::on_tls_established(TlsFacts facts, TimePoint now) {
     if (!direct && state_ != InboundState::tls_handshake) {
       return core_.fail(a, StreamErrc::internal_server_error, "unexpected_tls", now);
     }
-    const bool require_valid = core_.config().security.require_valid_certificates;
     core_.set_tls(std::move(facts));
     state_ = InboundState::awaiting_header;
     if (!pin_ok(profile_, core_.tls_facts())) {
-      return core_.fail(a, StreamErrc::policy_violation, "pin_mismatch", now);
+      return core_.fail_certificate(a, "pin_mismatch", peer_domain_, now);
     }
-    if (require_valid && !core_.tls_facts().chain_valid) {
-      return core_.fail(a, StreamErrc::policy_violation, "cert_" + core_.tls_facts().chain_failure,
-                        now);
+    if (!certificate_required_for(core_.config(), profile_)) {
+      return;  // dialback may authenticate the peer instead (XEP-0220 over TLS)
     }
-    if (require_valid && !peer_domain_.empty() &&
-        !certificate_matches(core_.tls_facts().identities, peer_domain_)) {
-      return core_.fail(a, StreamErrc::policy_violation, "cert_name_mismatch", now);
+    // RFC 6120 §13.7.2: chain first; the name once the peer has named itself (the header
+    // before STARTTLS, or the one after it: on_header checks that one).
+    auto refusal = certificate_refusal(core_.tls_facts(), profile_, peer_domain_);
+    if (!refusal.empty() && (refusal != "cert_name_mismatch" || !peer_domain_.empty())) {
+      return core_.fail_certificate(a, std::move(refusal), peer_domain_, now);
     }
   });
 }
@@ -209,10 +229,10 @@ void InboundStream::on_stanza(StreamActions& a, Element& e, TimePoint now) {
   a.stanzas.push_back(std::move(e));
 }
 
-void InboundStream::authenticate(StreamActions& a, DomainPair pair) {
+void InboundStream::authenticate(StreamActions& a, DomainPair pair, AuthMethod method) {
   pending_.erase(pair);
   if (authenticated_.insert(pair).second) {
-    a.authenticated.push_back(std::move(pair));
+    a.authenticated.push_back({std::move(pair), method});
   }
 }
 

@@ -73,14 +73,16 @@ class InboundStream {
   void send_features(StreamActions& a, TimePoint now);
   void on_element(StreamActions& a, Element& e, TimePoint now);
   bool tls_gate(StreamActions& a, TimePoint now);
+  void note_left_without_tls(StreamActions& a);
   void on_starttls(StreamActions& a, TimePoint now);
   void on_auth(StreamActions& a, const Element& e, TimePoint now);
   void sasl_fail(StreamActions& a, std::string_view condition, TimePoint now);
   void on_db_result(StreamActions& a, const Element& e, TimePoint now);
+  bool dialback_refused(StreamActions& a, const DomainPair& pair, TimePoint now);
   void on_db_verify(StreamActions& a, const Element& e, TimePoint now);
   void on_sm_enable(StreamActions& a, TimePoint now);
   void on_stanza(StreamActions& a, Element& e, TimePoint now);
-  void authenticate(StreamActions& a, DomainPair pair);
+  void authenticate(StreamActions& a, DomainPair pair, AuthMethod method);
 
   StreamCore core_;
   InboundState state_ = InboundState::awaiting_header;

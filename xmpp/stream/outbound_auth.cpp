@@ -48,7 +48,7 @@ void OutboundStream::on_sasl_result(StreamActions& a, const Element& e, TimePoin
   if (e.name == "success") {  // RFC 6120 §6.4.6: restart the stream
     primary_authenticated_ = true;
     authenticated_.insert(pair_.local);
-    a.authenticated.push_back(pair_);
+    a.authenticated.push_back({pair_, AuthMethod::sasl_external});
     core_.restart_stream();
     StreamHeader h = core_.our_header();
     core_.send_header(a, std::move(h), now);
@@ -68,7 +68,7 @@ void OutboundStream::on_db_result(StreamActions& a, const Element& e, TimePoint 
   const std::string_view type = e.attr("type");
   if (type == "valid") {  // XEP-0220 example 2
     authenticated_.insert(*local);
-    a.authenticated.push_back(DomainPair{*local, pair_.remote});
+    a.authenticated.push_back({DomainPair{*local, pair_.remote}, AuthMethod::dialback});
     if (*local == pair_.local && state_ == OutboundState::dialback_requested) {
       primary_authenticated_ = true;
       return after_authentication(a, now);

@@ -173,14 +173,14 @@ StreamActions OutboundStream::on_tls_established(TlsFacts facts, TimePoint now) 
     core_.set_tls(std::move(facts));
     const TlsFacts& f = core_.tls_facts();
     if (!pin_ok(profile_, f)) {
-      return core_.fail(a, StreamErrc::policy_violation, "pin_mismatch", now);
+      return core_.fail_certificate(a, "pin_mismatch", pair_.remote, now);
     }
-    if (core_.config().security.require_valid_certificates) {
-      if (!f.chain_valid) {
-        return core_.fail(a, StreamErrc::policy_violation, "cert_" + f.chain_failure, now);
-      }
-      if (!certificate_matches(f.identities, pair_.remote)) {  // RFC 6125 §6
-        return core_.fail(a, StreamErrc::policy_violation, "cert_name_mismatch", now);
+    // RFC 6120 §13.7.2.1, RFC 6125 §6: the receiving server's certificate must cover the
+    // domain we dialled; no dialback afterwards can make up for it.
+    if (certificate_required_for(core_.config(), profile_)) {
+      auto refusal = certificate_refusal(f, profile_, pair_.remote);
+      if (!refusal.empty()) {
+        return core_.fail_certificate(a, std::move(refusal), pair_.remote, now);
       }
     }
     if (!direct) {

@@ -38,6 +38,8 @@ struct TlsFacts {
   // _xmpp-server reduced to their domain, and XmppAddr domains.
   std::vector<std::string> identities;
   std::string fingerprint_sha256;  // lower-case hex of the leaf certificate
+  std::string subject = {};        // leaf subject and issuer (RFC 2253), for refusal logs
+  std::string issuer = {};
 };
 
 }  // namespace fedgate::xmpp

@@ -17,6 +17,18 @@ void move_append(std::vector<T>& into, std::vector<T>& later) {
 
 }  // namespace
 
+std::string_view auth_method_name(AuthMethod m) {
+  switch (m) {
+    case AuthMethod::sasl_external:
+      return "sasl_external";
+    case AuthMethod::certificate:
+      return "certificate";
+    case AuthMethod::dialback:
+      break;
+  }
+  return "dialback";
+}
+
 void append(StreamActions& into, StreamActions&& later) {
   into.write += later.write;
   into.start_tls = into.start_tls || later.start_tls;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gateway/base/clock.hpp"
@@ -42,9 +43,24 @@ struct DialbackVerdict {
   friend bool operator==(const DialbackVerdict&, const DialbackVerdict&) = default;
 };
 
+// How a pair was authenticated (logged; XEP-0178, XEP-0220, XEP-0344 §2.4).
+enum class AuthMethod {
+  sasl_external,  // SASL EXTERNAL with the certificate (RFC 6120 §6.4, XEP-0178)
+  dialback,       // Server Dialback verified with the authoritative server (XEP-0220)
+  certificate,    // a db:result settled by a certificate that covers the domain (XEP-0344)
+};
+std::string_view auth_method_name(AuthMethod m);
+
+struct Authenticated {
+  DomainPair pair;
+  AuthMethod method = AuthMethod::dialback;
+  friend bool operator==(const Authenticated&, const Authenticated&) = default;
+};
+
 struct Refusal {
   DomainPair pair;
-  std::string reason;  // stable token: "dialback_invalid", "sasl_failed"...
+  std::string reason;       // stable token: "dialback_invalid", "sasl_failed"...
+  std::string detail = {};  // for the log: what was expected and what was presented, if known
   friend bool operator==(const Refusal&, const Refusal&) = default;
 };
 
@@ -53,6 +69,9 @@ struct Refusal {
 struct StreamClose {
   std::optional<StreamErrc> error;
   std::string reason;
+  // For the log, never for the peer: specifics of a security refusal, e.g. "expected
+  // partner.example; presented other.example" or the issuer of an untrusted chain.
+  std::string detail = {};
   friend bool operator==(const StreamClose&, const StreamClose&) = default;
 };
 
@@ -62,12 +81,12 @@ struct StreamActions {
   std::vector<Element> stanzas;           // inbound: authenticated stanzas for routing
   std::vector<DialbackVerify> verify;     // inbound: keys to check with the authoritative server
   std::vector<DialbackVerdict> verdicts;  // outbound: the authoritative server's answers
-  std::vector<DomainPair> authenticated;  // pairs that may now carry stanzas
-  std::vector<Refusal> refused;           // pairs that failed to authenticate
-  std::vector<std::uint64_t> delivered;   // outbound: tags acknowledged (or written, no XEP-0198)
-  std::optional<std::string> ping_id;     // outbound: XEP-0199 ping sent; answer via on_pong()
-  std::optional<StreamClose> close;       // close the transport after writing `write`
-  std::optional<TimePoint> wake_at;       // call on_wake() at (or after) this time
+  std::vector<Authenticated> authenticated;  // pairs that may now carry stanzas, and how
+  std::vector<Refusal> refused;              // pairs that failed to authenticate
+  std::vector<std::uint64_t> delivered;  // outbound: tags acknowledged (or written, no XEP-0198)
+  std::optional<std::string> ping_id;    // outbound: XEP-0199 ping sent; answer via on_pong()
+  std::optional<StreamClose> close;      // close the transport after writing `write`
+  std::optional<TimePoint> wake_at;      // call on_wake() at (or after) this time
 };
 
 // Appends the actions of a later step to `into`, so that several inputs (a batch of stanzas)

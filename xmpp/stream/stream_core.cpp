@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "xmpp/codec/namespaces.hpp"
+#include "xmpp/stream/cert_names.hpp"
 #include "xmpp/stream/stream_writer.hpp"
 
 namespace fedgate::xmpp {
@@ -53,6 +54,15 @@ void StreamCore::fail(StreamActions& a, StreamErrc condition, std::string reason
   write(a, stream_error_bytes(condition, app_element), now);
   closed_ = true;
   a.close = StreamClose{condition, std::move(reason)};
+}
+
+void StreamCore::fail_certificate(StreamActions& a, std::string reason, std::string_view expected,
+                                  TimePoint now) {
+  const bool pin = reason == "pin_mismatch";
+  fail(a, StreamErrc::policy_violation, std::move(reason), now);
+  if (a.close) {
+    a.close->detail = certificate_detail(tls_facts_, expected, pin);
+  }
 }
 
 void StreamCore::redirect(StreamActions& a, std::string_view host, TimePoint now) {

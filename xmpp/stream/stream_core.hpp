@@ -46,6 +46,10 @@ class StreamCore {
   // application-specific condition element (§4.9.4), already serialised.
   void fail(StreamActions& a, StreamErrc condition, std::string reason, TimePoint now,
             std::string_view app_element = {});
+  // A certificate refusal (RFC 6120 §13.7.2, §4.9.3.18 policy-violation): fail() with the
+  // certificate's facts against the `expected` domain as the close's log detail.
+  void fail_certificate(StreamActions& a, std::string reason, std::string_view expected,
+                        TimePoint now);
   // RFC 6120 §4.9.3.19: redirect the peer to `host` ("[2001:db8::1]:5269", "b.example").
   void redirect(StreamActions& a, std::string_view host, TimePoint now);
   // Sends </stream:stream> and closes at once (after a refusal that ends the stream but is

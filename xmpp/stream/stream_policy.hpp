@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "xmpp/stream/cert_names.hpp"
@@ -28,6 +29,14 @@ inline bool dialback_permitted(const StreamConfig& c, const std::optional<Partne
          (!p || (p->dialback_allowed && !p->certificate_only));
 }
 
+// The peer must present a valid certificate for its domain (chain and name), whatever else
+// is allowed: the global setting, or a certificate-only partner. Dialback is then no way
+// around a failed certificate check (RFC 6120 §13.7.2.3; XEP-0220 §1.2 "weak identity").
+inline bool certificate_required_for(const StreamConfig& c,
+                                     const std::optional<PartnerProfile>& p) {
+  return c.security.require_valid_certificates || (p && p->certificate_only);
+}
+
 inline bool pin_ok(const std::optional<PartnerProfile>& p, const TlsFacts& facts) {
   return !p || p->pinned_sha256.empty() || p->pinned_sha256 == facts.fingerprint_sha256;
 }
@@ -36,6 +45,20 @@ inline bool pin_ok(const std::optional<PartnerProfile>& p, const TlsFacts& facts
 inline bool certificate_authenticates(const TlsFacts& facts, const std::optional<PartnerProfile>& p,
                                       std::string_view domain) {
   return facts.chain_valid && certificate_matches(facts.identities, domain) && pin_ok(p, facts);
+}
+
+// The stable token for why the certificate does not authenticate `domain` ("" when it does).
+inline std::string certificate_refusal(const TlsFacts& facts,
+                                       const std::optional<PartnerProfile>& p,
+                                       std::string_view domain) {
+  if (!facts.chain_valid) {
+    return "cert_" +
+           (facts.chain_failure.empty() ? std::string("chain_invalid") : facts.chain_failure);
+  }
+  if (!pin_ok(p, facts)) {
+    return "pin_mismatch";
+  }
+  return certificate_matches(facts.identities, domain) ? std::string() : "cert_name_mismatch";
 }
 
 inline bool serves(const StreamConfig& c, std::string_view domain) {

@@ -45,6 +45,17 @@ class InboundSession {
   asio::awaitable<void> dispatch(StreamActions& a);
   asio::awaitable<void> ask(const DialbackVerify& verify);
   asio::awaitable<void> woke(TimePoint now);
+  // One warn line per refusal (STYLE.md B6): the peer's address is in the context; `remote`
+  // is the domain it claimed ("" before its header), then the reason and the specifics.
+  void refused(std::string_view remote, const std::string& reason, const std::string& detail) {
+    deps_.metrics.refused(reason);
+    const std::string_view domain = remote.empty() ? std::string_view("-") : remote;
+    if (detail.empty()) {
+      log_.warn("xmpp.s2s.refused", {{"remote", domain}, {"reason", reason}});
+    } else {
+      log_.warn("xmpp.s2s.refused", {{"remote", domain}, {"reason", reason}, {"detail", detail}});
+    }
+  }
   void end(std::string reason) {
     closed_ = true;
     if (reason_.empty()) {
@@ -123,9 +134,7 @@ asio::awaitable<void> InboundSession::upgrade() {
                                  std::string(), std::min(deps_.config.tls_timeout, left));
   auto shaken = co_await std::move(handshake);
   if (!shaken) {
-    deps_.metrics.refused("tls_handshake");
-    log_.warn("xmpp.s2s.refused",
-              {{"reason", "tls_handshake"}, {"detail", shaken.error().message()}});
+    refused(stream_.peer_domain(), "tls_handshake", shaken.error().message());
     end("tls_handshake");
     co_return;
   }
@@ -150,9 +159,8 @@ asio::awaitable<void> InboundSession::carry(StreamActions& a) {
   }
   co_await dispatch(a);
   if (a.close) {
-    if (a.close->error) {
-      deps_.metrics.refused(a.close->reason);
-      log_.warn("xmpp.s2s.refused", {{"reason", a.close->reason}});
+    if (a.close->error || a.close->reason == "starttls_refused") {
+      refused(stream_.peer_domain(), a.close->reason, a.close->detail);
     }
     end(a.close->reason);
   }
@@ -162,12 +170,13 @@ asio::awaitable<void> InboundSession::carry(StreamActions& a) {
 }
 
 asio::awaitable<void> InboundSession::dispatch(StreamActions& a) {
-  for (auto& pair : a.authenticated) {
-    log_.info("xmpp.s2s.authenticated", {{"local", pair.local}, {"remote", pair.remote}});
+  for (auto& done : a.authenticated) {
+    log_.info("xmpp.s2s.authenticated", {{"local", done.pair.local},
+                                         {"remote", done.pair.remote},
+                                         {"method", auth_method_name(done.method)}});
   }
   for (auto& refusal : a.refused) {
-    deps_.metrics.refused(refusal.reason);
-    log_.warn("xmpp.s2s.refused", {{"remote", refusal.pair.remote}, {"reason", refusal.reason}});
+    refused(refusal.pair.remote, refusal.reason, refusal.detail);
   }
   for (auto& stanza : a.stanzas) {
     deps_.metrics.stanza(S2sDirection::inbound);

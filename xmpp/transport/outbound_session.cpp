@@ -58,6 +58,17 @@ class OutboundSession {
   void answer(const std::vector<DialbackVerdict>& verdicts);
   void finish();
   void fail_verifies();
+  // One warn line per refusal (STYLE.md B6): the peer is in the context, the local domain,
+  // the stable reason, and the specifics when the stream state machine gave them.
+  void refused(const std::string& reason, const std::string& detail, std::string_view local = {}) {
+    deps_.metrics.refused(reason);
+    const std::string_view from = local.empty() ? std::string_view(pair_.local) : local;
+    if (detail.empty()) {
+      log_.warn("xmpp.s2s.refused", {{"local", from}, {"reason", reason}});
+    } else {
+      log_.warn("xmpp.s2s.refused", {{"local", from}, {"reason", reason}, {"detail", detail}});
+    }
+  }
   void end(std::string reason) {
     closed_ = true;
     if (reason_.empty()) {
@@ -243,9 +254,7 @@ asio::awaitable<void> OutboundSession::upgrade() {
   auto shaken = co_await std::move(handshake);
   if (!shaken) {
     timed_out_ = is_timeout(shaken.error());
-    deps_.metrics.refused("tls_handshake");
-    log_.warn("xmpp.s2s.refused",
-              {{"reason", "tls_handshake"}, {"detail", shaken.error().message()}});
+    refused("tls_handshake", shaken.error().message());
     end("tls_handshake");
     co_return;
   }
@@ -270,9 +279,12 @@ asio::awaitable<void> OutboundSession::carry(StreamActions& a) {
   }
   note(a);
   if (a.close) {
-    if (a.close->error || !authenticated_) {
-      deps_.metrics.refused(a.close->reason);
-      log_.warn("xmpp.s2s.refused", {{"reason", a.close->reason}});
+    // A refusal the stream already reported in `refused` (dialback_invalid...) is one line.
+    const bool reported = std::any_of(a.refused.begin(), a.refused.end(), [&](const Refusal& r) {
+      return r.reason == a.close->reason;
+    });
+    if ((a.close->error || !authenticated_) && !reported) {
+      refused(a.close->reason, a.close->detail);
     }
     timed_out_ = timed_out_ || a.close->reason.find("timeout") != std::string::npos;
     end(a.close->reason);
@@ -283,13 +295,14 @@ asio::awaitable<void> OutboundSession::carry(StreamActions& a) {
 }
 
 void OutboundSession::note(const StreamActions& a) {
-  for (const auto& pair : a.authenticated) {
+  for (const auto& done : a.authenticated) {
     authenticated_ = true;
-    log_.info("xmpp.s2s.authenticated", {{"local", pair.local}, {"remote", pair.remote}});
+    log_.info("xmpp.s2s.authenticated", {{"local", done.pair.local},
+                                         {"remote", done.pair.remote},
+                                         {"method", auth_method_name(done.method)}});
   }
   for (const auto& refusal : a.refused) {
-    deps_.metrics.refused(refusal.reason);
-    log_.warn("xmpp.s2s.refused", {{"local", refusal.pair.local}, {"reason", refusal.reason}});
+    refused(refusal.reason, refusal.detail, refusal.pair.local);
   }
   for (auto tag : a.delivered) {
     attempts_.erase(tag);

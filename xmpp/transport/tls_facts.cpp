@@ -23,6 +23,8 @@ void add_identities(TlsFacts& facts, const gateway::CertificateInfo& info) {
     facts.identities.push_back(addr);
   }
   facts.fingerprint_sha256 = info.sha256_fingerprint;
+  facts.subject = info.subject;
+  facts.issuer = info.issuer;
 }
 
 }  // namespace

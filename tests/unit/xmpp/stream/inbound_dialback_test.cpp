@@ -56,7 +56,8 @@ TEST_F(InboundDialback, AsksTheAuthoritativeServerAboutTheTrimmedKey) {  // §2.
 TEST_F(InboundDialback, ValidVerdictAuthenticatesThePair) {  // example 11
   const auto a = authenticate();
   EXPECT_EQ(a.write, "<db:result from='montague.example' to='capulet.example' type='valid'/>");
-  EXPECT_EQ(a.authenticated, (std::vector<DomainPair>{{"montague.example", "capulet.example"}}));
+  EXPECT_EQ(a.authenticated, (std::vector<Authenticated>{
+                                 {{"montague.example", "capulet.example"}, AuthMethod::dialback}}));
   EXPECT_TRUE(stream.is_authenticated({"montague.example", "capulet.example"}));
 }
 
@@ -86,17 +87,30 @@ TEST_F(InboundDialback, UnknownReceivingDomainGetsItemNotFound) {  // example 10
 
 TEST_F(InboundDialback, CertificateOnlyPartnerMayNotUseDialback) {
   config->partner_profile = [](std::string_view) {
-    return std::optional<PartnerProfile>(PartnerProfile{false, true, true, {}});
+    return std::optional<PartnerProfile>(PartnerProfile{true, true, true, {}});
   };
   config->tls_available = true;
   config->security.require_valid_certificates = false;
   open();
   const auto a = stream.on_bytes("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>", kT0);
-  stream.on_tls_established(TlsFacts{true, {}, {"other.example"}, {}}, kT0);
+  stream.on_tls_established(valid_cert("capulet.example"), kT0);
   auto b = stream.on_bytes(peer_header("capulet.example", "montague.example"), kT0);
   b = example("01-initiating-server-sends-dialback-key-step-1");
   EXPECT_TRUE(a.start_tls);
   EXPECT_EQ(b.refused.at(0).reason, "dialback_not_allowed");
+}
+
+TEST_F(InboundDialback, CertificateOnlyPartnerWithAnotherNameIsRefusedAtTls) {
+  config->partner_profile = [](std::string_view) {
+    return std::optional<PartnerProfile>(PartnerProfile{true, true, true, {}});
+  };
+  config->tls_available = true;
+  config->security.require_valid_certificates = false;  // the profile still requires one
+  open();
+  stream.on_bytes("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>", kT0);
+  const auto a = stream.on_tls_established(TlsFacts{true, {}, {"other.example"}, {}}, kT0);
+  ASSERT_TRUE(a.close);
+  EXPECT_EQ(a.close->reason, "cert_name_mismatch");
 }
 
 TEST_F(InboundDialback, AValidCertificateSettlesDialbackAtOnce) {  // XEP-0344 §2.4

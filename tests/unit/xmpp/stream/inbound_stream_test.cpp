@@ -77,7 +77,8 @@ TEST_F(InboundXep0178, SaslExternalSucceedsAndTheStreamRestarts) {
   feed("23");
   const auto a = feed("26");  // <auth mechanism='EXTERNAL'>=</auth>
   EXPECT_EQ(a.write, "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
-  EXPECT_EQ(a.authenticated, (std::vector<DomainPair>{{"example.com", std::string(kPeer)}}));
+  EXPECT_EQ(a.authenticated, (std::vector<Authenticated>{{{"example.com", std::string(kPeer)},
+                                                          AuthMethod::sasl_external}}));
   const auto restarted = feed("23");
   EXPECT_EQ(restarted.write, our_header("example.com", kPeer, "id3") + "<stream:features>" +
                                  std::string(kDialbackFeature) + std::string(kSmFeatureXml) +

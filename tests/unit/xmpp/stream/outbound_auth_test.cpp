@@ -47,7 +47,8 @@ TEST_F(OutboundDialback, ValidResultMakesTheStreamReadyAndFlushesStanzas) {  // 
   open(kDialbackFeature);
   send(1);
   const auto a = example("02-initiating-server-receives-valid-verification-result-from-re");
-  EXPECT_EQ(a.authenticated, (std::vector<DomainPair>{{"capulet.example", "montague.example"}}));
+  EXPECT_EQ(a.authenticated, (std::vector<Authenticated>{
+                                 {{"capulet.example", "montague.example"}, AuthMethod::dialback}}));
   EXPECT_EQ(a.write, "<message from='juliet@capulet.example' to='romeo@montague.example'/>");
   EXPECT_EQ(a.delivered, std::vector<std::uint64_t>{1});  // no XEP-0198: written = delivered
 }

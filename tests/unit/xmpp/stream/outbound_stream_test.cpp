@@ -60,7 +60,8 @@ TEST_F(OutboundXep0178, AuthenticatesWithExternalAndItsDomainAsAuthzid) {
             "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='EXTERNAL'>"
             "Y29uZmVyZW5jZS5leGFtcGxlLm9yZw==</auth>");
   const auto a = feed("27");  // <success/>
-  EXPECT_EQ(a.authenticated, (std::vector<DomainPair>{{"conference.example.org", "example.com"}}));
+  EXPECT_EQ(a.authenticated, (std::vector<Authenticated>{{{"conference.example.org", "example.com"},
+                                                          AuthMethod::sasl_external}}));
   EXPECT_EQ(a.write, our_header("conference.example.org", "example.com", ""));
 }
 
@@ -95,7 +96,8 @@ TEST_F(OutboundXep0178, ACertificateForAnotherNameIsRefused) {  // RFC 6125 §6
   feed("20");
   feed("22");
   const auto a = stream.on_tls_established(valid_cert("example.org"), kT0);
-  EXPECT_EQ(*a.close, (StreamClose{StreamErrc::policy_violation, "cert_name_mismatch"}));
+  EXPECT_EQ(*a.close, (StreamClose{StreamErrc::policy_violation, "cert_name_mismatch",
+                                   "expected example.com; presented example.org; chain valid"}));
   EXPECT_TRUE(
       a.write.ends_with("<policy-violation xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
                         "</stream:error></stream:stream>"));
