@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "gateway/admin/admin_server.hpp"
+#include "gateway/app/sip_edge_persist.hpp"
 #include "gateway/net/caching_resolver.hpp"
 #include "gateway/net/cares_resolver.hpp"
 #include "gateway/net/srv_order.hpp"
@@ -151,6 +152,9 @@ void SipEdge::start(const presence::PolicyRows& rows) {
   make_resolver();
   make_transport();
   make_agent(rows);
+  if (persist_) {
+    persist_->start(*agent_);  // stored dialogs back before the listeners accept
+  }
   listen_tls();
   listen_tcp();
   listen_udp();

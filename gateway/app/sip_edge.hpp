@@ -30,6 +30,9 @@
 
 namespace fedgate::gateway {
 
+class DbPool;
+class SipEdgePersist;
+
 class SipEdge final : public SipSide, public sip::AgentEvents {
  public:
   SipEdge(boost::asio::io_context& ioc, const NodeConfig& config, TaskGroup& tasks,
@@ -41,6 +44,9 @@ class SipEdge final : public SipSide, public sip::AgentEvents {
   // Builds transport, pool and agent from `rows` and binds the listeners; throws
   // std::runtime_error with a readable message on a start-up error.
   void start(const presence::PolicyRows& rows);
+  // Before start(): subscription dialogs are stored in `db` and restored by start(), so they
+  // survive a restart (sip_edge_persist.cpp). Without it they live in memory only.
+  void persist_to(DbPool& db);
   // A new policy: static routes and homes, allow-list and ACL apply to the next request.
   void on_policy(const std::shared_ptr<const presence::PolicyRows>& rows);
   void stop();
@@ -159,6 +165,7 @@ class SipEdge final : public SipSide, public sip::AgentEvents {
   std::unique_ptr<sip::RouteResolver> routes_;
   std::unique_ptr<sip::SipAgent> agent_;
   sip::AgentConfig agent_config_;
+  std::unique_ptr<SipEdgePersist> persist_;  // null: dialogs in memory only
   std::atomic<bool> listening_{false};
   std::uint64_t boundaries_ = 0;  // strand_ only: multipart boundaries of RLMI bodies
 };

@@ -10,6 +10,7 @@
 #include <chrono>
 
 #include "sip/bridge/agent.hpp"
+#include "sip/bridge/convert_address.hpp"
 #include "sip/dialog/dialog_error.hpp"
 #include "sip/dialog/field_codec.hpp"
 
@@ -23,8 +24,12 @@ namespace {
 
 constexpr std::string_view kEnvelope = "U1";
 
-// As the agent names the parties of a request (agent_server.cpp): user@host, bare.
+// As the edge names the parties of a SUBSCRIBE (address_from_uri), bare; otherwise as the
+// agent names those of any request (agent_server.cpp).
 presence::Address address_of(const NameAddr& who) {
+  if (auto mapped = address_from_uri(who.uri)) {
+    return mapped->without_resource();
+  }
   auto a = presence::Address::make(who.uri.user, who.uri.host);
   if (a) {
     return *a;
@@ -145,8 +150,10 @@ void AgentPersist::ended(SipAgent& agent, UsageKind kind, const DialogId& id) {
 
 asio::awaitable<RestoreReport> AgentPersist::restore(SipAgent& agent,
                                                      std::vector<UsageRecord> records) {
-  auto on_strand = [&agent, records = std::move(records)]() mutable
-      -> asio::awaitable<RestoreReport> { co_return restore_now(agent, std::move(records)); };
+  auto on_strand = [&agent,
+                    records = std::move(records)]() mutable -> asio::awaitable<RestoreReport> {
+    co_return restore_now(agent, std::move(records));
+  };
   auto spawned = asio::co_spawn(agent.strand_, std::move(on_strand), asio::use_awaitable);
   co_return co_await std::move(spawned);
 }
@@ -161,8 +168,8 @@ RestoreReport AgentPersist::restore_now(SipAgent& agent, std::vector<UsageRecord
       ++report.corrupt;
       continue;
     }
-    result<bool> restored = *kind == "s" ? restore_subscriber(agent, in)
-                                         : restore_notifier(agent, in);
+    result<bool> restored =
+        *kind == "s" ? restore_subscriber(agent, in, report) : restore_notifier(agent, in, report);
     if (!restored) {
       ++report.corrupt;
     } else if (!*restored) {
@@ -179,7 +186,8 @@ RestoreReport AgentPersist::restore_now(SipAgent& agent, std::vector<UsageRecord
   return report;
 }
 
-result<bool> AgentPersist::restore_subscriber(SipAgent& agent, std::string_view data) {
+result<bool> AgentPersist::restore_subscriber(SipAgent& agent, std::string_view data,
+                                              RestoreReport& report) {
   auto head = take_subscriber_head(data);
   if (!head) {
     return unreadable(make_error_code(DialogErrc::corrupt_state));
@@ -201,20 +209,27 @@ result<bool> AgentPersist::restore_subscriber(SipAgent& agent, std::string_view 
   const DialogId id = usage->dialog_id();
   SipAgent::SubscriberKey key{id.call_id, id.local_tag};
   const TimePoint wake = usage->refresh_at();
-  auto& entry = agent.subscribers_
-                    .insert_or_assign(key, SipAgent::SubscriberEntry(std::move(*usage),
-                                                                     head->presentity))
-                    .first->second;
+  UsageRecord restored;
+  restored.dialog = id;
+  restored.watcher = address_of(usage->dialog().local());
+  restored.presentity = head->presentity.without_resource();
+  usage->compact();
+  report.restored.push_back(std::move(restored));
+  auto& entry =
+      agent.subscribers_
+          .insert_or_assign(key, SipAgent::SubscriberEntry(std::move(*usage), head->presentity))
+          .first->second;
   entry.wake = wake;
   agent.subscriber_wakes_.emplace(wake, key);
   return true;
 }
 
-result<bool> AgentPersist::restore_notifier(SipAgent& agent, std::string_view data) {
+result<bool> AgentPersist::restore_notifier(SipAgent& agent, std::string_view data,
+                                            RestoreReport& report) {
   const TimePoint now = Clock::now();
-  auto usage = Notifier::restore(data, agent.local_endpoint(),
-                                 agent.config_.max_subscription_expires, now,
-                                 std::chrono::system_clock::now());
+  auto usage =
+      Notifier::restore(data, agent.local_endpoint(), agent.config_.max_subscription_expires, now,
+                        std::chrono::system_clock::now());
   if (!usage) {
     return unreadable(usage.error());
   }
@@ -223,6 +238,13 @@ result<bool> AgentPersist::restore_notifier(SipAgent& agent, std::string_view da
   }
   const DialogId id = usage->dialog_id();
   const TimePoint wake = usage->expires_at();
+  UsageRecord restored;
+  restored.kind = UsageKind::notifier;
+  restored.dialog = id;
+  restored.watcher = address_of(usage->dialog().remote());
+  restored.presentity = address_of(usage->dialog().local());
+  usage->compact();
+  report.restored.push_back(std::move(restored));
   auto& entry = agent.notifiers_.insert_or_assign(id, SipAgent::NotifierEntry(std::move(*usage)))
                     .first->second;
   entry.wake = wake;

@@ -47,7 +47,8 @@ class UsageSink {
 
 // What restore() did with the records it was given.
 struct RestoreReport {
-  std::size_t subscribers = 0;  // restored, timers re-armed
+  std::vector<UsageRecord> restored;  // kind, dialog (with remote tag), watcher, presentity
+  std::size_t subscribers = 0;        // restored, timers re-armed
   std::size_t notifiers = 0;
   std::size_t expired = 0;  // expired or terminated: not restored (their rows can go)
   std::size_t corrupt = 0;  // unreadable: not restored (DialogErrc::corrupt_state)
@@ -71,8 +72,10 @@ struct AgentPersist {
  private:
   static RestoreReport restore_now(SipAgent& agent, std::vector<UsageRecord> records);
   // true: restored; false: expired or terminated; an error: unreadable.
-  static result<bool> restore_subscriber(SipAgent& agent, std::string_view data);
-  static result<bool> restore_notifier(SipAgent& agent, std::string_view data);
+  static result<bool> restore_subscriber(SipAgent& agent, std::string_view data,
+                                         RestoreReport& report);
+  static result<bool> restore_notifier(SipAgent& agent, std::string_view data,
+                                       RestoreReport& report);
 };
 
 }  // namespace fedgate::sip

@@ -173,7 +173,7 @@ void SipAgent::on_subscriber_actions(const SubscriberKey& key, SubscriberActions
                 entry.usage.has_dialog() ? entry.usage.dialog().id().remote_tag : ""};
     events_.on_notify(NotifyEvent{Parties{entry.presentity, {}, {}}, id, *actions.notification});
   }
-  if (entry.wake) {
+  if (entry.wake && (actions.wake_at || actions.ended)) {  // a NOTIFY keeps the refresh
     subscriber_wakes_.erase({*entry.wake, key});
     entry.wake.reset();
   }

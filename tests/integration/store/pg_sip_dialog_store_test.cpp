@@ -12,8 +12,8 @@ namespace fedgate::gateway {
 namespace {
 
 SipDialogRow row(std::string key, std::string state) {
-  return SipDialogRow{std::move(key), "notifier", "alice@partner.example", "bob@corp.example",
-                      true, std::move(state)};
+  return SipDialogRow{std::move(key),     "notifier", "alice@partner.example",
+                      "bob@corp.example", true,       std::move(state)};
 }
 
 class PgSipDialogStoreTest : public test::PgTest {
@@ -68,7 +68,9 @@ TEST_F(PgSipDialogStoreTest, TheKindAndAnEmptyNodeAreRefusedByNamedConstraints) 
   DbPool pool{conninfo_, 1, Logger{}, metrics_};
   auto write_bad = [&](pqxx::connection& c) { return write_sip_dialogs(c, "node-a", {bad_kind}); };
   EXPECT_FALSE(pool.run_blocking(write_bad).has_value());
-  auto write_no_node = [&](pqxx::connection& c) { return write_sip_dialogs(c, "", {row("k", "s")}); };
+  auto write_no_node = [&](pqxx::connection& c) {
+    return write_sip_dialogs(c, "", {row("k", "s")});
+  };
   EXPECT_FALSE(pool.run_blocking(write_no_node).has_value());
 }
 

@@ -73,7 +73,8 @@ struct Node::Forward final : MessageHandler {
   SipAgent* agent = nullptr;
 };
 
-Node::Node(asio::io_context& io, const Pki& pki, std::string d, AgentConfig config)
+Node::Node(asio::io_context& io, const Pki& pki, std::string d, AgentConfig config,
+           std::uint16_t port)
     : domain(std::move(d)), tasks(io.get_executor()), forward_(std::make_unique<Forward>()) {
   deps_ = std::make_unique<ConnectionDeps>(
       ConnectionDeps{transport_, *forward_, transport_metrics_, Logger{}.with({{"node", domain}})});
@@ -83,7 +84,7 @@ Node::Node(asio::io_context& io, const Pki& pki, std::string d, AgentConfig conf
   deps_->pool = pool_.get();
   listener_ = std::make_unique<Listener>(io.get_executor(), tasks, *deps_,
                                          gateway::TlsContext::server(tls).value());
-  if (listener_->listen({asio::ip::make_address("127.0.0.1"), 0})) {
+  if (listener_->listen({asio::ip::make_address("127.0.0.1"), port})) {
     port_ = listener_->local_endpoint().port();
     asio::co_spawn(listener_->executor(), listener_->run(), asio::detached);
   }

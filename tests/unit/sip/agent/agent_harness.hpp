@@ -61,10 +61,12 @@ struct Pki {
   std::optional<gateway::TestCa> ca;
 };
 
-// One fedgate-like node for `domain`, listening on 127.0.0.1:0 with the certificate `domain`.
+// One fedgate-like node for `domain`, listening on 127.0.0.1:`port` (0: any) with the
+// certificate `domain`. A given port lets a restarted node take over its predecessor's.
 class Node {
  public:
-  Node(boost::asio::io_context& io, const Pki& pki, std::string domain, AgentConfig config = {});
+  Node(boost::asio::io_context& io, const Pki& pki, std::string domain, AgentConfig config = {},
+       std::uint16_t port = 0);
   ~Node();
   std::uint16_t port() const { return port_; }
   // Makes `other` reachable from this node: SRV _sipfederationtls._tcp.DOMAIN, then A.
