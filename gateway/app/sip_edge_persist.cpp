@@ -75,28 +75,26 @@ void SipEdgePersist::start(sip::SipAgent& agent) {
     sip::AgentPersist::set_sink(agent, this);
     return;
   }
-  sip::AgentPersist::set_sink(agent, this);
-  tasks_.spawn("sip_edge.restore",
-               asio::co_spawn(strand_, restore(agent, std::move(*rows)), asio::use_awaitable));
-}
-
-asio::awaitable<void> SipEdgePersist::restore(sip::SipAgent& agent,
-                                              std::vector<SipDialogRow> rows) {
   std::vector<sip::UsageRecord> records;
-  records.reserve(rows.size());
-  for (const auto& row : rows) {
+  records.reserve(rows->size());
+  for (const auto& row : *rows) {
     records.push_back(record_for(row));
   }
-  auto restoring = sip::AgentPersist::restore(agent, std::move(records));
-  sip::RestoreReport report = co_await std::move(restoring);
+  sip::RestoreReport report = sip::AgentPersist::restore_now(agent, std::move(records));
   metrics_.restored.inc(report.restored.size());
-  rebuild_book(report, rows);
+  rebuild_book(report, *rows);
+  forget_unrestored(report, *rows);
+  sip::AgentPersist::set_sink(agent, this);
+}
+
+void SipEdgePersist::forget_unrestored(const sip::RestoreReport& report,
+                                       const std::vector<SipDialogRow>& rows) {
   std::set<std::string> kept;
   for (const auto& r : report.restored) {
     kept.insert(sip::usage_key(r.kind, r.dialog));
   }
   for (const auto& row : rows) {
-    if (!kept.count(row.usage_key) && !dirty_.count(row.usage_key)) {
+    if (!kept.count(row.usage_key)) {
       note_gone(row.usage_key);  // expired, terminated or unreadable: the row goes
     }
   }

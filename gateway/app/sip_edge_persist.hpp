@@ -41,10 +41,11 @@ class SipEdgePersist final : public sip::UsageSink {
                  std::string node_id, TaskGroup& tasks, MetricsRegistry& metrics, Logger log,
                  SipDialogBook& book, Duration interval = std::chrono::milliseconds(200));
 
-  // Start-up, before the listeners accept and before the io_context runs: reads this node's
-  // rows (blocking), becomes the agent's sink and queues the restore on the edge strand
-  // (agent usages, then the book; rows not restored are deleted). A failed read is logged and
-  // the node starts without them (partners then re-subscribe after their 481s).
+  // Start-up, before the listeners accept and before the io_context runs (nothing runs on the
+  // agent's or the edge's strand yet): reads this node's rows (blocking), restores them into
+  // the agent and the book, queues the deletion of rows not restored, becomes the agent's
+  // sink. A failed read is logged and the node starts without them (partners then get 481
+  // and re-subscribe).
   void start(sip::SipAgent& agent);
 
   // sip::UsageSink (agent strand): copied onto the edge strand.
@@ -56,7 +57,7 @@ class SipEdgePersist final : public sip::UsageSink {
   static sip::UsageRecord record_for(const SipDialogRow& row);
 
  private:
-  boost::asio::awaitable<void> restore(sip::SipAgent& agent, std::vector<SipDialogRow> rows);
+  void forget_unrestored(const sip::RestoreReport& report, const std::vector<SipDialogRow>& rows);
   void rebuild_book(const sip::RestoreReport& report, const std::vector<SipDialogRow>& rows);
   void note(sip::UsageRecord record);  // edge strand, as the next three
   void note_gone(const std::string& usage_key);

@@ -64,13 +64,15 @@ struct AgentPersist {
   static void set_sink(SipAgent& agent, UsageSink* sink);
   static boost::asio::awaitable<RestoreReport> restore(SipAgent& agent,
                                                        std::vector<UsageRecord> records);
+  // The same at start-up, in the caller's thread: only while nothing runs on the agent's
+  // strand yet (before the io_context runs).
+  static RestoreReport restore_now(SipAgent& agent, std::vector<UsageRecord> records);
   // Hooks (agent strand): a usage changed, or ended.
   static void subscriber_changed(SipAgent& agent, const std::pair<std::string, std::string>& key);
   static void notifier_changed(SipAgent& agent, const DialogId& id);
   static void ended(SipAgent& agent, UsageKind kind, const DialogId& id);
 
  private:
-  static RestoreReport restore_now(SipAgent& agent, std::vector<UsageRecord> records);
   // true: restored; false: expired or terminated; an error: unreadable.
   static result<bool> restore_subscriber(SipAgent& agent, std::string_view data,
                                          RestoreReport& report);
