@@ -165,10 +165,10 @@ void BaselineRun::arrived(char side, const xmpp::Element& e) {
 }  // namespace
 
 void add_baseline_options(po::options_description& d, BaselineSettings& s) {
-  d.add_options()("baseline-home", po::value(&s.home),
-                  "baseline: component on the home's server, ADDR:PORT:DOMAIN:SECRET")(
-      "baseline-partner", po::value(&s.partner),
-      "baseline: component on the partner's server, ADDR:PORT:DOMAIN:SECRET");
+  auto add = d.add_options();
+  add("baseline-home", po::value(&s.home),
+      "component at the home's server ADDR:PORT:DOMAIN:SECRET");
+  add("baseline-partner", po::value(&s.partner), "same at the partner's server");
 }
 
 bool run_baseline(const BaselineSettings& settings, std::vector<PhaseStats>& out,

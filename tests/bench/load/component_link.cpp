@@ -92,9 +92,10 @@ asio::awaitable<std::string> ComponentLink::connect(Duration limit) {
   if (cec) {
     co_return "connect " + endpoint_.addr + ": " + cec.message();
   }
-  std::string header = "<?xml version='1.0'?><stream:stream xmlns='jabber:component:accept' "
-                       "xmlns:stream='http://etherx.jabber.org/streams' to='" +
-                       endpoint_.domain + "'>";
+  std::string header =
+      "<?xml version='1.0'?><stream:stream xmlns='jabber:component:accept' "
+      "xmlns:stream='http://etherx.jabber.org/streams' to='" +
+      endpoint_.domain + "'>";
   auto writing = asio::async_write(socket_, asio::buffer(header), kNoThrow);
   co_await std::move(writing);
   auto reading = next_event();
@@ -103,7 +104,8 @@ asio::awaitable<std::string> ComponentLink::connect(Duration limit) {
   if (h == nullptr || h->id.empty()) {
     co_return "no stream header with an id from " + endpoint_.domain;
   }
-  std::string handshake = "<handshake>" + handshake_digest(h->id, endpoint_.secret) + "</handshake>";
+  std::string handshake =
+      "<handshake>" + handshake_digest(h->id, endpoint_.secret) + "</handshake>";
   auto shaking = asio::async_write(socket_, asio::buffer(handshake), kNoThrow);
   co_await std::move(shaking);
   auto answering = next_event();

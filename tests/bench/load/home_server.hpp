@@ -30,8 +30,7 @@ struct HomeSettings {
 class HomeServer {
  public:
   // `handler` receives every stanza fedgate delivers; it must outlive the server.
-  HomeServer(boost::asio::any_io_executor ex, HomeSettings settings,
-             xmpp::StanzaHandler& handler);
+  HomeServer(boost::asio::any_io_executor ex, HomeSettings settings, xmpp::StanzaHandler& handler);
   ~HomeServer();
   HomeServer(const HomeServer&) = delete;
   HomeServer& operator=(const HomeServer&) = delete;

@@ -45,27 +45,29 @@ std::pair<std::string, std::uint16_t> host_port(const std::string& s) {
 
 po::options_description describe(Args& a) {
   po::options_description d("fedgate_load options");
-  d.add_options()("help", "this text")
-      ("home-listen", po::value(&a.home_listen), "XMPP home s2s listener ADDR:PORT (fedgate's home_host)")
-      ("home-cert", po::value(&a.home.cert), "PATH of PATH.crt/PATH.key for the home domain")
-      ("partner-listen", po::value(&a.partner_listen), "SIP partner TLS listener ADDR:PORT")
-      ("partner-cert", po::value(&a.partner.cert), "PATH of PATH.crt/PATH.key for sip.<partner>")
-      ("ca", po::value(&a.home.ca), "CA file trusted for fedgate's (and the servers') certificates")
-      ("fedgate-xmpp", po::value(&a.fedgate_xmpp), "fedgate's s2s listener ADDR:PORT")
-      ("fedgate-sip", po::value(&a.fedgate_sip), "fedgate's SIP TLS listener ADDR:PORT")
-      ("fedgate-name", po::value(&a.partner.fedgate_names)->multitoken(), "names in fedgate's SIP Contact/SRV")
-      ("home-domain", po::value(&a.plan.home_domain), "local domain (default home.test)")
-      ("partner-domain", po::value(&a.plan.partner_domain), "SIP partner domain (default partner.test)")
-      ("users", po::value(&a.plan.users), "pairs of users (default 1000)")
-      ("count", po::value(&a.plan.count), "sends per phase (default 20000)")
-      ("rate", po::value(&a.plan.rate), "open loop: sends per second; 0 = max mode (default)")
-      ("window", po::value(&a.plan.window), "max mode: sends in flight (default 500)")
-      ("phases", po::value(&a.plan.phases), "phases to run, a subset of abcd (default abcd)")
-      ("drain", po::value(&a.drain_s), "seconds to wait for stragglers after sending (default 10)")
-      ("setup-timeout", po::value(&a.setup_timeout_s), "seconds per setup step (default 120)")
-      ("no-fedgate", po::bool_switch(), "run only the baseline")
-      ("json", po::value(&a.json_file), "also write the results as JSON lines to this file")
-      ("log-level", po::value(&a.log_level), "fedgate libraries' log level (default warn)");
+  auto add = d.add_options();
+  add("help", "this text");
+  add("home-listen", po::value(&a.home_listen), "XMPP home s2s listener (fedgate's home_host)");
+  add("home-cert", po::value(&a.home.cert), "PATH of PATH.crt/.key for the home domain");
+  add("partner-listen", po::value(&a.partner_listen), "SIP partner TLS listener ADDR:PORT");
+  add("partner-cert", po::value(&a.partner.cert), "PATH of PATH.crt/.key for sip.<partner>");
+  add("ca", po::value(&a.home.ca), "CA file that issued fedgate's certificate");
+  add("fedgate-xmpp", po::value(&a.fedgate_xmpp), "fedgate's s2s listener ADDR:PORT");
+  add("fedgate-sip", po::value(&a.fedgate_sip), "fedgate's SIP TLS listener ADDR:PORT");
+  add("fedgate-name", po::value(&a.partner.fedgate_names)->multitoken(),
+      "host names in fedgate's SIP Contact (resolved to --fedgate-sip)");
+  add("home-domain", po::value(&a.plan.home_domain), "local domain (default home.test)");
+  add("partner-domain", po::value(&a.plan.partner_domain), "partner (default partner.test)");
+  add("users", po::value(&a.plan.users), "pairs of users (default 1000)");
+  add("count", po::value(&a.plan.count), "sends per phase (default 20000)");
+  add("rate", po::value(&a.plan.rate), "open loop: sends per second; 0 = max mode (default)");
+  add("window", po::value(&a.plan.window), "max mode: sends in flight (default 500)");
+  add("phases", po::value(&a.plan.phases), "phases to run, a subset of abcd (default abcd)");
+  add("drain", po::value(&a.drain_s), "seconds to wait for stragglers (default 10)");
+  add("setup-timeout", po::value(&a.setup_timeout_s), "seconds per setup step (default 120)");
+  add("no-fedgate", po::bool_switch(), "run only the baseline");
+  add("json", po::value(&a.json_file), "also append the results as JSON lines to this file");
+  add("log-level", po::value(&a.log_level), "the libraries' log level (default warn)");
   add_baseline_options(d, a.baseline);
   return d;
 }

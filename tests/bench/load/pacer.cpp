@@ -26,8 +26,7 @@ std::string phase_name(char phase) {
   }
 }
 
-asio::awaitable<bool> wait_until(asio::io_context& io, const std::function<bool()>& done,
-                                 Duration limit) {
+asio::awaitable<bool> wait_until(asio::io_context& io, std::function<bool()> done, Duration limit) {
   const auto deadline = Clock::now() + limit;
   asio::steady_timer timer(io);
   while (!done() && Clock::now() < deadline) {

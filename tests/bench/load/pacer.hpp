@@ -31,9 +31,10 @@ struct LoadPlan {
 
 std::string phase_name(char phase);
 
-// Polls `done` every 2 ms until it holds or `limit` passes; returns done().
-boost::asio::awaitable<bool> wait_until(boost::asio::io_context& io,
-                                        const std::function<bool()>& done, Duration limit);
+// Polls `done` every 2 ms until it holds or `limit` passes; returns done(). By value: a
+// coroutine parameter (the caller passes lambdas).
+boost::asio::awaitable<bool> wait_until(boost::asio::io_context& io, std::function<bool()> done,
+                                        Duration limit);
 
 class Pacer {
  public:

@@ -46,9 +46,9 @@ PartnerServer::~PartnerServer() { stop(); }
 void PartnerServer::add_routes() {
   const std::string& primary = settings_.fedgate_names.front();
   gateway::SrvTarget target{primary, settings_.fedgate_port, 0, 0, 3600};
-  resolver_.set_srv(gateway::srv_name(gateway::SrvService::sipfederationtls,
-                                      settings_.local_domain),
-                    std::vector{target});
+  resolver_.set_srv(
+      gateway::srv_name(gateway::SrvService::sipfederationtls, settings_.local_domain),
+      std::vector{target});
   gateway::AddressRecord a{asio::ip::make_address(settings_.fedgate_addr), 3600};
   for (const auto& name : settings_.fedgate_names) {
     resolver_.set_host(name, std::vector{a});
@@ -78,8 +78,8 @@ std::string PartnerServer::start() {
   config.local_domain = settings_.domain;
   config.port = settings_.listen_port;
   config.user_agent = "fedgate-load (Skype for Business dialect)";
-  agent_ = std::make_unique<sip::SipAgent>(ex_, config, *pool_, *routes_, events_,
-                                           agent_metrics_, Logger{}.with({{"side", "partner"}}));
+  agent_ = std::make_unique<sip::SipAgent>(ex_, config, *pool_, *routes_, events_, agent_metrics_,
+                                           Logger{}.with({{"side", "partner"}}));
   forward_.agent = agent_.get();
   agent_->start();
   return {};

@@ -17,12 +17,12 @@ struct PhaseStats {
   std::string name;
   std::size_t sent = 0;
   std::size_t delivered = 0;
-  std::size_t lost = 0;        // sent, never arrived before the drain timeout ended
+  std::size_t lost = 0;         // sent, never arrived before the drain timeout ended
   std::size_t send_failed = 0;  // the sending side got an error (SIP final >= 300, ...)
   std::size_t duplicates = 0;
-  std::size_t mismapped = 0;  // arrived with the wrong addresses or state mapping
-  double offered_per_s = 0;   // configured rate (0: max mode, window-driven)
-  double sent_per_s = 0;      // sent / send duration
+  std::size_t mismapped = 0;   // arrived with the wrong addresses or state mapping
+  double offered_per_s = 0;    // configured rate (0: max mode, window-driven)
+  double sent_per_s = 0;       // sent / send duration
   double delivered_per_s = 0;  // delivered / (last arrival - first send)
   double p50_ms = 0, p90_ms = 0, p99_ms = 0, max_ms = 0;
 };

@@ -7,14 +7,15 @@ namespace fedgate::load {
 
 void print_report(const std::string& label, const std::vector<PhaseStats>& phases,
                   const Anomalies& anomalies) {
-  std::printf("%-9s %-22s %8s %9s %6s %6s %4s %6s %9s %9s %11s %7s %7s %7s %8s\n", "path",
-              "phase", "sent", "delivered", "lost", "failed", "dup", "mismap", "offered/s",
-              "sent/s", "delivered/s", "p50ms", "p90ms", "p99ms", "maxms");
+  std::printf("%-9s %-22s %8s %9s %6s %6s %4s %6s %9s %9s %11s %7s %7s %7s %8s\n", "path", "phase",
+              "sent", "delivered", "lost", "failed", "dup", "mismap", "offered/s", "sent/s",
+              "delivered/s", "p50ms", "p90ms", "p99ms", "maxms");
   for (const auto& p : phases) {
-    std::printf("%-9s %-22s %8zu %9zu %6zu %6zu %4zu %6zu %9.0f %9.0f %11.0f %7.2f %7.2f %7.2f %8.2f\n",
-                label.c_str(), p.name.c_str(), p.sent, p.delivered, p.lost, p.send_failed,
-                p.duplicates, p.mismapped, p.offered_per_s, p.sent_per_s, p.delivered_per_s,
-                p.p50_ms, p.p90_ms, p.p99_ms, p.max_ms);
+    std::printf(
+        "%-9s %-22s %8zu %9zu %6zu %6zu %4zu %6zu %9.0f %9.0f %11.0f %7.2f %7.2f %7.2f %8.2f\n",
+        label.c_str(), p.name.c_str(), p.sent, p.delivered, p.lost, p.send_failed, p.duplicates,
+        p.mismapped, p.offered_per_s, p.sent_per_s, p.delivered_per_s, p.p50_ms, p.p90_ms, p.p99_ms,
+        p.max_ms);
     if (p.lost > 0 || p.mismapped > 0) {
       std::printf("!!! %s %s: %zu LOST, %zu MIS-MAPPED of %zu sent !!!\n", label.c_str(),
                   p.name.c_str(), p.lost, p.mismapped, p.sent);

@@ -1,9 +1,7 @@
-// Scenario: the load generator's script — sets up subscriptions both ways (with approval) and
-// IM sessions between N home users and N partner users through fedgate, then runs the timed
-// phases (a) SIP NOTIFY -> XMPP presence, (b) XMPP presence -> SIP NOTIFY, (c) XMPP -> SIP IM,
-// (d) SIP -> XMPP IM, matching each arrival to its send by a tag in the status text or body.
-// Plays both outer parties: it is the home's StanzaHandler and the partner's AgentEvents.
-// Owned by main; every handler runs on the generator's single thread. RFC 7248, RFC 7572.
+// Scenario: the load generator's script and both outer parties of Case 1 (the home's
+// StanzaHandler, the partner's AgentEvents): N x N subscriptions and IM sessions through
+// fedgate, then the timed phases a-d, each arrival matched to its send by a tag. Owned by
+// main; every handler runs on the generator's single thread. RFC 7248, RFC 7572, MS-PRES.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

@@ -97,17 +97,22 @@ void Scenario::home_message(const xmpp::Element& s) {
   }
 }
 
+// The agent names a session message by the session's parties, in the order of the INVITE
+// that opened it (ours from pJ, or fedgate's from hJ): either order is the right pair.
 void Scenario::partner_text(const presence::Address& from, const presence::Address& to,
                             const std::string& text) {
+  auto is_pair = [this, &from, &to](std::size_t j) {
+    const std::string h = home_user(j), p = partner_user(j);
+    return (from.str() == h && to.str() == p) || (from.str() == p && to.str() == h);
+  };
   char phase = 0;
   std::size_t seq = 0;
   if (Probe::parse_tag(text, phase, seq)) {
-    const std::size_t j = seq % plan_.users;
-    on_arrival(phase, seq, from.str() == home_user(j) && to.str() == partner_user(j));
+    on_arrival(phase, seq, is_pair(seq % plan_.users));
     return;
   }
-  auto j = user_index(to.str(), 'p');
-  if (j && *j < plan_.users && from.str() == home_user(*j)) {
+  auto j = user_index(from.domain() == plan_.partner_domain ? from.str() : to.str(), 'p');
+  if (j && *j < plan_.users && is_pair(*j)) {
     partner_got_im_[*j] = 1;
   }
 }

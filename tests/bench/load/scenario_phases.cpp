@@ -56,8 +56,8 @@ asio::awaitable<void> Scenario::send_notify(std::size_t seq) {
   sip::Body body =
       msrtc_body(partner_user(j), lync_availability_for(k), Probe::tag('a', seq) + " note");
   sip::DialogId dialog = notifier_[j];
-  auto notifying = partner_->agent().notify(std::move(dialog), sip::SubState::active,
-                                            std::move(body));
+  auto notifying =
+      partner_->agent().notify(std::move(dialog), sip::SubState::active, std::move(body));
   auto response = co_await std::move(notifying);
   if (!response || response->status >= 300) {
     anomaly(response ? "notify_" + std::to_string(response->status) : "notify_no_dialog");
@@ -74,8 +74,8 @@ asio::awaitable<void> Scenario::send_in_session(std::size_t seq) {
     co_return;
   }
   sip::DialogId dialog = session_[j];
-  auto sending = partner_->agent().send_in_session(std::move(dialog),
-                                                   text_body(Probe::tag('d', seq) + " IM"));
+  auto sending =
+      partner_->agent().send_in_session(std::move(dialog), text_body(Probe::tag('d', seq) + " IM"));
   auto result = co_await std::move(sending);
   if (result.outcome != sip::MessageOutcome::delivered) {
     anomaly("session_message_" + std::to_string(result.status));

@@ -56,8 +56,7 @@ std::string Scenario::partner_user(std::size_t j) const {
 }
 
 // Starts `start(j)` for every pair with at most setup_window not yet `done`; true when all are.
-asio::awaitable<bool> Scenario::setup_step(const char* name,
-                                           std::function<void(std::size_t)> start,
+asio::awaitable<bool> Scenario::setup_step(const char* name, std::function<void(std::size_t)> start,
                                            const std::vector<std::uint8_t>& done) {
   const auto began = Clock::now();
   std::size_t launched = 0;
@@ -89,9 +88,8 @@ asio::awaitable<bool> Scenario::setup_step(const char* name,
 
 asio::awaitable<bool> Scenario::setup() {
   auto step1 = setup_step(
-      "partner subscribes to home", [this](std::size_t j) {
-        asio::co_spawn(io_, partner_subscribe(j), asio::detached);
-      },
+      "partner subscribes to home",
+      [this](std::size_t j) { asio::co_spawn(io_, partner_subscribe(j), asio::detached); },
       partner_sees_home_);
   if (!co_await std::move(step1)) {
     co_return false;
@@ -103,9 +101,8 @@ asio::awaitable<bool> Scenario::setup() {
     co_return false;
   }
   auto step3 = setup_step(
-      "partner opens IM sessions", [this](std::size_t j) {
-        asio::co_spawn(io_, partner_open_session(j), asio::detached);
-      },
+      "partner opens IM sessions",
+      [this](std::size_t j) { asio::co_spawn(io_, partner_open_session(j), asio::detached); },
       home_got_im_);
   if (!co_await std::move(step3)) {
     co_return false;

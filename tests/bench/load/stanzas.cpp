@@ -24,9 +24,8 @@ constexpr std::array<std::string_view, 5> kShowCycle = {"", "away", "dnd", "xa",
 
 }  // namespace
 
-xmpp::Element presence_stanza(const std::string& from, const std::string& to,
-                              std::string_view type, std::string_view show,
-                              std::string_view status) {
+xmpp::Element presence_stanza(const std::string& from, const std::string& to, std::string_view type,
+                              std::string_view show, std::string_view status) {
   xmpp::Element p("presence", std::string(xmpp::kNsServer));
   p.set("from", from).set("to", to);
   if (!type.empty()) {

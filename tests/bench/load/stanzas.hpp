@@ -15,9 +15,8 @@
 namespace fedgate::load {
 
 // <presence type=TYPE from to/> (TYPE empty: available), with <show> and <status> when given.
-xmpp::Element presence_stanza(const std::string& from, const std::string& to,
-                              std::string_view type, std::string_view show = {},
-                              std::string_view status = {});
+xmpp::Element presence_stanza(const std::string& from, const std::string& to, std::string_view type,
+                              std::string_view show = {}, std::string_view status = {});
 xmpp::Element chat_stanza(const std::string& from, const std::string& to, std::string_view body);
 
 sip::Body text_body(std::string text);
