@@ -28,10 +28,10 @@ xc alice "wait-presence bob@partner.test show= status=bob+here"
 stored=0  # both dialogs written (one coalescing interval of 200 ms, then the write)
 for ((i = 0; i < 100; i++)); do
   stored="$(case1_sql "SELECT count(*) FROM sip_dialogs WHERE node_id = 'case1'")"
-  [[ "$stored" == 2 ]] && break
+  ((stored >= 2)) && break
   sleep 0.1
 done
-[[ "$stored" == 2 ]] || ia_fail "sip_dialogs holds $stored rows, not the 2 dialogs"
+((stored >= 2)) || ia_fail "sip_dialogs holds $stored rows, not the 2 dialogs"
 
 ia_log "kill -9 of fedgate, restart on the same state dir"
 kill -9 "$FG_PID"
