@@ -78,6 +78,12 @@ wait "$LOAD_PID" || rc=$?
 cat "$IA_DIR/load.log" >&2
 cat "$IA_DIR/report.txt"
 ((PERF_S > 0)) && lg_perf_report "$IA_DIR"
+if ((BASELINE)); then  # the baseline's stanzas crossed Prosody <-> ejabberd s2s, both ways
+  S2S="$(ss -Htn state established "( dport = :5269 )" | awk '{print $4}')"
+  ia_log "baseline s2s connections (to the servers' 5269): $(echo "$S2S" | tr '\n' ' ')"
+  grep -qx "$PROSODY_ADDR:5269" <<<"$S2S" && grep -qx "$EJABBERD_ADDR:5269" <<<"$S2S" ||
+    ia_fail "the baseline did not use s2s between Prosody and ejabberd"
+fi
 ia_log "fedgate metrics (non-zero refusals and drops):"
 curl -sf "http://$FG:8280/metrics" | grep -E '_(refused|dropped|bounced|bugs)[a-z_]*\{?.*\}? [1-9]' >&2 || true
 if ((rc != 0)); then

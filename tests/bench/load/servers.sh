@@ -20,13 +20,9 @@ lg_fedgate_start() {
   FEDGATE_PID=$!
   ia_track_pid "$FEDGATE_PID"
   ia_wait_tcp "$addr" 5061 90 || return 1
-  for ((i = 0; i < 100; i++)); do
-    FG_CONNINFO="$(grep -o 'db.embedded_started.*conninfo="[^"]*"' "$dir/fedgate.log" "$dir/stdout.log" |
-      head -1 | sed 's/.*conninfo="\([^"]*\)"/\1/')"
-    [[ -n "$FG_CONNINFO" ]] && break
-    sleep 0.1
-  done
-  [[ -n "$FG_CONNINFO" ]] || { ia_log "no conninfo in the fedgate log"; return 1; }
+  # The embedded PostgreSQL's socket (the log line naming it is at info level).
+  FG_CONNINFO="host='$dir/state/pg' port=5432 user=postgres dbname='fedgate'"
+  [[ -S "$dir/state/pg/.s.PGSQL.5432" ]] || { ia_log "no embedded PostgreSQL socket"; return 1; }
   psql "$FG_CONNINFO" -v ON_ERROR_STOP=1 -qAt -c "
     UPDATE local_domains SET home_host = '$home', home_port = 5269 WHERE domain = 'home.test';
     INSERT INTO sip_federated_domains (domain, integration) VALUES ('partner.test', 's4b');
