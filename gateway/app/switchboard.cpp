@@ -217,8 +217,8 @@ asio::awaitable<void> Switchboard::bye(presence::Address sip_user, presence::Add
   co_await run_chat(std::move(fx));
 }
 
-asio::awaitable<void> Switchboard::remote_invite(presence::Address sip_user,
-                                                 presence::Address peer, std::string dialog) {
+asio::awaitable<void> Switchboard::remote_invite(presence::Address sip_user, presence::Address peer,
+                                                 std::string dialog) {
   auto fx = chat_.on_remote_invite(sip_user, peer, std::move(dialog), Clock::now());
   co_await run_chat(std::move(fx));
 }

@@ -51,9 +51,18 @@ asio::awaitable<void> Switchboard::handle_request(presence::SubscriptionRequest 
   co_await run_subscription(std::move(fx), std::move(replay));
 }
 
+// A document comes from the SIP side: its domain must still be reached over SIP (a SIP home, a
+// SIP federated or SIP-discovered domain). One taken off sip_federated_domains while its
+// dialogs live gets nothing more through, even where XMPP default allow now covers the name.
 asio::awaitable<void> Switchboard::handle_document(presence::Presence doc) {
   auto policy = snapshot();
   if (policy == nullptr) {
+    co_return;
+  }
+  if (!sip_bound(doc.entity.domain(), *policy)) {
+    metrics_.decision("presence", "drop", "domain_not_sip_federated");
+    log_.info("presence.dropped",
+              {{"peer", doc.entity.domain()}, {"reason", "domain_not_sip_federated"}});
     co_return;
   }
   auto fx = subs_.on_presence_document(doc, *policy);

@@ -180,8 +180,8 @@ scenario_removed() {
   xc bob "presence show=away status=bob+after+removal"
   xc bob "send alice@home.test hello after removal"
   xc bob "no-message alice@home.test 4"
-  ! grep '"event": "presence"' "$IA_DIR/bob.jsonl" | grep -q 'after removal' ||
-    ia_fail "bob saw alice's presence after the removal"
+  ! grep '"event": "presence"' "$IA_DIR/bob.jsonl" | grep '"from": "alice@home.test' |
+    grep -q 'after removal' || ia_fail "bob saw alice's presence after the removal"
   ! grep -q '"note": "bob after removal"' "$IA_DIR/pool.jsonl" ||
     ia_fail "alice saw bob's presence after the removal"
   ! grep -q 'hello after removal' "$IA_DIR/pool.jsonl" || ia_fail "bob's IM reached alice"

@@ -20,8 +20,8 @@ TEST(SwitchboardSession, ReplyGoesInTheDialogTheSipUserOpened) {
   Bench b;
   RecordingSip sip;
   b.switchboard->set_sip_side(&sip);
-  ASSERT_TRUE(b.run(b.switchboard->on_remote_invite(addr("joe@lync.test"),
-                                                    addr("alice@home.test"), "their-dlg")));
+  ASSERT_TRUE(b.run(b.switchboard->on_remote_invite(addr("joe@lync.test"), addr("alice@home.test"),
+                                                    "their-dlg")));
   b.stanza_in(kAliceToJoe);
   EXPECT_EQ(sip.calls, std::vector<std::string>{"message"});
   EXPECT_EQ(sip.dialogs, std::vector<std::string>{"their-dlg"});
@@ -32,8 +32,8 @@ TEST(SwitchboardSession, AfterTheSipUsersByeANewInviteOpensTheNextSession) {
   Bench b;
   RecordingSip sip;
   b.switchboard->set_sip_side(&sip);
-  ASSERT_TRUE(b.run(b.switchboard->on_remote_invite(addr("joe@lync.test"),
-                                                    addr("alice@home.test"), "their-dlg")));
+  ASSERT_TRUE(b.run(b.switchboard->on_remote_invite(addr("joe@lync.test"), addr("alice@home.test"),
+                                                    "their-dlg")));
   ASSERT_TRUE(b.run(b.switchboard->on_bye(addr("joe@lync.test"), addr("alice@home.test"))));
   b.stanza_in(kAliceToJoe);
   EXPECT_EQ(sip.calls, std::vector<std::string>{"invite"});
@@ -46,8 +46,8 @@ TEST(SwitchboardSession, IdleSessionTheSipUserOpenedIsClosedWithBye) {
   Bench b(default_rows(), config);
   RecordingSip sip;
   b.switchboard->set_sip_side(&sip);
-  ASSERT_TRUE(b.run(b.switchboard->on_remote_invite(addr("joe@lync.test"),
-                                                    addr("alice@home.test"), "their-dlg")));
+  ASSERT_TRUE(b.run(b.switchboard->on_remote_invite(addr("joe@lync.test"), addr("alice@home.test"),
+                                                    "their-dlg")));
   b.tasks.spawn("timers", b.switchboard->run());
   EXPECT_TRUE(b.run_until([&] { return !sip.calls.empty(); }));
   EXPECT_EQ(sip.calls, std::vector<std::string>{"bye"});
@@ -67,6 +67,34 @@ TEST(SwitchboardSession, AcknowledgedStanzaIsDeliveredBeforeTheSettleTime) {
   b.switchboard->on_xmpp_delivered("fg-1");  // a second ack counts nothing
   b.run_until([] { return false; }, std::chrono::milliseconds(50));
   EXPECT_EQ(b.metric("fedgate_switchboard_delivered_total", {}), 1);
+}
+
+// An XMPP user of the home watches joe (SIP); lync.test is then taken off the SIP federated list
+// (XMPP default allow now covers the name): joe's NOTIFYs in the live dialog reach nobody.
+TEST(SwitchboardSession, PresenceFromADomainNoLongerSipFederatedIsDropped) {
+  Bench b;
+  RecordingSip sip;
+  b.switchboard->set_sip_side(&sip);
+  b.stanza_in("<presence from='alice@home.test' to='joe@lync.test' type='subscribe'/>");
+  presence::SipSubscriptionEvent active;
+  active.watcher = addr("alice@home.test");
+  active.presentity = addr("joe@lync.test");
+  ASSERT_TRUE(b.run(b.switchboard->on_sip_state(active)));
+  presence::Presence doc;
+  doc.entity = addr("joe@lync.test");
+  doc.availability = presence::Availability::available;
+  auto before = b.xmpp.sent.size();
+  ASSERT_TRUE(b.run(b.switchboard->on_presence_document(doc)));
+  ASSERT_GT(b.xmpp.sent.size(), before);  // while federated: relayed to alice
+  auto rows = default_rows();
+  rows.version = 2;
+  rows.sip_federated_domains.clear();
+  b.rows = std::make_shared<const presence::PolicyRows>(rows);
+  before = b.xmpp.sent.size();
+  ASSERT_TRUE(b.run(b.switchboard->on_presence_document(doc)));
+  EXPECT_EQ(b.xmpp.sent.size(), before);
+  Labels dropped{{"kind", "presence"}, {"outcome", "drop"}, {"reason", "domain_not_sip_federated"}};
+  EXPECT_EQ(b.metric("fedgate_switchboard_decisions_total", dropped), 1);
 }
 
 }  // namespace
