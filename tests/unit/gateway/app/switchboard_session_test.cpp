@@ -91,6 +91,7 @@ TEST(SwitchboardSession, PresenceFromADomainNoLongerSipFederatedIsDropped) {
   rows.sip_federated_domains.clear();
   b.rows = std::make_shared<const presence::PolicyRows>(rows);
   before = b.xmpp.sent.size();
+  doc.availability = presence::Availability::away;  // a change: it would be relayed
   ASSERT_TRUE(b.run(b.switchboard->on_presence_document(doc)));
   EXPECT_EQ(b.xmpp.sent.size(), before);
   Labels dropped{{"kind", "presence"}, {"outcome", "drop"}, {"reason", "domain_not_sip_federated"}};
