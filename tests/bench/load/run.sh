@@ -72,9 +72,16 @@ ia_log "fedgate_load ${ARGS[*]} ${EXTRA[*]}"
 timeout "$LIMIT" "$LOAD" "${ARGS[@]}" "${EXTRA[@]}" >"$IA_DIR/report.txt" 2>"$IA_DIR/load.log" &
 LOAD_PID=$!
 ia_track_pid "$LOAD_PID"
-((PERF_S > 0)) && lg_perf "$IA_DIR" "$PERF_S" "$FEDGATE_PID" "$IA_DIR/load.log"
+if ((PERF_S > 0)); then
+  PG_MAIN="$(head -1 "$IA_DIR/fedgate/state/pg/postmaster.pid")"
+  mapfile -t PG_PIDS < <(echo "$PG_MAIN"; pgrep -P "$PG_MAIN")
+  lg_perf "$IA_DIR" "$PERF_S" "$IA_DIR/load.log" "$FEDGATE_PID" "$LOAD_PID" "${PG_PIDS[@]}"
+fi
+COMMITS_BEFORE="$(lg_pg_commits)"
 rc=0
 wait "$LOAD_PID" || rc=$?
+ia_log "PostgreSQL commits in fedgate's database during the run: $(($(lg_pg_commits) - COMMITS_BEFORE))"
+curl -sf "http://$FG:8280/metrics" | grep -E '^fedgate_store_db_latency_seconds_(count|sum)' >&2 || true
 cat "$IA_DIR/load.log" >&2
 cat "$IA_DIR/report.txt"
 ((PERF_S > 0)) && lg_perf_report "$IA_DIR"

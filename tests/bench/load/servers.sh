@@ -139,12 +139,14 @@ CFG
   [[ -n "$EJABBERD_PID" ]] && ia_track_pid "$EJABBERD_PID"
 }
 
-# lg_perf DIR SECONDS PID LOADLOG: once the generator's setup is done (its log says so),
-# `perf record -g` the process PID for SECONDS (bounded by timeout) into DIR/perf.data.
+# lg_perf DIR SECONDS LOADLOG PID...: once the generator's setup is done (its log says so),
+# `perf record -g` the processes PID... (fedgate, its PostgreSQL, the generator) for SECONDS
+# (bounded by timeout) into DIR/perf.data.
 lg_perf() {
-  local dir="$1" secs="$2" pid="$3" log="$4"
+  local dir="$1" secs="$2" log="$3"; shift 3
+  local pids; pids="$(IFS=,; echo "$*")"
   ia_wait_grep "$log" 'setup home answers in the sessions' 600 || return 0
-  timeout $((secs + 30)) perf record -F 499 -g -p "$pid" -o "$dir/perf.data" -- sleep "$secs" \
+  timeout $((secs + 30)) perf record -F 499 -g -p "$pids" -o "$dir/perf.data" -- sleep "$secs" \
     >"$dir/perf-record.log" 2>&1 &
   ia_track_pid $!
 }
@@ -152,6 +154,15 @@ lg_perf() {
 lg_perf_report() {
   local dir="$1"
   [[ -s "$dir/perf.data" ]] || { ia_log "no perf data"; return 0; }
-  perf report -i "$dir/perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null |
-    grep -E '^ +[0-9]' | head -40
+  ia_log "perf: samples by process"
+  perf report -i "$dir/perf.data" --no-children --sort comm --stdio 2>/dev/null |
+    grep -E '^ +[0-9]' | sed -n 1,12p
+  ia_log "perf: top symbols (process, library, symbol)"
+  perf report -i "$dir/perf.data" --no-children --sort comm,dso,symbol --stdio -g none \
+    2>/dev/null | grep -E '^ +[0-9]' | sed 's/  */ /g' | sed -n 1,40p
+}
+
+# lg_pg_commits: transactions committed so far in fedgate's database.
+lg_pg_commits() {
+  psql "$FG_CONNINFO" -qAt -c "SELECT xact_commit FROM pg_stat_database WHERE datname = 'fedgate'"
 }
