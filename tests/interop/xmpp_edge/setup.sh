@@ -6,17 +6,47 @@
 # fedgate reaches home.test by the local_domains home route (home_host = Prosody's address).
 # Certificates: one test CA; fedgate's certificate names home.test and partner.test (the
 # domains it speaks for on either leg), so both servers use TLS + SASL EXTERNAL with it.
-# edge_setup FEDGATE_BINARY NAME: everything up; sets HOME_ADDR, PARTNER_ADDR, FG_ADDR,
-# FG_LOG, FG_CONNINFO, FG_URL, CA.
+# edge_setup FEDGATE_BINARY NAME [options]: everything up; sets HOME_ADDR, PARTNER_ADDR,
+# FG_ADDR, FG_LOG, FG_CONNINFO, FG_URL, CA. Options (the security interop cases):
+#   --partner-cert good|untrusted|wrong-name   ejabberd's certificate: from the test CA for
+#       partner.test (default), from the rogue CA fedgate does not trust, or from the test CA
+#       for other.test only
+#   --partner-trusts ca|rogue     the CA ejabberd verifies peers with (rogue: it does not trust
+#       fedgate's certificate either, so neither side can use SASL EXTERNAL)
+#   --partner-tls required|optional|off   ejabberd's s2s_use_starttls (default required)
+#   --settings SQL   fedgate settings changed before the test (security settings take effect
+#       at start: fedgate is restarted once)
 
 edge_setup() {
-  local fedgate="$1" name="$2"
+  local fedgate="$1" name="$2"; shift 2
+  local partner_cert=good partner_trusts=ca partner_tls=required settings=""
+  while (($#)); do
+    case "$1" in
+      --partner-cert) partner_cert="$2"; shift ;;
+      --partner-trusts) partner_trusts="$2"; shift ;;
+      --partner-tls) partner_tls="$2"; shift ;;
+      --settings) settings="$2"; shift ;;
+      *) echo "edge_setup: unknown option $1" >&2; return 2 ;;
+    esac
+    shift
+  done
   ia_init "edge-$name"
   HOME_ADDR="$IA_NET.10" PARTNER_ADDR="$IA_NET.20" FG_ADDR="$IA_NET.50"
   pki_standard "$IA_DIR/pki" home.test partner.test
   pki_leaf "$IA_DIR/pki/ca" "$IA_DIR/pki/fedgate" fedgate.test \
     --dns home.test --dns partner.test --dns fedgate.test
   CA="$IA_DIR/pki/ca/ca.crt"
+  local pcert="$IA_DIR/pki/partner.test" pca="$CA"
+  PARTNER_CLIENT_CA="$CA"
+  case "$partner_cert" in
+    good) ;;
+    untrusted) pki_leaf "$IA_DIR/pki/rogue-ca" "$IA_DIR/pki/partner.rogue" partner.test
+      pcert="$IA_DIR/pki/partner.rogue" PARTNER_CLIENT_CA="$IA_DIR/pki/rogue-ca/ca.crt" ;;
+    wrong-name) pki_leaf "$IA_DIR/pki/ca" "$IA_DIR/pki/partner.other" other.test
+      pcert="$IA_DIR/pki/partner.other" PARTNER_CLIENT_CA="" ;;
+    *) ia_fail "edge_setup: --partner-cert $partner_cert" ;;
+  esac
+  [[ "$partner_trusts" == rogue ]] && pca="$IA_DIR/pki/rogue-ca/ca.crt"
 
   dns_xmpp_domain home.test "$FG_ADDR"
   dns_xmpp_domain partner.test "$FG_ADDR"
@@ -28,9 +58,22 @@ edge_setup() {
 
   prosody_start "$IA_DIR/prosody" "$HOME_ADDR" home.test "$IA_DIR/pki/home.test" "$CA" \
     --s2s-auth any --s2s-tls required --user alice:alice-pw
-  ejabberd_start "$IA_DIR/ejabberd" "$PARTNER_ADDR" partner.test "$IA_DIR/pki/partner.test" "$CA" \
-    --s2s-auth any --s2s-tls required --user bob:bob-pw --user carol:carol-pw
+  ejabberd_start "$IA_DIR/ejabberd" "$PARTNER_ADDR" partner.test "$pcert" "$pca" \
+    --s2s-auth any --s2s-tls "$partner_tls" --user bob:bob-pw --user carol:carol-pw
   edge_start_fedgate "$fedgate"
+  if [[ -n "$settings" ]]; then
+    edge_policy "$settings"
+    edge_restart_fedgate "$fedgate"
+  fi
+}
+
+# edge_restart_fedgate BINARY: stop fedgate gracefully (TERM, bounded wait) and start it again
+# on the same state directory and database.
+edge_restart_fedgate() {
+  ia_stop_pid "$FG_PID" 20
+  wait "$FG_PID" 2>/dev/null || true
+  ia_log "fedgate stopped; starting it again"
+  edge_start_fedgate "$1"
 }
 
 # edge_start_fedgate BINARY: embedded PostgreSQL in the scratch dir, home.test as the local
@@ -90,11 +133,18 @@ edge_policy() {
 }
 
 # edge_client NAME JID PASSWORD HOST STEPS...: an xmpp_client.py run, JSON lines in NAME.jsonl.
+# The partner's server certificate is verified with PARTNER_CLIENT_CA (not at all when empty:
+# a certificate for another name).
 edge_client() {
   local name="$1"; shift
+  local verify=(--cafile "$CA")
+  if [[ "$3" == "${PARTNER_ADDR:-}" ]]; then
+    verify=(--no-verify)
+    [[ -n "${PARTNER_CLIENT_CA:-}" ]] && verify=(--cafile "$PARTNER_CLIENT_CA")
+  fi
   "$IA_PYTHON" "$IA_LIB_DIR/xmpp_client.py" --jid "$1" --password "$2" --host "$3" \
-    --cafile "$CA" --timeout 40 --deadline 100 "${@:4}" \
-    >"$IA_DIR/$name.jsonl" 2>"$IA_DIR/$name.log"
+    "${verify[@]}" --timeout "${EDGE_CLIENT_TIMEOUT:-40}" --deadline "${EDGE_CLIENT_DEADLINE:-100}" \
+    "${@:4}" >"$IA_DIR/$name.jsonl" 2>"$IA_DIR/$name.log"
 }
 
 # edge_metric NAME_AND_LABELS: the value of one line of fedgate's /metrics (0 when absent).
