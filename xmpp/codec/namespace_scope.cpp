@@ -57,8 +57,8 @@ NsFault NamespaceScope::split(const char* name, QName& out) {
 
 // Namespaces in XML 1.0 §3: xml is bound to its namespace only, xmlns is never declared, and
 // neither namespace name is bound to anything else (nor made the default).
-NsFault NamespaceScope::declare(const char* attribute_name, std::string_view uri,
-                                std::size_t depth, std::size_t limit) {
+NsFault NamespaceScope::declare(const char* attribute_name, std::string_view uri, std::size_t depth,
+                                std::size_t limit) {
   QName q;
   if (split(attribute_name, q) != NsFault::none) {
     return NsFault::not_a_qname;

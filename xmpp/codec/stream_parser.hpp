@@ -1,6 +1,6 @@
 // StreamParser: incremental XML stream parser over expat, namespaces resolved by NamespaceScope.
-// Bytes go in, events come out one at a time: the stream header, each complete top-level element, the
-// stream close, or a failure carrying the RFC 6120 §4.9.3 condition. Enforces RFC 6120 §11.1
+// Bytes go in, events come out one at a time: the stream header, each complete top-level element,
+// the stream close, or a failure carrying the RFC 6120 §4.9.3 condition. Enforces RFC 6120 §11.1
 // (no DTD, comments, PIs, non-predefined entities) and hard size limits. Sans-I/O; owned by
 // one stream (xmpp_stream), used on that stream's strand only.
 #pragma once
@@ -21,10 +21,10 @@
 namespace fedgate::xmpp {
 
 struct ParserLimits {
-  std::size_t max_stanza_bytes = 512 * 1024;  // one top-level element (or header), in bytes
-  std::size_t max_depth = 32;                 // element nesting inside a top-level element
-  std::size_t max_attributes = 64;            // per element
-  std::size_t max_text_bytes = 256 * 1024;    // one run of character data
+  std::size_t max_stanza_bytes = 512 * 1024;    // one top-level element (or header), in bytes
+  std::size_t max_depth = 32;                   // element nesting inside a top-level element
+  std::size_t max_attributes = 64;              // per element
+  std::size_t max_text_bytes = 256 * 1024;      // one run of character data
   std::size_t max_namespace_declarations = 64;  // in scope at once, the header's included
 };
 

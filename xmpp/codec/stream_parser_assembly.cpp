@@ -1,9 +1,8 @@
-#include "xmpp/codec/stream_parser_impl.hpp"
-
 #include <algorithm>
 #include <string_view>
 
 #include "xmpp/codec/namespaces.hpp"
+#include "xmpp/codec/stream_parser_impl.hpp"
 
 namespace fedgate::xmpp {
 namespace {
@@ -74,8 +73,7 @@ void StreamParser::Impl::fail(NsFault fault) {
 
 // Binds the namespace declarations among `atts` (they apply to the element's own name and
 // attributes, wherever they stand) and counts the other attributes; false after a failure.
-bool StreamParser::Impl::declare(const char** atts, std::size_t at_depth,
-                                 std::size_t& attributes) {
+bool StreamParser::Impl::declare(const char** atts, std::size_t at_depth, std::size_t& attributes) {
   attributes = 0;
   for (const char** a = atts; *a != nullptr; a += 2) {
     if (!NamespaceScope::is_declaration(*a)) {
@@ -118,6 +116,16 @@ NsFault StreamParser::Impl::resolve_attributes(const char** atts, std::size_t n,
   return prefixed > 1 ? unique_names(out) : NsFault::none;
 }
 
+// The namespace of element `name`, split into `q`; nullptr after a failure.
+const std::string* StreamParser::Impl::resolve_name(const char* name, QName& q) {
+  const NsFault bad = NamespaceScope::split(name, q);
+  const std::string* ns = bad == NsFault::none ? scope.find(q.prefix) : nullptr;
+  if (ns == nullptr) {
+    fail(bad != NsFault::none ? bad : NsFault::unbound_prefix);
+  }
+  return ns;
+}
+
 void StreamParser::Impl::open_stream(const char* name, const char** atts) {
   if (failure) {
     return;  // expat may still deliver events of the token it stopped in
@@ -132,10 +140,8 @@ void StreamParser::Impl::open_stream(const char* name, const char** atts) {
   if (!declare(atts, 1, n)) {
     return;
   }
-  const NsFault bad = NamespaceScope::split(name, q);
-  const std::string* ns = bad == NsFault::none ? scope.find(q.prefix) : nullptr;
-  if (bad != NsFault::none || ns == nullptr) {
-    fail(bad != NsFault::none ? bad : NsFault::unbound_prefix);
+  const std::string* ns = resolve_name(name, q);
+  if (ns == nullptr) {
     return;
   }
   if (q.local != "stream" || *ns != kNsStreams) {
@@ -170,33 +176,34 @@ void StreamParser::Impl::open_element(const char* name, const char** atts) {
     return;
   }
   QName q;
-  const NsFault bad = NamespaceScope::split(name, q);
-  const std::string* ns = bad == NsFault::none ? scope.find(q.prefix) : nullptr;
-  if (bad != NsFault::none || ns == nullptr) {
-    fail(bad != NsFault::none ? bad : NsFault::unbound_prefix);
+  const std::string* ns = resolve_name(name, q);
+  if (ns == nullptr) {
     return;
   }
-  Element* e = nullptr;
-  if (depth == 1) {
-    mark = byte_index();
-    root = Element();
-    e = &root;
-  } else {
-    // Built in place: the parent's children do not change while this element is open.
-    auto& siblings = open.back()->children;
-    if (siblings.empty()) {
-      siblings.reserve(4);  // one allocation for the usual handful of children
-    }
-    e = &siblings.emplace_back();
-  }
-  e->name.assign(q.local);
-  e->ns = *ns;
-  if (auto f = resolve_attributes(atts, n, e->attributes); f != NsFault::none) {
+  Element& e = new_element();
+  e.name.assign(q.local);
+  e.ns = *ns;
+  if (auto f = resolve_attributes(atts, n, e.attributes); f != NsFault::none) {
     fail(f);
     return;
   }
-  open.push_back(e);
+  open.push_back(&e);
   ++depth;
+}
+
+// Where the element being opened is built: the root, or in place as the last child of its
+// parent (whose children do not change while this element is open).
+Element& StreamParser::Impl::new_element() {
+  if (depth == 1) {
+    mark = byte_index();
+    root = Element();
+    return root;
+  }
+  auto& siblings = open.back()->children;
+  if (siblings.empty()) {
+    siblings.reserve(4);  // one allocation for the usual handful of children
+  }
+  return siblings.emplace_back();
 }
 
 // The stanza size limit is checked when the top-level element ends and after each chunk

@@ -21,11 +21,11 @@ namespace fedgate::xmpp {
 struct StreamParser::Impl {
   XML_Parser parser = nullptr;
   ParserLimits limits;
-  Element root;                // the top-level element being assembled
-  std::vector<Element*> open;  // open elements: root, then each open descendant
-  std::size_t depth = 0;       // 0: before the header; 1: inside <stream>; n: n-1 elements open
-  NamespaceScope scope;        // bindings in scope: the header's, then the open elements'
-  std::string header_name;     // the header's tag as the peer wrote it, replayed on waking
+  Element root;                    // the top-level element being assembled
+  std::vector<Element*> open;      // open elements: root, then each open descendant
+  std::size_t depth = 0;           // 0: before the header; 1: inside <stream>; n: n-1 elements open
+  NamespaceScope scope;            // bindings in scope: the header's, then the open elements'
+  std::string header_name;         // the header's tag as the peer wrote it, replayed on waking
   std::vector<StreamEvent> ready;  // events parsed but not yet returned, from ready_head on
   std::size_t ready_head = 0;
   std::optional<StreamFailure> failure;
@@ -70,9 +70,11 @@ struct StreamParser::Impl {
     XML_StopParser(parser, XML_TRUE);
   }
   bool declare(const char** atts, std::size_t at_depth, std::size_t& attributes);
+  const std::string* resolve_name(const char* name, QName& q);
   NsFault resolve_attributes(const char** atts, std::size_t n, std::vector<Attribute>& out);
   void open_stream(const char* name, const char** atts);
   void open_element(const char* name, const char** atts);
+  Element& new_element();
   void close_element();
   void characters(const char* s, int len);
   void parse_chunk();

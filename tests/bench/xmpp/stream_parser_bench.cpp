@@ -53,7 +53,8 @@ BENCHMARK(BM_StreamParser)->Unit(benchmark::kMillisecond);
 void BM_ExpatAlone(benchmark::State& state) {
   const auto& t = traffic();
   for (auto _ : state) {
-    XML_Parser p = state.range(0) != 0 ? XML_ParserCreateNS("UTF-8", ' ') : XML_ParserCreate("UTF-8");
+    XML_Parser p =
+        state.range(0) != 0 ? XML_ParserCreateNS("UTF-8", ' ') : XML_ParserCreate("UTF-8");
     XML_SetElementHandler(
         p, [](void*, const XML_Char*, const XML_Char**) {}, [](void*, const XML_Char*) {});
     XML_SetCharacterDataHandler(p, [](void*, const XML_Char*, int) {});

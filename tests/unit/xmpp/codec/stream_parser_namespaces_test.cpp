@@ -81,7 +81,8 @@ TEST(StreamParserNamespaces, ReservedPrefixesAndNamesAreNotWellFormed) {
   EXPECT_EQ(refusal("<a xmlns:p=''/>").reason, "empty_prefix_binding");
   const auto ok = in_stream("<a xmlns:xml='http://www.w3.org/XML/1998/namespace' xml:lang='en'/>");
   ASSERT_EQ(ok.size(), 2u);
-  EXPECT_EQ(std::get<Element>(ok[1]).attributes.at(0), (Attribute{"lang", "en", std::string(kNsXml)}));
+  EXPECT_EQ(std::get<Element>(ok[1]).attributes.at(0),
+            (Attribute{"lang", "en", std::string(kNsXml)}));
 }
 
 TEST(StreamParserNamespaces, NamesMustBeQNames) {
