@@ -175,6 +175,7 @@ void Node::start_sip() {
                              (!rows ? rows.error() : rows->error()).message());
   }
   sip_ = std::make_unique<SipEdge>(ioc_, config_, tasks_, metrics_, log_, xmpp_->switchboard());
+  sip_->persist_to(*pool_);  // subscription dialogs survive a restart (sip_dialogs)
   sip_->start(**rows);
 }
 
