@@ -5,11 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <thread>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
+#include <thread>
 
 #include "gateway/net/fake_resolver.hpp"
 #include "sip/codec/parser.hpp"
@@ -132,10 +131,10 @@ TEST(RouteResolverSwap, LookupsOnOneThreadWhileAnotherReplacesTheTable) {
     done = true;
   });
   asio::io_context io;
+  const Request request = message_to("sip:bob@partner.test");  // outlives each lookup
   int seen = 0;
   for (int i = 0; i < 2000 && (!done || i < 10); ++i) {
-    auto f = asio::co_spawn(io, routes.next_hops(message_to("sip:bob@partner.test")),
-                            asio::use_future);
+    auto f = asio::co_spawn(io, routes.next_hops(request), asio::use_future);
     io.restart();
     io.run();
     auto port = f.get().value().front().port;
