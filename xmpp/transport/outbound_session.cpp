@@ -83,6 +83,7 @@ class OutboundSession {
   OutboundStream stream_;
   std::optional<SessionIo> io_;
   std::map<std::uint64_t, int> attempts_;  // tag -> streams the stanza was written on before
+  std::map<std::uint64_t, std::string> ids_;  // tag -> stanza id, for deps_.delivered
   std::uint64_t next_tag_ = 1;
   TimePoint wake_at_ = TimePoint::max();
   TimePoint idle_at_ = TimePoint::max();  // hibernate the parser then
@@ -240,6 +241,9 @@ void OutboundSession::absorb(OutboundItem& item, StreamActions& all, TimePoint n
   if (item.attempt > 0) {
     attempts_[tag] = item.attempt;
   }
+  if (deps_.delivered && !item.stanza.attr("id").empty()) {
+    ids_.emplace(tag, std::string(item.stanza.attr("id")));
+  }
   append(all, stream_.send(std::move(item.stanza), tag, now));
 }
 
@@ -307,6 +311,13 @@ void OutboundSession::note(const StreamActions& a) {
   for (auto tag : a.delivered) {
     attempts_.erase(tag);
     deps_.metrics.delivered();
+    auto id = ids_.find(tag);
+    if (id != ids_.end()) {
+      if (stream_.sm_enabled()) {  // acknowledged; without XEP-0198 it was only written
+        deps_.delivered(id->second);
+      }
+      ids_.erase(id);
+    }
   }
   answer(a.verdicts);
 }
@@ -333,7 +344,8 @@ void OutboundSession::fail_verifies() {
   verifying_.clear();
 }
 
-// RFC 6120 §8.3.3.16/.17 bounces; XEP-0198 §4: unacknowledged stanzas are sent once more.
+// RFC 6120 §8.3.3.16/.17 bounces; XEP-0198 §4: unacknowledged stanzas are sent once more. At
+// node shutdown they are held instead (the outbox redelivers accepted messages at start).
 void OutboundSession::finish() {
   deps_.detach(pair_, mailbox_.get());  // no new stanzas reach this mailbox from now on
   for (auto& pending : stream_.take_unacked()) {
@@ -348,16 +360,24 @@ void OutboundSession::finish() {
   fail_verifies();
   const auto condition =
       timed_out_ ? StanzaErrc::remote_server_timeout : StanzaErrc::remote_server_not_found;
+  const bool stopping = deps_.stopping.load();
+  std::size_t held = 0;
   for (auto& item : leftover_) {
     if (item.verify) {
       post_verdict(item.reply, DialbackVerdict{std::move(*item.verify), DialbackOutcome::error});
-    } else if (authenticated_ && item.attempt <= 1 && !deps_.stopping.load()) {
+    } else if (stopping) {
+      ++held;
+      deps_.metrics.held();
+    } else if (authenticated_ && item.attempt <= 1) {
       deps_.metrics.resent();
       deps_.resend(pair_, std::move(item));
     } else {
       deps_.metrics.bounced(condition_name(condition));
       deps_.bounce(std::move(item.stanza), condition);
     }
+  }
+  if (held > 0) {
+    log_.info("xmpp.s2s.held_at_shutdown", {{"local", pair_.local}, {"stanzas", held}});
   }
 }
 

@@ -26,8 +26,9 @@ struct OutboundDeps {
   S2sMetrics& metrics;
   Logger log;
   BounceFn bounce;
+  DeliveredFn delivered;  // may be empty
   gateway::SrvRandom srv_random;
-  const std::atomic<bool>& stopping;  // node shutdown: close streams, bounce what is left
+  const std::atomic<bool>& stopping;  // node shutdown: close streams, hold what is left
   // Called once when the session ends, before it drains its mailbox: the pool forgets the
   // mailbox (so that new stanzas go to a new session) and closes it.
   std::function<void(const DomainPair&, const Mailbox*)> detach;

@@ -1,6 +1,6 @@
 // S2sConfig: the settings of the XMPP s2s transport (listener, sessions, pool) and the seams it
-// calls out through: the stanza handler (the switchboard, wired by the node) and the bounce
-// callback. Owned by the node; read-only and shared by every session. RFC 6120 §4, XEP-0368.
+// calls out through: the stanza handler (the switchboard, wired by the node), the bounce and
+// the delivered callbacks. Owned by the node; read-only and shared by every session. RFC 6120 §4, XEP-0368.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -30,6 +30,11 @@ class StanzaHandler {
 // A stanza the pool could not deliver, with the RFC 6120 §8.3.3 condition for the bounce.
 // Called from a session's strand; must not block.
 using BounceFn = std::function<void(Element stanza, StanzaErrc condition)>;
+
+// The receiving server acknowledged (XEP-0198 §4 <a h=.../>) the stanza whose id attribute is
+// `stanza_id`. Never called on a stream without XEP-0198 (written is not acknowledged), nor for
+// a stanza without an id. Called from a session's strand; must not block.
+using DeliveredFn = std::function<void(std::string_view stanza_id)>;
 
 // A static route overrides DNS for one domain (a host and port, TLS from the start or not).
 struct StaticRoute {

@@ -14,6 +14,7 @@ S2sMetrics::S2sMetrics(MetricsRegistry& registry) : registry_(registry) {
   }
   delivered_ = &registry.counter("fedgate_xmpp_s2s_delivered_total", "stanzas delivered");
   resent_ = &registry.counter("fedgate_xmpp_s2s_resent_total", "stanzas resent on a new stream");
+  held_ = &registry.counter("fedgate_xmpp_s2s_held_total", "stanzas left unsent at shutdown");
 }
 
 void S2sMetrics::opened(S2sDirection d) {
@@ -41,6 +42,8 @@ void S2sMetrics::stanza(S2sDirection d) { stanzas_[static_cast<std::size_t>(d)]-
 void S2sMetrics::delivered() { delivered_->inc(); }
 
 void S2sMetrics::resent() { resent_->inc(); }
+
+void S2sMetrics::held() { held_->inc(); }
 
 void S2sMetrics::bounced(std::string_view condition) {
   registry_

@@ -27,6 +27,9 @@ class S2sMetrics {
   void delivered();
   void resent();
   void bounced(std::string_view condition);
+  // fedgate_xmpp_s2s_held_total: stanzas neither delivered nor bounced at node shutdown (their
+  // messages stay pending in the outbox and go out again at the next start).
+  void held();
 
   MetricsRegistry& registry() { return registry_; }
 
@@ -38,6 +41,7 @@ class S2sMetrics {
   Counter* stanzas_[2] = {};
   Counter* delivered_ = nullptr;
   Counter* resent_ = nullptr;
+  Counter* held_ = nullptr;
 };
 
 }  // namespace fedgate::xmpp

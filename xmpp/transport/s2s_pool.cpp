@@ -13,13 +13,15 @@ namespace asio = boost::asio;
 }  // namespace
 
 S2sPool::S2sPool(asio::any_io_executor executor, const S2sConfig& config,
-                 gateway::Resolver& resolver, S2sMetrics& metrics, BounceFn bounce, Logger log)
+                 gateway::Resolver& resolver, S2sMetrics& metrics, BounceFn bounce, Logger log,
+                 DeliveredFn delivered)
     : executor_(std::move(executor)),
       deps_{config,
             resolver,
             metrics,
             std::move(log),
             std::move(bounce),
+            std::move(delivered),
             gateway::default_srv_random(),
             stopping_,
             [this](const DomainPair& pair, const Mailbox* mailbox) { detach(pair, mailbox); },
@@ -42,6 +44,10 @@ void S2sPool::verify(DialbackVerify request, std::weak_ptr<VerdictBox> reply) {
 
 void S2sPool::enqueue(const DomainPair& pair, OutboundItem item) {
   if (auto refused = try_enqueue(pair, item)) {
+    if (*refused == StanzaErrc::service_unavailable) {  // shutdown: held, not bounced
+      deps_.metrics.held();
+      return;
+    }
     deps_.metrics.bounced(condition_name(*refused));
     deps_.bounce(std::move(item.stanza), *refused);
   }

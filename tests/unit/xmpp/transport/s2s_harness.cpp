@@ -66,7 +66,9 @@ Side::Side(asio::io_context& io_, const Pki& pki, std::string domain_, std::stri
   auto bounce = [this](Element stanza, StanzaErrc condition) {
     bounced.emplace_back(std::move(stanza), condition);
   };
-  pool = std::make_unique<S2sPool>(io.get_executor(), config, resolver, metrics, bounce, Logger{});
+  auto acknowledged = [this](std::string_view id) { delivered.emplace_back(id); };
+  pool = std::make_unique<S2sPool>(io.get_executor(), config, resolver, metrics, bounce, Logger{},
+                                   acknowledged);
   inbound.pool = pool.get();
 }
 

@@ -1,6 +1,7 @@
 // Test harness for the XMPP s2s transport: a test PKI, one fedgate "side" per domain (listener,
-// pool, metrics, a collecting stanza handler and bounce sink), and a bounded io_context runner.
-// Loopback only (port 0); every wait has a limit. Owned by the xmpp_net unit tests.
+// pool, metrics, a collecting stanza handler, bounce and delivered sinks), and a bounded
+// io_context runner. Loopback only (port 0); every wait has a limit. Owned by the xmpp_net
+// unit tests.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -52,6 +53,7 @@ struct Side {
   gateway::FakeResolver resolver;
   Collector handler;
   std::vector<std::pair<Element, StanzaErrc>> bounced;
+  std::vector<std::string> delivered;  // ids acknowledged by XEP-0198 (DeliveredFn)
   InboundDeps inbound{config, handler, metrics, Logger{}};
   std::unique_ptr<S2sListener> listener;
   std::unique_ptr<S2sPool> pool;
