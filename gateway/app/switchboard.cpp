@@ -22,7 +22,8 @@ Switchboard::Switchboard(SwitchboardDeps deps, SwitchboardConfig config)
       metrics_(deps_.metrics),
       log_(deps_.log.with({{"component", "switchboard"}})),
       strand_(asio::make_strand(deps_.executor)),
-      chat_(config_.chat) {}
+      chat_(config_.chat),
+      presence_retry_(config_.presence_flush, config_.presence_retry_cap) {}
 
 asio::awaitable<void> Switchboard::on_strand(asio::awaitable<void> work) {
   auto token = asio::bind_cancellation_slot(asio::cancellation_slot{}, asio::use_awaitable);

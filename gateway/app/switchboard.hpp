@@ -16,7 +16,9 @@
 #include <string>
 
 #include "gateway/app/sip_side.hpp"
+#include "gateway/app/switchboard_config.hpp"
 #include "gateway/app/switchboard_metrics.hpp"
+#include "gateway/app/write_behind.hpp"
 #include "gateway/app/xmpp_side.hpp"
 #include "gateway/base/clock.hpp"
 #include "gateway/base/log.hpp"
@@ -30,17 +32,6 @@
 #include "xmpp/transport/s2s_config.hpp"
 
 namespace fedgate::gateway {
-
-struct SwitchboardConfig {
-  std::string agent = "fedgate";  // Warning header agent for SIP bounces (RFC 3261 §20.43)
-  // No XEP-0198 ack reaches the switchboard yet: a stanza handed to the pool is taken as
-  // delivered when no bounce came back within this time (see the closing notes).
-  Duration delivery_settle = std::chrono::seconds(60);
-  Duration bounce_memory = std::chrono::minutes(10);  // late bounces still reach the sender
-  Duration tick = std::chrono::seconds(1);            // timers: refreshes, idle close, settle
-  Duration policy_wait = std::chrono::seconds(60);    // restore(): wait this long for policy
-  presence::ChatSessionMachine::Config chat;          // idle close, queue bound
-};
 
 // Everything the switchboard needs from the node. Ports must outlive it.
 struct SwitchboardDeps {
@@ -59,13 +50,6 @@ struct SwitchboardDeps {
   // the protocol found, or nullopt. Empty function: discovery refused.
   std::function<boost::asio::awaitable<std::optional<presence::Protocol>>(std::string domain)>
       discover;
-};
-
-// How a message's sender hears the outcome before delivery: refused (with the condition to
-// send) or accepted (stored in the Outbox). Either may be empty.
-struct MessageReply {
-  std::function<void(const presence::StanzaError&)> refused;
-  std::function<void()> accepted;
 };
 
 class Switchboard final : public xmpp::StanzaHandler {
@@ -111,6 +95,7 @@ class Switchboard final : public xmpp::StanzaHandler {
   // Observability for tests and the admin API (read on the strand or after it stopped).
   std::size_t subscriptions() const { return subs_.size(); }
   std::size_t in_flight() const { return in_flight_.size(); }
+  std::size_t presence_unwritten() const { return presence_dirty_.size(); }  // write-behind
 
  private:
   struct InFlight {
@@ -119,6 +104,7 @@ class Switchboard final : public xmpp::StanzaHandler {
     bool settled = false;  // marked delivered; kept for late bounces until bounce_memory
   };
   using PolicyPtr = std::shared_ptr<const presence::PolicySnapshot>;
+  using PresenceBatch = WriteBehind<std::string, presence::Presence>::Batch;
 
   // Runs `work` on the strand (the machines' only executor); the caller's cancellation is
   // not forwarded (store calls cannot be interrupted).
@@ -171,6 +157,9 @@ class Switchboard final : public xmpp::StanzaHandler {
   boost::asio::awaitable<void> run_subscription(
       presence::SubscriptionEffects fx, std::optional<presence::SubscriptionRequest> replay);
   boost::asio::awaitable<void> persist(const presence::SubscriptionEffect& effect);
+  void note_presence(const presence::Presence& p);
+  boost::asio::awaitable<void> presence_flush_loop();
+  boost::asio::awaitable<bool> write_presence(PresenceBatch& batch);
   void send_effect(const presence::SubscriptionEffect& effect, const presence::PolicySnapshot& p);
   void send_subscription(const presence::SendSubscription& e, const presence::PolicySnapshot& p);
   void send_presence(const presence::SendPresence& e, const presence::PolicySnapshot& p);
@@ -192,6 +181,10 @@ class Switchboard final : public xmpp::StanzaHandler {
   std::optional<TimePoint> chat_wake_;
   std::map<std::string, InFlight> in_flight_;  // outgoing stanza id → accepted message
   std::uint64_t next_ephemeral_ = 0;
+  WriteBehind<std::string, presence::Presence> presence_dirty_;  // entity → latest document
+  RetryDelay presence_retry_;
+  bool presence_flushing_ = false;       // presence_flush_loop runs
+  std::function<void()> presence_hurry_;  // cuts its wait short (batch full)
 };
 
 }  // namespace fedgate::gateway

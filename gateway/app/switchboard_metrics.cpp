@@ -44,6 +44,17 @@ void SwitchboardMetrics::store_error(std::string_view op) {
       .inc();
 }
 
+void SwitchboardMetrics::presence_written(std::size_t rows) {
+  registry_
+      .counter("fedgate_switchboard_presence_writes_total",
+               "Write-behind rounds of the presence cache (one store hop each)")
+      .inc();
+  registry_
+      .counter("fedgate_switchboard_presence_rows_total",
+               "Presence documents written to the presence cache (after coalescing)")
+      .inc(rows);
+}
+
 void SwitchboardMetrics::delivered() {
   registry_.counter("fedgate_switchboard_delivered_total", "Accepted messages marked delivered")
       .inc();

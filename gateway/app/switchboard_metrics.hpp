@@ -3,6 +3,7 @@
 // failures. Owned by the Switchboard; updated from its strand, rendered by the admin server.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 
 #include "gateway/base/metrics.hpp"
@@ -24,6 +25,8 @@ class SwitchboardMetrics {
   void sip_unavailable(std::string_view effect);
   // fedgate_switchboard_store_errors_total{op}.
   void store_error(std::string_view op);
+  // fedgate_switchboard_presence_writes_total (store rounds), _presence_rows_total (documents).
+  void presence_written(std::size_t rows);
   // fedgate_switchboard_delivered_total.
   void delivered();
 

@@ -1,6 +1,11 @@
 // Switchboard, subscriptions and presence: the SubscriptionMachine's effects carried out —
 // persisted through the stores (ids back with on_saved), sent over XMPP or handed to the SIP
 // side, refusals answered and counted. RFC 8048 §5-§7, RFC 6121 §3/§4, RFC 6665 §4.1.3.
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 
 #include "gateway/app/switchboard.hpp"
@@ -126,12 +131,81 @@ asio::awaitable<void> Switchboard::persist(const presence::SubscriptionEffect& e
       }
     }
   } else if (auto* save_presence = std::get_if<presence::SavePresence>(&effect)) {
-    const auto& p = save_presence->presence;
-    auto put = co_await blocking([this, &p] { return deps_.presence_cache.put(p); });
-    if (!put) {
-      metrics_.store_error("presence_put");
+    note_presence(save_presence->presence);
+  }
+}
+
+// Presence cache write-behind: a presence update never waits for the store. The cache serves
+// one purpose, restore(): after a restart the machine answers probes from it at once (RFC 6121
+// §4.3) and knows what it last relayed. The machine itself keeps the latest document of every
+// entity in memory, so nothing reads the store while running. Losing the last interval (plus
+// one write) to kill -9 is harmless: the restored document is merely older, and the entity's
+// next update (or the home server's answer to a probe) replaces it; the store's publish_time
+// rule keeps an older document from overwriting a newer one. A graceful stop flushes.
+void Switchboard::note_presence(const presence::Presence& p) {
+  presence_dirty_.note(p.entity.str(), p);
+  if (!presence_flushing_) {
+    presence_flushing_ = true;
+    deps_.tasks.spawn("switchboard.presence_flush",
+                      asio::co_spawn(strand_, presence_flush_loop(), asio::use_awaitable));
+  } else if (presence_hurry_ && presence_dirty_.size() >= config_.presence_flush_batch) {
+    presence_hurry_();  // full: write now
+  }
+}
+
+// One store round per interval with the latest document of every entity changed meanwhile; a
+// failed round keeps them (newer documents win) and waits longer. Cancelled (the node stops):
+// one last round, then done.
+asio::awaitable<void> Switchboard::presence_flush_loop() {
+  // The task group's stop is total cancellation; it must not throw out of the last round.
+  co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
+  co_await asio::this_coro::throw_if_cancelled(false);
+  asio::steady_timer timer(strand_);
+  bool stopping = false;
+  while (!presence_dirty_.empty()) {
+    if (!stopping) {
+      timer.expires_after(presence_retry_.next());
+      presence_hurry_ = [&timer] { timer.cancel(); };
+      auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      presence_hurry_ = nullptr;
+      auto state = co_await asio::this_coro::cancellation_state;
+      stopping = ec && state.cancelled() != asio::cancellation_type::none;
+    }
+    auto batch = presence_dirty_.take();
+    bool written = co_await write_presence(batch);
+    if (written) {
+      presence_retry_.succeeded();
+    } else {
+      presence_dirty_.give_back(std::move(batch));
+      presence_retry_.failed();
+      auto retry = std::chrono::duration_cast<std::chrono::milliseconds>(presence_retry_.next());
+      log_.warn("presence.cache_not_written",
+                {{"entities", presence_dirty_.size()}, {"retry_ms", retry.count()}});
+      if (stopping) {
+        break;  // no retry while stopping: the documented window
+      }
     }
   }
+  presence_flushing_ = false;
+}
+
+asio::awaitable<bool> Switchboard::write_presence(PresenceBatch& batch) {
+  std::size_t failed = 0;
+  auto write = [this, &batch, &failed] {
+    for (const auto& [entity, p] : batch) {
+      if (!deps_.presence_cache.put(p)) {
+        ++failed;
+      }
+    }
+    return failed;
+  };
+  auto op = blocking(std::move(write));
+  co_await std::move(op);
+  metrics_.presence_written(batch.size() - failed);
+  if (failed > 0) {
+    metrics_.store_error("presence_put");
+  }
+  co_return failed == 0;
 }
 
 void Switchboard::send_effect(const presence::SubscriptionEffect& effect,

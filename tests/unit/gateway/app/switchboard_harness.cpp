@@ -24,7 +24,7 @@ Bench::Bench(presence::PolicyRows r, SwitchboardConfig config)
                        io.get_executor(),
                        outbox,
                        subscriptions,
-                       cache,
+                       flaky,
                        xmpp,
                        tasks,
                        metrics,

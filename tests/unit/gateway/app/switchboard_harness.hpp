@@ -48,6 +48,32 @@ struct RecordingSip final : SipSide {
   void bounce(const presence::BounceNotice&) override { calls.push_back("bounce"); }
 };
 
+// The presence cache as the switchboard sees it: forwards to an in-memory store, counts the
+// store calls, and fails every put while `failing` is set (the database is down).
+struct FlakyCache final : presence::PresenceCacheStore {
+  explicit FlakyCache(presence::PresenceCacheStore& inner) : inner(inner) {}
+  presence::PortResult<bool> put(const presence::Presence& p) override {
+    ++puts;
+    if (failing) {
+      return presence::PortErrc::unavailable;
+    }
+    return inner.put(p);
+  }
+  presence::PortResult<std::optional<presence::Presence>> get(
+      const presence::Address& a) override {
+    return inner.get(a);
+  }
+  presence::PortResult<presence::Done> remove(const presence::Address& a) override {
+    return inner.remove(a);
+  }
+  presence::PortResult<std::vector<presence::Presence>> load_all() override {
+    return inner.load_all();
+  }
+  presence::PresenceCacheStore& inner;
+  int puts = 0;
+  bool failing = false;
+};
+
 // home.test: the local domain (XMPP home); lync.test: a SIP federated domain; XMPP default
 // allow.
 presence::PolicyRows default_rows();
@@ -70,6 +96,7 @@ struct Bench {
   presence::InMemoryOutbox outbox;
   presence::InMemorySubscriptionStore subscriptions;
   presence::InMemoryPresenceCacheStore cache;
+  FlakyCache flaky{cache};  // what the switchboard is given
   RecordingXmpp xmpp;
   std::shared_ptr<const presence::PolicyRows> rows;
   std::unique_ptr<Switchboard> switchboard;

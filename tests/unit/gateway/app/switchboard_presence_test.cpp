@@ -37,6 +37,7 @@ TEST(SwitchboardPresence, ApprovalMakesItActiveAndPresenceFlows) {
   EXPECT_EQ(wire(b.last()),
             "<presence from='alice@home.test' to='bob@partner.test'><show>dnd</show>"
             "<status>busy</status></presence>");
+  EXPECT_TRUE(b.run_until([&b] { return b.switchboard->presence_unwritten() == 0; }));
   EXPECT_TRUE(b.cache.get(presence::Address::parse("alice@home.test").value()).value());
 }
 
