@@ -64,19 +64,22 @@ presence::PortResult<std::int64_t> PgSubscriptionStore::save(const Subscription&
     auto rows = tx.exec_params(
         "UPDATE subscriptions SET watcher = $2, presentity = $3, state = $4, "
         "watcher_is_local = $5, expires_at = " +
-            expires_param(6) + ", sip_dialog = $7, updated_at = now() WHERE id = $1 RETURNING id",
+            expires_param(6) +
+            ", sip_dialog = $7, node_id = NULLIF($8, ''), updated_at = now() WHERE id = $1 "
+            "RETURNING id",
         s.id, s.watcher.str(), s.presentity.str(), state, s.watcher_is_local,
-        to_micros(s.expires), s.sip_dialog);
+        to_micros(s.expires), s.sip_dialog, node_id_);
     if (rows.empty()) {
       rows = tx.exec_params(
           "INSERT INTO subscriptions (watcher, presentity, state, watcher_is_local, "
-          "expires_at, sip_dialog) VALUES ($1, $2, $3, $4, " +
+          "expires_at, sip_dialog, node_id) VALUES ($1, $2, $3, $4, " +
               expires_param(5) +
-              ", $6) ON CONFLICT (watcher, presentity) DO UPDATE SET state = EXCLUDED.state, "
-              "watcher_is_local = EXCLUDED.watcher_is_local, expires_at = EXCLUDED.expires_at, "
-              "sip_dialog = EXCLUDED.sip_dialog, updated_at = now() RETURNING id",
+              ", $6, NULLIF($7, '')) ON CONFLICT (watcher, presentity) DO UPDATE SET "
+              "state = EXCLUDED.state, watcher_is_local = EXCLUDED.watcher_is_local, "
+              "expires_at = EXCLUDED.expires_at, sip_dialog = EXCLUDED.sip_dialog, "
+              "node_id = EXCLUDED.node_id, updated_at = now() RETURNING id",
           s.watcher.str(), s.presentity.str(), state, s.watcher_is_local, to_micros(s.expires),
-          s.sip_dialog);
+          s.sip_dialog, node_id_);
     }
     tx.commit();
     return rows[0][0].as<std::int64_t>();
@@ -93,8 +96,9 @@ presence::PortResult<presence::Done> PgSubscriptionStore::update(const Subscript
     pqxx::work tx{c};
     auto rows = tx.exec_params(
         "UPDATE subscriptions SET state = $2, expires_at = " + expires_param(3) +
-            ", sip_dialog = $4, updated_at = now() WHERE id = $1",
-        s.id, std::string{presence::to_string(s.state)}, to_micros(s.expires), s.sip_dialog);
+            ", sip_dialog = $4, node_id = NULLIF($5, ''), updated_at = now() WHERE id = $1",
+        s.id, std::string{presence::to_string(s.state)}, to_micros(s.expires), s.sip_dialog,
+        node_id_);
     tx.commit();
     return rows.affected_rows() == 1;
   };

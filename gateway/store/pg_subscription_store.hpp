@@ -3,6 +3,8 @@
 // port: call it on a DbPool thread (co_spawn onto DbPool::executor()), never on an I/O thread.
 #pragma once
 
+#include <string>
+
 #include "gateway/store/db_pool.hpp"
 #include "presence/subscription_store.hpp"
 
@@ -10,7 +12,10 @@ namespace fedgate::gateway {
 
 class PgSubscriptionStore final : public presence::SubscriptionStore {
  public:
-  explicit PgSubscriptionStore(DbPool& pool) : pool_(pool) {}
+  // `node_id` is recorded with each row the store writes (which node holds the subscription);
+  // empty: NULL.
+  explicit PgSubscriptionStore(DbPool& pool, std::string node_id = {})
+      : pool_(pool), node_id_(std::move(node_id)) {}
 
   presence::PortResult<std::int64_t> save(const presence::Subscription& s) override;
   presence::PortResult<presence::Done> update(const presence::Subscription& s) override;
@@ -19,6 +24,7 @@ class PgSubscriptionStore final : public presence::SubscriptionStore {
 
  private:
   DbPool& pool_;
+  std::string node_id_;
 };
 
 }  // namespace fedgate::gateway

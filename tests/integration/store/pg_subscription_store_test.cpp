@@ -93,6 +93,33 @@ TEST_F(PgSubscriptionStoreTest, UpdatingAMissingRowIsNotFoundAndRemoveIsIdempote
   EXPECT_TRUE(store.load_all().value().empty());
 }
 
+TEST_F(PgSubscriptionStoreTest, EachWriteRecordsTheNodeThatMadeIt) {
+  DbPool pool{conninfo_, 1, Logger{}, metrics_};
+  auto node_of = [&] {
+    return test::query_value(conninfo_, "SELECT coalesce(string_agg(node_id, ','), '<null>') "
+                                        "FROM subscriptions");
+  };
+  auto s = make_subscription("alice@corp.example", "bob@partner.example");
+  s.id = PgSubscriptionStore{pool, "node-a"}.save(s).value();  // INSERT
+  EXPECT_EQ(node_of(), "node-a");
+  auto again = s;
+  again.id = 0;
+  EXPECT_EQ(PgSubscriptionStore(pool, "node-b").save(again).value(), s.id);  // ON CONFLICT
+  EXPECT_EQ(node_of(), "node-b");
+  EXPECT_EQ(PgSubscriptionStore(pool, "node-c").save(s).value(), s.id);  // UPDATE by id
+  EXPECT_EQ(node_of(), "node-c");
+  ASSERT_TRUE(PgSubscriptionStore(pool, "node-d").update(s));
+  EXPECT_EQ(node_of(), "node-d");
+}
+
+TEST_F(PgSubscriptionStoreTest, AStoreWithoutANodeIdLeavesTheColumnNull) {
+  DbPool pool{conninfo_, 1, Logger{}, metrics_};
+  ASSERT_TRUE(PgSubscriptionStore{pool}.save(make_subscription("a@corp.example", "b@p.example")));
+  EXPECT_EQ(test::query_value(conninfo_, "SELECT count(*) FROM subscriptions "
+                                         "WHERE node_id IS NULL"),
+            "1");
+}
+
 TEST_F(PgSubscriptionStoreTest, AnUnreachableDatabaseIsUnavailable) {
   DbPool pool{"host=/nonexistent-fedgate-dir port=1 user=x dbname=x", 1, Logger{}, metrics_};
   auto saved = PgSubscriptionStore{pool}.save(make_subscription("a@corp.example", "b@p.example"));
