@@ -67,7 +67,7 @@ XmppEdge::XmppEdge(asio::io_context& ioc, const NodeConfig& config, DbPool& db, 
       log_(log.with({{"component", "xmpp_edge"}})),
       policy_(std::move(policy)),
       outbox_(db, config.node_id),
-      subscriptions_(db),
+      subscriptions_(db, config.node_id),
       presence_cache_(db) {}
 
 XmppEdge::~XmppEdge() = default;
@@ -172,8 +172,11 @@ void XmppEdge::start(const presence::PolicyRows& rows) {
   auto bounce = [this](xmpp::Element stanza, xmpp::StanzaErrc condition) {
     switchboard_->on_xmpp_bounce(std::move(stanza), condition);
   };
+  auto delivered = [this](std::string_view stanza_id) {  // XEP-0198 <a/>: settled at once
+    switchboard_->on_xmpp_delivered(std::string(stanza_id));
+  };
   pool_ = std::make_unique<xmpp::S2sPool>(ioc_.get_executor(), s2s_config_, *resolver_,
-                                          *s2s_metrics_, bounce, log_);
+                                          *s2s_metrics_, bounce, log_, delivered);
   xmpp_side_ = std::make_unique<S2sPoolSide>(*pool_);
   SwitchboardDeps deps{ioc_.get_executor(), db_.executor(), outbox_, subscriptions_,
                        presence_cache_,     *xmpp_side_,    tasks_,  metrics_,

@@ -42,7 +42,8 @@ class XmppEdge {
   void start(const presence::PolicyRows& rows);
   // A new policy version: domains served, partner profiles and home routes of new streams.
   void on_policy(const std::shared_ptr<const presence::PolicyRows>& rows);
-  // Stops accepting, closes outbound streams (what is queued bounces).
+  // Stops accepting, closes outbound streams (what is queued or unacknowledged is held, not
+  // bounced: its messages stay pending in the outbox for the next start).
   void stop();
 
   bool listening() const { return listening_.load(); }
