@@ -159,6 +159,9 @@ std::vector<std::string> subscribe_supported(bool microsoft) {
 
 bool microsoft_peer(std::string_view domain, const presence::PolicySnapshot& policy) {
   auto c = policy.classify(domain);
+  if (c.kind == presence::DomainKind::local) {  // a SIP home may be a Lync / S4B pool (Case 2):
+    return c.protocol == presence::Protocol::sip;  // msrtc first, PIDF still accepted
+  }
   return c.kind == presence::DomainKind::sip_federated &&
          c.integration != presence::SipIntegration::standard_sip;
 }

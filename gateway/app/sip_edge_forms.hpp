@@ -53,7 +53,8 @@ bool accepts_msrtc(const sip::Request& subscribe);
 // What our SUBSCRIBE asks for: the Microsoft list towards Lync/S4B peers, PIDF otherwise.
 std::vector<std::string> subscribe_accept(bool microsoft);
 std::vector<std::string> subscribe_supported(bool microsoft);
-// True when `domain` is a SIP federated domain with a Microsoft integration.
+// True when `domain` is a SIP federated domain with a Microsoft integration, or a local domain
+// whose home speaks SIP (it may be a Lync / S4B pool; msrtc is asked first, PIDF still offered).
 bool microsoft_peer(std::string_view domain, const presence::PolicySnapshot& policy);
 
 // The NOTIFY body for a watcher: msrtc categories (availability from the state map) when it

@@ -85,7 +85,7 @@ TEST(SipEdgeForms, MicrosoftPeersGetTheMicrosoftSubscribe) {
   presence::PolicySnapshot policy(rows_with_sip_home());
   EXPECT_TRUE(microsoft_peer("partner.test", policy));
   EXPECT_FALSE(microsoft_peer("plain.test", policy));
-  EXPECT_FALSE(microsoft_peer("home.test", policy));
+  EXPECT_TRUE(microsoft_peer("home.test", policy));  // a SIP home may be a Lync pool (Case 2)
   EXPECT_EQ(subscribe_accept(true).front(), "application/msrtc-event-categories+xml");
   EXPECT_EQ(subscribe_accept(false), std::vector<std::string>{"application/pidf+xml"});
   EXPECT_TRUE(subscribe_supported(false).empty());
