@@ -48,9 +48,7 @@ SipAgent::~SipAgent() = default;
 
 void SipAgent::start() {
   tasks_.spawn("sip.agent.timers", timer_loop());
-  if (!config_.keepalive_peers.empty()) {
-    tasks_.spawn("sip.agent.keepalive", keepalive_loop());
-  }
+  tasks_.spawn("sip.agent.keepalive", keepalive_loop());  // idle while the list is empty
 }
 
 void SipAgent::stop() {

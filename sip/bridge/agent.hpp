@@ -59,9 +59,11 @@ class SipAgent final : public MessageHandler {
            RouteResolver& routes, AgentEvents& events, AgentMetrics& metrics, Logger log);
   ~SipAgent() override;
 
-  // Starts the timer and keep-alive loops; stop() cancels them and every pending request.
+  // Starts the timer and keep-alive loops (set_keepalive_peers, any executor: the list pinged
+  // from now on); stop() cancels them and every pending request.
   void start();
   void stop();
+  void set_keepalive_peers(std::vector<KeepAlivePeer> peers);
 
   boost::asio::awaitable<void> on_message(Message message, ConnectionHandle from) override;
 

@@ -6,6 +6,8 @@
 // GCC 12 (-O1, ASan): Asio coroutine frame new/delete false positive (see agent.cpp).
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -21,6 +23,10 @@ namespace fedgate::sip {
 
 namespace asio = boost::asio;
 namespace {
+
+std::string keepalive_name(const KeepAlivePeer& peer) {
+  return peer.port ? fmt::format("{}:{}", peer.host, peer.port) : peer.host;
+}
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
@@ -246,13 +252,29 @@ asio::awaitable<void> SipAgent::keepalive_loop() {
   }
 }
 
+// Policy reloads: the next round pings the new list; a peer that left no longer counts as up.
+void SipAgent::set_keepalive_peers(std::vector<KeepAlivePeer> peers) {
+  asio::dispatch(strand_, [this, peers = std::move(peers)]() mutable {
+    config_.keepalive_peers = std::move(peers);
+    std::erase_if(peer_up_, [this](const auto& entry) {
+      const bool kept = std::ranges::any_of(config_.keepalive_peers, [&](const auto& p) {
+        return keepalive_name(p) == entry.first;
+      });
+      if (!kept && entry.second) {
+        metrics_.peer_up(false);
+      }
+      return !kept;
+    });
+  });
+}
+
 asio::awaitable<void> SipAgent::ping(KeepAlivePeer peer) {
   Request r = make_keepalive_options(peer, config_, branches_.next(), new_tag(),
                                      fmt::format("{}@{}", new_tag(), config_.routing_fqdn));
   auto sending = transact(std::move(r));
   Response response = co_await std::move(sending);
   const bool up = response.status < 300 || (response.status != 408 && response.status != 503);
-  const std::string name = peer.port ? fmt::format("{}:{}", peer.host, peer.port) : peer.host;
+  const std::string name = keepalive_name(peer);
   auto [it, fresh] = peer_up_.try_emplace(name, !up);
   if (fresh || it->second != up) {
     if (!fresh || up) {

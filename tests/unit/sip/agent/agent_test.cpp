@@ -236,5 +236,20 @@ TEST(AgentKeepAlive, ConfiguredPeersArePingedAndReportedUpOrDown) {
             1);
 }
 
+TEST(AgentKeepAlive, PeersSetAfterStartArePinged) {  // policy reloads change the list
+  asio::io_context io;
+  Pki pki{{"a.example", "b.example"}};
+  Node b{io, pki, "b.example"};
+  AgentConfig config;
+  config.keepalive_interval = std::chrono::milliseconds(200);
+  Node a{io, pki, "a.example", config};
+  a.knows(b);
+  a.agent->set_keepalive_peers({{"b.example", b.port(), "b.example"}});
+  std::function<bool()> pinged = [&] { return !a.events.peers.empty(); };
+  ASSERT_TRUE(run(io, until(pinged), {&a, &b}));
+  EXPECT_TRUE(a.events.peers.front().up);
+  EXPECT_EQ(a.registry.value("fedgate_sip_agent_keepalive_peers_up"), 1);
+}
+
 }  // namespace
 }  // namespace fedgate::sip::test
