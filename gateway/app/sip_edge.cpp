@@ -4,6 +4,7 @@
 #include "gateway/app/sip_edge.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <stdexcept>
 
@@ -78,6 +79,9 @@ void SipEdge::on_policy(const std::shared_ptr<const presence::PolicyRows>& rows)
   view_.store(std::move(v));
   if (routes_) {
     routes_->set_static_routes(std::make_shared<const sip::StaticRoutes>(routes_with_homes(*rows)));
+  }
+  if (agent_) {  // homes and partners added or removed in SQL are pinged from the next round
+    agent_->set_keepalive_peers(keepalive_peers(*rows));
   }
 }
 
@@ -253,7 +257,14 @@ void SipEdge::stop() {
 }
 
 void SipEdge::spawn(std::string name, asio::awaitable<void> work) {
-  tasks_.spawn(std::move(name), asio::co_spawn(strand_, std::move(work), asio::use_awaitable));
+  // The inner thread filters all but terminal cancellation by default: the task group's
+  // cancel() at shutdown must reach a request still waiting on a departed peer.
+  auto total = [](asio::awaitable<void> w) -> asio::awaitable<void> {
+    co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
+    co_await std::move(w);
+  };
+  auto task = total(std::move(work));
+  tasks_.spawn(std::move(name), asio::co_spawn(strand_, std::move(task), asio::use_awaitable));
 }
 
 std::optional<sip::Answer> SipEdge::screen_sender(const presence::Address& from) {
