@@ -133,12 +133,6 @@ void SipEdgePersist::on_usage(sip::UsageRecord record) {
 
 void SipEdgePersist::note(sip::UsageRecord record) {
   metrics_.changes.inc();
-  if (record.kind == sip::UsageKind::notifier && record.watcher == record.presentity) {
-    // A batched subscription (MS-PRES adhocList: the SUBSCRIBE is addressed to the watcher
-    // itself). Its contact list lives in the dialog book only, so the dialog is not stored:
-    // after a restart its refresh gets 481 and the partner subscribes the batch again.
-    return;
-  }
   bool msrtc = false;
   if (record.kind == sip::UsageKind::notifier && !record.ended()) {
     const auto* n = book_.notifier(Watching{record.watcher, record.presentity});
