@@ -131,8 +131,8 @@ void Node::start_admin() {
   }
   auto bound = admin_->listen(*where);
   if (!bound) {
-    throw std::runtime_error(fmt::format("admin-listen {}: {}", config_.admin_listen,
-                                         bound.error().message()));
+    throw std::runtime_error(
+        fmt::format("admin-listen {}: {}", config_.admin_listen, bound.error().message()));
   }
   admin_endpoint_ = *bound;
   tasks_.spawn("admin", admin_->run());
@@ -213,6 +213,8 @@ bool Node::ready(std::string& why) const {
     why = "admin_not_listening";
   } else if (xmpp_ && !xmpp_->listening()) {
     why = "xmpp_not_listening";
+  } else if (xmpp_ && !xmpp_->switchboard().restored()) {
+    why = "switchboard_restoring";
   } else if (sip_ && !sip_->listening()) {
     why = "sip_not_listening";
   } else {

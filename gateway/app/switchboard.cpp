@@ -23,12 +23,26 @@ Switchboard::Switchboard(SwitchboardDeps deps, SwitchboardConfig config)
       log_(deps_.log.with({{"component", "switchboard"}})),
       strand_(asio::make_strand(deps_.executor)),
       chat_(config_.chat),
-      presence_retry_(config_.presence_flush, config_.presence_retry_cap) {}
+      presence_retry_(config_.presence_flush, config_.presence_retry_cap),
+      gate_(strand_, asio::steady_timer::time_point::max()) {}
 
 asio::awaitable<void> Switchboard::on_strand(asio::awaitable<void> work) {
   auto token = asio::bind_cancellation_slot(asio::cancellation_slot{}, asio::use_awaitable);
   auto op = asio::co_spawn(strand_, std::move(work), token);
   co_await std::move(op);
+}
+
+asio::awaitable<void> Switchboard::gated(asio::awaitable<void> work) {
+  if (held_) {  // on the strand: gate_ wakes every waiter, in order, when restore() ends
+    auto [ec] = co_await gate_.async_wait(asio::as_tuple(asio::use_awaitable));
+    (void)ec;  // cancelled is the normal wake-up
+  }
+  co_await std::move(work);
+}
+
+void Switchboard::open_gate() {
+  held_ = false;
+  gate_.cancel();
 }
 
 Switchboard::PolicyPtr Switchboard::snapshot() {
@@ -84,6 +98,7 @@ asio::awaitable<void> Switchboard::restore_on_strand() {
   auto policy = co_await wait_for_policy();
   if (policy == nullptr) {
     log_.error("switchboard.restore_skipped", {{"reason", "policy_not_loaded"}});
+    open_gate();  // the held inputs go on (and meet the missing policy themselves)
     co_return;
   }
   auto subs = co_await blocking([this] { return deps_.subscriptions.load_all(); });
@@ -92,6 +107,7 @@ asio::awaitable<void> Switchboard::restore_on_strand() {
   if (!subs || !cache || !undelivered) {
     metrics_.store_error("restore");
     log_.error("switchboard.restore_failed", {{"reason", "store_unavailable"}});
+    open_gate();
     co_return;
   }
   log_.info("switchboard.restored", {{"subscriptions", subs->size()},
@@ -103,6 +119,7 @@ asio::awaitable<void> Switchboard::restore_on_strand() {
   for (auto& m : undelivered.value()) {
     co_await deliver(std::move(m));
   }
+  open_gate();  // held inputs meet the restored state, after the older messages went out
 }
 
 asio::awaitable<void> Switchboard::run() {
@@ -135,32 +152,32 @@ asio::awaitable<void> Switchboard::tick() {
 }
 
 asio::awaitable<void> Switchboard::on_stanza(xmpp::Element stanza) {
-  auto op = on_strand(handle_stanza(std::move(stanza)));
+  auto op = on_strand(gated(handle_stanza(std::move(stanza))));
   co_await std::move(op);
 }
 
 void Switchboard::on_xmpp_bounce(xmpp::Element stanza, xmpp::StanzaErrc condition) {
   deps_.tasks.spawn("switchboard.bounce",
-                    on_strand(handle_pool_bounce(std::move(stanza), condition)));
+                    on_strand(gated(handle_pool_bounce(std::move(stanza), condition))));
 }
 
 asio::awaitable<void> Switchboard::on_message(presence::InboundMessage in, MessageReply reply) {
-  auto op = on_strand(handle_message(std::move(in), std::move(reply)));
+  auto op = on_strand(gated(handle_message(std::move(in), std::move(reply))));
   co_await std::move(op);
 }
 
 asio::awaitable<void> Switchboard::on_subscription_request(presence::SubscriptionRequest r) {
-  auto op = on_strand(handle_request(std::move(r), true));
+  auto op = on_strand(gated(handle_request(std::move(r), true)));
   co_await std::move(op);
 }
 
 asio::awaitable<void> Switchboard::on_presence_document(presence::Presence doc) {
-  auto op = on_strand(handle_document(std::move(doc)));
+  auto op = on_strand(gated(handle_document(std::move(doc))));
   co_await std::move(op);
 }
 
 asio::awaitable<void> Switchboard::on_sip_state(presence::SipSubscriptionEvent e) {
-  auto op = on_strand(handle_sip_state(std::move(e)));
+  auto op = on_strand(gated(handle_sip_state(std::move(e))));
   co_await std::move(op);
 }
 
@@ -169,36 +186,38 @@ asio::awaitable<void> Switchboard::on_invite_answer(presence::Address sip_user,
                                                     presence::SipAnswer answer,
                                                     std::string dialog) {
   // The machine call happens on the strand: run_chat's argument is computed inside it.
-  auto op = on_strand(
-      chat_answer(std::move(sip_user), std::move(peer), std::move(answer), std::move(dialog)));
+  auto op = on_strand(gated(
+      chat_answer(std::move(sip_user), std::move(peer), std::move(answer), std::move(dialog))));
   co_await std::move(op);
 }
 
 asio::awaitable<void> Switchboard::on_message_answer(std::int64_t outbox_id,
                                                      presence::SipAnswer answer) {
-  auto op = on_strand(message_answer(outbox_id, std::move(answer)));
+  auto op = on_strand(gated(message_answer(outbox_id, std::move(answer))));
   co_await std::move(op);
 }
 
 asio::awaitable<void> Switchboard::on_bye(presence::Address sip_user, presence::Address peer) {
-  auto op = on_strand(bye(std::move(sip_user), std::move(peer)));
+  auto op = on_strand(gated(bye(std::move(sip_user), std::move(peer))));
   co_await std::move(op);
 }
 
 asio::awaitable<void> Switchboard::on_remote_invite(presence::Address sip_user,
                                                     presence::Address peer, std::string dialog) {
-  auto op = on_strand(remote_invite(std::move(sip_user), std::move(peer), std::move(dialog)));
+  auto op =
+      on_strand(gated(remote_invite(std::move(sip_user), std::move(peer), std::move(dialog))));
   co_await std::move(op);
 }
 
 asio::awaitable<void> Switchboard::on_remote_activity(presence::Address sip_user,
                                                       presence::Address peer) {
-  auto op = on_strand(remote_activity(std::move(sip_user), std::move(peer)));
+  auto op = on_strand(gated(remote_activity(std::move(sip_user), std::move(peer))));
   co_await std::move(op);
 }
 
 void Switchboard::on_xmpp_delivered(std::string stanza_id) {
-  deps_.tasks.spawn("switchboard.delivered", on_strand(xmpp_delivered(std::move(stanza_id))));
+  deps_.tasks.spawn("switchboard.delivered",
+                    on_strand(gated(xmpp_delivered(std::move(stanza_id)))));
 }
 
 asio::awaitable<void> Switchboard::chat_answer(presence::Address sip_user, presence::Address peer,

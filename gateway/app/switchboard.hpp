@@ -4,8 +4,10 @@
 // through XmppSide / SipSide. Owned by the Node. RFC 7572, RFC 8048, RFC 6121, RFC 7247 §7.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <chrono>
 #include <cstdint>
@@ -44,10 +46,10 @@ struct SwitchboardDeps {
   TaskGroup& tasks;
   MetricsRegistry& metrics;
   Logger log;
-  // The node's current policy rows (null until loaded); a new version → a new snapshot.
+  // Current policy rows (null until loaded); a new version → a new snapshot.
   std::function<std::shared_ptr<const presence::PolicyRows>()> policy;
-  // Open federation (DNS discovery of an unknown domain, then a row in open_federation_cache):
-  // the protocol found, or nullopt. Empty function: discovery refused.
+  // Open federation (DNS discovery of an unknown domain, then an open_federation_cache row):
+  // the protocol found, or nullopt; empty function: refused.
   std::function<boost::asio::awaitable<std::optional<presence::Protocol>>(std::string domain)>
       discover;
 };
@@ -63,6 +65,10 @@ class Switchboard final : public xmpp::StanzaHandler {
 
   // Start-up: stored subscriptions, cached presence, undelivered messages (re-delivered).
   boost::asio::awaitable<void> restore();
+  // Before the edges accept: inputs wait until restore() has finished or given up, so that a
+  // NOTIFY arriving right after a restart meets the restored state, not overwritten by it.
+  void hold_until_restored() { held_ = true; }
+  bool restored() const { return !held_; }
   // Timers (refreshes, idle sessions, delivery settle) until cancelled.
   boost::asio::awaitable<void> run();
 
@@ -88,8 +94,7 @@ class Switchboard final : public xmpp::StanzaHandler {
                                                 std::string dialog);
   boost::asio::awaitable<void> on_remote_activity(presence::Address sip_user,
                                                   presence::Address peer);
-  // XMPP: the receiving server acknowledged the stanza `stanza_id` (XEP-0198): the accepted
-  // message it carried is delivered now instead of after delivery_settle (any thread).
+  // XMPP: XEP-0198 ack of `stanza_id`: its message is delivered now (any thread).
   void on_xmpp_delivered(std::string stanza_id);
 
   // Observability for tests and the admin API (read on the strand or after it stopped).
@@ -109,6 +114,9 @@ class Switchboard final : public xmpp::StanzaHandler {
   // Runs `work` on the strand (the machines' only executor); the caller's cancellation is
   // not forwarded (store calls cannot be interrupted).
   boost::asio::awaitable<void> on_strand(boost::asio::awaitable<void> work);
+  // `work` after restore() when held (hold_until_restored); on the strand.
+  boost::asio::awaitable<void> gated(boost::asio::awaitable<void> work);
+  void open_gate();
   template <class F>
   auto blocking(F fn) -> boost::asio::awaitable<std::invoke_result_t<F&>>;
   PolicyPtr snapshot();
@@ -183,8 +191,10 @@ class Switchboard final : public xmpp::StanzaHandler {
   std::uint64_t next_ephemeral_ = 0;
   WriteBehind<std::string, presence::Presence> presence_dirty_;  // entity → latest document
   RetryDelay presence_retry_;
-  bool presence_flushing_ = false;       // presence_flush_loop runs
+  bool presence_flushing_ = false;        // presence_flush_loop runs
   std::function<void()> presence_hurry_;  // cuts its wait short (batch full)
+  std::atomic<bool> held_ = false;        // inputs wait for restore(); read by /readyz
+  boost::asio::steady_timer gate_;        // on the strand; cancelled when restore() ends
 };
 
 }  // namespace fedgate::gateway

@@ -187,6 +187,7 @@ void XmppEdge::start(const presence::PolicyRows& rows) {
   switchboard_ = std::make_unique<Switchboard>(std::move(deps), sb);
   inbound_ = std::make_unique<xmpp::InboundDeps>(
       xmpp::InboundDeps{s2s_config_, *switchboard_, *s2s_metrics_, log_, pool_.get()});
+  switchboard_->hold_until_restored();  // nothing from either edge overtakes the restore
   listen(config_.xmpp_listen, false);
   listen(config_.xmpps_listen, true);
   listening_ = !listeners_.empty();

@@ -3,6 +3,8 @@
 // delivery settling; restore of undelivered messages.
 #include <gtest/gtest.h>
 
+#include <boost/asio/co_spawn.hpp>
+
 #include "switchboard_harness.hpp"
 
 namespace fedgate::gateway::test {
@@ -132,6 +134,44 @@ TEST(SwitchboardMessage, RestoreRedeliversWhatWasAcceptedButNotDelivered) {
   ASSERT_EQ(b.xmpp.sent.size(), 1u);
   EXPECT_EQ(b.last().attr("id"), "fg-1");
   EXPECT_EQ(b.last().child("body", "jabber:server")->text, "sent before the restart");
+}
+
+TEST(SwitchboardMessage, HeldInputWaitsForRestoreAndGoesAfterTheOlderMessages) {
+  Bench b;
+  presence::OutboundMessage m;
+  m.in_id = "old";
+  m.from = presence::Address::parse("bob@partner.test").value();
+  m.to = presence::Address::parse("alice@home.test").value();
+  m.content.body = "sent before the restart";
+  ASSERT_TRUE(b.outbox.accept(m));
+  b.switchboard->hold_until_restored();
+  bool handled = false;
+  boost::asio::co_spawn(b.io, b.switchboard->on_stanza(parse_stanza(kFromBob)),
+                        [&handled](std::exception_ptr) { handled = true; });
+  EXPECT_FALSE(b.run_until([&handled] { return handled; }, std::chrono::milliseconds(200)));
+  EXPECT_TRUE(b.xmpp.sent.empty());
+  EXPECT_FALSE(b.switchboard->restored());
+  ASSERT_TRUE(b.run(b.switchboard->restore()));
+  EXPECT_TRUE(b.switchboard->restored());
+  ASSERT_TRUE(b.run_until([&handled] { return handled; }));
+  ASSERT_EQ(b.xmpp.sent.size(), 2u);
+  EXPECT_EQ(b.xmpp.sent[0].stanza.child("body", "jabber:server")->text, "sent before the restart");
+  EXPECT_EQ(b.xmpp.sent[1].stanza.child("body", "jabber:server")->text, "hi");
+}
+
+TEST(SwitchboardMessage, HeldInputGoesOnWhenRestoreGivesUp) {
+  SwitchboardConfig config;
+  config.policy_wait = std::chrono::milliseconds(50);
+  Bench b(default_rows(), config);
+  b.rows = nullptr;  // the policy never loads: restore gives up
+  b.switchboard->hold_until_restored();
+  bool handled = false;
+  boost::asio::co_spawn(b.io, b.switchboard->on_stanza(parse_stanza(kFromBob)),
+                        [&handled](std::exception_ptr) { handled = true; });
+  ASSERT_TRUE(b.run(b.switchboard->restore()));
+  ASSERT_TRUE(b.run_until([&handled] { return handled; }));
+  ASSERT_EQ(b.xmpp.sent.size(), 1u);  // the input met the missing policy itself
+  EXPECT_NE(wire(b.last()).find("<service-unavailable"), std::string::npos);
 }
 
 TEST(SwitchboardMessage, NoPolicyYetMeansServiceUnavailable) {
