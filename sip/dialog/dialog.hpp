@@ -31,6 +31,10 @@ DialogId response_dialog_id(const Response& response);
 
 enum class DialogState { early, confirmed };
 
+// What a usage restored after a restart skips in its local CSeq: more than it can send between
+// two writes of its stored state (coalesced writes; longer while the database is away).
+inline constexpr std::uint32_t kRestartCseqGap = 10000;
+
 class Dialog {
  public:
   // UAC side: our dialog-creating `request` and a 101-199 response with a To tag (early) or
@@ -59,6 +63,12 @@ class Dialog {
 
   // The next local CSeq without building a request (a NOTIFY piggy-backed in a 200 OK).
   std::uint32_t next_local_cseq() { return ++local_cseq_; }
+  // After a restart from stored state: requests sent after the last write must not get their
+  // numbers again (§12.2.1.1: strictly increasing), so the local CSeq skips ahead (capped
+  // below 2^31, §8.1.1.5).
+  void skip_local_cseq(std::uint32_t gap) {
+    local_cseq_ = local_cseq_ > kMaxCseq - gap ? kMaxCseq : local_cseq_ + gap;
+  }
   // MS-SIPRE ms-piggyback-cseq: the piggy-backed NOTIFY consumed this remote CSeq.
   void set_remote_cseq(std::uint32_t cseq) { remote_cseq_ = cseq; }
 
@@ -97,6 +107,7 @@ class Dialog {
   NameAddr local_contact_;
   Uri remote_target_;
   std::vector<NameAddr> route_set_;
+  static constexpr std::uint32_t kMaxCseq = 0x7fffffffu;
   std::uint32_t local_cseq_ = 0;  // 0: empty (the first request gets 1)
   std::optional<std::uint32_t> remote_cseq_;
 };

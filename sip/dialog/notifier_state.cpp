@@ -128,6 +128,7 @@ result<Notifier> Notifier::restore(std::string_view data, LocalEndpoint local,
   if (!d || !data.empty()) {
     return make_error_code(DialogErrc::corrupt_state);
   }
+  d->skip_local_cseq(kRestartCseqGap);  // what was sent after the last write
   Notifier n{intern(std::move(shared)), std::move(*d)};
   n.state_ = *state_from(*state);
   n.benotify_ok_ = opts->find('b') != std::string_view::npos;

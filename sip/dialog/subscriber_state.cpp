@@ -146,6 +146,7 @@ result<Subscriber> Subscriber::restore(std::string_view data, SubscribeParams co
   if (!d || !data.empty()) {
     return make_error_code(DialogErrc::corrupt_state);
   }
+  d->skip_local_cseq(kRestartCseqGap);  // what was sent after the last write
   s.working_->dialog = std::move(*d);
   s.state_ = *state_from(*state);
   s.ended_ = *ended == "1";

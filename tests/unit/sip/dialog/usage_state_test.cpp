@@ -54,8 +54,10 @@ TEST(SubscriberState, RefreshAfterRestartContinuesTheSameDialog) {
   auto original = before.on_wake(TimePoint{} + seconds(1620), g1);
   auto restored = after->on_wake(after->refresh_at(), g2);
   ASSERT_TRUE(original && restored);
+  EXPECT_EQ(original->cseq.sequence, 2u);
+  EXPECT_EQ(restored->cseq.sequence, 2u + kRestartCseqGap);  // skips what followed the write
+  restored->cseq.sequence = original->cseq.sequence;
   EXPECT_EQ(serialize(*restored), serialize(*original));
-  EXPECT_EQ(restored->cseq.sequence, 2u);
   EXPECT_EQ(restored->call_id, "s1@fedgate.corp.example");
 }
 
@@ -120,6 +122,9 @@ TEST(NotifierState, NotifyAfterRestartContinuesTheSameDialog) {
   auto original =
       before.notify(SubState::active, std::nullopt, g1, TimePoint{} + seconds(60), true);
   auto restored = after->notify(SubState::active, std::nullopt, g2, kAfterRestart, true);
+  // NOTIFYs sent after the last write must not be numbered again: the CSeq skips ahead.
+  EXPECT_EQ(restored.cseq.sequence, original.cseq.sequence + kRestartCseqGap);
+  restored.cseq.sequence = original.cseq.sequence;
   EXPECT_EQ(serialize(restored), serialize(original));
   EXPECT_EQ(restored.method, Method::benotify);  // ms-benotify was offered: kept
 }
