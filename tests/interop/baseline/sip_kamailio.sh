@@ -7,6 +7,7 @@
 # a MESSAGE for a foreign domain relayed to it by DNS (RFC 3263), where fedgate will sit.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck disable=SC2034  # REQ: read by ia_sip_send and sipsak_req
 LIB="$HERE/../lib" REQ="$HERE/sip"
 source "$LIB/common.sh"; source "$LIB/pki.sh"; source "$LIB/dns.sh"; source "$LIB/kamailio.sh"
 source "$LIB/sipsak.sh"
@@ -31,25 +32,10 @@ kamailio_start "$IA_DIR/kamailio" "$KAM" simple.test "$P/kamailio" "$CA"
 ia_track_pid $!
 ia_wait_tcp "$PEER" 5061 10 || ia_fail "sink did not listen"
 
-# sip_send NAME CERT EXPECT TEMPLATE VAR=VALUE...: mutual TLS to Kamailio:5061.
-sip_send() {
-  local name="$1" cert="$2" expect="$3" tmpl="$4"; shift 4
-  local sets=() kv
-  for kv in "$@"; do sets+=(--set "$kv"); done
-  "$IA_PYTHON" "$LIB/sip_tls.py" send --addr "$KAM" --port 5061 --cafile "$CA" \
-    ${cert:+--cert "$cert"} --server-name sip.simple.test --file "$REQ/$tmpl" \
-    --expect "$expect" --timeout 10 --set SELF="$PEER:5061" "${sets[@]}" \
-    >"$IA_DIR/$name.jsonl" 2>&1
-}
-# sipsak_req NAME TEMPLATE VAR=VALUE...: sipsak over server-authenticated TLS 1.2 (5062).
-sipsak_req() {
-  local name="$1" tmpl="$2"; shift 2
-  local sets=() kv
-  for kv in "$@"; do sets+=(--set "$kv"); done
-  "$IA_PYTHON" "$LIB/sip_tls.py" render --file "$REQ/$tmpl" --set SELF="$PEER:5061" \
-    "${sets[@]}" >"$IA_DIR/$name.sip"
-  sipsak_send "$IA_DIR/$name.out" sip.simple.test 5062 "${CA_FOR_SIPSAK:-$CA}" "$IA_DIR/$name.sip"
-}
+# sip_send NAME CERT EXPECT TEMPLATE VAR=VALUE...: mutual TLS to Kamailio:5061 (lib/common.sh).
+sip_send() { ia_sip_send "$1" "$KAM" sip.simple.test "$2" "$3" "$4" "${@:5}"; }
+# shellcheck disable=SC2034  # read by ia_sip_send and sipsak_req
+IA_SIP_SELF="$PEER:5061"  # the Via / Contact of the requests sent
 
 ia_log "OPTIONS from sipsak (TLS 1.2, server-authenticated)"
 sipsak_req options-sipsak options.sip TARGET=sip.simple.test FROM_DOMAIN=peer.test ||

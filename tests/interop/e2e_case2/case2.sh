@@ -27,9 +27,10 @@ FEDGATE="${2:?usage: case2.sh SCENARIO FEDGATE}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 LIB="$HERE/../lib"
 source "$LIB/common.sh"; source "$LIB/pki.sh"; source "$LIB/dns.sh"; source "$LIB/ejabberd.sh"
-source "$LIB/prosody.sh"
+source "$LIB/prosody.sh"; source "$LIB/fedgate.sh"; source "$LIB/ms_peer.sh"; source "$LIB/e2e.sh"
 source "$HERE/setup.sh"
-C2_STEP=0
+# shellcheck disable=SC2034  # read by lib/e2e.sh
+E2E_MSP=pool E2E_SIP=alice@home.test E2E_XC=bob E2E_XMPP=bob@partner.test
 
 # bob_and_alice: steps 1 and 2 (the mutual subscription every scenario starts from).
 bob_and_alice() {
@@ -83,62 +84,20 @@ scenario_subscribe_im() {
   pool_expect ex9 20 '{"ev": "message", "from": "bob@partner.test", "text": "page one", "mode": "page"}'
   xc bob "send alice@home.test page two"
   pool_expect ex10 20 '{"ev": "message", "from": "bob@partner.test", "text": "page two", "mode": "page"}'
-  [[ "$(case2_metric 'fedgate_switchboard_delivered_total')" -ge 3 ]] ||
+  [[ "$(fg_metric 'fedgate_switchboard_delivered_total')" -ge 3 ]] ||
     ia_fail "fedgate counted fewer than 3 delivered IMs"
-}
-
-# lync_to_xmpp AVAILABILITY NOTE SHOW STATUS: alice's pool state → what bob's client sees.
-lync_to_xmpp() {
-  local avail="$1" note="$2" show="$3" status="$4" n=$((++C2_STEP))
-  xc bob "forget alice@home.test"
-  pool_do "l2x$n" "{\"cmd\": \"set_state\", \"user\": \"alice@home.test\", \"availability\": $avail, \"note\": \"$note\"}"
-  if [[ "$show" == unavailable ]]; then
-    xc bob "wait-presence alice@home.test type=unavailable"
-  else
-    xc bob "wait-presence alice@home.test show=$show status=${status// /+}"
-  fi
-}
-
-# xmpp_to_lync SHOW STATUS AVAILABILITY: bob's XMPP presence → what alice's pool sees.
-xmpp_to_lync() {
-  local show="$1" status="$2" avail="$3" n=$((++C2_STEP))
-  if [[ "$show" == unavailable ]]; then
-    xc bob "unavailable status=${status// /+}"
-  elif [[ -z "$show" ]]; then
-    xc bob "presence status=${status// /+}"
-  else
-    xc bob "presence show=$show status=${status// /+}"
-  fi
-  local note=", \"note\": \"$status\""
-  [[ "$show" == unavailable ]] && note=""  # an offline contact's presence carries no note
-  pool_expect "x2l$n" 20 "{\"ev\": \"presence\", \"watcher\": \"alice@home.test\", \"presentity\": \"bob@partner.test\", \"availability\": $avail$note}"
 }
 
 scenario_states_to_xmpp() {
   case2_setup "$FEDGATE" states-to-xmpp
   bob_and_alice
-  ia_log "3. Lync → XMPP: every availability range of the state-map table, with the status text"
-  lync_to_xmpp 5000 "" away "Inactive"
-  lync_to_xmpp 7000 "" away "Busy"
-  lync_to_xmpp 10000 "" away "Busy"
-  lync_to_xmpp 13000 "" away "Be Right Back"
-  lync_to_xmpp 16000 "" away ""
-  lync_to_xmpp 7000 "In a call" away "In a call"
-  lync_to_xmpp 3500 "back at my desk" "" "back at my desk"
-  lync_to_xmpp 18500 "" unavailable ""
-  lync_to_xmpp 3500 "online again" "" "online again"
+  e2e_states_to_xmpp
 }
 
 scenario_states_to_sip() {
   case2_setup "$FEDGATE" states-to-sip
   bob_and_alice
-  ia_log "3. XMPP → Lync: available, chat, away, xa, dnd, unavailable, with the note"
-  xmpp_to_lync away "gone for coffee" 15500
-  xmpp_to_lync xa "on holiday" 15500
-  xmpp_to_lync dnd "do not disturb" 6500
-  xmpp_to_lync chat "chatty" 3500
-  xmpp_to_lync "" "plain available" 3500
-  xmpp_to_lync unavailable "logging off" 18500
+  e2e_states_to_sip
 }
 
 scenario_block() {
@@ -150,8 +109,8 @@ scenario_block() {
   xc carol "subscribe alice@home.test"
   xc carol "wait-presence alice@home.test show= status=alice+here"
   ia_log "5. alice blocks bob: bob sees her offline, carol still sees her real availability"
-  case2_policy "INSERT INTO user_policies (local_user, target, action, scope)
-                VALUES ('alice@home.test', 'bob@partner.test', 'block', 'both')"
+  fg_policy "INSERT INTO user_policies (local_user, target, action, scope)
+             VALUES ('alice@home.test', 'bob@partner.test', 'block', 'both')"
   xc bob "forget alice@home.test"
   pool_do st2 '{"cmd": "set_state", "user": "alice@home.test", "availability": 3500, "note": "after the block"}'
   xc carol "wait-presence alice@home.test show= status=after+the+block"
@@ -171,7 +130,7 @@ scenario_removed() {
   case2_setup "$FEDGATE" removed
   bob_and_alice
   ia_log "6. partner.test taken off the federated list while running"
-  case2_policy "DELETE FROM xmpp_policy_exceptions WHERE pattern = 'partner.test'"
+  fg_policy "DELETE FROM xmpp_policy_exceptions WHERE pattern = 'partner.test'"
   xc bob "forget alice@home.test"
   pool_do st3 '{"cmd": "set_state", "user": "alice@home.test", "availability": 7000, "note": "after removal"}'
   pool_do im4 '{"cmd": "im", "from": "alice@home.test", "to": "bob@partner.test", "text": "still there?"}'
@@ -206,18 +165,7 @@ scenario_errors() {
 scenario_restart() {
   case2_setup "$FEDGATE" restart
   bob_and_alice
-  ia_log "8. kill -9 of fedgate, restart on the same database"
-  kill -9 "$FG_PID"
-  wait "$FG_PID" 2>/dev/null || true
-  case2_start_fedgate "$FEDGATE"
-  ia_wait_grep "$FG_LOG" 'switchboard.restored' 30 || ia_fail "fedgate did not restore its state"
-  xc bob "forget alice@home.test"
-  pool_do st4 '{"cmd": "set_state", "user": "alice@home.test", "availability": 13000, "note": "after the restart"}'
-  xc bob "wait-presence alice@home.test show=away status=after+the+restart"
-  if [[ "${C2_SIP_RESTART:-0}" == 1 ]]; then  # SIP side of step 8: not yet passing (issue 6 note)
-    xc bob "presence show=dnd status=bob+after+the+restart"
-    pool_expect ex11 20 '{"ev": "presence", "watcher": "alice@home.test", "presentity": "bob@partner.test", "availability": 6500, "note": "bob after the restart"}'
-  fi
+  E2E_RESTART_SIP="${C2_SIP_RESTART:-0}" e2e_restart  # SIP side of step 8: not yet passing
 }
 
 scenario_second_partner() {

@@ -182,3 +182,19 @@ ia_xc_try() {
   grep -qE "\"ok\": true, \"n\": $n}" "$IA_DIR/$name.jsonl"
 }
 ia_xc() { ia_xc_try "$1" "$2" || ia_fail "$1: step failed: $2"; }
+
+# --- One SIP request over mutual TLS (sip_tls.py send).
+# ia_sip_send NAME ADDR SERVER_NAME CERT EXPECT TEMPLATE [VAR=VALUE...]: the request template
+# $REQ/TEMPLATE filled with SELF=$IA_SIP_SELF and the VAR=VALUE pairs, sent to ADDR:5061 with
+# the client certificate CERT (none when empty), the server verified as SERVER_NAME with $CA;
+# returns 0 when the final response is EXPECT (IA_SIP_TIMEOUT seconds, default 10). Its JSON
+# lines go to $IA_DIR/NAME.jsonl.
+ia_sip_send() {
+  local name="$1" addr="$2" server="$3" cert="$4" expect="$5" tmpl="$6"; shift 6
+  local sets=() kv
+  for kv in "$@"; do sets+=(--set "$kv"); done
+  "$IA_PYTHON" "$IA_LIB_DIR/sip_tls.py" send --addr "$addr" --port 5061 --cafile "$CA" \
+    ${cert:+--cert "$cert"} --server-name "$server" --file "$REQ/$tmpl" --expect "$expect" \
+    --timeout "${IA_SIP_TIMEOUT:-10}" --set SELF="$IA_SIP_SELF" "${sets[@]}" \
+    >"$IA_DIR/$name.jsonl" 2>&1
+}

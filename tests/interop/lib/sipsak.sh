@@ -22,3 +22,16 @@ sipsak_send() {
 sipsak_final() {
   grep -aoE '^SIP/2\.0 [2-6][0-9][0-9]' "$1" | tail -n 1 | awk '{print $2}'
 }
+
+# sipsak_req NAME TEMPLATE VAR=VALUE...: render the request template $REQ/TEMPLATE (sip_tls.py
+# render, with SELF=$IA_SIP_SELF and the VAR=VALUE pairs) into $IA_DIR/NAME.sip and send it
+# with sipsak_send to sip.simple.test, Kamailio's server-authenticated port 5062, verified
+# with ${CA_FOR_SIPSAK:-$CA}; sipsak's output goes to $IA_DIR/NAME.out.
+sipsak_req() {
+  local name="$1" tmpl="$2"; shift 2
+  local sets=() kv
+  for kv in "$@"; do sets+=(--set "$kv"); done
+  "$IA_PYTHON" "$IA_LIB_DIR/sip_tls.py" render --file "$REQ/$tmpl" --set SELF="$IA_SIP_SELF" \
+    "${sets[@]}" >"$IA_DIR/$name.sip"
+  sipsak_send "$IA_DIR/$name.out" sip.simple.test 5062 "${CA_FOR_SIPSAK:-$CA}" "$IA_DIR/$name.sip"
+}

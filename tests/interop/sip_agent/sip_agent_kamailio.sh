@@ -15,6 +15,7 @@
 # Usage: sip_agent_kamailio.sh PATH/TO/sip_agent_peer
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck disable=SC2034  # REQ: read by ia_sip_send and sipsak_req
 LIB="$HERE/../lib" REQ="$HERE/../baseline/sip"
 PEER_BIN="$1"
 source "$LIB/common.sh"; source "$LIB/pki.sh"; source "$LIB/dns.sh"; source "$LIB/kamailio.sh"
@@ -55,23 +56,9 @@ ia_wait_tcp "$GW" 5061 10 || ia_fail "the agent did not listen"
 gw() { printf '%s\n' "$*" >&3; }
 
 # sip_send NAME CERT EXPECT ADDR SERVER_NAME TEMPLATE VAR=VALUE...: mutual TLS, one request.
-sip_send() {
-  local name="$1" cert="$2" expect="$3" addr="$4" server="$5" tmpl="$6"; shift 6
-  local sets=() kv
-  for kv in "$@"; do sets+=(--set "$kv"); done
-  "$IA_PYTHON" "$LIB/sip_tls.py" send --addr "$addr" --port 5061 --cafile "$CA" \
-    --cert "$cert" --server-name "$server" --file "$REQ/$tmpl" --expect "$expect" \
-    --timeout 10 --set SELF="$SINK:5061" "${sets[@]}" >"$IA_DIR/$name.jsonl" 2>&1
-}
-# sipsak_req NAME TEMPLATE VAR=VALUE...: sipsak to Kamailio's server-authenticated port 5062.
-sipsak_req() {
-  local name="$1" tmpl="$2"; shift 2
-  local sets=() kv
-  for kv in "$@"; do sets+=(--set "$kv"); done
-  "$IA_PYTHON" "$LIB/sip_tls.py" render --file "$REQ/$tmpl" --set SELF="$SINK:5061" \
-    "${sets[@]}" >"$IA_DIR/$name.sip"
-  sipsak_send "$IA_DIR/$name.out" sip.simple.test 5062 "$CA" "$IA_DIR/$name.sip"
-}
+sip_send() { ia_sip_send "$1" "$4" "$5" "$2" "$3" "$6" "${@:7}"; }
+# shellcheck disable=SC2034  # read by ia_sip_send and sipsak_req
+IA_SIP_SELF="$SINK:5061"  # the Via / Contact of the requests sent
 
 ia_log "OPTIONS fedgate → Kamailio, located by _sipfederationtls._tcp SRV"
 gw options simple.test

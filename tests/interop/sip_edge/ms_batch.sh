@@ -42,7 +42,7 @@ peer_wait_n '"ev": "response", .*"method": "SUBSCRIBE", "status": 200' 2 15 "the
 peer '{"cmd": "unsubscribe", "from": "bob@partner.test", "to": "bob@partner.test"}'
 peer_wait '"ev": "unsubscribed", .*"watcher": "bob@partner.test"' 15 "the batch was not ended"
 for ((i = 0; i < 100; i++)); do
-  gone="$(fg_metric 'fedgate_sip_edge_events_total\{kind="watcher_gone"\}')"
+  gone="$(fg_metric_re 'fedgate_sip_edge_events_total\{kind="watcher_gone"\}')"
   ((gone >= 2)) && break
   sleep 0.2
 done

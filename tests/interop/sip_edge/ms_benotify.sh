@@ -27,7 +27,7 @@ peer '{"cmd": "set_state", "user": "'$B'", "availability": 6500, "note": "bob vi
 rc=0
 wait "$ALICE" || rc=$?
 ((rc == 0)) || { cat "$IA_DIR/alice.jsonl" >&2; ia_fail "alice did not see the BENOTIFY's change"; }
-n="$(fg_metric 'fedgate_sip_agent_requests_total\{.*method="BENOTIFY"')"
+n="$(fg_metric_re 'fedgate_sip_agent_requests_total\{.*method="BENOTIFY"')"
 ((n >= 1)) || ia_fail "fedgate counted no BENOTIFY"
 sleep 2
 grep -q '"ev": "stray_response", .*"method": "BENOTIFY"' "$IA_DIR/peer.jsonl" &&

@@ -23,6 +23,7 @@ FEDGATE="${1:?usage: sip_edge.sh FEDGATE}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 LIB="$HERE/../lib" REQ="$HERE/../baseline/sip"
 source "$LIB/common.sh"; source "$LIB/pki.sh"; source "$LIB/dns.sh"; source "$LIB/kamailio.sh"
+source "$LIB/fedgate.sh"; source "$LIB/ms_peer.sh"
 source "$HERE/setup.sh"
 
 sip_edge_setup "$FEDGATE" sip-edge

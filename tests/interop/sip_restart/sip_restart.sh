@@ -11,6 +11,7 @@ FEDGATE="${1:?usage: sip_restart.sh FEDGATE}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 LIB="$HERE/../lib"
 source "$LIB/common.sh"; source "$LIB/pki.sh"; source "$LIB/dns.sh"; source "$LIB/prosody.sh"
+source "$LIB/fedgate.sh"; source "$LIB/ms_peer.sh"
 source "$HERE/../e2e_case1/setup.sh"
 
 case1_setup "$FEDGATE" sip-restart
@@ -27,17 +28,16 @@ xc alice "wait-subscribed bob@partner.test"
 xc alice "wait-presence bob@partner.test show= status=bob+here"
 stored=0  # both dialogs written (one coalescing interval of 200 ms, then the write)
 for ((i = 0; i < 100; i++)); do
-  stored="$(case1_sql "SELECT count(*) FROM sip_dialogs WHERE node_id = 'case1'")"
+  stored="$(fg_sql "SELECT count(*) FROM sip_dialogs WHERE node_id = 'case1'")"
   ((stored >= 2)) && break
   sleep 0.1
 done
 ((stored >= 2)) || ia_fail "sip_dialogs holds $stored rows, not the 2 dialogs"
 
 ia_log "kill -9 of fedgate, restart on the same state dir"
-kill -9 "$FG_PID"
-wait "$FG_PID" 2>/dev/null || true
+fg_kill9
 mark=$(wc -l <"$IA_DIR/peer.jsonl")
-case1_start_fedgate "$FEDGATE"
+fg_start
 ia_wait_grep "$FG_LOG" 'sip.edge.dialogs_restored' 30 || ia_fail "fedgate restored no SIP dialogs"
 grep 'sip.edge.dialogs_restored' "$FG_LOG" | grep -q 'notifiers=1' ||
   ia_fail "the notifier dialog was not restored: $(grep 'sip.edge.dialogs_restored' "$FG_LOG")"

@@ -6,8 +6,9 @@
 # fedgate reaches home.test by the local_domains home route (home_host = Prosody's address).
 # Certificates: one test CA; fedgate's certificate names home.test and partner.test (the
 # domains it speaks for on either leg), so both servers use TLS + SASL EXTERNAL with it.
-# edge_setup FEDGATE_BINARY NAME [options]: everything up; sets HOME_ADDR, PARTNER_ADDR,
-# FG_ADDR, FG_LOG, FG_CONNINFO, FG_URL, CA. Options (the security interop cases):
+# edge_setup FEDGATE_BINARY NAME [options]: everything up (home.test's home route is Prosody);
+# sets HOME_ADDR, PARTNER_ADDR, CA and lib/fedgate.sh's FG_* (fg_sql, fg_policy, fg_metric,
+# fg_kill9, fg_start talk to this fedgate: no SIP listener, XMPP wire trace on). Options (the security interop cases):
 #   --partner-cert good|untrusted|wrong-name   ejabberd's certificate: from the test CA for
 #       partner.test (default), from the rogue CA fedgate does not trust, or from the test CA
 #       for other.test only
@@ -31,7 +32,8 @@ edge_setup() {
     shift
   done
   ia_init "edge-$name"
-  HOME_ADDR="$IA_NET.10" PARTNER_ADDR="$IA_NET.20" FG_ADDR="$IA_NET.50"
+  HOME_ADDR="$IA_NET.10" PARTNER_ADDR="$IA_NET.20"
+  fg_configure "$fedgate" "$IA_NET.50" edge edge-token --no-sip --trace-xmpp true
   pki_standard "$IA_DIR/pki" home.test partner.test
   pki_leaf "$IA_DIR/pki/ca" "$IA_DIR/pki/fedgate" fedgate.test \
     --dns home.test --dns partner.test --dns fedgate.test
@@ -60,76 +62,13 @@ edge_setup() {
     --s2s-auth any --s2s-tls required --user alice:alice-pw
   ejabberd_start "$IA_DIR/ejabberd" "$PARTNER_ADDR" partner.test "$pcert" "$pca" \
     --s2s-auth any --s2s-tls "$partner_tls" --user bob:bob-pw --user carol:carol-pw
-  edge_start_fedgate "$fedgate"
+  fg_start
+  fg_policy "UPDATE local_domains SET home_host = '$HOME_ADDR', home_port = 5269
+             WHERE domain = 'home.test'"
   if [[ -n "$settings" ]]; then
-    edge_policy "$settings"
-    edge_restart_fedgate "$fedgate"
+    fg_policy "$settings"
+    fg_restart
   fi
-}
-
-# edge_restart_fedgate BINARY: stop fedgate gracefully (TERM, bounded wait) and start it again
-# on the same state directory and database.
-edge_restart_fedgate() {
-  ia_stop_pid "$FG_PID" 20
-  wait "$FG_PID" 2>/dev/null || true
-  ia_log "fedgate stopped; starting it again"
-  edge_start_fedgate "$1"
-}
-
-# edge_start_fedgate BINARY: embedded PostgreSQL in the scratch dir, home.test as the local
-# domain routed to Prosody; waits for /readyz and for the home route in the live policy.
-edge_start_fedgate() {
-  local fedgate="$1" dir="$IA_DIR/fedgate" i
-  mkdir -p "$dir"
-  FG_LOG="$dir/fedgate.log"
-  [[ -f "$FG_LOG" ]] && mv "$FG_LOG" "$dir/fedgate-$(date +%s%N).log"
-  ia_on_exit edge_stop_postmaster
-  "$fedgate" run --state-dir "$dir/state" --node-id edge --node-fqdn fedgate.test \
-    --admin-listen "$FG_ADDR:8280" --admin-token edge-token --sip-tls-listen "" \
-    --xmpp-listen "$FG_ADDR:5269" --tls-cert "$IA_DIR/pki/fedgate.crt" \
-    --tls-key "$IA_DIR/pki/fedgate.key" --tls-ca "$CA" --dns-server "$IA_NET.54:53" \
-    --demo-domain home.test --log-level debug --trace-xmpp true >"$dir/stdout.log" 2>"$FG_LOG" &
-  FG_PID=$!
-  ia_track_pid "$FG_PID"
-  FG_URL="http://$FG_ADDR:8280"
-  ia_wait_tcp "$FG_ADDR" 5269 60 || ia_fail "fedgate did not listen on $FG_ADDR:5269"
-  FG_CONNINFO="$(grep -o 'db.embedded_started.*conninfo="[^"]*"' "$FG_LOG" | head -1 |
-    sed 's/.*conninfo="\([^"]*\)"/\1/')"
-  [[ -n "$FG_CONNINFO" ]] || ia_fail "no conninfo in the fedgate log"
-  [[ -n "${FG_STARTED:-}" ]] ||
-    edge_policy "UPDATE local_domains SET home_host = '$HOME_ADDR', home_port = 5269
-                 WHERE domain = 'home.test'"
-  FG_STARTED=1
-  for ((i = 0; i < 300; i++)); do
-    [[ "$(curl -s -o /dev/null -w '%{http_code}' "$FG_URL/readyz")" == 200 ]] && return 0
-    sleep 0.1
-  done
-  ia_fail "fedgate not ready: $(curl -s "$FG_URL/readyz")"
-}
-
-# edge_stop_postmaster: a fedgate killed with -9 leaves its embedded PostgreSQL running (the
-# next start reuses it); stop it by the pid in its postmaster.pid.
-edge_stop_postmaster() {
-  local pidfile="$IA_DIR/fedgate/state/pg/postmaster.pid"
-  [[ -f "$pidfile" ]] && kill -INT "$(head -1 "$pidfile")" 2>/dev/null
-  return 0
-}
-
-# edge_sql SQL: run SQL on fedgate's database.
-edge_sql() { psql "$FG_CONNINFO" -v ON_ERROR_STOP=1 -qAt -c "$1"; }
-
-# edge_policy SQL: a policy change; returns once fedgate's live policy (admin API) has the
-# version the change committed (30 s).
-edge_policy() {
-  edge_sql "$1"
-  local version i
-  version="$(edge_sql "SELECT version FROM policy_version")"
-  for ((i = 0; i < 300; i++)); do
-    curl -sf -H "Authorization: Bearer edge-token" "$FG_URL/api/v1/policy" |
-      grep -qE "\"version\": ?$version[,}]" && return 0
-    sleep 0.1
-  done
-  ia_fail "policy version $version never reached fedgate"
 }
 
 # edge_client NAME JID PASSWORD HOST STEPS...: an xmpp_client.py run, JSON lines in NAME.jsonl.
@@ -147,11 +86,22 @@ edge_client() {
     "${@:4}" >"$IA_DIR/$name.jsonl" 2>"$IA_DIR/$name.log"
 }
 
-# edge_metric NAME_AND_LABELS: the value of one line of fedgate's /metrics (0 when absent).
-edge_metric() {
-  curl -s -H "Authorization: Bearer edge-token" "$FG_URL/metrics" | grep -F -- "$1" | awk '{s += $2} END {print s + 0}'
+# run_pair: alice's and bob's step lists (arrays ALICE_STEPS / BOB_STEPS) in parallel.
+run_pair() {
+  edge_client alice alice@home.test alice-pw "$HOME_ADDR" "${ALICE_STEPS[@]}" &
+  local alice=$!; ia_track_pid "$alice"
+  edge_client bob bob@partner.test bob-pw "$PARTNER_ADDR" "${BOB_STEPS[@]}" &
+  local bob=$!; ia_track_pid "$bob"
+  local ra=0 rb=0
+  wait "$alice" || ra=$?
+  wait "$bob" || rb=$?
+  cat "$IA_DIR/alice.jsonl" "$IA_DIR/bob.jsonl" >&2
+  [[ $ra -eq 0 && $rb -eq 0 ]] || ia_fail "clients failed (alice $ra, bob $rb)"
 }
 
-# must FILE TEXT / must_not FILE TEXT: fixed-string log assertions.
+# must FILE TEXT / must_not FILE TEXT: fixed-string log assertions; must_re FILE ERE /
+# must_not_re FILE ERE: the same with regular expressions.
 must() { grep -qF -- "$2" "$1" || ia_fail "expected in ${1##*/}: $2"; }
 must_not() { ! grep -qF -- "$2" "$1" || ia_fail "unexpected in ${1##*/}: $2"; }
+must_re() { grep -qE -- "$2" "$1" || ia_fail "expected in ${1##*/}: /$2/"; }
+must_not_re() { ! grep -qE -- "$2" "$1" || ia_fail "unexpected in ${1##*/}: /$2/"; }

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2034  # ALICE_STEPS / BOB_STEPS are read by setup.sh's run_pair
 # fedgate as the XMPP edge of home.test (Prosody) towards partner.test (ejabberd), with real
 # users logged in on both servers (RFC 6121 subscriptions, presence, chat). Scenarios:
 #   basic          subscription both ways, presence both ways, a chat message both ways
@@ -18,22 +19,10 @@ FEDGATE="${2:?usage: xmpp_edge.sh SCENARIO FEDGATE}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 LIB="$HERE/../lib"
 source "$LIB/common.sh"; source "$LIB/pki.sh"; source "$LIB/dns.sh"
-source "$LIB/prosody.sh"; source "$LIB/ejabberd.sh"; source "$HERE/setup.sh"
+source "$LIB/prosody.sh"; source "$LIB/ejabberd.sh"; source "$LIB/fedgate.sh"
+source "$HERE/setup.sh"
 
 edge_setup "$FEDGATE" "$SCENARIO"
-
-# run_pair: alice's and bob's step lists (arrays ALICE_STEPS / BOB_STEPS) in parallel.
-run_pair() {
-  edge_client alice alice@home.test alice-pw "$HOME_ADDR" "${ALICE_STEPS[@]}" &
-  local alice=$!; ia_track_pid "$alice"
-  edge_client bob bob@partner.test bob-pw "$PARTNER_ADDR" "${BOB_STEPS[@]}" &
-  local bob=$!; ia_track_pid "$bob"
-  local ra=0 rb=0
-  wait "$alice" || ra=$?
-  wait "$bob" || rb=$?
-  cat "$IA_DIR/alice.jsonl" "$IA_DIR/bob.jsonl" >&2
-  [[ $ra -eq 0 && $rb -eq 0 ]] || ia_fail "clients failed (alice $ra, bob $rb)"
-}
 
 scenario_basic() {
   ALICE_STEPS=(--auto-accept "presence status=alice+here" "subscribe bob@partner.test"
@@ -47,14 +36,14 @@ scenario_basic() {
   # Both legs authenticated with certificates, and the subscriptions are in the database.
   must "$PROSODY_LOG" "Accepting SASL EXTERNAL identity from partner.test"
   must "$EJABBERD_LOG" "Accepted inbound s2s EXTERNAL authentication home.test -> partner.test"
-  [[ "$(edge_sql "SELECT count(*) FROM subscriptions WHERE state = 'active'")" == 2 ]] ||
+  [[ "$(fg_sql "SELECT count(*) FROM subscriptions WHERE state = 'active'")" == 2 ]] ||
     ia_fail "expected 2 active subscriptions in fedgate's database"
-  [[ "$(edge_sql "SELECT count(*) FROM outbox WHERE state IN ('accepted', 'delivering')
+  [[ "$(fg_sql "SELECT count(*) FROM outbox WHERE state IN ('accepted', 'delivering')
         AND recipient LIKE '%partner.test%'")" -le 1 ]] || ia_fail "outbox rows unaccounted for"
 }
 
 scenario_block() {
-  edge_policy "INSERT INTO user_policies (local_user, target, action, scope)
+  fg_policy "INSERT INTO user_policies (local_user, target, action, scope)
                VALUES ('alice@home.test', 'bob@partner.test', 'block', 'both')"
   # ejabberd passes neither the subscribed answer nor an unavailable presence from a contact
   # it never saw available to the client (it pushes the roster item): "sees offline" is
@@ -71,7 +60,7 @@ scenario_block() {
   cat "$IA_DIR/carol.jsonl" >&2
   [[ $rc -eq 0 ]] || ia_fail "carol failed ($rc): an unblocked partner must see alice"
   grep -q '"body": "hi from carol"' "$IA_DIR/alice.jsonl" || ia_fail "carol's message never reached alice"
-  [[ "$(edge_sql "SELECT state FROM subscriptions WHERE watcher = 'bob@partner.test'")" == \
+  [[ "$(fg_sql "SELECT state FROM subscriptions WHERE watcher = 'bob@partner.test'")" == \
      polite_block ]] || ia_fail "bob's subscription is not stored as a polite block"
   # Polite blocking: Prosody never saw bob's request; the refusal is counted with its reason.
   must_not "$PROSODY_LOG" "bob@partner.test"
@@ -79,7 +68,7 @@ scenario_block() {
 }
 
 scenario_denied() {
-  edge_policy "UPDATE xmpp_federation_policy SET default_action = 'deny'"
+  fg_policy "UPDATE xmpp_federation_policy SET default_action = 'deny'"
   ALICE_STEPS=("presence status=alice+here" "sleep 3" "send bob@partner.test are you there"
     "wait-error bob@partner.test")
   BOB_STEPS=("presence" "subscribe alice@home.test" "wait-error alice@home.test condition=forbidden"
@@ -91,7 +80,7 @@ scenario_denied() {
 }
 
 scenario_outbound_only() {
-  edge_policy "UPDATE xmpp_federation_policy SET default_action = 'deny';
+  fg_policy "UPDATE xmpp_federation_policy SET default_action = 'deny';
                INSERT INTO xmpp_policy_exceptions (pattern, direction)
                VALUES ('partner.test', 'outbound_only')"
   ALICE_STEPS=("presence status=alice+here" "sleep 2" "send bob@partner.test outbound works"
@@ -108,7 +97,7 @@ scenario_unreachable() {
   BOB_STEPS=("presence" "sleep 1")
   run_pair
   must "$FG_LOG" "im.bounced"
-  [[ "$(edge_sql "SELECT count(*) FROM outbox WHERE state = 'bounced'")" == 1 ]] ||
+  [[ "$(fg_sql "SELECT count(*) FROM outbox WHERE state = 'bounced'")" == 1 ]] ||
     ia_fail "the bounced message is not marked bounced in the outbox"
 }
 
@@ -126,10 +115,9 @@ scenario_restart() {
   local bob=$!; ia_track_pid "$bob"
   ia_wait_grep "$IA_DIR/bob.jsonl" '"step": "forget alice@home.test"' 60 ||
     ia_fail "bob never reached the restart point"
-  kill -KILL "$FG_PID"
-  wait "$FG_PID" 2>/dev/null || true
+  fg_kill9
   ia_log "fedgate killed (-9); restarting on the same database"
-  edge_start_fedgate "$FEDGATE"
+  fg_start
   local ra=0 rb=0
   wait "$bob" || rb=$?
   wait "$alice" || ra=$?

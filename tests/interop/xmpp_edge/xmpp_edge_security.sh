@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2034  # ALICE_STEPS / BOB_STEPS are read by setup.sh's run_pair
 # fedgate's s2s security against a real partner (ejabberd partner.test) while Prosody home.test
 # stays on TLS + SASL EXTERNAL with fedgate, real users logged in on both servers (RFC 6120
 # §5, §13.7.2; XEP-0178; XEP-0220). Scenarios:
@@ -23,24 +24,9 @@ FEDGATE="${2:?usage: xmpp_edge_security.sh SCENARIO FEDGATE}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 LIB="$HERE/../lib"
 source "$LIB/common.sh"; source "$LIB/pki.sh"; source "$LIB/dns.sh"
-source "$LIB/prosody.sh"; source "$LIB/ejabberd.sh"; source "$HERE/setup.sh"
+source "$LIB/prosody.sh"; source "$LIB/ejabberd.sh"; source "$LIB/fedgate.sh"
+source "$HERE/setup.sh"
 
-# run_pair: alice's and bob's step lists (arrays ALICE_STEPS / BOB_STEPS) in parallel.
-run_pair() {
-  edge_client alice alice@home.test alice-pw "$HOME_ADDR" "${ALICE_STEPS[@]}" &
-  local alice=$!; ia_track_pid "$alice"
-  edge_client bob bob@partner.test bob-pw "$PARTNER_ADDR" "${BOB_STEPS[@]}" &
-  local bob=$!; ia_track_pid "$bob"
-  local ra=0 rb=0
-  wait "$alice" || ra=$?
-  wait "$bob" || rb=$?
-  cat "$IA_DIR/alice.jsonl" "$IA_DIR/bob.jsonl" >&2
-  [[ $ra -eq 0 && $rb -eq 0 ]] || ia_fail "clients failed (alice $ra, bob $rb)"
-}
-
-# must_re FILE ERE / must_not_re FILE ERE: regular-expression log assertions.
-must_re() { grep -qE -- "$2" "$1" || ia_fail "expected in ${1##*/}: /$2/"; }
-must_not_re() { ! grep -qE -- "$2" "$1" || ia_fail "unexpected in ${1##*/}: /$2/"; }
 
 # no_leak: nothing bob sent reached Prosody, nothing alice sent reached ejabberd's bob, and
 # fedgate authenticated partner.test in neither direction.
@@ -95,7 +81,7 @@ scenario_notls() {
 scenario_untrusted() {
   edge_setup "$FEDGATE" untrusted --partner-cert untrusted
   # Dialback allowed explicitly for this partner: still no way around the certificate check.
-  edge_policy "INSERT INTO xmpp_partner_profiles (domain, tls_required, certificate_only,
+  fg_policy "INSERT INTO xmpp_partner_profiles (domain, tls_required, certificate_only,
                dialback_allowed) VALUES ('partner.test', true, false, true)"
   ALICE_STEPS=("presence status=alice+here" "sleep 2" "send bob@partner.test are you real"
     "wait-error bob@partner.test condition=remote-server-not-found")
