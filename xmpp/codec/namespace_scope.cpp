@@ -73,17 +73,23 @@ NsFault NamespaceScope::declare(const char* attribute_name, std::string_view uri
   if (prefix == "xml") {
     return NsFault::none;  // always bound (§3); declaring it changes nothing
   }
-  if (bindings_.size() >= limit) {
+  if (in_scope_ >= limit) {
     return NsFault::too_many_bindings;
   }
-  bindings_.push_back({std::string(prefix), std::string(uri), depth});
+  if (in_scope_ == bindings_.size()) {
+    bindings_.emplace_back();
+  }
+  Binding& b = bindings_[in_scope_++];  // a reused slot keeps its strings' capacity
+  b.prefix.assign(prefix);
+  b.uri.assign(uri);
+  b.depth = depth;
   return NsFault::none;
 }
 
 const std::string* NamespaceScope::find(std::string_view prefix) const {
-  for (auto it = bindings_.rbegin(); it != bindings_.rend(); ++it) {
-    if (it->prefix == prefix) {
-      return &it->uri;
+  for (std::size_t i = in_scope_; i > 0; --i) {
+    if (bindings_[i - 1].prefix == prefix) {
+      return &bindings_[i - 1].uri;
     }
   }
   static const std::string kNone;
@@ -95,9 +101,9 @@ const std::string* NamespaceScope::find(std::string_view prefix) const {
 }
 
 const std::string* NamespaceScope::declared_at(std::string_view prefix, std::size_t depth) const {
-  for (auto it = bindings_.rbegin(); it != bindings_.rend() && it->depth >= depth; ++it) {
-    if (it->depth == depth && it->prefix == prefix) {
-      return &it->uri;
+  for (std::size_t i = in_scope_; i > 0 && bindings_[i - 1].depth >= depth; --i) {
+    if (bindings_[i - 1].depth == depth && bindings_[i - 1].prefix == prefix) {
+      return &bindings_[i - 1].uri;
     }
   }
   return nullptr;

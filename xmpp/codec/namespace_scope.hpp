@@ -43,10 +43,11 @@ class NamespaceScope {
   // bindings may be in scope at once.
   NsFault declare(const char* attribute_name, std::string_view uri, std::size_t depth,
                   std::size_t limit);
-  // Forgets the bindings made at `depth` and deeper (the element there has ended).
+  // Forgets the bindings made at `depth` and deeper (the element there has ended). Their slots
+  // stay allocated: the next declarations reuse them without allocating (see compact()).
   void leave(std::size_t depth) {
-    while (!bindings_.empty() && bindings_.back().depth >= depth) {
-      bindings_.pop_back();
+    while (in_scope_ > 0 && bindings_[in_scope_ - 1].depth >= depth) {
+      --in_scope_;
     }
   }
   // The namespace name `prefix` is bound to; the default namespace for ""; nullptr when unbound
@@ -55,7 +56,15 @@ class NamespaceScope {
   // The namespace name an element or attribute declared at `depth` bound `prefix` to, if any.
   const std::string* declared_at(std::string_view prefix, std::size_t depth) const;
 
-  void clear() { bindings_.clear(); }
+  void clear() {
+    bindings_.clear();
+    in_scope_ = 0;
+  }
+  // Frees the slots of forgotten bindings (an idle stream keeps only what is in scope).
+  void compact() {
+    bindings_.resize(in_scope_);
+    bindings_.shrink_to_fit();
+  }
   std::size_t retained_bytes() const;
 
  private:
@@ -64,7 +73,8 @@ class NamespaceScope {
     std::string uri;
     std::size_t depth = 0;
   };
-  std::vector<Binding> bindings_;
+  std::vector<Binding> bindings_;  // in scope: the first in_scope_; then slots for reuse
+  std::size_t in_scope_ = 0;
 };
 
 }  // namespace fedgate::xmpp

@@ -252,6 +252,7 @@ bool StreamParser::hibernate() {
   s.input_head = 0;
   std::vector<Element*>().swap(s.open);
   s.root = Element();
+  s.scope.compact();
   return true;
 }
 
