@@ -2,7 +2,11 @@
 
 #include <pqxx/pqxx>
 
+#include <fmt/format.h>
+
+#include <array>
 #include <optional>
+#include <unordered_set>
 
 #include "gateway/store/port_errors.hpp"
 #include "gateway/store/port_rows.hpp"
@@ -14,6 +18,7 @@ using presence::ChatState;
 using presence::DeliveryMode;
 using presence::OutboundMessage;
 using presence::PortErrc;
+using presence::PortResult;
 
 constexpr std::pair<DeliveryMode, std::string_view> kModes[] = {
     {DeliveryMode::xmpp_stanza, "xmpp_stanza"},
@@ -68,27 +73,152 @@ std::optional<OutboundMessage> from_row(const pqxx::row& r) {
   return m;
 }
 
+// A text[] literal for unnest($n::text[]): every element quoted, backslash and quote escaped.
+class TextArray {
+ public:
+  void add(std::string_view value) {
+    text_ += text_.empty() ? "{\"" : ",\"";
+    for (char c : value) {
+      if (c == '\\' || c == '"') {
+        text_ += '\\';
+      }
+      text_ += c;
+    }
+    text_ += '"';
+  }
+  std::string take() { return text_.empty() ? std::string{"{}"} : std::move(text_) + "}"; }
+
+ private:
+  std::string text_;
+};
+
+// One statement for the whole batch: ids drawn from the sequence, rows inserted, the ids
+// returned in the callers' order (WITH ORDINALITY; the CTE is evaluated once).
+constexpr const char* kAcceptBatch =
+    "WITH input AS MATERIALIZED (SELECT nextval('outbox_id_seq') AS id, u.* FROM unnest("
+    "$1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
+    "$8::text[], $9::text[], $10::text[], $11::text[]) WITH ORDINALITY AS u(in_id, sender, "
+    "recipient, mode, body, formatted_body, formatted_type, subject, language, chat_state, "
+    "thread, ord)), stored AS (INSERT INTO outbox (id, in_id, sender, recipient, mode, body, "
+    "formatted_body, formatted_type, subject, language, chat_state, thread, node_id) "
+    "SELECT id, in_id, sender, recipient, mode, body, formatted_body, formatted_type, subject, "
+    "language, chat_state, thread, $12 FROM input) SELECT id FROM input ORDER BY ord";
+
+// Delivered: every listed row still accepted or delivering; the ids that exist come back.
+constexpr const char* kDeliveredBatch =
+    "WITH ids AS (SELECT DISTINCT unnest($1::bigint[]) AS id), changed AS (UPDATE outbox SET "
+    "state = 'delivered', attempts = attempts + 1, updated_at = now() WHERE id IN (SELECT id "
+    "FROM ids) AND state IN ('accepted', 'delivering') RETURNING id) "
+    "SELECT o.id FROM outbox o JOIN ids USING (id)";
+
+using AcceptResults = PortResult<std::vector<PortResult<std::int64_t>>>;
+using DoneResults = PortResult<std::vector<PortResult<presence::Done>>>;
+
+std::array<std::string, 11> accept_columns(const std::vector<OutboundMessage>& batch) {
+  std::array<TextArray, 11> cols;
+  for (const auto& m : batch) {
+    const auto& k = m.content;
+    cols[0].add(m.in_id);
+    cols[1].add(m.from.full());
+    cols[2].add(m.to.full());
+    cols[3].add(mode_name(m.mode));
+    cols[4].add(k.body);
+    cols[5].add(k.formatted_body);
+    cols[6].add(k.formatted_type);
+    cols[7].add(k.subject);
+    cols[8].add(k.language);
+    cols[9].add(presence::to_string(k.chat_state));
+    cols[10].add(k.thread);
+  }
+  std::array<std::string, 11> out;
+  for (std::size_t i = 0; i < cols.size(); ++i) {
+    out[i] = cols[i].take();
+  }
+  return out;
+}
+
+// The batch in one transaction; an id per message, or the store's error for all of them.
+AcceptResults write_accepts(DbPool& pool, const std::string& node_id,
+                            const std::vector<OutboundMessage>& batch) {
+  auto c = accept_columns(batch);
+  auto write = [&](pqxx::connection& conn) -> std::vector<PortResult<std::int64_t>> {
+    pqxx::work tx{conn};
+    auto rows = tx.exec_params(kAcceptBatch, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+                               c[8], c[9], c[10], node_id);
+    tx.commit();
+    std::vector<PortResult<std::int64_t>> ids;
+    ids.reserve(rows.size());
+    for (const auto& row : rows) {
+      ids.emplace_back(row[0].as<std::int64_t>());
+    }
+    return ids;
+  };
+  auto ids = pool.run_blocking(write);
+  if (!ids) {
+    return to_port_errc(ids.error());
+  }
+  return std::move(*ids);
+}
+
+DoneResults write_delivered(DbPool& pool, const std::vector<std::int64_t>& ids) {
+  std::string list = "{";
+  for (auto id : ids) {
+    list += fmt::format("{}{}", list.size() > 1 ? "," : "", id);
+  }
+  list += "}";
+  auto write = [&](pqxx::connection& conn) -> std::unordered_set<std::int64_t> {
+    pqxx::work tx{conn};
+    auto rows = tx.exec_params(kDeliveredBatch, list);
+    tx.commit();
+    std::unordered_set<std::int64_t> found;
+    for (const auto& row : rows) {
+      found.insert(row[0].as<std::int64_t>());
+    }
+    return found;
+  };
+  auto found = pool.run_blocking(write);
+  if (!found) {
+    return to_port_errc(found.error());
+  }
+  std::vector<PortResult<presence::Done>> out;
+  out.reserve(ids.size());
+  for (auto id : ids) {
+    out.push_back(found->contains(id) ? PortResult<presence::Done>{presence::Done{}}
+                                      : PortResult<presence::Done>{PortErrc::not_found});
+  }
+  return out;
+}
+
 }  // namespace
 
+PgOutbox::PgOutbox(DbPool& pool, std::string node_id)
+    : pool_(pool),
+      node_id_(std::move(node_id)),
+      accepts_(pool.executor(),
+               [pool = &pool, node = node_id_](const std::vector<OutboundMessage>& batch) {
+                 return write_accepts(*pool, node, batch);
+               },
+               kMaxBatch),
+      delivered_(pool.executor(),
+                 [pool = &pool](const std::vector<std::int64_t>& ids) {
+                   return write_delivered(*pool, ids);
+                 },
+                 kMaxBatch) {}
+
 presence::PortResult<std::int64_t> PgOutbox::accept(const OutboundMessage& m) {
-  auto write = [&](pqxx::connection& c) -> std::int64_t {
-    pqxx::work tx{c};
-    const auto& k = m.content;
-    auto rows = tx.exec_params(
-        "INSERT INTO outbox (in_id, sender, recipient, mode, body, formatted_body, "
-        "formatted_type, subject, language, chat_state, thread, node_id) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-        m.in_id, m.from.full(), m.to.full(), mode_name(m.mode), k.body, k.formatted_body,
-        k.formatted_type, k.subject, k.language, std::string{presence::to_string(k.chat_state)},
-        k.thread, node_id_);
-    tx.commit();
-    return rows[0][0].as<std::int64_t>();
-  };
-  auto id = pool_.run_blocking(write);
-  if (!id) {
-    return to_port_errc(id.error());
+  auto ids = write_accepts(pool_, node_id_, std::vector<OutboundMessage>{m});
+  if (!ids) {
+    return ids.error();
   }
-  return *id;
+  return ids.value().at(0);
+}
+
+void PgOutbox::accept_async(const OutboundMessage& m, AcceptDone done) {
+  accepts_.submit(m, std::move(done));
+}
+
+void PgOutbox::mark_delivered_async(std::int64_t id, FinishDone done) {
+  delivered_.submit(id, std::move(done));
 }
 
 presence::PortResult<presence::Done> PgOutbox::finish(std::int64_t id, const char* state,
@@ -119,7 +249,11 @@ presence::PortResult<presence::Done> PgOutbox::finish(std::int64_t id, const cha
 }
 
 presence::PortResult<presence::Done> PgOutbox::mark_delivered(std::int64_t id) {
-  return finish(id, "delivered", nullptr);
+  auto done = write_delivered(pool_, {id});
+  if (!done) {
+    return done.error();
+  }
+  return done.value().at(0);
 }
 
 presence::PortResult<presence::Done> PgOutbox::mark_bounced(std::int64_t id,
