@@ -35,6 +35,9 @@ class SubscriptionMachine {
   struct Config {
     std::chrono::seconds refresh_margin{60};  // re-SUBSCRIBE this long before expiry
     std::chrono::seconds retry_after{30};     // re-try a refresh that got no answer
+    // A NOTIFY that only moves the expiry is saved once it moved further than this (the
+    // stored expiry is informational: restore() re-SUBSCRIBEs regardless of it).
+    std::chrono::seconds expires_slack{300};
   };
 
   SubscriptionMachine() = default;
@@ -71,7 +74,7 @@ class SubscriptionMachine {
   struct Entry;
   struct Data {
     std::string sip_dialog;
-    WallTime expires{};
+    WallTime expires{};  // as last saved (within Config::expires_slack of the SIP side's)
     WallTime refresh_at{};
     const Entry* next_watcher = nullptr;  // next subscription to the same presentity
     std::int64_t id = 0;
@@ -116,6 +119,7 @@ class SubscriptionMachine {
                     SubscriptionEffects& out);
   void dispatch(const Leg& leg, const SubscriptionRequest& r, const PolicySnapshot& policy,
                 SubscriptionEffects& out);
+  bool changes_stored(const Data& d, const SipSubscriptionEvent& e) const;
   void on_sip_accepted(const Entry& s, const SipSubscriptionEvent& e, const PolicySnapshot& policy,
                        SubscriptionEffects& out);
   bool answered_without_asking(Subscription& s, const SubscriptionRequest& r,

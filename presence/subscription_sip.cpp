@@ -45,14 +45,28 @@ void SubscriptionMachine::on_sip_terminated(const Entry& s, const SipSubscriptio
   schedule(s, now + config_.retry_after);
 }
 
+// Whether a 2xx / NOTIFY changes what is stored of `d`: its state, its dialog, a row never
+// saved (id 0: a failed save is tried again), or an expiry moved by more than `slack`. Every
+// NOTIFY reports a fresh expiry; saving each would cost a store commit per presence update.
+// A stale stored expiry is harmless: nothing reads it while running (the refresh timer is
+// set from the event itself), and restore() re-SUBSCRIBEs every SIP subscription it owns at
+// once, whose answer brings the real expiry.
+bool SubscriptionMachine::changes_stored(const Data& d, const SipSubscriptionEvent& e) const {
+  auto moved = e.expires > d.expires ? e.expires - d.expires : d.expires - e.expires;
+  return d.id == 0 || d.state != e.state || d.sip_dialog != e.sip_dialog ||
+         moved > config_.expires_slack;
+}
+
 // A 2xx or NOTIFY with pending/active: store the dialog; pending → active is the approval.
 void SubscriptionMachine::on_sip_accepted(const Entry& s, const SipSubscriptionEvent& e,
                                           const PolicySnapshot& policy, SubscriptionEffects& out) {
   bool approved = e.state == SubscriptionState::active && s.d.state == SubscriptionState::pending;
-  s.d.state = e.state;
-  s.d.expires = e.expires;
-  s.d.sip_dialog = e.sip_dialog;
-  out.effects.push_back(SaveSubscription{to_subscription(s)});
+  if (changes_stored(s.d, e)) {
+    s.d.state = e.state;
+    s.d.expires = e.expires;
+    s.d.sip_dialog = e.sip_dialog;
+    out.effects.push_back(SaveSubscription{to_subscription(s)});
+  }
   if (approved) {  // RFC 8048 §5.2.1 (F14): the watcher's side learns of the approval
     Address presentity = e.presentity.without_resource();
     Address from = s.d.watcher_is_local ? presentity : policy.identity().outward(presentity);

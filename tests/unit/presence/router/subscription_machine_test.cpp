@@ -3,6 +3,8 @@
 // the test domains), §5.3.1 (SIP user subscribes to XMPP contact), polite block, probes.
 #include "presence/subscription_machine.hpp"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "tests/unit/presence/router/fake_switchboard.hpp"
@@ -60,6 +62,55 @@ TEST(SubscriptionMachine, FedgateRefreshesTheSipSideBeforeExpiry) {
   ASSERT_EQ(due.effects.size(), 1u);
   auto& refresh = std::get<RefreshSubscription>(due.effects[0]);
   EXPECT_EQ(refresh.subscription.sip_dialog, "dialog-a");
+}
+
+std::size_t saves(const SubscriptionEffects& fx) {
+  return static_cast<std::size_t>(std::count_if(
+      fx.effects.begin(), fx.effects.end(),
+      [](const SubscriptionEffect& e) { return std::holds_alternative<SaveSubscription>(e); }));
+}
+
+// Every NOTIFY reports a fresh expiry: only a state, a dialog or a far-moved expiry is saved.
+TEST(SubscriptionMachine, NotifyThatChangesNothingDurableIsNotSaved) {
+  FakeSwitchboard sb{base_rows()};
+  sb.subscription(req(SubscriptionAction::subscribe, kJuliet, kRomeo));
+  auto e = sip(SubscriptionState::active);
+  EXPECT_EQ(saves(sb.subscriptions.on_sip_state(e, sb.policy(), sb.wall_now)), 1u);  // pending → active
+  e.expires += std::chrono::seconds{299};
+  auto fx = sb.subscriptions.on_sip_state(e, sb.policy(), sb.wall_now);
+  EXPECT_EQ(saves(fx), 0u);
+  ASSERT_TRUE(fx.wake_at.has_value());  // the refresh still follows the newest expiry
+  EXPECT_EQ(*fx.wake_at, e.expires - std::chrono::seconds{60});
+  EXPECT_EQ(sb.subscriptions.find(kJuliet, kRomeo)->expires, WallTime{std::chrono::hours{1001}});
+  e.expires += std::chrono::seconds{2};  // 301 s from the stored one
+  fx = sb.subscriptions.on_sip_state(e, sb.policy(), sb.wall_now);
+  ASSERT_EQ(saves(fx), 1u);
+  EXPECT_EQ(std::get<SaveSubscription>(fx.effects[0]).subscription.expires, e.expires);
+}
+
+TEST(SubscriptionMachine, NotifyInANewDialogIsSaved) {
+  FakeSwitchboard sb{base_rows()};
+  sb.subscription(req(SubscriptionAction::subscribe, kJuliet, kRomeo));
+  sb.sip_state(sip(SubscriptionState::active));
+  auto e = sip(SubscriptionState::active);
+  e.sip_dialog = "dialog-b";
+  auto fx = sb.subscriptions.on_sip_state(e, sb.policy(), sb.wall_now);
+  ASSERT_EQ(saves(fx), 1u);
+  EXPECT_EQ(std::get<SaveSubscription>(fx.effects[0]).subscription.sip_dialog, "dialog-b");
+  EXPECT_EQ(saves(sb.subscriptions.on_sip_state(e, sb.policy(), sb.wall_now)), 0u);
+}
+
+// A subscription whose save never returned an id (store down) is saved again by a NOTIFY.
+TEST(SubscriptionMachine, UnsavedSubscriptionIsSavedByTheNextNotify) {
+  FakeSwitchboard sb{base_rows()};
+  auto fx = sb.subscriptions.on_request(req(SubscriptionAction::subscribe, kJuliet, kRomeo),
+                                        sb.policy(), sb.wall_now);
+  ASSERT_EQ(saves(fx), 1u);  // not carried out: no id assigned
+  auto e = sip(SubscriptionState::pending);
+  EXPECT_EQ(saves(sb.subscriptions.on_sip_state(e, sb.policy(), sb.wall_now)), 1u);
+  EXPECT_EQ(saves(sb.subscriptions.on_sip_state(e, sb.policy(), sb.wall_now)), 1u);
+  sb.subscriptions.on_saved(kJuliet, kRomeo, 7);
+  EXPECT_EQ(saves(sb.subscriptions.on_sip_state(e, sb.policy(), sb.wall_now)), 0u);
 }
 
 TEST(SubscriptionMachine, SipTerminationByTimeoutResubscribesButRejectedEnds) {
