@@ -60,10 +60,25 @@ e2e_states_to_sip() {
   e2e_xmpp_to_lync unavailable "logging off" 18500
 }
 
-# e2e_restart: step 8 after the mutual subscription: kill -9 of fedgate, a start on the same
-# database; then the SIP user's change reaches the XMPP user and the XMPP user's change reaches
-# the SIP user in the restored SIP dialog, without anyone subscribing again.
+# e2e_wait_sip_dialogs N: until fedgate's sip_dialogs holds N rows of this node (10 s). Its
+# dialogs are written behind (one coalesced write per 200 ms interval): a crash right after a
+# subscription loses that dialog, and then the partner's refresh gets 481 and re-subscribes.
+e2e_wait_sip_dialogs() {
+  local want="$1" stored=0 i
+  for ((i = 0; i < 100; i++)); do
+    stored="$(fg_sql "SELECT count(*) FROM sip_dialogs WHERE node_id = '$FG_NODE_ID'")"
+    ((stored >= want)) && return 0
+    sleep 0.1
+  done
+  ia_fail "sip_dialogs holds $stored rows, not the $want dialogs"
+}
+
+# e2e_restart: step 8 after the mutual subscription (its 2 SIP dialogs stored): kill -9 of
+# fedgate, a start on the same database; then the SIP user's change reaches the XMPP user and
+# the XMPP user's change reaches the SIP user in the restored SIP dialog, without anyone
+# subscribing again.
 e2e_restart() {
+  e2e_wait_sip_dialogs 2
   ia_log "8. kill -9 of fedgate, restart on the same database"
   fg_kill9
   fg_start

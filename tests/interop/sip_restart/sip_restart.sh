@@ -11,7 +11,7 @@ FEDGATE="${1:?usage: sip_restart.sh FEDGATE}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 LIB="$HERE/../lib"
 source "$LIB/common.sh"; source "$LIB/pki.sh"; source "$LIB/dns.sh"; source "$LIB/prosody.sh"
-source "$LIB/fedgate.sh"; source "$LIB/ms_peer.sh"
+source "$LIB/fedgate.sh"; source "$LIB/ms_peer.sh"; source "$LIB/e2e.sh"
 source "$HERE/../e2e_case1/setup.sh"
 
 case1_setup "$FEDGATE" sip-restart
@@ -26,13 +26,7 @@ peer_expect ex1 20 '{"ev": "presence", "watcher": "bob@partner.test", "presentit
 xc alice "subscribe bob@partner.test"
 xc alice "wait-subscribed bob@partner.test"
 xc alice "wait-presence bob@partner.test show= status=bob+here"
-stored=0  # both dialogs written (one coalescing interval of 200 ms, then the write)
-for ((i = 0; i < 100; i++)); do
-  stored="$(fg_sql "SELECT count(*) FROM sip_dialogs WHERE node_id = 'case1'")"
-  ((stored >= 2)) && break
-  sleep 0.1
-done
-((stored >= 2)) || ia_fail "sip_dialogs holds $stored rows, not the 2 dialogs"
+e2e_wait_sip_dialogs 2  # both dialogs written (one coalescing interval of 200 ms, then the write)
 
 ia_log "kill -9 of fedgate, restart on the same state dir"
 fg_kill9
