@@ -161,8 +161,12 @@ void InboundStream::on_db_verify(StreamActions& a, const Element& e, TimePoint n
     return core_.write(
         a, db_error("verify", originating, e.attr("from"), id, StanzaErrc::not_allowed), now);
   }
+  const SecuritySettings& s = c.security;
+  const std::string key = trimmed_text(e);
   const bool valid =
-      dialback_key_matches(trimmed_text(e), c.security.dialback_secret, receiving, originating, id);
+      dialback_key_matches(key, s.dialback_secret, receiving, originating, id) ||
+      (!s.previous_dialback_secret.empty() && now < s.previous_secret_until &&
+       dialback_key_matches(key, s.previous_dialback_secret, receiving, originating, id));
   core_.write(a, db_verify_answer(originating, receiving, id, valid), now);  // examples 15, 16
 }
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "gateway/base/clock.hpp"
+
 namespace fedgate::xmpp {
 
 enum class TlsMode { no_tls, tls_optional, tls_required };
@@ -17,6 +19,10 @@ struct SecuritySettings {
   bool sasl_external_outbound = true;      // use SASL EXTERNAL when a receiving server offers it
   bool dialback_allowed = true;            // XEP-0220, both directions
   std::string dialback_secret;             // XEP-0185 secret; must be set when dialback is on
+  // The secret before a live change: keys it made are still verified (XEP-0220 §2.2.2) until
+  // `previous_secret_until`, so dialbacks in flight across the change complete.
+  std::string previous_dialback_secret;
+  TimePoint previous_secret_until{};
 };
 
 // Per-partner overrides, looked up by the peer's domain.

@@ -35,7 +35,8 @@ class InboundSession {
         log_(deps.log.with(
             {{"conn", "in-" + std::to_string(g_next_id++)}, {"peer", peer_of(socket)}})),
         io_(XmppSocket(std::move(socket))),
-        stream_(deps.config.stream, Clock::now()) {}
+        config_(deps.config.stream.load()),
+        stream_(config_, Clock::now()) {}
 
   asio::awaitable<void> run(bool direct_tls);
 
@@ -66,6 +67,7 @@ class InboundSession {
   InboundDeps& deps_;
   Logger log_;
   SessionIo io_;
+  std::shared_ptr<const StreamConfig> config_;  // the settings when this stream started
   InboundStream stream_;
   std::shared_ptr<VerdictBox> verdicts_;  // created on the first db:verify question
   TimePoint wake_at_ = TimePoint::max();
@@ -81,7 +83,7 @@ asio::awaitable<void> InboundSession::run(bool direct_tls) {
   deps_.metrics.opened(S2sDirection::inbound);
   log_.info("xmpp.s2s.inbound_open", {{"direct_tls", direct_tls}});
   // The whole negotiation is bounded, a peer that never speaks included (connection-timeout).
-  handshake_deadline_ = Clock::now() + deps_.config.stream->timeouts.handshake;
+  handshake_deadline_ = Clock::now() + config_->timeouts.handshake;
   wake_at_ = handshake_deadline_;
   if (direct_tls) {
     co_await upgrade();  // XEP-0368: TLS before the stream header
@@ -214,7 +216,7 @@ asio::awaitable<void> refuse_inbound_session(asio::ip::tcp::socket socket, bool 
                                              InboundDeps& deps) {
   SessionIo io{XmppSocket(std::move(socket))};
   if (!direct_tls) {
-    InboundStream stream(deps.config.stream, Clock::now());
+    InboundStream stream(deps.config.stream.load(), Clock::now());
     auto a = stream.error(StreamErrc::policy_violation, "too_many_streams", Clock::now());
     auto written = co_await io.write(a.write);
     (void)written;  // the peer may be gone already; nothing more to do either way

@@ -40,7 +40,7 @@ class OutboundSession {
         deps_(deps),
         log_(deps.log.with(
             {{"conn", "out-" + std::to_string(g_next_id++)}, {"peer", pair_.remote}})),
-        stream_(deps.config.stream, pair_, Clock::now()) {}
+        stream_(deps.config.stream.load(), pair_, Clock::now()) {}
 
   asio::awaitable<void> run();
 

@@ -1,6 +1,7 @@
 // S2sConfig: the settings of the XMPP s2s transport (listener, sessions, pool) and the seams it
 // calls out through: the stanza handler (the switchboard, wired by the node), the bounce and
-// the delivered callbacks. Owned by the node; read-only and shared by every session. RFC 6120 §4, XEP-0368.
+// the delivered callbacks. Owned by the node; shared by every session, read-only but for
+// `stream` (atomic, replaced live). RFC 6120 §4, XEP-0368.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -17,6 +18,7 @@
 #include "xmpp/codec/element.hpp"
 #include "xmpp/codec/stanza.hpp"
 #include "xmpp/stream/stream_config.hpp"
+#include "xmpp/transport/shared_stream_config.hpp"
 
 namespace fedgate::xmpp {
 
@@ -44,7 +46,8 @@ struct StaticRoute {
 };
 
 struct S2sConfig {
-  std::shared_ptr<const StreamConfig> stream;
+  // What new streams start with; replaced live by the node when the settings change.
+  SharedStreamConfig stream;
   std::optional<gateway::TlsContext> server_tls;  // listener side; nullopt: no TLS offered
   std::optional<gateway::TlsContext> client_tls;  // dialling side; nullopt: no TLS used
   Duration connect_timeout = std::chrono::seconds(10);
