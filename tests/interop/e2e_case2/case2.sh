@@ -19,7 +19,8 @@
 #                    domain whose server is down come back to the sender as errors.
 #   second_partner  steps 1, 2 and 4 with a Prosody partner (other.test) beside ejabberd.
 #   restart       8. kill -9 of fedgate, restart: presence flows again both ways for the
-#                    existing subscriptions, nobody re-subscribes.
+#                    existing subscriptions (the pool's in its restored SIP dialog),
+#                    nobody re-subscribes.
 # Usage: case2.sh SCENARIO PATH/TO/fedgate
 set -euo pipefail
 SCENARIO="${1:?usage: case2.sh SCENARIO FEDGATE}"
@@ -165,7 +166,7 @@ scenario_errors() {
 scenario_restart() {
   case2_setup "$FEDGATE" restart
   bob_and_alice
-  E2E_RESTART_SIP="${C2_SIP_RESTART:-0}" e2e_restart  # SIP side of step 8: not yet passing
+  e2e_restart
 }
 
 scenario_second_partner() {

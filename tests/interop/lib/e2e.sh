@@ -86,7 +86,6 @@ e2e_restart() {
   ia_xc "$E2E_XC" "forget $E2E_SIP"
   msp_do "$E2E_MSP" r8a "{\"cmd\": \"set_state\", \"user\": \"$E2E_SIP\", \"availability\": 13000, \"note\": \"after the restart\"}"
   ia_xc "$E2E_XC" "wait-presence $E2E_SIP show=away status=after+the+restart"
-  [[ "${E2E_RESTART_SIP:-1}" == 1 ]] || return 0  # Case 2: opt-in (C2_SIP_RESTART=1)
   local note="${E2E_XMPP%%@*} after the restart"
   ia_xc "$E2E_XC" "presence show=dnd status=${note// /+}"
   msp_expect "$E2E_MSP" r8b 20 "{\"ev\": \"presence\", \"watcher\": \"$E2E_SIP\", \"presentity\": \"$E2E_XMPP\", \"availability\": 6500, \"note\": \"$note\"}"
