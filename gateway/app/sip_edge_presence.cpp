@@ -2,6 +2,7 @@
 // (SUBSCRIBE / un-SUBSCRIBE towards SIP presentities, the answer or a NOTIFY in the notifier
 // dialog of a SIP watcher) and the agent's SUBSCRIBE / NOTIFY events as the switchboard's
 // neutral inputs. RFC 6665 §4.1-§4.2, RFC 8048 §5-§7, RFC 7247 §7, MS-PRES §2.2.2.
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <chrono>
 
@@ -21,6 +22,11 @@ using presence::SubscriptionState;
 
 namespace {
 
+// A NOTIFY that only renews the expiry is reported once it moved this far (at most a quarter
+// of the subscription's lifetime): the switchboard's refresh timer and stored expiry need no
+// more precision (subscription_machine.hpp, Config::expires_slack).
+constexpr std::chrono::seconds kReportSlack{300};
+
 Watching watching(const presence::Address& watcher, const presence::Address& presentity) {
   return Watching{watcher.without_resource(), presentity.without_resource()};
 }
@@ -37,6 +43,24 @@ NotifierRecord notifier_record(const sip::DialogId& id, bool msrtc) {
 }
 
 presence::WallTime wall_now() { return std::chrono::system_clock::now(); }
+
+// Whether a NOTIFY tells the switchboard anything about the subscription (not its document):
+// a record never reported (new dialog, or restored), a state change, or an expiry moved
+// further than `slack`. Each NOTIFY renews the expiry; reporting every one costs a switchboard
+// hop per presence update. Records the state, and the expiry when reported.
+bool report_needed(SubscriberRecord* held, SubscriptionState state, presence::WallTime expires,
+                   std::chrono::seconds slack) {
+  if (held == nullptr) {
+    return true;
+  }
+  const bool report = held->expires == presence::WallTime{} || held->state != state ||
+                      expires - held->expires > slack;
+  held->state = state;
+  if (report) {
+    held->expires = expires;
+  }
+  return report;
+}
 
 }  // namespace
 
@@ -301,10 +325,8 @@ void SipEdge::on_notify(sip::NotifyEvent e) {
       }
       w = Watching{*watcher, presentity};
       book_.add_subscriber(*w, e.dialog);
+      book_.subscriber(*w)->expires = {};  // a dialog new to the book is always reported
     }
-    auto* held = book_.subscriber(*w);
-    held->state = state_from(e.notification.state);
-    held->expires = wall_now() + std::chrono::seconds(agent_config_.subscribe_expires);
     spawn("sip_edge.notify_in", handle_notify(std::move(*w), std::move(e)));
   });
 }
@@ -312,12 +334,17 @@ void SipEdge::on_notify(sip::NotifyEvent e) {
 asio::awaitable<void> SipEdge::handle_notify(Watching w, sip::NotifyEvent e) {
   metrics_.event("notify");
   auto state = state_from(e.notification.state);
+  const std::chrono::seconds lifetime(agent_config_.subscribe_expires);
+  auto expires = wall_now() + lifetime;
+  const bool report =
+      report_needed(book_.subscriber(w), state, expires, std::min(kReportSlack, lifetime / 4));
   if (state == SubscriptionState::terminated) {
     co_return;  // the agent reports the end (on_subscription_ended) with its reason
   }
-  auto expires = wall_now() + std::chrono::seconds(agent_config_.subscribe_expires);
-  auto reporting = report_state(w, state, "", expires, encode_dialog_ref(e.dialog));
-  co_await std::move(reporting);
+  if (report) {
+    auto reporting = report_state(w, state, "", expires, encode_dialog_ref(e.dialog));
+    co_await std::move(reporting);
+  }
   if (!e.notification.body.bytes.empty()) {
     auto handling = handle_document(w, std::move(e.notification.body));
     co_await std::move(handling);

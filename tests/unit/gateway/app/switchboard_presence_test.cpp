@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "switchboard_harness.hpp"
 
 namespace fedgate::gateway::test {
@@ -136,6 +138,35 @@ TEST(SwitchboardPresence, SubscriptionToASipUserWithoutSipSideIsAnsweredWithAnEr
   EXPECT_NE(wire(b.last()).find("<remote-server-not-found"), std::string::npos);
   EXPECT_EQ(
       b.metric("fedgate_switchboard_sip_unavailable_total", {{"effect", "send_subscription"}}), 1);
+}
+
+presence::WallTime stored_expiry(Bench& b) {
+  auto rows = b.subscriptions.load_all().value();
+  return rows.size() == 1 ? rows[0].expires : presence::WallTime{};
+}
+
+// Each NOTIFY of a SIP presentity reports a fresh expiry; the stored row follows only when it
+// moved by more than the slack (no store commit per presence update), or the dialog changed.
+TEST(SwitchboardPresence, NotifyThatOnlyRenewsTheExpiryIsNotStored) {
+  Bench b;
+  RecordingSip sip;
+  b.switchboard->set_sip_side(&sip);
+  b.stanza_in("<presence from='alice@home.test' to='joe@lync.test' type='subscribe'/>");
+  presence::SipSubscriptionEvent e;
+  e.watcher = presence::Address::parse("alice@home.test").value();
+  e.presentity = presence::Address::parse("joe@lync.test").value();
+  e.expires = std::chrono::system_clock::now() + std::chrono::hours(1);
+  e.sip_dialog = "d1";
+  const auto first = e.expires;
+  ASSERT_TRUE(b.run(b.switchboard->on_sip_state(e)));
+  EXPECT_EQ(stored_expiry(b), first);
+  e.expires += std::chrono::seconds(10);
+  ASSERT_TRUE(b.run(b.switchboard->on_sip_state(e)));
+  EXPECT_EQ(stored_expiry(b), first);
+  e.sip_dialog = "d2";
+  ASSERT_TRUE(b.run(b.switchboard->on_sip_state(e)));
+  EXPECT_EQ(stored_expiry(b), e.expires);
+  EXPECT_EQ(b.subscriptions.load_all().value().at(0).sip_dialog, "d2");
 }
 
 TEST(SwitchboardPresence, IqIsRelayedBetweenXmppSidesOnly) {
