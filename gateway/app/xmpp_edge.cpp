@@ -8,6 +8,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <pqxx/pqxx>
+#include <mutex>
 #include <stdexcept>
 
 #include "gateway/admin/admin_server.hpp"
@@ -15,6 +16,7 @@
 #include "gateway/net/cares_resolver.hpp"
 #include "gateway/net/srv_order.hpp"
 #include "gateway/net/tls_context.hpp"
+#include "xmpp/stream/security_change.hpp"
 
 namespace fedgate::gateway {
 
@@ -44,6 +46,29 @@ std::string random_stream_id() {
     out += fmt::format("{:02x}", b);
   }
   return out;
+}
+
+xmpp::SecuritySettings security_settings(const presence::Settings& s) {
+  xmpp::SecuritySettings out;
+  out.tls_mode = tls_mode(s.xmpp_security);
+  out.require_valid_certificates = s.require_valid_peer_certificates;
+  out.sasl_external_inbound = s.sasl_external_inbound;
+  out.sasl_external_outbound = s.sasl_external_outbound;
+  out.dialback_secret = s.dialback_secret;
+  out.dialback_allowed = !s.dialback_secret.empty();
+  return out;
+}
+
+const char* xmpp_security_name(presence::XmppSecurityMode m) {
+  switch (m) {
+    case presence::XmppSecurityMode::no_tls:
+      return "no_tls";
+    case presence::XmppSecurityMode::tls_optional:
+      return "tls_optional";
+    case presence::XmppSecurityMode::tls_required:
+      break;
+  }
+  return "tls_required";
 }
 
 bool same_security(const presence::Settings& a, const presence::Settings& b) {
@@ -77,21 +102,44 @@ void XmppEdge::on_policy(const std::shared_ptr<const presence::PolicyRows>& rows
   v->rows = rows;
   v->policy = std::make_shared<const presence::PolicySnapshot>(*rows);
   view_.store(std::move(v));
-  if (!same_security(rows->settings, started_with_)) {
-    log_.warn("xmpp.security_settings_changed",
-              {{"version", rows->version}, {"note", "applies to new streams after a restart"}});
+  std::lock_guard lock(security_mutex_);
+  if (s2s_config_.stream.load() && !same_security(rows->settings, security_rows_)) {
+    apply_security(rows->settings, rows->version);
   }
 }
 
+// New streams (both directions) start with `s` from now on; established streams keep what
+// they negotiated. A changed dialback secret keeps the old one verifiable for one handshake
+// timeout (XEP-0185 §3: keys made with it may still be checked by receiving servers).
+// Called with security_mutex_ held.
+void XmppEdge::apply_security(const presence::Settings& s, std::int64_t version) {
+  const Duration grace = s2s_config_.stream.load()->timeouts.handshake;
+  const xmpp::SecuritySettings before = security_;
+  security_ = xmpp::with_secret_grace(before, security_settings(s), Clock::now() + grace);
+  security_rows_ = s;
+  s2s_config_.stream.store(stream_config(security_));
+  const bool tighter = xmpp::tightens(before, security_);
+  const std::string established =
+      tighter ? "keep what they negotiated until they close (not closed by this change)"
+              : "keep what they negotiated";
+  using LogFn = void (Logger::*)(std::string_view, std::initializer_list<LogField>) const;
+  const LogFn say = tighter ? &Logger::warn : &Logger::info;
+  (log_.*say)("xmpp.security_settings_changed",
+              {{"version", version},
+               {"xmpp_security", xmpp_security_name(s.xmpp_security)},
+               {"require_valid_peer_certificates", s.require_valid_peer_certificates},
+               {"sasl_external_inbound", s.sasl_external_inbound},
+               {"sasl_external_outbound", s.sasl_external_outbound},
+               {"dialback_secret_changed", before.dialback_secret != s.dialback_secret},
+               {"tightened", tighter},
+               {"applies_to", "new streams"},
+               {"established_streams", established}});
+}
+
 std::shared_ptr<const xmpp::StreamConfig> XmppEdge::stream_config(
-    const presence::Settings& s) const {
+    const xmpp::SecuritySettings& s) const {
   auto c = std::make_shared<xmpp::StreamConfig>();
-  c->security.tls_mode = tls_mode(s.xmpp_security);
-  c->security.require_valid_certificates = s.require_valid_peer_certificates;
-  c->security.sasl_external_inbound = s.sasl_external_inbound;
-  c->security.sasl_external_outbound = s.sasl_external_outbound;
-  c->security.dialback_secret = s.dialback_secret;
-  c->security.dialback_allowed = !s.dialback_secret.empty();
+  c->security = s;
   c->tls_available = s2s_config_.server_tls.has_value();
   // Served or relayed: every domain once policy is loaded. The router decides per stanza and
   // refuses with a reason (relay_denied, domain_not_federated, xmpp_policy_*), which tells the
@@ -161,12 +209,20 @@ void XmppEdge::make_tls() {
   s2s_config_.client_tls = *client;
 }
 
+// The first StreamConfig, from the latest policy (a newer one may have come since start()
+// began; on_policy() applies later changes once this one is stored).
+void XmppEdge::use_current_security() {
+  std::lock_guard lock(security_mutex_);
+  security_rows_ = view()->rows->settings;
+  security_ = security_settings(security_rows_);
+  s2s_config_.stream.store(stream_config(security_));
+}
+
 void XmppEdge::start(const presence::PolicyRows& rows) {
   on_policy(std::make_shared<const presence::PolicyRows>(rows));
-  started_with_ = rows.settings;
   make_resolver();
   make_tls();
-  s2s_config_.stream = stream_config(rows.settings);
+  use_current_security();
   s2s_config_.static_route = [this](std::string_view d) { return home_route(d); };
   s2s_metrics_ = std::make_unique<xmpp::S2sMetrics>(metrics_);
   auto bounce = [this](xmpp::Element stanza, xmpp::StanzaErrc condition) {

@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -40,7 +41,8 @@ class XmppEdge {
   // Builds everything from `rows` (the policy at start) and binds the listeners; throws
   // std::runtime_error with a readable message when a listener cannot bind (start-up error).
   void start(const presence::PolicyRows& rows);
-  // A new policy version: domains served, partner profiles and home routes of new streams.
+  // A new policy version: domains served, partner profiles, home routes and the security
+  // settings (settings table) of new streams; established streams keep what they negotiated.
   void on_policy(const std::shared_ptr<const presence::PolicyRows>& rows);
   // Stops accepting, closes outbound streams (what is queued or unacknowledged is held, not
   // bounced: its messages stay pending in the outbox for the next start).
@@ -56,7 +58,9 @@ class XmppEdge {
     std::shared_ptr<const presence::PolicyRows> rows;
   };
   std::shared_ptr<const View> view() const { return view_.load(); }
-  std::shared_ptr<const xmpp::StreamConfig> stream_config(const presence::Settings& s) const;
+  std::shared_ptr<const xmpp::StreamConfig> stream_config(const xmpp::SecuritySettings& s) const;
+  void apply_security(const presence::Settings& s, std::int64_t version);
+  void use_current_security();
   std::optional<xmpp::StaticRoute> home_route(std::string_view domain) const;
   void make_resolver();
   void make_tls();
@@ -72,7 +76,9 @@ class XmppEdge {
   Logger log_;
   PolicySource policy_;
   std::atomic<std::shared_ptr<const View>> view_;
-  presence::Settings started_with_;  // security settings of the StreamConfig in use
+  std::mutex security_mutex_;          // on_policy (policy watcher) vs start
+  presence::Settings security_rows_;  // the settings row behind the StreamConfig in use
+  xmpp::SecuritySettings security_;   // what new streams use (with the secret grace)
   std::unique_ptr<Resolver> cares_;
   std::unique_ptr<Resolver> resolver_;
   xmpp::S2sConfig s2s_config_;

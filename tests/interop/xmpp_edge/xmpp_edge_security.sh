@@ -17,6 +17,10 @@
 #              log; no dialback attempted, nothing leaks
 #   mismatch   ejabberd presents a valid certificate for other.test: refused both ways with
 #              cert_name_mismatch, the expected and the presented names in the log
+#   live       the settings change while fedgate runs (no restart): ejabberd offers no TLS;
+#              xmpp_security_mode tls_optional works both ways by dialback, then tls_required:
+#              the established streams carry on, a new stream from ejabberd is refused with
+#              reason=tls_required after the xmpp.security_settings_changed line
 # Usage: xmpp_edge_security.sh SCENARIO path/to/fedgate
 set -euo pipefail
 SCENARIO="${1:?usage: xmpp_edge_security.sh SCENARIO FEDGATE}"
@@ -107,6 +111,41 @@ scenario_mismatch() {
   must_re "$FG_LOG" "xmpp\.s2s\.refused .*conn=out-[0-9]+ peer=partner\.test local=home\.test reason=cert_name_mismatch $detail"
   must_re "$FG_LOG" "xmpp\.s2s\.refused .*conn=in-[0-9]+ .*remote=partner\.test reason=cert_name_mismatch $detail"
   no_leak
+}
+
+# security_set MODE: xmpp_security_mode changed live; fedgate's log says so (no restart).
+security_set() {
+  fg_policy "UPDATE settings SET value = '$1' WHERE key = 'xmpp_security_mode'"
+  ia_wait_grep "$FG_LOG" "xmpp_security=$1" 10 || ia_fail "no xmpp.security_settings_changed to $1"
+}
+
+scenario_live() {
+  edge_setup "$FEDGATE" live --partner-tls off
+  security_set tls_optional
+  must_re "$FG_LOG" 'xmpp\.security_settings_changed .*xmpp_security=tls_optional .*tightened=false applies_to="new streams"'
+  ALICE_STEPS=("presence status=alice+here" "sleep 2" "send bob@partner.test hello bob"
+    "wait-message bob@partner.test hello alice")
+  BOB_STEPS=("presence" "wait-message alice@home.test hello bob" "send alice@home.test hello alice"
+    "sleep 1")
+  run_pair
+  must_re "$FG_LOG" 'xmpp\.s2s\.authenticated .*conn=out-[0-9]+ peer=partner\.test local=home\.test remote=partner\.test method=dialback'
+  must_re "$FG_LOG" 'xmpp\.s2s\.authenticated .*conn=in-[0-9]+ .*local=home\.test remote=partner\.test method=dialback'
+  security_set tls_required
+  must_re "$FG_LOG" 'xmpp\.security_settings_changed .*xmpp_security=tls_required .*tightened=true applies_to="new streams" established_streams="keep what they negotiated'
+  local changed_at
+  changed_at="$(grep -n 'xmpp_security=tls_required' "$FG_LOG" | head -1 | cut -d: -f1)"
+  # The established pair carries on; a new stream from ejabberd (partner.test -> nowhere.test)
+  # is refused at once.
+  ALICE_STEPS=("presence status=alice+here" "sleep 2" "send bob@partner.test still here"
+    "wait-message bob@partner.test still there")
+  BOB_STEPS=("presence" "wait-message alice@home.test still here" "send alice@home.test still there"
+    "send ghost@nowhere.test a new stream" "wait-error ghost@nowhere.test")
+  run_pair
+  tail -n "+$changed_at" "$FG_LOG" >"$IA_DIR/after-change.log"
+  must_re "$IA_DIR/after-change.log" 'xmpp\.s2s\.refused .*conn=in-[0-9]+ .*remote=partner\.test reason=tls_required'
+  must_not_re "$IA_DIR/after-change.log" 'xmpp\.s2s\.authenticated .*remote=partner\.test'
+  ((FG_STARTS == 1)) || ia_fail "fedgate was restarted ($FG_STARTS starts)"
+  ia_alive "$FG_PID" fedgate
 }
 
 "scenario_$SCENARIO"

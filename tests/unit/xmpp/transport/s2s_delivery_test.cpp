@@ -24,7 +24,7 @@ void send_five(Side& a) {  // sm_request_every = 5: the fifth asks for <a/>
 }
 
 void with_stream_config(Side& side, const std::function<void(StreamConfig&)>& change) {
-  auto c = std::make_shared<StreamConfig>(*side.config.stream);
+  auto c = std::make_shared<StreamConfig>(*side.config.stream.load());
   change(*c);
   side.config.stream = c;
 }

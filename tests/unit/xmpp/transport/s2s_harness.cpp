@@ -75,7 +75,7 @@ Side::Side(asio::io_context& io_, const Pki& pki, std::string domain_, std::stri
 void Side::dialback_only(std::vector<std::string> more) {
   config.server_tls.reset();
   config.client_tls.reset();
-  auto c = std::make_shared<StreamConfig>(*config.stream);
+  auto c = std::make_shared<StreamConfig>(*config.stream.load());
   c->tls_available = false;
   c->security.dialback_allowed = true;
   more.push_back(domain);

@@ -31,7 +31,7 @@ TEST(S2sLimits, APeerThatNeverSpeaksIsClosedWithConnectionTimeout) {
   Pki pki;
   asio::io_context io;
   Side b(io, pki, "b.example", "b");
-  auto quick = std::make_shared<StreamConfig>(*b.config.stream);
+  auto quick = std::make_shared<StreamConfig>(*b.config.stream.load());
   quick->timeouts.handshake = std::chrono::milliseconds(300);
   b.config.stream = quick;
   asio::ip::tcp::socket silent(io);

@@ -13,7 +13,7 @@ const DomainPair kAtoB{"a.example", "b.example"};
 
 // `a` never asks for acknowledgements (<r/>): what it writes stays unacknowledged.
 void never_request_acks(Side& a) {
-  auto c = std::make_shared<StreamConfig>(*a.config.stream);
+  auto c = std::make_shared<StreamConfig>(*a.config.stream.load());
   c->sm_request_every = 1000;
   a.config.stream = c;
 }

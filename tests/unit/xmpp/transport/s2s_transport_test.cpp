@@ -107,7 +107,7 @@ TEST(S2sTransport, SilentPeerBouncesWithRemoteServerTimeout) {
   asio::ip::tcp::socket held(io);
   silent.async_accept(held, [](boost::system::error_code) {});  // accepts, never answers
   Side a(io, pki, "a.example", "a");
-  auto quick = std::make_shared<StreamConfig>(*a.config.stream);
+  auto quick = std::make_shared<StreamConfig>(*a.config.stream.load());
   quick->timeouts.handshake = std::chrono::milliseconds(300);
   a.config.stream = quick;
   a.route("b.example", silent.local_endpoint().port());
