@@ -1,17 +1,17 @@
 #include "gateway/store/policy_watcher.hpp"
 
-#include <pqxx/pqxx>
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <algorithm>
 #include <charconv>
+#include <pqxx/pqxx>
 
 #include "gateway/store/pg_error.hpp"
 #include "gateway/store/policy_loader.hpp"
@@ -76,8 +76,8 @@ PolicyWatcher::PolicyWatcher(asio::any_io_executor ex, std::string conninfo, OnC
       version_gauge_(metrics.gauge("fedgate_store_policy_version", "Live policy version")),
       connected_gauge_(metrics.gauge("fedgate_store_connected",
                                      "1 while the policy watcher holds a database connection")),
-      latency_(metrics.histogram("fedgate_store_db_latency_seconds",
-                                 "Time spent in database calls", {{"op", "policy_load"}})) {}
+      latency_(metrics.histogram("fedgate_store_db_latency_seconds", "Time spent in database calls",
+                                 {{"op", "policy_load"}})) {}
 
 PolicyWatcher::~PolicyWatcher() { worker_.join(); }
 
@@ -110,7 +110,6 @@ asio::awaitable<void> PolicyWatcher::run() {
   }
   log_.info("store.policy.watcher_stopped");
 }
-
 
 asio::awaitable<std::unique_ptr<PolicyWatcher::Session>> PolicyWatcher::connect() {
   std::string error;
@@ -225,20 +224,24 @@ asio::awaitable<bool> PolicyWatcher::wait_for_change(Session& session) {
 }
 
 asio::awaitable<PolicyWatcher::Wake> PolicyWatcher::wait_readable(Session& session) {
-  using namespace asio::experimental::awaitable_operators;
   int fd = session.conn.sock();
   if (fd < 0) {
     co_return Wake::readable;  // the next drain reports the broken connection
   }
   asio::posix::stream_descriptor socket{ex_, fd};
   asio::steady_timer idle{ex_, idle_check_};
-  auto woke = co_await (socket.async_wait(asio::posix::descriptor_base::wait_read, kNoThrow) ||
-                        idle.async_wait(kNoThrow));
+  // The operations themselves form the group (not awaitables, which `||` would co_spawn as
+  // threads that filter out all but terminal cancellation): the task group's stop reaches them.
+  auto group = asio::experimental::make_parallel_group(
+      socket.async_wait(asio::posix::descriptor_base::wait_read, asio::deferred),
+      idle.async_wait(asio::deferred));
+  auto [order, socket_ec, idle_ec] =
+      co_await group.async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
   socket.release();  // the fd stays pqxx's: never closed by asio
   if (co_await cancelled()) {
     co_return Wake::cancelled;
   }
-  co_return woke.index() == 0 ? Wake::readable : Wake::idle;
+  co_return order[0] == 0 && !socket_ec ? Wake::readable : Wake::idle;
 }
 
 // Idle check: proves the connection alive and catches a change whose NOTIFY was missed.
