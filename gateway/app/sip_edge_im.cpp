@@ -281,8 +281,9 @@ asio::awaitable<sip::Answer> SipEdge::handle_session_message(sip::SessionMessage
   const bool typing_only = in->content.body.empty() && in->content.formatted_body.empty();
   auto op = decide_message(std::move(*in));
   sip::Answer a = co_await std::move(op);
-  auto activity = switchboard_.on_remote_activity(from.without_resource(), to.without_resource());
-  co_await std::move(activity);  // keeps the session from the idle close
+  // Keeps the session from the idle close; not awaited: the answer need not wait a strand hop.
+  spawn("sip_edge.activity",
+        switchboard_.on_remote_activity(from.without_resource(), to.without_resource()));
   if (!success(a.status)) {
     log_.info("sip.edge.session_message_refused", {{"peer", from.domain()}, {"status", a.status}});
     if (typing_only) {

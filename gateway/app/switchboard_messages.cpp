@@ -1,7 +1,14 @@
 // Switchboard, instant messages: route() → Outbox::accept (the durability point) → deliver over
 // XMPP or through the ChatSessionMachine to the SIP side; bounces back to the sender; delivery
-// settling; open-federation discovery. STYLE.md B2 steps 4-7, RFC 7572, RFC 7247 §7.
+// settling; open-federation discovery. Accepts and delivered marks are group-committed by the
+// outbox (no pool thread held while waiting). STYLE.md B2 steps 4-7, RFC 7572, RFC 7247 §7.
 #include <fmt/format.h>
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <memory>
+#include <optional>
 
 #include "gateway/app/switchboard.hpp"
 #include "gateway/app/switchboard_blocking.hpp"
@@ -29,6 +36,26 @@ std::string_view mode_name(presence::DeliveryMode m) {
       return "sip_page";
   }
   return "unknown";
+}
+
+// Waits for an outbox write handed to `start` (which gets the port's callback) and resumes
+// on the caller's executor (the strand). The callback may run on any thread, exactly once,
+// after the commit; the result travels in an optional (awaitable results need a default).
+template <class T, class Start>
+asio::awaitable<presence::PortResult<T>> committed(Start start) {
+  using Result = std::optional<presence::PortResult<T>>;
+  auto init = [start = std::move(start)](auto handler) mutable {
+    auto work = asio::make_work_guard(asio::get_associated_executor(handler));
+    auto held = std::make_shared<decltype(handler)>(std::move(handler));
+    start([held, work](presence::PortResult<T> r) {
+      asio::post(work.get_executor(),
+                 [held, r = std::move(r)]() mutable { std::move(*held)(Result{std::move(r)}); });
+    });
+  };
+  auto op = asio::async_initiate<const asio::use_awaitable_t<>&, void(Result)>(
+      std::move(init), asio::use_awaitable);
+  Result out = co_await std::move(op);
+  co_return std::move(*out);
 }
 
 }  // namespace
@@ -76,7 +103,10 @@ asio::awaitable<void> Switchboard::handle_message(presence::InboundMessage in, M
 asio::awaitable<void> Switchboard::accept_and_deliver(presence::OutboundMessage m,
                                                       MessageReply reply) {
   if (durable(m.content)) {
-    auto id = co_await blocking([this, &m] { return deps_.outbox.accept(m); });
+    auto accepting = committed<std::int64_t>([this, &m](presence::Outbox::AcceptDone done) {
+      deps_.outbox.accept_async(m, std::move(done));
+    });
+    auto id = co_await std::move(accepting);
     if (!id) {
       metrics_.store_error("outbox_accept");
       log_.error("im.not_accepted", {{"msg", m.in_id}, {"error", presence::to_string(id.error())}});
@@ -177,8 +207,10 @@ asio::awaitable<void> Switchboard::run_chat(presence::ChatEffects fx) {
 }
 
 asio::awaitable<void> Switchboard::mark_delivered(std::int64_t outbox_id) {
-  auto done =
-      co_await blocking([this, outbox_id] { return deps_.outbox.mark_delivered(outbox_id); });
+  auto marking = committed<presence::Done>([this, outbox_id](presence::Outbox::FinishDone done) {
+    deps_.outbox.mark_delivered_async(outbox_id, std::move(done));
+  });
+  auto done = co_await std::move(marking);
   if (done) {
     metrics_.delivered();
   } else {

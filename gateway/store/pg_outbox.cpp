@@ -142,9 +142,10 @@ AcceptResults write_accepts(DbPool& pool, const std::string& node_id,
                             const std::vector<OutboundMessage>& batch) {
   auto c = accept_columns(batch);
   auto write = [&](pqxx::connection& conn) -> std::vector<PortResult<std::int64_t>> {
+    conn.prepare("outbox_accept", kAcceptBatch);  // parsed once per connection
     pqxx::work tx{conn};
-    auto rows = tx.exec_params(kAcceptBatch, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
-                               c[8], c[9], c[10], node_id);
+    auto rows = tx.exec_prepared("outbox_accept", c[0], c[1], c[2], c[3], c[4], c[5], c[6],
+                                 c[7], c[8], c[9], c[10], node_id);
     tx.commit();
     std::vector<PortResult<std::int64_t>> ids;
     ids.reserve(rows.size());
@@ -167,8 +168,9 @@ DoneResults write_delivered(DbPool& pool, const std::vector<std::int64_t>& ids) 
   }
   list += "}";
   auto write = [&](pqxx::connection& conn) -> std::unordered_set<std::int64_t> {
+    conn.prepare("outbox_delivered", kDeliveredBatch);
     pqxx::work tx{conn};
-    auto rows = tx.exec_params(kDeliveredBatch, list);
+    auto rows = tx.exec_prepared("outbox_delivered", list);
     tx.commit();
     std::unordered_set<std::int64_t> found;
     for (const auto& row : rows) {

@@ -1,0 +1,121 @@
+// Switchboard with a group-committing outbox (Outbox::accept_async answering later): the
+// sender hears "accepted" and the message goes out only after its commit; a failed commit
+// refuses it; concurrent messages wait for their commits together, not one after another.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+#include "switchboard_harness.hpp"
+
+namespace fedgate::gateway::test {
+namespace {
+
+// Holds every accept until the test commits or fails it (the group commit in flight).
+struct DeferredOutbox final : presence::Outbox {
+  presence::PortResult<std::int64_t> accept(const presence::OutboundMessage& m) override {
+    return inner.accept(m);
+  }
+  presence::PortResult<presence::Done> mark_delivered(std::int64_t id) override {
+    return inner.mark_delivered(id);
+  }
+  presence::PortResult<presence::Done> mark_bounced(std::int64_t id,
+                                                    const presence::StanzaError& e) override {
+    return inner.mark_bounced(id, e);
+  }
+  presence::PortResult<std::vector<presence::OutboundMessage>> load_undelivered() override {
+    return inner.load_undelivered();
+  }
+  void accept_async(const presence::OutboundMessage& m, AcceptDone done) override {
+    pending.emplace_back(m, std::move(done));
+  }
+  void finish_all(bool commit) {
+    for (auto& [m, done] : std::exchange(pending, {})) {
+      done(commit ? inner.accept(m) : presence::PortResult<std::int64_t>{
+                                          presence::PortErrc::unavailable});
+    }
+  }
+  presence::InMemoryOutbox inner;
+  std::vector<std::pair<presence::OutboundMessage, AcceptDone>> pending;
+};
+
+struct CommitBench {
+  CommitBench() {
+    SwitchboardDeps deps{io.get_executor(), io.get_executor(), outbox, subscriptions, cache, xmpp,
+                         tasks, metrics, Logger{}, [this] { return rows; }, {}};
+    switchboard = std::make_unique<Switchboard>(std::move(deps));
+  }
+  // A SIP user's message to alice@home.test; its reply recorded in `heard`.
+  void message_in(std::string body) {
+    presence::InboundMessage in{"call-" + body, presence::Address::parse("sam@lync.test").value(),
+                                presence::Address::parse("alice@home.test").value(), {}};
+    in.content.body = body;
+    MessageReply reply;
+    reply.accepted = [this, body] { heard.push_back("accepted " + body); };
+    reply.refused = [this, body](const presence::StanzaError&) {
+      heard.push_back("refused " + body);
+    };
+    boost::asio::co_spawn(io, switchboard->on_message(std::move(in), std::move(reply)),
+                          boost::asio::detached);
+  }
+  void settle() {
+    io.restart();
+    for (int i = 0; i < 1000 && io.poll() > 0; ++i) {
+    }
+  }
+
+  boost::asio::io_context io;
+  TaskGroup tasks{io.get_executor()};
+  MetricsRegistry metrics;
+  DeferredOutbox outbox;
+  presence::InMemorySubscriptionStore subscriptions;
+  presence::InMemoryPresenceCacheStore cache;
+  RecordingXmpp xmpp;
+  std::shared_ptr<const presence::PolicyRows> rows =
+      std::make_shared<const presence::PolicyRows>(default_rows());
+  std::unique_ptr<Switchboard> switchboard;
+  std::vector<std::string> heard;
+};
+
+TEST(SwitchboardCommit, NothingIsAcknowledgedOrSentBeforeTheCommit) {
+  CommitBench b;
+  b.message_in("one");
+  b.settle();
+  ASSERT_EQ(b.outbox.pending.size(), 1u);
+  EXPECT_TRUE(b.heard.empty());
+  EXPECT_TRUE(b.xmpp.sent.empty());
+  b.outbox.finish_all(true);
+  b.settle();
+  EXPECT_EQ(b.heard, (std::vector<std::string>{"accepted one"}));
+  ASSERT_EQ(b.xmpp.sent.size(), 1u);
+  EXPECT_EQ(b.xmpp.sent[0].stanza.attr("id"), "fg-1");
+}
+
+TEST(SwitchboardCommit, AFailedCommitRefusesEveryMessageOfTheBatchAndSendsNothing) {
+  CommitBench b;
+  b.message_in("one");
+  b.message_in("two");
+  b.settle();
+  ASSERT_EQ(b.outbox.pending.size(), 2u);
+  b.outbox.finish_all(false);
+  b.settle();
+  EXPECT_EQ(b.heard, (std::vector<std::string>{"refused one", "refused two"}));
+  EXPECT_TRUE(b.xmpp.sent.empty());
+  EXPECT_TRUE(b.outbox.inner.load_undelivered().value().empty());
+}
+
+TEST(SwitchboardCommit, ConcurrentMessagesWaitForTheirCommitsTogether) {
+  CommitBench b;
+  for (const char* body : {"a", "b", "c"}) {
+    b.message_in(body);
+  }
+  b.settle();
+  EXPECT_EQ(b.outbox.pending.size(), 3u);  // all three in one group commit, none waits for another
+  b.outbox.finish_all(true);
+  b.settle();
+  EXPECT_EQ(b.heard.size(), 3u);
+  EXPECT_EQ(b.xmpp.sent.size(), 3u);
+}
+
+}  // namespace
+}  // namespace fedgate::gateway::test
