@@ -31,6 +31,10 @@ namespace {
 namespace asio = boost::asio;
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kReadChunk = 4096;
+// The write loop gathers queued messages into one write up to about this many bytes.
+constexpr std::size_t kMaxBatch = 256 * 1024;
+// At most one sip.transport.mailbox_full warning per connection this often.
+constexpr Duration kRefusalLogInterval = std::chrono::seconds(10);
 std::atomic<std::uint64_t> g_next_id{1};
 
 // A branch of `||` runs as its own awaitable thread, which by default ignores all but terminal
@@ -38,6 +42,14 @@ std::atomic<std::uint64_t> g_next_id{1};
 asio::awaitable<void> accept_total_cancellation() {
   co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
 }
+
+// What one write carries: queued messages concatenated, and what to count once written.
+struct Batch {
+  std::string bytes;
+  std::uint64_t messages = 0;
+  std::uint64_t keepalives = 0;
+  bool close = false;  // a close request was queued: write, then end
+};
 
 // Unregisters the connection from the pool when the frame ends.
 struct Registration {
@@ -79,12 +91,18 @@ class Connection {
   void negotiate(const Message& message);
   bool reject(const boost::system::error_code& ec);
   asio::awaitable<void> write_loop();
+  void add(Batch& batch, std::string piece);
+  void collect(Batch& batch);
+  void report_refusals();
   asio::awaitable<void> watchdog();
   bool watch(TimePoint now, TimePoint& wake);
   asio::awaitable<void> linger();
   asio::awaitable<void> close();
   void queue(std::string bytes) {
-    setup_.mailbox->try_send(boost::system::error_code{}, std::move(bytes));
+    if (!setup_.mailbox->try_send(boost::system::error_code{}, std::move(bytes)) &&
+        setup_.refusals) {
+      setup_.refusals->fetch_add(1, std::memory_order_relaxed);
+    }
   }
   void stop(std::string_view reason) {
     close_reason_ = reason;
@@ -104,6 +122,8 @@ class Connection {
   Duration ping_interval_ = Duration::zero();  // zero: we send no CRLF keep-alives
   std::optional<TimePoint> pong_due_;          // a ping is out: bytes must come by then
   std::uint32_t rejected_count_ = 0;
+  std::uint64_t refusals_reported_ = 0;
+  std::optional<TimePoint> refusal_logged_;
   std::string close_reason_;
 };
 
@@ -126,6 +146,7 @@ asio::awaitable<void> Connection::run() {
   // its own deadline, whatever ended the loops.
   co_await asio::this_coro::reset_cancellation_state();
   setup_.mailbox->close();
+  report_refusals();
   co_await close();
   log_.info("sip.transport.connection_down",
             {{"reason", close_reason_.empty() ? "closed" : close_reason_}});
@@ -278,6 +299,8 @@ bool Connection::reject(const boost::system::error_code& ec) {
   return !fatal;
 }
 
+// Drains everything queued into one write (fewer TLS records and syscalls under a burst, so
+// the mailbox empties faster), then counts what was written.
 asio::awaitable<void> Connection::write_loop() {
   co_await accept_total_cancellation();
   for (;;) {
@@ -285,27 +308,81 @@ asio::awaitable<void> Connection::write_loop() {
     if (std::get<0>(got)) {
       co_return;  // closed or cancelled
     }
-    std::string bytes = std::move(std::get<1>(got));
-    if (bytes.empty()) {
+    Batch batch;
+    add(batch, std::move(std::get<1>(got)));
+    collect(batch);
+    if (!batch.bytes.empty()) {
+      auto written = co_await stream_.write(asio::buffer(batch.bytes));
+      if (!written) {
+        close_reason_ = "write_error";
+        co_return;
+      }
+      deps_.metrics.message(Direction::outbound, batch.messages);
+      deps_.metrics.keepalive(Direction::outbound, batch.keepalives);
+    }
+    report_refusals();
+    if (batch.close) {
       if (close_reason_.empty()) {
         close_reason_ = "closed_locally";
       }
       co_return;
     }
-    if (WireTrace::sip.load(std::memory_order_relaxed)) {
-      log_.info("sip.wire", {{"dir", "out"}, {"bytes", bytes}});
-    }
-    auto written = co_await stream_.write(asio::buffer(bytes));
-    if (!written) {
-      close_reason_ = "write_error";
-      co_return;
-    }
-    if (bytes != "\r\n" && bytes != "\r\n\r\n") {
-      deps_.metrics.message(Direction::outbound);
-    } else {
-      deps_.metrics.keepalive(Direction::outbound);
-    }
   }
+}
+
+void Connection::add(Batch& batch, std::string piece) {
+  if (piece.empty()) {
+    batch.close = true;  // the close request
+    return;
+  }
+  if (WireTrace::sip.load(std::memory_order_relaxed)) {
+    log_.info("sip.wire", {{"dir", "out"}, {"bytes", piece}});
+  }
+  if (piece != "\r\n" && piece != "\r\n\r\n") {
+    ++batch.messages;
+  } else {
+    ++batch.keepalives;
+  }
+  if (batch.bytes.empty()) {
+    batch.bytes = std::move(piece);
+  } else {
+    batch.bytes += piece;
+  }
+}
+
+// Takes what is already queued, without waiting, up to kMaxBatch bytes or a close request.
+void Connection::collect(Batch& batch) {
+  bool more = true;
+  while (more && !batch.close && batch.bytes.size() < kMaxBatch) {
+    more = setup_.mailbox->try_receive([&](boost::system::error_code ec, std::string piece) {
+      if (ec) {
+        more = false;
+      } else {
+        add(batch, std::move(piece));
+      }
+    });
+  }
+}
+
+// Counts the sends refused since the last call and warns (at most every kRefusalLogInterval):
+// a full mailbox means a message was not sent, which an operator must see.
+void Connection::report_refusals() {
+  if (!setup_.refusals) {
+    return;
+  }
+  auto total = setup_.refusals->load(std::memory_order_relaxed);
+  if (total == refusals_reported_) {
+    return;
+  }
+  deps_.metrics.mailbox_full(total - refusals_reported_);
+  refusals_reported_ = total;
+  auto now = Clock::now();
+  if (refusal_logged_ && now < *refusal_logged_ + kRefusalLogInterval) {
+    return;
+  }
+  refusal_logged_ = now;
+  log_.warn("sip.transport.mailbox_full",
+            {{"refused_total", total}, {"capacity", deps_.config.mailbox_capacity}});
 }
 
 // Closes the connection when it has been silent too long or a ping went unanswered, and
@@ -391,6 +468,7 @@ struct Channel {
       : mailbox(ex, config.mailbox_capacity), keep_alive(offer, config.ms_keep_alive_timeout) {}
   Mailbox mailbox;
   KeepAliveNegotiation keep_alive;
+  RefusalCount refusals{0};
 };
 
 }  // namespace
@@ -401,10 +479,12 @@ void open_channel(ConnectionSetup& setup, const asio::any_io_executor& ex,
   auto channel = std::make_shared<Channel>(ex, config, offer);
   setup.mailbox = std::shared_ptr<Mailbox>(channel, &channel->mailbox);
   setup.keep_alive = std::shared_ptr<KeepAliveNegotiation>(channel, &channel->keep_alive);
+  setup.refusals = std::shared_ptr<RefusalCount>(channel, &channel->refusals);
 }
 
 ConnectionHandle handle_of(const ConnectionSetup& setup) {
-  return ConnectionHandle(setup.mailbox, setup.keep_alive, setup.id, setup.remote);
+  return ConnectionHandle(setup.mailbox, setup.keep_alive, setup.refusals, setup.id,
+                          setup.remote);
 }
 
 asio::awaitable<void> run_connection(SipStream stream, ConnectionSetup setup,

@@ -40,6 +40,7 @@ struct ConnectionSetup {
   std::string peer;              // for logs: a certificate name, else the address
   std::shared_ptr<Mailbox> mailbox;
   std::shared_ptr<KeepAliveNegotiation> keep_alive;  // null: no Ms-Keep-Alive handling
+  std::shared_ptr<RefusalCount> refusals;  // sends refused with mailbox_full; may be null
 };
 
 std::uint64_t next_connection_id();

@@ -43,6 +43,9 @@ result<void> ConnectionHandle::send_bytes(std::string bytes) const {
     return result<void>{};  // empty is the close request; nothing to send
   }
   if (!mailbox->try_send(boost::system::error_code{}, std::move(bytes))) {
+    if (auto refusals = refusals_.lock()) {
+      refusals->fetch_add(1, std::memory_order_relaxed);
+    }
     return make_error_code(TransportErrc::mailbox_full);
   }
   return result<void>{};

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/asio/experimental/concurrent_channel.hpp>
+#include <atomic>
 #include <boost/system/error_code.hpp>
 #include <cstdint>
 #include <memory>
@@ -21,6 +22,8 @@ class KeepAliveNegotiation;
 // Wire bytes to write; an empty string asks the write loop to flush and close gracefully.
 using Mailbox =
     boost::asio::experimental::concurrent_channel<void(boost::system::error_code, std::string)>;
+// Sends refused because the mailbox was full; the connection's write loop reports them.
+using RefusalCount = std::atomic<std::uint64_t>;
 
 class ConnectionHandle {
  public:
@@ -33,6 +36,14 @@ class ConnectionHandle {
                    std::uint64_t id, PeerKey remote)
       : mailbox_(std::move(mailbox)),
         keep_alive_(std::move(keep_alive)),
+        id_(id),
+        remote_(std::move(remote)) {}
+  // With a refusal counter: every mailbox_full is counted there.
+  ConnectionHandle(std::weak_ptr<Mailbox> mailbox, std::weak_ptr<KeepAliveNegotiation> keep_alive,
+                   std::weak_ptr<RefusalCount> refusals, std::uint64_t id, PeerKey remote)
+      : mailbox_(std::move(mailbox)),
+        keep_alive_(std::move(keep_alive)),
+        refusals_(std::move(refusals)),
         id_(id),
         remote_(std::move(remote)) {}
   // UDP (RFC 3261 §18): datagrams to `remote` (an IP literal and port, Transport::udp) through
@@ -56,6 +67,7 @@ class ConnectionHandle {
  private:
   std::weak_ptr<Mailbox> mailbox_;
   std::weak_ptr<KeepAliveNegotiation> keep_alive_;
+  std::weak_ptr<RefusalCount> refusals_;
   std::weak_ptr<DatagramSink> datagrams_;
   std::uint64_t id_ = 0;
   PeerKey remote_;

@@ -25,7 +25,10 @@ struct TransportConfig {
   Duration close_timeout = std::chrono::seconds(2);  // for close_notify and flushing
   Duration connect_timeout = std::chrono::seconds(10);
   std::size_t max_connections_per_address = 64;  // inbound, per remote IP address
-  std::size_t mailbox_capacity = 256;            // messages queued for writing
+  // Messages queued for writing on one connection. Large enough for a burst (the write loop
+  // drains everything queued into one write); a send beyond it fails with mailbox_full and is
+  // counted (refusals_total{reason="mailbox_full"}) and logged by the connection.
+  std::size_t mailbox_capacity = 4096;
   Limits limits;
   SubjectFilter allow_subject;  // empty: every chain-verified peer is allowed
   // Checked on every accepted connection after the TLS peer check; empty admits everyone.

@@ -51,10 +51,19 @@ void SipTransportMetrics::refused(std::string_view reason) {
       .inc();
 }
 
-void SipTransportMetrics::message(Direction d) { messages_[static_cast<std::size_t>(d)]->inc(); }
+void SipTransportMetrics::mailbox_full(std::uint64_t n) {
+  registry_
+      .counter(kRefusals, "SIP connections refused and messages rejected, by reason",
+               {{"reason", "mailbox_full"}})
+      .inc(n);
+}
 
-void SipTransportMetrics::keepalive(Direction d) {
-  keepalives_[static_cast<std::size_t>(d)]->inc();
+void SipTransportMetrics::message(Direction d, std::uint64_t n) {
+  messages_[static_cast<std::size_t>(d)]->inc(n);
+}
+
+void SipTransportMetrics::keepalive(Direction d, std::uint64_t n) {
+  keepalives_[static_cast<std::size_t>(d)]->inc(n);
 }
 
 }  // namespace fedgate::sip

@@ -3,6 +3,7 @@
 // metric objects are updated lock-free from any strand. Labels: transport, direction, reason.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 #include "gateway/base/metrics.hpp"
@@ -19,10 +20,12 @@ class SipTransportMetrics {
   void closed(Transport t, Direction d);
   // fedgate_sip_transport_refusals_total{reason}: connections refused, messages rejected.
   void refused(std::string_view reason);
+  // The same counter, reason "mailbox_full": `n` messages refused by a full write mailbox.
+  void mailbox_full(std::uint64_t n);
   // fedgate_sip_transport_messages_total{direction}.
-  void message(Direction d);
+  void message(Direction d, std::uint64_t n = 1);
   // fedgate_sip_transport_keepalives_total{direction}: pongs sent (outbound), pings seen.
-  void keepalive(Direction d);
+  void keepalive(Direction d, std::uint64_t n = 1);
 
   MetricsRegistry& registry() { return registry_; }
 
