@@ -43,6 +43,7 @@ class InboundSession {
  private:
   asio::awaitable<void> carry(StreamActions& a);
   asio::awaitable<void> upgrade();
+  asio::awaitable<void> hand_over(StreamActions& a);  // the stanzas to the handler, in order
   asio::awaitable<void> dispatch(StreamActions& a);
   asio::awaitable<void> ask(const DialbackVerify& verify);
   asio::awaitable<void> woke(TimePoint now);
@@ -146,6 +147,9 @@ asio::awaitable<void> InboundSession::upgrade() {
 }
 
 asio::awaitable<void> InboundSession::carry(StreamActions& a) {
+  // Stanzas first: an XEP-0198 <a h='n'/> in `write` counts the stanzas parsed with it, and it
+  // may only go out once the handler has taken them (the outbox commit, or their error reply).
+  co_await hand_over(a);
   if (!a.write.empty()) {
     if (WireTrace::xmpp.load(std::memory_order_relaxed)) {
       log_.info("xmpp.wire", {{"dir", "out"}, {"bytes", a.write}});
@@ -171,6 +175,16 @@ asio::awaitable<void> InboundSession::carry(StreamActions& a) {
   }
 }
 
+asio::awaitable<void> InboundSession::hand_over(StreamActions& a) {
+  for (auto& stanza : a.stanzas) {
+    deps_.metrics.stanza(S2sDirection::inbound);
+    Element routed = std::move(stanza);
+    auto handled = deps_.handler.on_stanza(std::move(routed));
+    co_await std::move(handled);
+  }
+  a.stanzas.clear();
+}
+
 asio::awaitable<void> InboundSession::dispatch(StreamActions& a) {
   for (auto& done : a.authenticated) {
     log_.info("xmpp.s2s.authenticated", {{"local", done.pair.local},
@@ -179,12 +193,6 @@ asio::awaitable<void> InboundSession::dispatch(StreamActions& a) {
   }
   for (auto& refusal : a.refused) {
     refused(refusal.pair.remote, refusal.reason, refusal.detail);
-  }
-  for (auto& stanza : a.stanzas) {
-    deps_.metrics.stanza(S2sDirection::inbound);
-    Element routed = std::move(stanza);
-    auto handled = deps_.handler.on_stanza(std::move(routed));
-    co_await std::move(handled);
   }
   for (auto& verify : a.verify) {
     co_await ask(verify);

@@ -41,6 +41,23 @@ TEST(S2sDelivery, AcknowledgedStanzasAreReportedByTheirIds) {
   EXPECT_EQ(b.handler.stanzas.size(), 5u);
 }
 
+TEST(S2sDelivery, TheReceiverAcknowledgesOnlyWhatItsHandlerHasTaken) {
+  Pki pki;
+  asio::io_context io;
+  Side a(io, pki, "a.example", "a");
+  Side b(io, pki, "b.example", "b");
+  b.handler.hold = true;  // b's handler is slow to commit what it receives
+  a.route("b.example", b.listen());
+  send_five(a);  // the <r/> after the fifth may arrive in the same read as the stanzas
+  run_until(
+      io, [] { return false; }, std::chrono::milliseconds(300));
+  EXPECT_TRUE(a.delivered.empty());
+  EXPECT_TRUE(b.handler.stanzas.empty());
+  b.handler.hold = false;
+  ASSERT_TRUE(run_until(io, [&] { return a.delivered.size() == 5; }));
+  EXPECT_EQ(b.handler.stanzas.size(), 5u);
+}
+
 TEST(S2sDelivery, WrittenButUnacknowledgedStanzasAreNotReported) {
   Pki pki;
   asio::io_context io;
@@ -50,7 +67,8 @@ TEST(S2sDelivery, WrittenButUnacknowledgedStanzasAreNotReported) {
   a.route("b.example", b.listen());
   send_five(a);
   ASSERT_TRUE(run_until(io, [&] { return b.handler.stanzas.size() == 5; }));
-  run_until(io, [] { return false; }, std::chrono::milliseconds(200));
+  run_until(
+      io, [] { return false; }, std::chrono::milliseconds(200));
   EXPECT_TRUE(a.delivered.empty());
 }
 
@@ -63,7 +81,8 @@ TEST(S2sDelivery, AStreamWithoutStreamManagementReportsNothing) {
   a.route("b.example", b.listen());
   send_five(a);
   ASSERT_TRUE(run_until(io, [&] { return b.handler.stanzas.size() == 5; }));
-  run_until(io, [] { return false; }, std::chrono::milliseconds(200));
+  run_until(
+      io, [] { return false; }, std::chrono::milliseconds(200));
   EXPECT_EQ(a.metric("fedgate_xmpp_s2s_delivered_total"), 5);  // written counts as delivered
   EXPECT_TRUE(a.delivered.empty());  // ... but is not acknowledged: the settle window applies
 }

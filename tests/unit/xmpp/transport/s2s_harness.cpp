@@ -6,6 +6,8 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -48,8 +50,13 @@ gateway::TlsSettings Pki::settings(const std::string& name) const {
 }
 
 asio::awaitable<void> Collector::on_stanza(Element stanza) {
+  auto ex = co_await asio::this_coro::executor;
+  asio::steady_timer timer(ex);
+  while (hold) {
+    timer.expires_after(std::chrono::milliseconds(5));
+    co_await timer.async_wait(asio::use_awaitable);
+  }
   stanzas.push_back(std::move(stanza));
-  co_return;
 }
 
 Side::Side(asio::io_context& io_, const Pki& pki, std::string domain_, std::string cert)

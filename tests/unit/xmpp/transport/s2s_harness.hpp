@@ -31,6 +31,7 @@ class Collector final : public StanzaHandler {
  public:
   boost::asio::awaitable<void> on_stanza(Element stanza) override;
   std::vector<Element> stanzas;
+  bool hold = false;  // on_stanza does not return while set (a slow commit)
 };
 
 // One fedgate node serving `domain`, with certificate `cert` (a file name in the PKI dir).
