@@ -15,8 +15,8 @@
 #   --partner-trusts ca|rogue     the CA ejabberd verifies peers with (rogue: it does not trust
 #       fedgate's certificate either, so neither side can use SASL EXTERNAL)
 #   --partner-tls required|optional|off   ejabberd's s2s_use_starttls (default required)
-#   --settings SQL   fedgate settings changed before the test (security settings take effect
-#       at start: fedgate is restarted once)
+#   --settings SQL   fedgate settings changed before the test (they apply live to new streams;
+#       fedgate is restarted once anyway, so no stream from before the change is left)
 
 edge_setup() {
   local fedgate="$1" name="$2"; shift 2
