@@ -16,6 +16,15 @@ constexpr std::string_view kFromBob =
     "<message from='bob@partner.test/r' to='alice@home.test' id='m1' type='chat'>"
     "<body>hi</body></message>";
 
+presence::OutboundMessage accepted_before_restart() {
+  presence::OutboundMessage m;
+  m.in_id = "old";
+  m.from = presence::Address::parse("bob@partner.test").value();
+  m.to = presence::Address::parse("alice@home.test").value();
+  m.content.body = "sent before the restart";
+  return m;
+}
+
 TEST(SwitchboardMessage, InboundChatIsAcceptedThenRelayedToTheHome) {
   Bench b;
   b.stanza_in(kFromBob);
@@ -124,12 +133,7 @@ TEST(SwitchboardMessage, SipBoundMessageOpensASessionThroughTheSipSide) {
 
 TEST(SwitchboardMessage, RestoreRedeliversWhatWasAcceptedButNotDelivered) {
   Bench b;
-  presence::OutboundMessage m;
-  m.in_id = "old";
-  m.from = presence::Address::parse("bob@partner.test").value();
-  m.to = presence::Address::parse("alice@home.test").value();
-  m.content.body = "sent before the restart";
-  ASSERT_TRUE(b.outbox.accept(m));
+  ASSERT_TRUE(b.outbox.accept(accepted_before_restart()));
   ASSERT_TRUE(b.run(b.switchboard->restore()));
   ASSERT_EQ(b.xmpp.sent.size(), 1u);
   EXPECT_EQ(b.last().attr("id"), "fg-1");
@@ -138,12 +142,7 @@ TEST(SwitchboardMessage, RestoreRedeliversWhatWasAcceptedButNotDelivered) {
 
 TEST(SwitchboardMessage, HeldInputWaitsForRestoreAndGoesAfterTheOlderMessages) {
   Bench b;
-  presence::OutboundMessage m;
-  m.in_id = "old";
-  m.from = presence::Address::parse("bob@partner.test").value();
-  m.to = presence::Address::parse("alice@home.test").value();
-  m.content.body = "sent before the restart";
-  ASSERT_TRUE(b.outbox.accept(m));
+  ASSERT_TRUE(b.outbox.accept(accepted_before_restart()));
   b.switchboard->hold_until_restored();
   bool handled = false;
   boost::asio::co_spawn(b.io, b.switchboard->on_stanza(parse_stanza(kFromBob)),
