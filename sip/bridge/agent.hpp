@@ -59,23 +59,19 @@ class SipAgent final : public MessageHandler {
            RouteResolver& routes, AgentEvents& events, AgentMetrics& metrics, Logger log);
   ~SipAgent() override;
 
-  // Starts the timer and keep-alive loops (set_keepalive_peers, any executor: the list pinged
-  // from now on); stop() cancels them and every pending request.
+  // Timer and keep-alive loops (set_keepalive_peers); stop() cancels them and every request.
   void start();
   void stop();
   void set_keepalive_peers(std::vector<KeepAlivePeer> peers);
-
   boost::asio::awaitable<void> on_message(Message message, ConnectionHandle from) override;
 
-  // Downward API (any executor). A request is routed by its Request-URI (static routes, then
-  // DNS) and retried on the next hop on a timeout or transport failure; the result is the
-  // final response (408 on Timer F, 503 when no hop could be reached, or the routing status).
+  // Downward API (any executor): routed by Request-URI (static routes, then DNS), next hop on a
+  // timeout or transport failure; the final response (408 Timer F, 503 no hop, routing status).
   boost::asio::awaitable<Response> send_request(Request request);
   // A page-mode MESSAGE (RFC 3428) from `from` to `to`.
   boost::asio::awaitable<Response> send_page_message(presence::Address from, presence::Address to,
                                                      Body body);
-  // A new subscription; its NOTIFYs arrive as on_notify events with the returned dialog
-  // (call_id and local tag identify it; the remote tag is filled in once known).
+  // A new subscription; its NOTIFYs arrive as on_notify with the returned dialog id.
   boost::asio::awaitable<result<DialogId>> subscribe(SubscribeRequest request);
   boost::asio::awaitable<result<void>> unsubscribe(DialogId subscription);
   // A NOTIFY in a notifier's dialog (a terminated state ends it); its final response. With
@@ -85,17 +81,15 @@ class SipAgent final : public MessageHandler {
                                                   std::optional<Body> body,
                                                   bool best_effort = false);
 
-  // Session-mode IM (MS-SIPRE): an INVITE carrying `first` in ms-text-format; the dialog (and
-  // whether the first message was delivered) or the refusing status.
+  // Session-mode IM (MS-SIPRE): an INVITE carrying `first` in ms-text-format; SessionOpened.
   boost::asio::awaitable<SessionOpened> open_session(presence::Address from, presence::Address to,
                                                      std::optional<Body> first);
   // A MESSAGE in the session; dialog_dead means: open a new session and send it again.
   boost::asio::awaitable<MessageResult> send_in_session(DialogId session, Body body);
   boost::asio::awaitable<void> bye(DialogId session);
 
-  // Counts for tests and the admin API (agent strand).
+  // For tests and the admin API: transactions (agent strand), coroutines left (0 after stop).
   boost::asio::awaitable<std::size_t> transaction_count();
-  // Coroutines still running (timers, sends); zero once stop() has drained them.
   std::size_t running_tasks() const { return tasks_.size(); }
 
  private:
