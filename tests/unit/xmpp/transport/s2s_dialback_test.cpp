@@ -42,10 +42,7 @@ TEST(S2sDialback, AStanzaEachWayWithDialbackOnly) {
   asio::io_context io;
   Side a(io, pki, "a.example", "a");
   Side b(io, pki, "b.example", "b");
-  a.dialback_only();
-  b.dialback_only();
-  a.route("b.example", b.listen());
-  b.route("a.example", a.listen());
+  dialback_pair(a, b);
   a.pool->send(kAtoB, chat("alice@a.example/r", "bob@b.example", "to b"));
   b.pool->send(kBtoA, chat("bob@b.example/r", "alice@a.example", "to a"));
   ASSERT_TRUE(

@@ -49,6 +49,13 @@ gateway::TlsSettings Pki::settings(const std::string& name) const {
   return s;
 }
 
+void dialback_pair(Side& a, Side& b) {
+  a.dialback_only();
+  b.dialback_only();
+  a.route(b.domain, b.listen());
+  b.route(a.domain, a.listen());
+}
+
 asio::awaitable<void> Collector::on_stanza(Element stanza) {
   auto ex = co_await asio::this_coro::executor;
   asio::steady_timer timer(ex);

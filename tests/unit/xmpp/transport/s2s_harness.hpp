@@ -61,6 +61,9 @@ struct Side {
   boost::asio::io_context& io;
 };
 
+// `a` and `b` without TLS, authenticated by dialback, each listening and routed to the other.
+void dialback_pair(Side& a, Side& b);
+
 // A TCP relay in front of a listener, which the test can cut (every relayed connection is
 // closed at once: a transport killed mid-flight). Accepts again afterwards.
 class Relay {

@@ -51,10 +51,7 @@ TEST(S2sLiveSettings, NewOutboundStreamsUseTheStoredSettings) {
   boost::asio::io_context io;
   Side a(io, pki, "a.example", "a");
   Side b(io, pki, "b.example", "b");
-  a.dialback_only();
-  b.dialback_only();
-  a.route("b.example", b.listen());
-  b.route("a.example", a.listen());
+  dialback_pair(a, b);
   require_tls(a);  // after the pool was built: read when the stream starts
   a.pool->send(kAtoB, chat("alice@a.example/r", "bob@b.example", "needs TLS"));
   ASSERT_TRUE(run_until(io, [&] { return !a.bounced.empty(); }));

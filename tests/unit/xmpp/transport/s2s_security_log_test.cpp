@@ -107,10 +107,7 @@ TEST(S2sSecurityLog, DialbackStreamsSayDialback) {
   asio::io_context io;
   Side a(io, pki, "a.example", "a");
   Side b(io, pki, "b.example", "b");
-  a.dialback_only();
-  b.dialback_only();
-  a.route("b.example", b.listen());
-  b.route("a.example", a.listen());
+  dialback_pair(a, b);
   a.pool->send(kAtoB, chat("alice@a.example", "bob@b.example", "hello"));
   ASSERT_TRUE(run_until(io, [&] { return !b.handler.stanzas.empty(); }));
   EXPECT_NE(log.line_with({"xmpp.s2s.authenticated", "conn=out-",
