@@ -146,7 +146,9 @@ lg_perf() {
   local dir="$1" secs="$2" log="$3"; shift 3
   local pids; pids="$(IFS=,; echo "$*")"
   ia_wait_grep "$log" 'setup home answers in the sessions' 600 || return 0
-  timeout $((secs + 30)) perf record -F 499 -g -p "$pids" -o "$dir/perf.data" -- sleep "$secs" \
+  local scope=(-p "$pids")
+  [[ -z "${LG_PERF_ALL:-}" ]] || scope=(-a)  # whole machine: shows who else takes the cores
+  timeout $((secs + 30)) perf record -F 499 -g "${scope[@]}" -o "$dir/perf.data" -- sleep "$secs" \
     >"$dir/perf-record.log" 2>&1 &
   ia_track_pid $!
 }
@@ -156,10 +158,11 @@ lg_perf_report() {
   [[ -s "$dir/perf.data" ]] || { ia_log "no perf data"; return 0; }
   ia_log "perf: samples by process"
   perf report -i "$dir/perf.data" --no-children --sort comm --stdio 2>/dev/null |
-    grep -E '^ +[0-9]' | sed -n 1,12p
+    grep -E '^ +[0-9]' | sed -n 1,12p || true
   ia_log "perf: top symbols (process, library, symbol)"
   perf report -i "$dir/perf.data" --no-children --sort comm,dso,symbol --stdio -g none \
-    2>/dev/null | grep -E '^ +[0-9]' | sed 's/  */ /g' | sed -n 1,40p
+    2>/dev/null | grep -E '^ +[0-9]' | sed 's/  */ /g' | sed -n 1,40p || true
+  [[ -z "${LG_PERF_KEEP:-}" ]] || cp "$dir/perf.data" "$LG_PERF_KEEP"
 }
 
 # lg_pg_commits: transactions committed so far in fedgate's database.
