@@ -141,14 +141,15 @@ CFG
 
 # lg_perf DIR SECONDS LOADLOG PID...: once the generator's setup is done (its log says so),
 # `perf record -g` the processes PID... (fedgate, its PostgreSQL, the generator) for SECONDS
-# (bounded by timeout) into DIR/perf.data.
+# (bounded by timeout) into DIR/perf.data. Env: LG_PERF_ALL=1 the whole machine instead,
+# LG_PERF_CALLGRAPH=dwarf for call graphs without frame pointers, LG_PERF_KEEP=FILE a copy.
 lg_perf() {
   local dir="$1" secs="$2" log="$3"; shift 3
   local pids; pids="$(IFS=,; echo "$*")"
   ia_wait_grep "$log" 'setup home answers in the sessions' 600 || return 0
   local scope=(-p "$pids")
   [[ -z "${LG_PERF_ALL:-}" ]] || scope=(-a)  # whole machine: shows who else takes the cores
-  timeout $((secs + 30)) perf record -F 499 -g "${scope[@]}" -o "$dir/perf.data" -- sleep "$secs" \
+  timeout $((secs + 30)) perf record -F 499 --call-graph "${LG_PERF_CALLGRAPH:-fp}" "${scope[@]}" -o "$dir/perf.data" -- sleep "$secs" \
     >"$dir/perf-record.log" 2>&1 &
   ia_track_pid $!
 }
