@@ -8,6 +8,7 @@
 #include "xmpp/stream/inbound_stream.hpp"
 #include "xmpp/transport/s2s_pool.hpp"
 #include "xmpp/transport/session_io.hpp"
+#include "xmpp/transport/stanza_pipeline.hpp"
 #include "xmpp/transport/tls_facts.hpp"
 
 // GCC 12 (-O1, ASan) inlines a child coroutine's frame allocation into its caller and then
@@ -28,6 +29,10 @@ std::string peer_of(asio::ip::tcp::socket& socket) {
             : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
 }
 
+// Stanzas in the handler's hands at once per stream (each holds its element and a coroutine
+// frame): enough to fill the switchboard's group commits, bounded against a flood.
+constexpr std::size_t kStanzasInFlight = 512;
+
 class InboundSession {
  public:
   InboundSession(asio::ip::tcp::socket socket, InboundDeps& deps)
@@ -36,14 +41,18 @@ class InboundSession {
             {{"conn", "in-" + std::to_string(g_next_id++)}, {"peer", peer_of(socket)}})),
         io_(XmppSocket(std::move(socket))),
         config_(deps.config.stream.load()),
-        stream_(config_, Clock::now()) {}
+        stream_(config_, Clock::now()),
+        pipeline_(StanzaPipeline::create(io_.socket().socket().get_executor(), deps.handler,
+                                         kStanzasInFlight)) {}
 
   asio::awaitable<void> run(bool direct_tls);
 
  private:
   asio::awaitable<void> carry(StreamActions& a);
   asio::awaitable<void> upgrade();
-  asio::awaitable<void> hand_over(StreamActions& a);  // the stanzas to the handler, in order
+  void hand_over(StreamActions& a);  // the stanzas to the handler, in order
+  asio::awaitable<void> flush();     // the writes whose stanzas the handler has taken
+  asio::awaitable<void> drain();     // before closing: every stanza started completes
   asio::awaitable<void> dispatch(StreamActions& a);
   asio::awaitable<void> ask(const DialbackVerify& verify);
   asio::awaitable<void> woke(TimePoint now);
@@ -70,6 +79,8 @@ class InboundSession {
   SessionIo io_;
   std::shared_ptr<const StreamConfig> config_;  // the settings when this stream started
   InboundStream stream_;
+  std::shared_ptr<StanzaPipeline> pipeline_;  // shared with the handlers it started
+  std::string out_;                           // the gathered writes, reused
   std::shared_ptr<VerdictBox> verdicts_;  // created on the first db:verify question
   TimePoint wake_at_ = TimePoint::max();
   TimePoint idle_at_ = TimePoint::max();  // hibernate the parser then
@@ -90,7 +101,16 @@ asio::awaitable<void> InboundSession::run(bool direct_tls) {
     co_await upgrade();  // XEP-0368: TLS before the stream header
   }
   while (!closed_) {
-    auto ev = co_await io_.next(std::min(wake_at_, idle_at_), nullptr, verdicts_.get());
+    co_await flush();
+    if (closed_) {
+      break;
+    }
+    if (pipeline_->failed()) {
+      end("handler_failed");
+      break;
+    }
+    auto ev = co_await io_.next(std::min(wake_at_, idle_at_), verdicts_.get(), pipeline_->bell(),
+                                pipeline_->can_read());
     if (ev.verdict && !closed_) {
       auto a = stream_.on_dialback_verdict(ev.verdict->request, ev.verdict->outcome, Clock::now());
       co_await carry(a);
@@ -109,6 +129,7 @@ asio::awaitable<void> InboundSession::run(bool direct_tls) {
       co_await woke(Clock::now());
     }
   }
+  co_await drain();
   co_await io_.close();
   deps_.metrics.closed(S2sDirection::inbound, reason_);
   log_.info("xmpp.s2s.inbound_closed", {{"reason", reason_}, {"domain", stream_.peer_domain()}});
@@ -149,16 +170,12 @@ asio::awaitable<void> InboundSession::upgrade() {
 asio::awaitable<void> InboundSession::carry(StreamActions& a) {
   // Stanzas first: an XEP-0198 <a h='n'/> in `write` counts the stanzas parsed with it, and it
   // may only go out once the handler has taken them (the outbox commit, or their error reply).
-  co_await hand_over(a);
-  if (!a.write.empty()) {
-    if (WireTrace::xmpp.load(std::memory_order_relaxed)) {
-      log_.info("xmpp.wire", {{"dir", "out"}, {"bytes", a.write}});
-    }
-    auto written = co_await io_.write(a.write);
-    if (!written) {
-      end("write_error");
-      co_return;
-    }
+  // The pipeline holds the write until then; a write with no stanza before it goes now.
+  hand_over(a);
+  pipeline_->push_write(std::move(a.write));
+  co_await flush();
+  if (closed_) {
+    co_return;
   }
   if (a.start_tls) {
     co_await upgrade();
@@ -175,14 +192,43 @@ asio::awaitable<void> InboundSession::carry(StreamActions& a) {
   }
 }
 
-asio::awaitable<void> InboundSession::hand_over(StreamActions& a) {
+void InboundSession::hand_over(StreamActions& a) {
   for (auto& stanza : a.stanzas) {
     deps_.metrics.stanza(S2sDirection::inbound);
-    Element routed = std::move(stanza);
-    auto handled = deps_.handler.on_stanza(std::move(routed));
-    co_await std::move(handled);
+    pipeline_->push(std::move(stanza));
   }
   a.stanzas.clear();
+}
+
+asio::awaitable<void> InboundSession::flush() {
+  out_.clear();
+  if (!pipeline_->take_ready_writes(out_)) {
+    co_return;
+  }
+  if (WireTrace::xmpp.load(std::memory_order_relaxed)) {
+    log_.info("xmpp.wire", {{"dir", "out"}, {"bytes", out_}});
+  }
+  auto written = co_await io_.write(out_);
+  if (!written) {
+    end("write_error");
+  }
+}
+
+// The handlers keep their stanzas (and the outbox its commits) whatever the stream does: wait
+// for them, then send what their completion released (unless writing failed already). After a
+// handler failure only the prefix before it is acknowledged; the peer resends the rest.
+asio::awaitable<void> InboundSession::drain() {
+  while (!pipeline_->idle()) {
+    auto ev = co_await io_.next(TimePoint::max(), nullptr, pipeline_->bell(), false);
+    (void)ev;
+  }
+  if (reason_ != "write_error" && reason_ != "read_error") {
+    co_await flush();
+  }
+  if (pipeline_->failed()) {
+    log_.error("xmpp.s2s.handler_failed",
+               {{"domain", stream_.peer_domain()}, {"taken", pipeline_->taken()}});
+  }
 }
 
 asio::awaitable<void> InboundSession::dispatch(StreamActions& a) {

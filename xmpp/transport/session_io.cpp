@@ -73,6 +73,38 @@ asio::awaitable<bool> wait_two(asio::ip::tcp::socket& socket, asio::steady_timer
   co_return !readable;
 }
 
+// The socket, the session timer and two bells (verdicts and the stanza pipeline).
+asio::awaitable<bool> wait_all_four(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
+                                    asio::steady_timer& bell, asio::steady_timer& other,
+                                    SessionEvent& ev) {
+  auto [order, readable, woke, rung, rung_other] =
+      co_await asio::experimental::make_parallel_group(
+          socket.async_wait(asio::socket_base::wait_read, asio::deferred),
+          timer.async_wait(asio::deferred), bell.async_wait(asio::deferred),
+          other.async_wait(asio::deferred))
+          .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+  (void)order;
+  (void)rung;
+  (void)rung_other;
+  ev.woke = !woke;
+  if (readable && readable != asio::error::operation_aborted) {
+    ev.read_error = readable;
+  }
+  co_return !readable;
+}
+
+// Not reading (the pipeline is full): the session timer or the bell.
+asio::awaitable<void> wait_bell(asio::steady_timer& timer, asio::steady_timer& bell,
+                                SessionEvent& ev) {
+  auto [order, woke, rung] =
+      co_await asio::experimental::make_parallel_group(timer.async_wait(asio::deferred),
+                                                       bell.async_wait(asio::deferred))
+          .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+  (void)order;
+  (void)rung;
+  ev.woke = !woke;
+}
+
 }  // namespace
 
 SessionIo::SessionIo(XmppSocket socket)
@@ -112,6 +144,34 @@ asio::awaitable<SessionEvent> SessionIo::next(TimePoint wake_at, Mailbox* mailbo
       }
     } else {
       readable = co_await wait_two(socket, timer_, ev);
+    }
+  }
+  if (readable) {
+    co_await read_now(ev);
+  }
+  co_return ev;
+}
+
+asio::awaitable<SessionEvent> SessionIo::next(TimePoint wake_at, VerdictBox* verdicts,
+                                              asio::steady_timer& bell, bool read) {
+  SessionEvent ev;
+  chunk_.reset();
+  if (verdicts != nullptr && (ev.verdict = verdicts->try_pop())) {
+    co_return ev;
+  }
+  timer_.expires_at(wake_at);
+  if (!read) {
+    co_await wait_bell(timer_, bell, ev);
+    co_return ev;
+  }
+  bool readable = socket_.prepare_to_wait();
+  if (!readable) {
+    auto& socket = socket_.socket();
+    if (verdicts != nullptr) {
+      readable = co_await wait_all_four(socket, timer_, verdicts->bell(), bell, ev);
+      ev.verdict = verdicts->try_pop();
+    } else {
+      readable = co_await wait_any(socket, timer_, bell, ev);
     }
   }
   if (readable) {

@@ -59,6 +59,10 @@ class SessionIo {
   // comes first.
   boost::asio::awaitable<SessionEvent> next(TimePoint wake_at, Mailbox* mailbox,
                                             VerdictBox* verdicts = nullptr);
+  // The inbound session's wait: bytes (only when `read`), `wake_at`, a dialback verdict (if
+  // `verdicts`) or `bell` rung (its stanza pipeline has something to do).
+  boost::asio::awaitable<SessionEvent> next(TimePoint wake_at, VerdictBox* verdicts,
+                                            boost::asio::steady_timer& bell, bool read);
   boost::asio::awaitable<result<void>> write(const std::string& bytes);
   // STARTTLS or Direct TLS, bounded by `timeout` (then: errc::timed_out).
   boost::asio::awaitable<result<void>> start_tls(const gateway::TlsContext& context,

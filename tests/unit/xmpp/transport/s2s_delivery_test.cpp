@@ -58,6 +58,21 @@ TEST(S2sDelivery, TheReceiverAcknowledgesOnlyWhatItsHandlerHasTaken) {
   EXPECT_EQ(b.handler.stanzas.size(), 5u);
 }
 
+TEST(S2sDelivery, TheReceiverHandsEveryStanzaOfABurstToItsHandlerAtOnce) {
+  Pki pki;
+  asio::io_context io;
+  Side a(io, pki, "a.example", "a");
+  Side b(io, pki, "b.example", "b");
+  b.handler.hold = true;  // none of them completes
+  a.route("b.example", b.listen());
+  send_five(a);
+  ASSERT_TRUE(run_until(io, [&] { return b.handler.started == 5; }));
+  EXPECT_TRUE(b.handler.stanzas.empty());
+  EXPECT_TRUE(a.delivered.empty());
+  b.handler.hold = false;
+  ASSERT_TRUE(run_until(io, [&] { return a.delivered.size() == 5; }));
+}
+
 TEST(S2sDelivery, WrittenButUnacknowledgedStanzasAreNotReported) {
   Pki pki;
   asio::io_context io;

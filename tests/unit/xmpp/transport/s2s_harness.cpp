@@ -57,6 +57,7 @@ void dialback_pair(Side& a, Side& b) {
 }
 
 asio::awaitable<void> Collector::on_stanza(Element stanza) {
+  ++started;
   auto ex = co_await asio::this_coro::executor;
   asio::steady_timer timer(ex);
   while (hold) {

@@ -32,6 +32,7 @@ class Collector final : public StanzaHandler {
   boost::asio::awaitable<void> on_stanza(Element stanza) override;
   std::vector<Element> stanzas;
   bool hold = false;  // on_stanza does not return while set (a slow commit)
+  int started = 0;    // on_stanza calls so far, returned or not
 };
 
 // One fedgate node serving `domain`, with certificate `cert` (a file name in the PKI dir).
