@@ -12,6 +12,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "sip/bridge/agent_persist.hpp"
 #include "sip/bridge/options.hpp"
 #include "sip/codec/error_response.hpp"
 
@@ -113,6 +114,9 @@ void SipAgent::on_timers(TimePoint now) {
   apply(table_.on_wake(now));
   wake_usages(now);
   wake_sessions(now);
+  if (!hot_.empty()) {
+    AgentPersist::sweep(*this, now);
+  }
 }
 
 std::optional<TimePoint> SipAgent::next_deadline() const {
@@ -126,7 +130,18 @@ std::optional<TimePoint> SipAgent::next_deadline() const {
   if (!session_wakes_.empty()) {
     next = earliest(next, session_wakes_.begin()->first);
   }
+  if (!hot_.empty()) {
+    next = earliest(next, hot_.next_sweep);
+  }
   return next;
+}
+
+// A usage became hot while none was: the timer loop must see the sweep's deadline.
+void SipAgent::schedule_sweep() {
+  if (const TimePoint now = Clock::now(); hot_.next_sweep <= now) {
+    hot_.next_sweep = now + kHotPeriod;
+  }
+  rearm();
 }
 
 void SipAgent::rearm() {

@@ -25,6 +25,7 @@
 #include "sip/bridge/agent_events.hpp"
 #include "sip/bridge/agent_metrics.hpp"
 #include "sip/bridge/route_resolver.hpp"
+#include "sip/bridge/usage_mark.hpp"
 #include "sip/dialog/notifier.hpp"
 #include "sip/dialog/subscriber.hpp"
 #include "sip/transport/connection_pool.hpp"
@@ -33,13 +34,6 @@
 #include "sip/txn/transaction_table.hpp"
 
 namespace fedgate::sip {
-
-// The outcome of open_session(): status 2xx with the dialog, or the refusal.
-struct SessionOpened {
-  int status = 0;
-  DialogId dialog;
-  bool first_delivered = false;  // Supported: ms-text-format in the 200 (MS-SIPRE)
-};
 
 // What the layer above asks for when it subscribes to a presentity.
 struct SubscribeRequest {
@@ -65,8 +59,8 @@ class SipAgent final : public MessageHandler {
   void set_keepalive_peers(std::vector<KeepAlivePeer> peers);
   boost::asio::awaitable<void> on_message(Message message, ConnectionHandle from) override;
 
-  // Downward API (any executor): routed by Request-URI (static routes, then DNS), next hop on a
-  // timeout or transport failure; the final response (408 Timer F, 503 no hop, routing status).
+  // Downward API (any executor): routed by Request-URI (static routes, then DNS), next hop on
+  // timeout/transport failure; the final response (408 Timer F, 503 no hop, routing status).
   boost::asio::awaitable<Response> send_request(Request request);
   // A page-mode MESSAGE (RFC 3428) from `from` to `to`.
   boost::asio::awaitable<Response> send_page_message(presence::Address from, presence::Address to,
@@ -74,9 +68,8 @@ class SipAgent final : public MessageHandler {
   // A new subscription; its NOTIFYs arrive as on_notify with the returned dialog id.
   boost::asio::awaitable<result<DialogId>> subscribe(SubscribeRequest request);
   boost::asio::awaitable<result<void>> unsubscribe(DialogId subscription);
-  // A NOTIFY in a notifier's dialog (a terminated state ends it); its final response. With
-  // `best_effort` and a watcher that offered ms-benotify, a BENOTIFY instead: sent without a
-  // transaction (MS-SIPRE: it gets no response), reported as 200 once written.
+  // A NOTIFY in a notifier's dialog (terminated ends it); its final response. `best_effort` to a
+  // watcher that offered ms-benotify: a BENOTIFY, without a transaction (MS-SIPRE), 200 once sent.
   boost::asio::awaitable<result<Response>> notify(DialogId dialog, SubState state,
                                                   std::optional<Body> body,
                                                   bool best_effort = false);
@@ -84,7 +77,7 @@ class SipAgent final : public MessageHandler {
   // Session-mode IM (MS-SIPRE): an INVITE carrying `first` in ms-text-format; SessionOpened.
   boost::asio::awaitable<SessionOpened> open_session(presence::Address from, presence::Address to,
                                                      std::optional<Body> first);
-  // A MESSAGE in the session; dialog_dead means: open a new session and send it again.
+  // A MESSAGE in the session; dialog_dead: open a new session and send it again.
   boost::asio::awaitable<MessageResult> send_in_session(DialogId session, Body body);
   boost::asio::awaitable<void> bye(DialogId session);
 
@@ -110,6 +103,7 @@ class SipAgent final : public MessageHandler {
     Subscriber usage;
     presence::Address presentity;
     std::optional<TimePoint> wake;
+    UsageMark mark;
   };
   struct SessionEntry {
     SessionEntry(ImSession s, Parties p) : usage(std::move(s)), parties(std::move(p)) {}
@@ -121,6 +115,7 @@ class SipAgent final : public MessageHandler {
     explicit NotifierEntry(Notifier n) : usage(std::move(n)) {}
     Notifier usage;
     std::optional<TimePoint> wake;
+    UsageMark mark;
   };
 
   // agent.cpp: the strand, timers, transactions, sending.
@@ -129,6 +124,7 @@ class SipAgent final : public MessageHandler {
   void on_timers(TimePoint now);
   std::optional<TimePoint> next_deadline() const;
   void rearm();
+  void schedule_sweep();  // the next compaction of hot usages (HotUsages::next_sweep)
   void apply(TxEffects effects);
   void respond(TxId tx, Response response);
   boost::asio::awaitable<Response> transact(Request request);
@@ -193,6 +189,7 @@ class SipAgent final : public MessageHandler {
   std::set<std::pair<TimePoint, SubscriberKey>> subscriber_wakes_;
   std::set<std::pair<TimePoint, DialogId>> notifier_wakes_;
   std::map<std::string, bool> peer_up_;
+  HotUsages hot_;  // usages decoded since a sweep (agent_persist.cpp)
   friend struct AgentPersist;              // agent_persist.hpp: export/restore of usages
   class UsageSink* usage_sink_ = nullptr;  // set by AgentPersist::set_sink; null: none
 };

@@ -109,4 +109,11 @@ inline boost::asio::awaitable<Answer> AgentEvents::decide_session_message(Sessio
   co_return ok;
 }
 
+// The outcome of open_session(): status 2xx with the dialog, or the refusal.
+struct SessionOpened {
+  int status = 0;
+  DialogId dialog;
+  bool first_delivered = false;  // Supported: ms-text-format in the 200 (MS-SIPRE)
+};
+
 }  // namespace fedgate::sip

@@ -75,6 +75,37 @@ std::optional<SubscriberHead> take_subscriber_head(std::string_view& in) {
   return SubscriberHead{*address, std::string(*event), split(*accept), split(*supported)};
 }
 
+// Lists a usage that an event left decoded for the next sweep; true when it is the first.
+template <class Key>
+bool list_hot(UsageMark& mark, std::vector<Key>& hot, const Key& key) {
+  mark.touched = true;
+  if (mark.hot) {
+    return false;
+  }
+  mark.hot = true;
+  hot.push_back(key);
+  return hot.size() == 1;
+}
+
+// Compacts the listed usages not touched since the last sweep and unlists them.
+template <class Map, class Key>
+void compact_unused(Map& usages, std::vector<Key>& hot) {
+  std::erase_if(hot, [&usages](const Key& key) {
+    auto it = usages.find(key);
+    if (it == usages.end()) {
+      return true;
+    }
+    UsageMark& mark = it->second.mark;
+    if (mark.touched) {
+      mark.touched = false;
+      return false;
+    }
+    mark.hot = false;
+    it->second.usage.compact();
+    return true;
+  });
+}
+
 // result<bool> from an error code: explicit, since bool would take the code too.
 result<bool> unreadable(boost::system::error_code ec) {
   return result<bool>{boost::system::in_place_error, ec};
@@ -96,14 +127,23 @@ void AgentPersist::set_sink(SipAgent& agent, UsageSink* sink) { agent.usage_sink
 void AgentPersist::subscriber_changed(SipAgent& agent,
                                       const std::pair<std::string, std::string>& key) {
   auto it = agent.subscribers_.find(key);
-  if (agent.usage_sink_ == nullptr || it == agent.subscribers_.end()) {
+  if (it == agent.subscribers_.end()) {
     return;
   }
+  if (list_hot(it->second.mark, agent.hot_.subscribers, key)) {
+    agent.schedule_sweep();
+  }
   const Subscriber& usage = it->second.usage;
-  std::string state = usage.serialize(Clock::now(), std::chrono::system_clock::now());
-  if (state.empty()) {
+  if (agent.usage_sink_ == nullptr || !usage.has_dialog()) {
     return;  // no dialog yet: nothing a restart could continue
   }
+  const std::uint64_t revision = usage.durable_revision();
+  const std::uint32_t cseq = usage.dialog().local_cseq();
+  if (!it->second.mark.needs_export(revision, cseq)) {
+    return;
+  }
+  it->second.mark.exported(revision, cseq);
+  std::string state = usage.serialize(Clock::now(), std::chrono::system_clock::now());
   UsageRecord r;
   r.kind = UsageKind::subscriber;
   r.dialog = usage.dialog_id();
@@ -116,26 +156,42 @@ void AgentPersist::subscriber_changed(SipAgent& agent,
   fields::put(r.data, join(usage.accept()));
   fields::put(r.data, join(usage.supported()));
   r.data += state;
-  usage.compact();
   agent.usage_sink_->on_usage(std::move(r));
 }
 
 void AgentPersist::notifier_changed(SipAgent& agent, const DialogId& id) {
   auto it = agent.notifiers_.find(id);
-  if (agent.usage_sink_ == nullptr || it == agent.notifiers_.end()) {
+  if (it == agent.notifiers_.end()) {
     return;
   }
+  if (list_hot(it->second.mark, agent.hot_.notifiers, id)) {
+    agent.schedule_sweep();
+  }
   const Notifier& usage = it->second.usage;
+  const std::uint64_t revision = usage.durable_revision();
+  const std::uint32_t cseq = usage.local_cseq();
+  if (agent.usage_sink_ == nullptr || !it->second.mark.needs_export(revision, cseq)) {
+    return;
+  }
+  it->second.mark.exported(revision, cseq);
   UsageRecord r;
   r.kind = UsageKind::notifier;
   r.dialog = id;
   r.watcher = address_of(usage.dialog().remote());
   r.presentity = address_of(usage.dialog().local());
-  usage.compact();
   fields::put(r.data, kEnvelope);
   fields::put(r.data, "n");
   r.data += usage.serialize(Clock::now(), std::chrono::system_clock::now());
   agent.usage_sink_->on_usage(std::move(r));
+}
+
+void AgentPersist::sweep(SipAgent& agent, TimePoint now) {
+  if (now < agent.hot_.next_sweep) {
+    return;
+  }
+  compact_unused(agent.subscribers_, agent.hot_.subscribers);
+  compact_unused(agent.notifiers_, agent.hot_.notifiers);
+  agent.hot_.next_sweep = now + kHotPeriod;
 }
 
 void AgentPersist::ended(SipAgent& agent, UsageKind kind, const DialogId& id) {

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "gateway/base/clock.hpp"
 #include "gateway/base/result.hpp"
 #include "presence/model/address.hpp"
 #include "sip/dialog/dialog.hpp"
@@ -67,10 +68,13 @@ struct AgentPersist {
   // The same at start-up, in the caller's thread: only while nothing runs on the agent's
   // strand yet (before the io_context runs).
   static RestoreReport restore_now(SipAgent& agent, std::vector<UsageRecord> records);
-  // Hooks (agent strand): a usage changed, or ended.
+  // Hooks (agent strand): a usage changed (it stays decoded until a sweep finds it unused;
+  // its record goes to the sink when UsageMark::needs_export says so), or ended.
   static void subscriber_changed(SipAgent& agent, const std::pair<std::string, std::string>& key);
   static void notifier_changed(SipAgent& agent, const DialogId& id);
   static void ended(SipAgent& agent, UsageKind kind, const DialogId& id);
+  // At or after HotUsages::next_sweep: compacts the usages unused since the last sweep.
+  static void sweep(SipAgent& agent, TimePoint now);
 
  private:
   // true: restored; false: expired or terminated; an error: unreadable.

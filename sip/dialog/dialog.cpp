@@ -89,6 +89,7 @@ result<void> Dialog::on_confirming_response(const Response& response) {
   if (response.status < 200 || response.status >= 300 || tag_of(response.to) != id_.remote_tag) {
     return make_error_code(DialogErrc::not_dialog_creating);
   }
+  ++revision_;
   if (state_ == DialogState::early) {
     state_ = DialogState::confirmed;
     remote_ = response.to;
@@ -111,8 +112,10 @@ result<void> Dialog::on_request(const Request& request) {
     }
     remote_cseq_ = request.cseq.sequence;
   }
-  if (is_target_refresh(request.method) && !request.contact.empty()) {
+  if (is_target_refresh(request.method) && !request.contact.empty() &&
+      request.contact.front().uri != remote_target_) {
     remote_target_ = request.contact.front().uri;
+    ++revision_;
   }
   return {};
 }

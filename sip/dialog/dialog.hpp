@@ -80,6 +80,9 @@ class Dialog {
   const std::vector<NameAddr>& route_set() const { return route_set_; }
   std::uint32_t local_cseq() const { return local_cseq_; }
   std::optional<std::uint32_t> remote_cseq() const { return remote_cseq_; }
+  // Counts changes of the durable fields (state, remote party, target, route set) since this
+  // value was made or decoded; CSeqs do not count (they are covered by kRestartCseqGap).
+  std::uint32_t revision() const { return revision_; }
 
   // The compact text form (dialog_codec.cpp): '\n'-separated fields (Call-ID, tags, state,
   // local/remote name-addr, local contact, remote target, route set, CSeqs), no NUL bytes, so
@@ -110,6 +113,7 @@ class Dialog {
   static constexpr std::uint32_t kMaxCseq = 0x7fffffffu;
   std::uint32_t local_cseq_ = 0;  // 0: empty (the first request gets 1)
   std::optional<std::uint32_t> remote_cseq_;
+  std::uint32_t revision_ = 0;  // not encoded
 };
 
 }  // namespace fedgate::sip

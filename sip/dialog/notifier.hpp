@@ -23,9 +23,10 @@ struct NotifierReply {
   std::optional<Request> notify;  // the terminating NOTIFY after an un-SUBSCRIBE
 };
 
-// Memory: between events the dialog is kept in the compact text form of Dialog::encode and
-// the local endpoint and Event are shared (interned) with the node's other notifiers. dialog()
-// decodes it: the reference stays valid until the next event (or compact()).
+// Memory: after an event the dialog stays decoded (hot) until the owner calls compact(),
+// which encodes it into the compact text form of Dialog::encode when it changed; the local
+// endpoint and Event are shared (interned) with the node's other notifiers. The reference
+// dialog() returns stays valid until compact().
 class Notifier {
  public:
   // An initial SUBSCRIBE. Errors: DialogErrc::bad_event (489) without Event,
@@ -64,8 +65,12 @@ class Notifier {
   const Dialog& dialog() const;
   // The dialog's id without decoding the whole dialog.
   DialogId dialog_id() const;
-  // Drops the working form that dialog() decoded (events do this themselves).
+  // Encodes the working form if an event changed it, then drops it (the idle form).
   void compact() const;
+  // Counts the events that changed something a restart needs (state, expiry, Microsoft
+  // options, the dialog's durable fields); a NOTIFY that only moves CSeqs does not count.
+  std::uint64_t durable_revision() const { return durable_revision_; }
+  std::uint32_t local_cseq() const { return work().local_cseq(); }
 
   // Persistence (notifier_state.cpp): "N1" + state, Microsoft options, expiry as wall-clock
   // milliseconds, Event package and id, and the dialog. restore() takes the node's current
@@ -77,11 +82,11 @@ class Notifier {
 
  private:
   struct Shared;  // local endpoint, Event and maximum expiry (interned)
-  class Settle;   // re-encodes the dialog when an event handler returns
+  class Settle;   // notes what an event handler changed when it returns
 
   Notifier(std::shared_ptr<const Shared> shared, Dialog dialog);
   Dialog& work() const;
-  void settle();
+  void settle(bool durable);
   std::uint32_t grant(const Request& subscribe, TimePoint now);
   std::uint32_t remaining(TimePoint now) const;
   Request make_notify(Method method, SubscriptionState ss, std::optional<Body> body,
@@ -89,12 +94,14 @@ class Notifier {
 
   std::shared_ptr<const Shared> shared_;
   mutable std::unique_ptr<Dialog> working_;
-  std::string packed_;  // Dialog::encode between events
+  mutable std::string packed_;  // Dialog::encode while idle; empty while changed_
   TimePoint expires_at_{};
   SubState state_ = SubState::pending;
   bool benotify_ok_ = false;
   bool piggyback_ok_ = false;
   bool piggybacked_ = false;
+  mutable bool changed_ = false;  // working_ holds changes packed_ does not
+  std::uint64_t durable_revision_ = 0;
 };
 
 }  // namespace fedgate::sip

@@ -30,7 +30,7 @@ std::string options(bool benotify, bool piggyback, bool piggybacked) {
 
 Notifier::Notifier(std::shared_ptr<const Shared> shared, Dialog dialog)
     : shared_(std::move(shared)), working_(std::make_unique<Dialog>(std::move(dialog))) {
-  settle();
+  settle(true);
 }
 
 Notifier::Notifier(const Notifier& other)
@@ -41,7 +41,9 @@ Notifier::Notifier(const Notifier& other)
       state_(other.state_),
       benotify_ok_(other.benotify_ok_),
       piggyback_ok_(other.piggyback_ok_),
-      piggybacked_(other.piggybacked_) {}
+      piggybacked_(other.piggybacked_),
+      changed_(other.changed_),
+      durable_revision_(other.durable_revision_) {}
 
 Notifier::Notifier(Notifier&& other) noexcept = default;
 Notifier& Notifier::operator=(Notifier&& other) noexcept = default;
@@ -66,21 +68,30 @@ Dialog& Notifier::work() const {
   return *working_;
 }
 
-void Notifier::settle() {
-  if (!working_) {
-    return;
+// After an event the working form stays (the next NOTIFY a moment later needs it again);
+// the owner's compact() encodes it. The stale packed form is released at once.
+void Notifier::settle(bool durable) {
+  if (durable) {
+    ++durable_revision_;
   }
-  std::string packed;
-  working_->encode(packed, &shared_->local.contact);
-  packed.shrink_to_fit();  // appending left up to twice the capacity; idle memory counts
-  packed_ = std::move(packed);
-  working_.reset();
+  if (working_ && !changed_) {
+    changed_ = true;
+    std::string{}.swap(packed_);
+  }
 }
 
 void Notifier::compact() const {
-  if (!packed_.empty()) {
-    working_.reset();  // only a decoded copy of packed_ (events re-encode before returning)
+  if (!working_) {
+    return;
   }
+  if (changed_) {
+    std::string packed;
+    working_->encode(packed, &shared_->local.contact);
+    packed.shrink_to_fit();  // appending left up to twice the capacity; idle memory counts
+    packed_ = std::move(packed);
+    changed_ = false;
+  }
+  working_.reset();
 }
 
 const Dialog& Notifier::dialog() const { return work(); }

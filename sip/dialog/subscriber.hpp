@@ -53,11 +53,11 @@ struct SubscriberActions {
 // The §4.1.3 retry rule for a terminated Subscription-State.
 std::optional<Duration> retry_delay(const SubscriptionState& ss);
 
-// Memory: an idle subscription (dialog established, no request of its own outstanding) keeps
-// its dialog in the compact text form of Dialog::encode and shares the node's configuration
-// (Via, Contact, Event, Accept, Supported) with every other Subscriber; each event decodes
-// it, and re-encodes it before returning. dialog() decodes it too: the reference stays valid
-// until the next event (or compact()).
+// Memory: an idle subscription (dialog established, no request of its own outstanding, and
+// compact() called by the owner) keeps its dialog in the compact text form of Dialog::encode
+// and shares the node's configuration (Via, Contact, Event, Accept, Supported) with every
+// other Subscriber. An event decodes it and leaves it decoded (hot) until compact(), which
+// encodes it again if it changed. The reference dialog() returns stays valid until compact().
 class Subscriber {
  public:
   explicit Subscriber(SubscribeParams params);
@@ -86,8 +86,11 @@ class Subscriber {
   DialogId dialog_id() const;
   TimePoint refresh_at() const { return refresh_at_; }
   TimePoint expires_at() const { return expires_at_; }
-  // Drops the working form that dialog() decoded (events do this themselves).
+  // Encodes the working form if an event changed it, then drops it (the idle form).
   void compact() const;
+  // Counts the events that changed something a restart needs (state, expiry and refresh
+  // times, the dialog or its durable fields); a NOTIFY that only moves CSeqs does not count.
+  std::uint64_t durable_revision() const { return durable_revision_; }
   // The configuration this subscription sends with every SUBSCRIBE (for persistence).
   const std::string& event_package() const;
   const std::vector<std::string>& accept() const;
@@ -104,10 +107,10 @@ class Subscriber {
  private:
   struct Shared;   // configuration shared by the node's subscribers (interned)
   struct Working;  // the decoded form while an event runs
-  class Settle;    // re-encodes the dialog when an event handler returns
+  class Settle;    // notes what an event handler changed when it returns
 
   Working& work() const;
-  void settle();
+  void settle(bool durable);
   Request make_subscribe(std::uint32_t expires, BranchGenerator& branches);
   void schedule(std::uint32_t granted, TimePoint now);
   std::optional<DialogErrc> check_notify(const Request& notify, TimePoint now);
@@ -116,7 +119,9 @@ class Subscriber {
 
   std::shared_ptr<const Shared> shared_;
   mutable std::unique_ptr<Working> working_;
-  std::string packed_;  // Dialog::encode while idle; empty while working_ holds the dialog
+  mutable std::string packed_;  // Dialog::encode while idle; empty while changed_
+  mutable bool changed_ = false;  // working_ holds changes packed_ does not
+  std::uint64_t durable_revision_ = 0;
   TimePoint refresh_at_{};
   TimePoint expires_at_{};
   SubState state_ = SubState::pending;

@@ -49,6 +49,8 @@ Subscriber::Subscriber(const Subscriber& other)
     : shared_(other.shared_),
       working_(other.working_ ? std::make_unique<Working>(*other.working_) : nullptr),
       packed_(other.packed_),
+      changed_(other.changed_),
+      durable_revision_(other.durable_revision_),
       refresh_at_(other.refresh_at_),
       expires_at_(other.expires_at_),
       state_(other.state_),
@@ -81,21 +83,30 @@ Subscriber::Working& Subscriber::work() const {
   return *working_;
 }
 
-void Subscriber::settle() {
-  if (!working_ || !working_->dialog || working_->initial) {
-    return;  // no dialog yet, or our initial SUBSCRIBE is still outstanding
+// After an event the working form stays (the next NOTIFY a moment later needs it again);
+// the owner's compact() encodes it. The stale packed form is released at once.
+void Subscriber::settle(bool durable) {
+  if (durable) {
+    ++durable_revision_;
   }
-  std::string packed;
-  working_->dialog->encode(packed, &shared_->local.contact);
-  packed.shrink_to_fit();  // appending left up to twice the capacity; idle memory counts
-  packed_ = std::move(packed);
-  working_.reset();
+  if (working_ && working_->dialog && !changed_) {
+    changed_ = true;
+    std::string{}.swap(packed_);
+  }
 }
 
 void Subscriber::compact() const {
-  if (working_ && !packed_.empty() && !working_->initial) {
-    working_.reset();  // only a decoded copy of packed_ (events re-encode before returning)
+  if (!working_ || !working_->dialog || working_->initial) {
+    return;  // no dialog yet, or our initial SUBSCRIBE is still outstanding
   }
+  if (changed_) {
+    std::string packed;
+    working_->dialog->encode(packed, &shared_->local.contact);
+    packed.shrink_to_fit();  // appending left up to twice the capacity; idle memory counts
+    packed_ = std::move(packed);
+    changed_ = false;
+  }
+  working_.reset();
 }
 
 bool Subscriber::has_dialog() const {
@@ -152,7 +163,7 @@ result<Subscriber> Subscriber::restore(std::string_view data, SubscribeParams co
   s.ended_ = *ended == "1";
   s.expires_at_ = from_wall_ms(*expires, now, wall_now);
   s.refresh_at_ = from_wall_ms(*refresh, now, wall_now);
-  s.settle();
+  s.settle(true);
   return s;
 }
 

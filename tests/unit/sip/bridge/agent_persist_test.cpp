@@ -155,16 +155,43 @@ TEST_F(AgentPersistTest, ARestoredSubscriberTakesTheNotifyAndRefreshes) {
                     auto notifying = b->agent->notify(dialog, SubState::active, pidf("after"));
                     sent = co_await std::move(notifying);
                     // The refresh SUBSCRIBE (timer re-armed) is accepted by b's notifier: a new
-                    // record there.
-                    co_await until([&] { return b_sink.records.size() > before + 1; });
+                    // record there (the NOTIFY only moved CSeqs: none for it).
+                    co_await until([&] { return b_sink.records.size() > before; });
                   }(),
                   {&a2, &*b}));
   ASSERT_TRUE(sent.has_value());
   EXPECT_EQ(sent->status, 200);
   ASSERT_EQ(a2.events.notifies.size(), 1u);
   EXPECT_NE(a2.events.notifies[0].notification.body.bytes.find("after"), std::string::npos);
-  EXPECT_GT(b_sink.records.size(), before + 1);  // the NOTIFY's record, then the refresh's
+  EXPECT_GT(b_sink.records.size(), before);  // the refresh's record
   EXPECT_TRUE(a2.events.ended.empty());
+}
+
+TEST_F(AgentPersistTest, NotifiesThatOnlyMoveCseqsAreNotExportedAStateChangeIs) {
+  ASSERT_TRUE(subscribe(*b));
+  const DialogId dialog = b->events.subscribes.at(0).dialog;
+  const std::size_t a_before = a_sink.records.size();
+  const std::size_t b_before = b_sink.records.size();
+  std::size_t b_after_same = 0;
+  std::size_t a_after_same = 0;
+  ASSERT_TRUE(run(io,
+                  [&]() -> asio::awaitable<void> {
+                    for (int i = 0; i < 3; ++i) {
+                      auto notifying = b->agent->notify(dialog, SubState::active, pidf("same"));
+                      EXPECT_EQ((co_await std::move(notifying))->status, 200);
+                    }
+                    b_after_same = b_sink.records.size();
+                    a_after_same = a_sink.records.size();
+                    auto pending = b->agent->notify(dialog, SubState::pending, pidf("held"));
+                    EXPECT_EQ((co_await std::move(pending))->status, 200);
+                  }(),
+                  {&*a, &*b}));
+  EXPECT_EQ(a->events.notifies.size(), 5u);  // the first, three the same, one pending
+  EXPECT_EQ(b_after_same, b_before);         // CSeq-only: nothing for the store
+  EXPECT_EQ(a_after_same, a_before);
+  EXPECT_EQ(b_sink.records.size(), b_before + 1);  // the state change
+  EXPECT_EQ(a_sink.records.size(), a_before + 1);
+  EXPECT_NE(b_sink.records.back().data.find("\nN1\np\n"), std::string::npos);
 }
 
 TEST_F(AgentPersistTest, ExpiredAndUnreadableRecordsAreNotRestored) {
