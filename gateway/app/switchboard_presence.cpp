@@ -190,22 +190,20 @@ asio::awaitable<void> Switchboard::presence_flush_loop() {
 }
 
 asio::awaitable<bool> Switchboard::write_presence(PresenceBatch& batch) {
-  std::size_t failed = 0;
-  auto write = [this, &batch, &failed] {
-    for (const auto& [entity, p] : batch) {
-      if (!deps_.presence_cache.put(p)) {
-        ++failed;
-      }
-    }
-    return failed;
-  };
-  auto op = blocking(std::move(write));
-  co_await std::move(op);
-  metrics_.presence_written(batch.size() - failed);
-  if (failed > 0) {
-    metrics_.store_error("presence_put");
+  std::vector<presence::Presence> documents;
+  documents.reserve(batch.size());
+  for (const auto& [entity, p] : batch) {
+    documents.push_back(p);
   }
-  co_return failed == 0;
+  auto write = [this, &documents] { return deps_.presence_cache.put_all(documents); };
+  auto op = blocking(std::move(write));
+  auto written = co_await std::move(op);
+  if (!written) {
+    metrics_.store_error("presence_put");
+    co_return false;
+  }
+  metrics_.presence_written(*written);  // stale documents (a newer one is stored) not counted
+  co_return true;
 }
 
 void Switchboard::send_effect(const presence::SubscriptionEffect& effect,

@@ -41,6 +41,20 @@ TEST(InMemoryPresenceCacheStore, StaleDocumentDoesNotOverwrite) {
   EXPECT_EQ(cache.get(newer.entity).value()->availability, Availability::busy);
 }
 
+TEST(InMemoryPresenceCacheStore, PutAllWritesEachAndCountsOnlyTheFreshOnes) {
+  InMemoryPresenceCacheStore cache;
+  Presence stored{addr("bob@partner.example"), Availability::busy};
+  stored.publish_time = WallTime{std::chrono::seconds{200}};
+  ASSERT_TRUE(cache.put(stored).value());
+  Presence stale = stored;
+  stale.availability = Availability::available;
+  stale.publish_time = WallTime{std::chrono::seconds{100}};
+  Presence fresh{addr("carol@partner.example"), Availability::away};
+  EXPECT_EQ(cache.put_all({stale, fresh}).value(), 1u);
+  EXPECT_EQ(cache.get(stored.entity).value()->availability, Availability::busy);
+  EXPECT_EQ(cache.get(fresh.entity).value()->availability, Availability::away);
+}
+
 TEST(InMemoryOutbox, AcceptedUntilDeliveredOrBounced) {
   InMemoryOutbox outbox;
   OutboundMessage m;
