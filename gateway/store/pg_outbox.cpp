@@ -1,15 +1,13 @@
 #include "gateway/store/pg_outbox.hpp"
 
-#include <pqxx/pqxx>
-
-#include <fmt/format.h>
-
 #include <array>
 #include <optional>
+#include <pqxx/pqxx>
 #include <unordered_set>
 
 #include "gateway/store/port_errors.hpp"
 #include "gateway/store/port_rows.hpp"
+#include "gateway/store/sql_array.hpp"
 
 namespace fedgate::gateway {
 namespace {
@@ -73,25 +71,6 @@ std::optional<OutboundMessage> from_row(const pqxx::row& r) {
   return m;
 }
 
-// A text[] literal for unnest($n::text[]): every element quoted, backslash and quote escaped.
-class TextArray {
- public:
-  void add(std::string_view value) {
-    text_ += text_.empty() ? "{\"" : ",\"";
-    for (char c : value) {
-      if (c == '\\' || c == '"') {
-        text_ += '\\';
-      }
-      text_ += c;
-    }
-    text_ += '"';
-  }
-  std::string take() { return text_.empty() ? std::string{"{}"} : std::move(text_) + "}"; }
-
- private:
-  std::string text_;
-};
-
 // One statement for the whole batch: ids drawn from the sequence, rows inserted, the ids
 // returned in the callers' order (WITH ORDINALITY; the CTE is evaluated once).
 constexpr const char* kAcceptBatch =
@@ -115,20 +94,20 @@ using AcceptResults = PortResult<std::vector<PortResult<std::int64_t>>>;
 using DoneResults = PortResult<std::vector<PortResult<presence::Done>>>;
 
 std::array<std::string, 11> accept_columns(const std::vector<OutboundMessage>& batch) {
-  std::array<TextArray, 11> cols;
+  std::array<SqlArray, 11> cols;
   for (const auto& m : batch) {
     const auto& k = m.content;
-    cols[0].add(m.in_id);
-    cols[1].add(m.from.full());
-    cols[2].add(m.to.full());
-    cols[3].add(mode_name(m.mode));
-    cols[4].add(k.body);
-    cols[5].add(k.formatted_body);
-    cols[6].add(k.formatted_type);
-    cols[7].add(k.subject);
-    cols[8].add(k.language);
-    cols[9].add(presence::to_string(k.chat_state));
-    cols[10].add(k.thread);
+    cols[0].add_text(m.in_id);
+    cols[1].add_text(m.from.full());
+    cols[2].add_text(m.to.full());
+    cols[3].add_text(mode_name(m.mode));
+    cols[4].add_text(k.body);
+    cols[5].add_text(k.formatted_body);
+    cols[6].add_text(k.formatted_type);
+    cols[7].add_text(k.subject);
+    cols[8].add_text(k.language);
+    cols[9].add_text(presence::to_string(k.chat_state));
+    cols[10].add_text(k.thread);
   }
   std::array<std::string, 11> out;
   for (std::size_t i = 0; i < cols.size(); ++i) {
@@ -144,8 +123,8 @@ AcceptResults write_accepts(DbPool& pool, const std::string& node_id,
   auto write = [&](pqxx::connection& conn) -> std::vector<PortResult<std::int64_t>> {
     conn.prepare("outbox_accept", kAcceptBatch);  // parsed once per connection
     pqxx::work tx{conn};
-    auto rows = tx.exec_prepared("outbox_accept", c[0], c[1], c[2], c[3], c[4], c[5], c[6],
-                                 c[7], c[8], c[9], c[10], node_id);
+    auto rows = tx.exec_prepared("outbox_accept", c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+                                 c[8], c[9], c[10], node_id);
     tx.commit();
     std::vector<PortResult<std::int64_t>> ids;
     ids.reserve(rows.size());
@@ -162,11 +141,11 @@ AcceptResults write_accepts(DbPool& pool, const std::string& node_id,
 }
 
 DoneResults write_delivered(DbPool& pool, const std::vector<std::int64_t>& ids) {
-  std::string list = "{";
+  SqlArray array;
   for (auto id : ids) {
-    list += fmt::format("{}{}", list.size() > 1 ? "," : "", id);
+    array.add_int(id);
   }
-  list += "}";
+  auto list = array.take();
   auto write = [&](pqxx::connection& conn) -> std::unordered_set<std::int64_t> {
     conn.prepare("outbox_delivered", kDeliveredBatch);
     pqxx::work tx{conn};
@@ -196,16 +175,18 @@ DoneResults write_delivered(DbPool& pool, const std::vector<std::int64_t>& ids) 
 PgOutbox::PgOutbox(DbPool& pool, std::string node_id)
     : pool_(pool),
       node_id_(std::move(node_id)),
-      accepts_(pool.executor(),
-               [pool = &pool, node = node_id_](const std::vector<OutboundMessage>& batch) {
-                 return write_accepts(*pool, node, batch);
-               },
-               kMaxBatch),
-      delivered_(pool.executor(),
-                 [pool = &pool](const std::vector<std::int64_t>& ids) {
-                   return write_delivered(*pool, ids);
-                 },
-                 kMaxBatch) {}
+      accepts_(
+          pool.executor(),
+          [pool = &pool, node = node_id_](const std::vector<OutboundMessage>& batch) {
+            return write_accepts(*pool, node, batch);
+          },
+          kMaxBatch),
+      delivered_(
+          pool.executor(),
+          [pool = &pool](const std::vector<std::int64_t>& ids) {
+            return write_delivered(*pool, ids);
+          },
+          kMaxBatch) {}
 
 presence::PortResult<std::int64_t> PgOutbox::accept(const OutboundMessage& m) {
   auto ids = write_accepts(pool_, node_id_, std::vector<OutboundMessage>{m});

@@ -1,11 +1,13 @@
 #include "gateway/store/pg_presence_cache_store.hpp"
 
-#include <pqxx/pqxx>
-
+#include <array>
 #include <map>
 #include <optional>
+#include <pqxx/pqxx>
+#include <unordered_set>
 
 #include "gateway/store/port_errors.hpp"
+#include "gateway/store/sql_array.hpp"
 
 namespace fedgate::gateway {
 namespace {
@@ -30,17 +32,81 @@ std::optional<presence::WallTime> from_micros(const pqxx::field& f) {
 
 constexpr char kMicros[] = "(extract(epoch FROM publish_time) * 1000000)::bigint";
 
-void write_endpoints(pqxx::work& tx, const std::string& address, const Presence& p) {
-  tx.exec_params("DELETE FROM presence_cache_endpoints WHERE address = $1", address);
-  int position = 0;
-  for (const auto& e : p.endpoints) {
-    tx.exec_params(
-        "INSERT INTO presence_cache_endpoints (address, position, endpoint_id, availability, "
-        "status_text, priority, lync_availability, publish_time) VALUES ($1, $2, $3, $4, $5, $6, "
-        "$7, timestamptz 'epoch' + $8::bigint * interval '1 microsecond')",
-        address, position++, e.id, std::string{presence::to_string(e.availability)},
-        e.status_text, e.priority, e.lync_availability, to_micros(e.publish_time));
+// A batch of documents in ONE statement: the rows upserted under the publish-time rule, then
+// only for the rows written, their endpoints upserted by position and the positions beyond the
+// new count deleted (the two endpoint parts touch different rows). Equal endpoints are left
+// alone. Addresses must be distinct within one execution (see chunks()).
+constexpr const char* kPutBatch =
+    "WITH doc AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) "
+    "AS u(address, availability, status_text, micros)), "
+    "written AS (INSERT INTO presence_cache (address, availability, status_text, publish_time) "
+    "SELECT address, availability, status_text, timestamptz 'epoch' + micros * "
+    "interval '1 microsecond' FROM doc ON CONFLICT (address) DO UPDATE SET "
+    "availability = EXCLUDED.availability, status_text = EXCLUDED.status_text, "
+    "publish_time = EXCLUDED.publish_time, updated_at = now() "
+    "WHERE presence_cache.publish_time IS NULL OR EXCLUDED.publish_time IS NULL "
+    "OR EXCLUDED.publish_time >= presence_cache.publish_time RETURNING address), "
+    "ep AS (SELECT * FROM unnest($5::text[], $6::integer[], $7::text[], $8::text[], $9::text[], "
+    "$10::integer[], $11::integer[], $12::bigint[]) AS e(address, position, endpoint_id, "
+    "availability, status_text, priority, lync_availability, micros)), "
+    "trimmed AS (DELETE FROM presence_cache_endpoints e USING written w WHERE "
+    "e.address = w.address AND e.position >= (SELECT count(*) FROM ep WHERE ep.address = "
+    "w.address)), "
+    "stored AS (INSERT INTO presence_cache_endpoints AS pe (address, position, endpoint_id, "
+    "availability, status_text, priority, lync_availability, publish_time) SELECT ep.address, "
+    "position, endpoint_id, availability, status_text, priority, lync_availability, "
+    "timestamptz 'epoch' + micros * interval '1 microsecond' FROM ep JOIN written USING "
+    "(address) ON CONFLICT (address, position) DO UPDATE SET endpoint_id = EXCLUDED.endpoint_id, "
+    "availability = EXCLUDED.availability, status_text = EXCLUDED.status_text, "
+    "priority = EXCLUDED.priority, lync_availability = EXCLUDED.lync_availability, "
+    "publish_time = EXCLUDED.publish_time WHERE (pe.endpoint_id, pe.availability, "
+    "pe.status_text, pe.priority, pe.lync_availability, pe.publish_time) IS DISTINCT FROM "
+    "(EXCLUDED.endpoint_id, EXCLUDED.availability, EXCLUDED.status_text, EXCLUDED.priority, "
+    "EXCLUDED.lync_availability, EXCLUDED.publish_time)) "
+    "SELECT count(*) FROM written";
+
+// The batch statement's twelve array parameters for `docs`.
+std::array<std::string, 12> put_columns(const std::vector<const Presence*>& docs) {
+  std::array<SqlArray, 12> c;
+  for (const auto* p : docs) {
+    auto address = p->entity.str();
+    c[0].add_text(address);
+    c[1].add_text(presence::to_string(p->availability));
+    c[2].add_text(p->status_text);
+    c[3].add_int(to_micros(p->publish_time));
+    std::int64_t position = 0;
+    for (const auto& e : p->endpoints) {
+      c[4].add_text(address);
+      c[5].add_int(position++);
+      c[6].add_text(e.id);
+      c[7].add_text(presence::to_string(e.availability));
+      c[8].add_text(e.status_text);
+      c[9].add_int(e.priority);
+      c[10].add_int(e.lync_availability ? std::optional<std::int64_t>{*e.lync_availability}
+                                        : std::nullopt);
+      c[11].add_int(to_micros(e.publish_time));
+    }
   }
+  std::array<std::string, 12> out;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    out[i] = c[i].take();
+  }
+  return out;
+}
+
+// The batch cut where an address repeats: each piece has distinct addresses (one upsert may
+// not touch a row twice); pieces run in order, so a later document meets the earlier one.
+std::vector<std::vector<const Presence*>> chunks(const std::vector<Presence>& batch) {
+  std::vector<std::vector<const Presence*>> out(1);
+  std::unordered_set<std::string> seen;
+  for (const auto& p : batch) {
+    if (!seen.insert(p.entity.str()).second) {
+      out.emplace_back();
+      seen = {p.entity.str()};
+    }
+    out.back().push_back(&p);
+  }
+  return out;
 }
 
 bool parse_endpoint(const pqxx::row& r, Presence& p) {
@@ -64,25 +130,31 @@ bool parse_endpoint(const pqxx::row& r, Presence& p) {
 }  // namespace
 
 presence::PortResult<bool> PgPresenceCacheStore::put(const Presence& p) {
-  auto write = [&](pqxx::connection& c) -> bool {
+  auto written = put_all({p});
+  if (!written) {
+    return written.error();
+  }
+  return *written == 1;  // 0: a stale document, the stored one is newer
+}
+
+presence::PortResult<std::size_t> PgPresenceCacheStore::put_all(
+    const std::vector<Presence>& batch) {
+  if (batch.empty()) {
+    return std::size_t{0};
+  }
+  auto pieces = chunks(batch);
+  auto write = [&pieces](pqxx::connection& c) -> std::size_t {
+    c.prepare("presence_cache_put", kPutBatch);  // parsed once per connection
     pqxx::work tx{c};
-    auto address = p.entity.str();
-    auto written = tx.exec_params(
-        "INSERT INTO presence_cache (address, availability, status_text, publish_time) "
-        "VALUES ($1, $2, $3, timestamptz 'epoch' + $4::bigint * interval '1 microsecond') "
-        "ON CONFLICT (address) DO UPDATE SET availability = EXCLUDED.availability, "
-        "status_text = EXCLUDED.status_text, publish_time = EXCLUDED.publish_time, "
-        "updated_at = now() WHERE presence_cache.publish_time IS NULL "
-        "OR EXCLUDED.publish_time IS NULL OR EXCLUDED.publish_time >= presence_cache.publish_time "
-        "RETURNING 1",
-        address, std::string{presence::to_string(p.availability)}, p.status_text,
-        to_micros(p.publish_time));
-    if (written.empty()) {
-      return false;  // a stale document: the stored one is newer
+    std::size_t written = 0;
+    for (const auto& piece : pieces) {
+      auto a = put_columns(piece);
+      auto rows = tx.exec_prepared("presence_cache_put", a[0], a[1], a[2], a[3], a[4], a[5], a[6],
+                                   a[7], a[8], a[9], a[10], a[11]);
+      written += rows[0][0].as<std::size_t>();
     }
-    write_endpoints(tx, address, p);
     tx.commit();
-    return true;
+    return written;
   };
   auto written = pool_.run_blocking(write);
   if (!written) {
@@ -91,8 +163,7 @@ presence::PortResult<bool> PgPresenceCacheStore::put(const Presence& p) {
   return *written;
 }
 
-presence::PortResult<std::vector<Presence>> PgPresenceCacheStore::read(
-    const std::string* address) {
+presence::PortResult<std::vector<Presence>> PgPresenceCacheStore::read(const std::string* address) {
   auto query = [&](pqxx::connection& c) -> std::optional<std::vector<Presence>> {
     pqxx::read_transaction tx{c};
     std::string where = address ? " WHERE address = " + tx.quote(*address) : "";
@@ -104,12 +175,12 @@ presence::PortResult<std::vector<Presence>> PgPresenceCacheStore::read(
       if (!entity || !availability) {
         return std::nullopt;
       }
-      by_address[r[0].c_str()] = {*entity, *availability, r[2].as<std::string>(), {},
-                                  from_micros(r[3])};
+      by_address[r[0].c_str()] = {
+          *entity, *availability, r[2].as<std::string>(), {}, from_micros(r[3])};
     }
     for (const auto& r : tx.exec("SELECT address, endpoint_id, availability, status_text, "
-                                 "priority, lync_availability, " + std::string{kMicros} +
-                                 " FROM presence_cache_endpoints" + where +
+                                 "priority, lync_availability, " +
+                                 std::string{kMicros} + " FROM presence_cache_endpoints" + where +
                                  " ORDER BY address, position")) {
       auto it = by_address.find(r[0].c_str());
       if (it == by_address.end() || !parse_endpoint(r, it->second)) {

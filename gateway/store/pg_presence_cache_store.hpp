@@ -1,7 +1,7 @@
 // PgPresenceCacheStore: presence::PresenceCacheStore on PostgreSQL (presence_cache and
 // presence_cache_endpoints), so a restarted node answers probes at once (RFC 6121 §4.3).
-// A document never overwrites a newer one: the publish-time check is part of the upsert.
-// Synchronous like the port: call it on a DbPool thread, never on an I/O thread.
+// A document never overwrites a newer one (the publish-time check is part of the upsert); a
+// batch is one transaction. Synchronous like the port: on a DbPool thread, never an I/O thread.
 #pragma once
 
 #include "gateway/store/db_pool.hpp"
@@ -14,6 +14,8 @@ class PgPresenceCacheStore final : public presence::PresenceCacheStore {
   explicit PgPresenceCacheStore(DbPool& pool) : pool_(pool) {}
 
   presence::PortResult<bool> put(const presence::Presence& p) override;
+  // One transaction, one prepared statement per run of distinct entities: all or none.
+  presence::PortResult<std::size_t> put_all(const std::vector<presence::Presence>& batch) override;
   presence::PortResult<std::optional<presence::Presence>> get(
       const presence::Address& entity) override;
   presence::PortResult<presence::Done> remove(const presence::Address& entity) override;

@@ -1,30 +1,73 @@
-// sip_dialogs (schema/0006) through libpqxx 6.4: one transaction per coalesced batch, one
-// statement per row. Exceptions go up to DbPool, which turns them into StoreErrc.
+// sip_dialogs (schema/0006) through libpqxx 6.4: one transaction and one prepared statement per
+// coalesced batch (the columns as arrays through unnest). Exceptions go up to DbPool, which
+// turns them into StoreErrc.
 #include "gateway/store/pg_sip_dialog_store.hpp"
 
+#include <array>
 #include <pqxx/pqxx>
+#include <unordered_map>
+
+#include "gateway/store/sql_array.hpp"
 
 namespace fedgate::gateway {
+namespace {
+
+// Deletes (state '') and upserts touch different usage keys (the batch is coalesced first), so
+// the two parts of the one statement never meet on a row. An equal stored form is not rewritten.
+constexpr const char* kWrite =
+    "WITH input AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], "
+    "$6::boolean[], $7::text[]) AS u(usage_key, kind, watcher, presentity, msrtc, state)), "
+    "gone AS (DELETE FROM sip_dialogs d USING input i WHERE d.node_id = $1::text "
+    "AND d.usage_key = i.usage_key AND i.state = '') "
+    "INSERT INTO sip_dialogs (node_id, usage_key, kind, watcher, presentity, msrtc, state) "
+    "SELECT $1::text, usage_key, kind, watcher, presentity, msrtc, state FROM input "
+    "WHERE state <> '' ON CONFLICT (node_id, usage_key) DO UPDATE SET kind = EXCLUDED.kind, "
+    "watcher = EXCLUDED.watcher, presentity = EXCLUDED.presentity, msrtc = EXCLUDED.msrtc, "
+    "state = EXCLUDED.state, updated_at = now() WHERE (sip_dialogs.kind, sip_dialogs.watcher, "
+    "sip_dialogs.presentity, sip_dialogs.msrtc, sip_dialogs.state) IS DISTINCT FROM "
+    "(EXCLUDED.kind, EXCLUDED.watcher, EXCLUDED.presentity, EXCLUDED.msrtc, EXCLUDED.state)";
+
+constexpr const char* kDelete =
+    "DELETE FROM sip_dialogs WHERE node_id = $1 AND usage_key = ANY($2::text[])";
+
+// The last row of each usage key, in batch order: what writing them one by one would leave.
+std::vector<const SipDialogRow*> coalesce(const std::vector<SipDialogRow>& rows) {
+  std::unordered_map<std::string_view, std::size_t> last;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    last[rows[i].usage_key] = i;
+  }
+  std::vector<const SipDialogRow*> out;
+  out.reserve(last.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (last[rows[i].usage_key] == i) {
+      out.push_back(&rows[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 SipDialogWriteCount write_sip_dialogs(pqxx::connection& c, const std::string& node_id,
                                       const std::vector<SipDialogRow>& rows) {
   SipDialogWriteCount count;
-  pqxx::work tx{c};
-  for (const auto& r : rows) {
-    if (r.state.empty()) {
-      tx.exec_params("DELETE FROM sip_dialogs WHERE node_id = $1 AND usage_key = $2", node_id,
-                     r.usage_key);
-      ++count.deletes;
-      continue;
-    }
-    tx.exec_params(
-        "INSERT INTO sip_dialogs (node_id, usage_key, kind, watcher, presentity, msrtc, state) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (node_id, usage_key) DO UPDATE SET "
-        "kind = EXCLUDED.kind, watcher = EXCLUDED.watcher, presentity = EXCLUDED.presentity, "
-        "msrtc = EXCLUDED.msrtc, state = EXCLUDED.state, updated_at = now()",
-        node_id, r.usage_key, r.kind, r.watcher, r.presentity, r.msrtc, r.state);
-    ++count.upserts;
+  if (rows.empty()) {
+    return count;
   }
+  std::array<SqlArray, 6> cols;
+  for (const auto* r : coalesce(rows)) {
+    cols[0].add_text(r->usage_key);
+    cols[1].add_text(r->kind);
+    cols[2].add_text(r->watcher);
+    cols[3].add_text(r->presentity);
+    cols[4].add_bool(r->msrtc);
+    cols[5].add_text(r->state);
+    ++(r->state.empty() ? count.deletes : count.upserts);
+  }
+  c.prepare("sip_dialogs_write", kWrite);  // parsed once per connection
+  pqxx::work tx{c};
+  tx.exec_prepared("sip_dialogs_write", node_id, cols[0].take(), cols[1].take(), cols[2].take(),
+                   cols[3].take(), cols[4].take(), cols[5].take());
   tx.commit();
   return count;
 }
@@ -47,13 +90,12 @@ std::vector<SipDialogRow> load_sip_dialogs(pqxx::connection& c, const std::strin
 
 std::size_t delete_sip_dialogs(pqxx::connection& c, const std::string& node_id,
                                const std::vector<std::string>& usage_keys) {
-  pqxx::work tx{c};
-  std::size_t deleted = 0;
+  SqlArray keys;
   for (const auto& key : usage_keys) {
-    deleted += tx.exec_params("DELETE FROM sip_dialogs WHERE node_id = $1 AND usage_key = $2",
-                              node_id, key)
-                   .affected_rows();
+    keys.add_text(key);
   }
+  pqxx::work tx{c};
+  auto deleted = tx.exec_params(kDelete, node_id, keys.take()).affected_rows();
   tx.commit();
   return deleted;
 }

@@ -19,13 +19,15 @@ struct SipDialogRow {
   friend bool operator==(const SipDialogRow&, const SipDialogRow&) = default;
 };
 
-// What one write cost: statements besides BEGIN/COMMIT (one transaction per call).
+// What one write carried: usages upserted and deleted (a usage key listed twice counts once:
+// its last form is the one written). One transaction and at most one statement per call.
 struct SipDialogWriteCount {
   std::size_t upserts = 0;
   std::size_t deletes = 0;
 };
 
-// Upserts the rows with a state and deletes those without, in one transaction.
+// Upserts the rows with a state and deletes those without, in one transaction, as if one by
+// one in order (the last form of a usage wins). A row whose stored form is equal is left alone.
 SipDialogWriteCount write_sip_dialogs(pqxx::connection& c, const std::string& node_id,
                                       const std::vector<SipDialogRow>& rows);
 // Every row of `node_id`, by usage key.

@@ -1,9 +1,8 @@
 #include "gateway/store/pg_subscription_store.hpp"
 
-#include <pqxx/pqxx>
-
 #include <chrono>
 #include <optional>
+#include <pqxx/pqxx>
 
 #include "gateway/store/port_errors.hpp"
 #include "gateway/store/port_rows.hpp"
@@ -25,6 +24,41 @@ std::string expires_param(int n) {
   auto p = "$" + std::to_string(n) + "::bigint";
   return "CASE WHEN " + p + " = 0 THEN NULL ELSE timestamptz 'epoch' + " + p +
          " * interval '1 microsecond' END";
+}
+
+// The statements, each prepared once per connection (no parse per call).
+struct Statements {
+  std::string save_update =
+      "UPDATE subscriptions SET watcher = $2, presentity = $3, state = $4, "
+      "watcher_is_local = $5, expires_at = " +
+      expires_param(6) +
+      ", sip_dialog = $7, node_id = NULLIF($8, ''), updated_at = now() WHERE id = $1 "
+      "RETURNING id";
+  std::string save_insert =
+      "INSERT INTO subscriptions (watcher, presentity, state, watcher_is_local, "
+      "expires_at, sip_dialog, node_id) VALUES ($1, $2, $3, $4, " +
+      expires_param(5) +
+      ", $6, NULLIF($7, '')) ON CONFLICT (watcher, presentity) DO UPDATE SET "
+      "state = EXCLUDED.state, watcher_is_local = EXCLUDED.watcher_is_local, "
+      "expires_at = EXCLUDED.expires_at, sip_dialog = EXCLUDED.sip_dialog, "
+      "node_id = EXCLUDED.node_id, updated_at = now() RETURNING id";
+  std::string update = "UPDATE subscriptions SET state = $2, expires_at = " + expires_param(3) +
+                       ", sip_dialog = $4, node_id = NULLIF($5, ''), updated_at = now() "
+                       "WHERE id = $1";
+  std::string remove = "DELETE FROM subscriptions WHERE id = $1";
+};
+
+const Statements& statements() {
+  static const Statements s;
+  return s;
+}
+
+void prepare(pqxx::connection& c) {
+  const auto& s = statements();
+  c.prepare("subscription_save_update", s.save_update);
+  c.prepare("subscription_save_insert", s.save_insert);
+  c.prepare("subscription_update", s.update);
+  c.prepare("subscription_remove", s.remove);
 }
 
 std::optional<SubscriptionState> parse_state(std::string_view s) {
@@ -59,27 +93,16 @@ std::optional<Subscription> from_row(const pqxx::row& r) {
 
 presence::PortResult<std::int64_t> PgSubscriptionStore::save(const Subscription& s) {
   auto write = [&](pqxx::connection& c) -> std::int64_t {
+    prepare(c);
     pqxx::work tx{c};
     auto state = std::string{presence::to_string(s.state)};
-    auto rows = tx.exec_params(
-        "UPDATE subscriptions SET watcher = $2, presentity = $3, state = $4, "
-        "watcher_is_local = $5, expires_at = " +
-            expires_param(6) +
-            ", sip_dialog = $7, node_id = NULLIF($8, ''), updated_at = now() WHERE id = $1 "
-            "RETURNING id",
-        s.id, s.watcher.str(), s.presentity.str(), state, s.watcher_is_local,
-        to_micros(s.expires), s.sip_dialog, node_id_);
+    auto rows =
+        tx.exec_prepared("subscription_save_update", s.id, s.watcher.str(), s.presentity.str(),
+                         state, s.watcher_is_local, to_micros(s.expires), s.sip_dialog, node_id_);
     if (rows.empty()) {
-      rows = tx.exec_params(
-          "INSERT INTO subscriptions (watcher, presentity, state, watcher_is_local, "
-          "expires_at, sip_dialog, node_id) VALUES ($1, $2, $3, $4, " +
-              expires_param(5) +
-              ", $6, NULLIF($7, '')) ON CONFLICT (watcher, presentity) DO UPDATE SET "
-              "state = EXCLUDED.state, watcher_is_local = EXCLUDED.watcher_is_local, "
-              "expires_at = EXCLUDED.expires_at, sip_dialog = EXCLUDED.sip_dialog, "
-              "node_id = EXCLUDED.node_id, updated_at = now() RETURNING id",
-          s.watcher.str(), s.presentity.str(), state, s.watcher_is_local, to_micros(s.expires),
-          s.sip_dialog, node_id_);
+      rows =
+          tx.exec_prepared("subscription_save_insert", s.watcher.str(), s.presentity.str(), state,
+                           s.watcher_is_local, to_micros(s.expires), s.sip_dialog, node_id_);
     }
     tx.commit();
     return rows[0][0].as<std::int64_t>();
@@ -93,12 +116,11 @@ presence::PortResult<std::int64_t> PgSubscriptionStore::save(const Subscription&
 
 presence::PortResult<presence::Done> PgSubscriptionStore::update(const Subscription& s) {
   auto write = [&](pqxx::connection& c) -> bool {
+    prepare(c);
     pqxx::work tx{c};
-    auto rows = tx.exec_params(
-        "UPDATE subscriptions SET state = $2, expires_at = " + expires_param(3) +
-            ", sip_dialog = $4, node_id = NULLIF($5, ''), updated_at = now() WHERE id = $1",
-        s.id, std::string{presence::to_string(s.state)}, to_micros(s.expires), s.sip_dialog,
-        node_id_);
+    auto rows =
+        tx.exec_prepared("subscription_update", s.id, std::string{presence::to_string(s.state)},
+                         to_micros(s.expires), s.sip_dialog, node_id_);
     tx.commit();
     return rows.affected_rows() == 1;
   };
@@ -114,8 +136,9 @@ presence::PortResult<presence::Done> PgSubscriptionStore::update(const Subscript
 
 presence::PortResult<presence::Done> PgSubscriptionStore::remove(std::int64_t id) {
   auto write = [&](pqxx::connection& c) {
+    prepare(c);
     pqxx::work tx{c};
-    tx.exec_params("DELETE FROM subscriptions WHERE id = $1", id);
+    tx.exec_prepared("subscription_remove", id);
     tx.commit();
   };
   auto done = pool_.run_blocking(write);
