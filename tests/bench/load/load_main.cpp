@@ -33,6 +33,8 @@ struct Args {
   std::string json_file, log_level = "warn";
   double drain_s = 10, setup_timeout_s = 120;
   bool fedgate = true;
+  std::vector<std::string> cpu, cpu_tree;  // NAME=PID
+  std::vector<CpuSource> cpu_sources;
 };
 
 std::pair<std::string, std::uint16_t> host_port(const std::string& s) {
@@ -68,6 +70,10 @@ po::options_description describe(Args& a) {
   add("no-fedgate", po::bool_switch(), "run only the baseline");
   add("json", po::value(&a.json_file), "also append the results as JSON lines to this file");
   add("log-level", po::value(&a.log_level), "the libraries' log level (default warn)");
+  add("cpu", po::value(&a.cpu)->composing(),
+      "NAME=PID: report this process's CPU time per phase (repeatable)");
+  add("cpu-tree", po::value(&a.cpu_tree)->composing(),
+      "NAME=PID: the same for PID and all its descendants (e.g. a postmaster)");
   add_baseline_options(d, a.baseline);
   return d;
 }
@@ -93,6 +99,15 @@ Args parse(int argc, char** argv) {
   a.plan.drain = std::chrono::milliseconds(static_cast<long>(a.drain_s * 1000));
   a.plan.setup_timeout = std::chrono::milliseconds(static_cast<long>(a.setup_timeout_s * 1000));
   a.baseline.plan = a.plan;
+  for (const auto* list : {&a.cpu, &a.cpu_tree}) {
+    for (const auto& text : *list) {
+      CpuSource source;
+      if (!parse_cpu_source(text, list == &a.cpu_tree, source)) {
+        throw po::error("expected NAME=PID, got " + text);
+      }
+      a.cpu_sources.push_back(source);
+    }
+  }
   return a;
 }
 
@@ -102,10 +117,33 @@ void write_json(const Args& a, const std::string& line) {
   }
 }
 
+// Ends the run without a request in flight: waits (bounded) until every SIP send has its final
+// answer, stops both servers (a request still waiting then fails with 503), and runs the
+// coroutines that the stop ends to completion before anything they use is destroyed.
+void settle_and_stop(asio::io_context& io, Scenario& scenario, HomeServer& home,
+                     PartnerServer& partner) {
+  const auto bounded = [&io, &scenario, &partner](std::chrono::milliseconds limit) {
+    const auto deadline = Clock::now() + limit;
+    while ((scenario.sending() > 0 || partner.handling() > 0) && Clock::now() < deadline) {
+      io.run_one_for(std::chrono::milliseconds(50));
+    }
+  };
+  bounded(std::chrono::milliseconds(5000));
+  home.stop();
+  partner.stop();
+  bounded(std::chrono::milliseconds(5000));
+  io.run_for(std::chrono::milliseconds(300));
+  if (scenario.sending() > 0) {
+    std::cerr << "fedgate_load: " << scenario.sending() << " SIP sends never finished" << std::endl;
+  }
+}
+
 // The fedgate path; false when setup failed or anything was lost.
 bool run_fedgate(const Args& a, std::vector<PhaseStats>& out) {
   asio::io_context io(1);
   Scenario scenario(io, a.plan);
+  CpuMeter meter(a.cpu_sources);
+  scenario.set_cpu_meter(&meter);
   HomeServer home(io.get_executor(), a.home, scenario);
   PartnerServer partner(io.get_executor(), a.partner, scenario);
   scenario.attach(home, partner);
@@ -126,9 +164,7 @@ bool run_fedgate(const Args& a, std::vector<PhaseStats>& out) {
   while (!done) {
     io.run_one();
   }
-  home.stop();
-  partner.stop();
-  io.run_for(std::chrono::milliseconds(300));
+  settle_and_stop(io, scenario, home, partner);
   if (!scenario.failure.empty()) {
     std::cerr << "fedgate_load: SETUP FAILED: " << scenario.failure << std::endl;
   }

@@ -22,10 +22,27 @@ gateway::TlsSettings tls_settings(const PartnerSettings& s) {
 
 }  // namespace
 
+namespace {
+
+asio::awaitable<void> handle_counted(sip::SipAgent& agent, sip::Message m,
+                                     sip::ConnectionHandle from, std::size_t& handling) {
+  auto work = agent.on_message(std::move(m), std::move(from));
+  co_await std::move(work);
+  --handling;
+}
+
+}  // namespace
+
+// The connection's read loop awaits its handler for every message; awaiting the agent (a hop to
+// its strand and back) let the loop read one message per pass of the whole io queue, and
+// fedgate's answers piled up unread behind the generator's own work. The agent's strand keeps
+// the connection's order (one thread: spawns run in the order they were made).
 asio::awaitable<void> PartnerServer::Forward::on_message(sip::Message m,
                                                          sip::ConnectionHandle from) {
-  auto handling = agent->on_message(std::move(m), std::move(from));
-  co_await std::move(handling);
+  ++*handling;
+  asio::co_spawn(ex, handle_counted(*agent, std::move(m), std::move(from), *handling),
+                 asio::detached);
+  co_return;
 }
 
 PartnerServer::PartnerServer(asio::any_io_executor ex, PartnerSettings settings,
@@ -81,6 +98,8 @@ std::string PartnerServer::start() {
   agent_ = std::make_unique<sip::SipAgent>(ex_, config, *pool_, *routes_, events_, agent_metrics_,
                                            Logger{}.with({{"side", "partner"}}));
   forward_.agent = agent_.get();
+  forward_.ex = ex_;
+  forward_.handling = &handling_;
   agent_->start();
   return {};
 }

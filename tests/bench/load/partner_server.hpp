@@ -42,12 +42,17 @@ class PartnerServer {
   std::string start();  // a readable error, or empty
   void stop();
   sip::SipAgent& agent() { return *agent_; }
+  // Messages from fedgate the agent is still handling (0 before the agent may be destroyed).
+  std::size_t handling() const { return handling_; }
   const MetricsRegistry& registry() const { return registry_; }
 
  private:
+  // Hands each message to the agent without awaiting it (see partner_server.cpp).
   struct Forward final : sip::MessageHandler {
     boost::asio::awaitable<void> on_message(sip::Message m, sip::ConnectionHandle from) override;
     sip::SipAgent* agent = nullptr;
+    boost::asio::any_io_executor ex;
+    std::size_t* handling = nullptr;  // messages handed on, not yet handled
   };
   void add_routes();
 
@@ -66,6 +71,7 @@ class PartnerServer {
   std::unique_ptr<sip::Listener> listener_;
   std::unique_ptr<sip::RouteResolver> routes_;
   std::unique_ptr<sip::SipAgent> agent_;
+  std::size_t handling_ = 0;
 };
 
 }  // namespace fedgate::load

@@ -21,16 +21,30 @@ double percentile_ms(const std::vector<std::uint32_t>& sorted, double q) {
 
 }  // namespace
 
+// Per-sequence state bits.
+constexpr std::uint8_t kSent = 1, kArrived = 2, kAwaiting = 4, kAnswered = 8, kAnswerError = 16;
+
 Probe::Probe(std::string name, std::size_t count)
     : name_(std::move(name)), send_ns_(count, 0), state_(count, 0) {
   latency_us_.reserve(count);
+}
+
+// A unit is finished when it arrived or its request failed, and no SIP answer is pending.
+bool Probe::finished(std::uint8_t state) const {
+  return (state & kAwaiting) == 0 && (state & (kArrived | kAnswerError)) != 0;
+}
+
+void Probe::settle(std::size_t seq, std::uint8_t before) {
+  if (!finished(before) && finished(state_[seq])) {
+    ++done_;
+  }
 }
 
 TimePoint Probe::sent(std::size_t seq) {
   auto t = Clock::now();
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
   send_ns_[seq] = ns;
-  state_[seq] = 1;
+  state_[seq] = kSent;
   if (sent_++ == 0) {
     first_send_ns_ = ns;
   }
@@ -38,11 +52,31 @@ TimePoint Probe::sent(std::size_t seq) {
   return t;
 }
 
-void Probe::send_failed(std::size_t seq) {
-  if (seq < state_.size() && state_[seq] == 1) {
-    state_[seq] = 3;
-    ++failed_;
+void Probe::expect_answer(std::size_t seq) {
+  if (seq < state_.size() && state_[seq] == kSent) {
+    state_[seq] |= kAwaiting;
+    ++awaiting_;
   }
+}
+
+void Probe::answered(std::size_t seq, bool ok) {
+  if (seq >= state_.size() || (state_[seq] & kSent) == 0 || (state_[seq] & kAnswered) != 0) {
+    return;
+  }
+  const std::uint8_t before = state_[seq];
+  if ((before & kAwaiting) != 0) {
+    --awaiting_;
+    answer_us_.push_back(static_cast<std::uint32_t>((now_ns() - send_ns_[seq]) / 1000));
+  }
+  state_[seq] = static_cast<std::uint8_t>((before & ~kAwaiting) | kAnswered |
+                                          (ok ? 0 : kAnswerError));
+  if (!ok) {
+    ++errors_;
+    if ((before & kArrived) != 0) {
+      ++error_delivered_;  // told it failed after it had arrived
+    }
+  }
+  settle(seq, before);
 }
 
 void Probe::arrived(std::size_t seq, bool mapped_ok) {
@@ -50,21 +84,23 @@ void Probe::arrived(std::size_t seq, bool mapped_ok) {
     ++unknown_;
     return;
   }
-  if (state_[seq] == 2) {
+  const std::uint8_t before = state_[seq];
+  if ((before & kArrived) != 0) {
     ++duplicates_;
     return;
   }
-  if (state_[seq] == 3) {
-    --failed_;  // the error answer raced the delivery: it did arrive
-  }
   auto now = now_ns();
-  state_[seq] = 2;
+  state_[seq] |= kArrived;
   ++delivered_;
+  if ((before & kAnswerError) != 0) {
+    ++error_delivered_;  // told it failed, then it arrived
+  }
   if (!mapped_ok) {
     ++mismapped_;
   }
   last_arrival_ns_ = now;
   latency_us_.push_back(static_cast<std::uint32_t>((now - send_ns_[seq]) / 1000));
+  settle(seq, before);
 }
 
 std::string Probe::tag(char phase, std::size_t seq) {
@@ -97,8 +133,10 @@ PhaseStats Probe::stats(double offered_per_s) const {
   s.name = name_;
   s.sent = sent_;
   s.delivered = delivered_;
-  s.send_failed = failed_;
-  s.lost = sent_ - delivered_ - failed_;
+  s.send_failed = errors_ - error_delivered_;
+  s.error_delivered = error_delivered_;
+  s.unanswered = awaiting_;
+  s.lost = sent_ - delivered_ - s.send_failed;
   s.duplicates = duplicates_ + unknown_;
   s.mismapped = mismapped_;
   s.offered_per_s = offered_per_s;
@@ -112,6 +150,10 @@ PhaseStats Probe::stats(double offered_per_s) const {
   s.p90_ms = percentile_ms(sorted, 0.90);
   s.p99_ms = percentile_ms(sorted, 0.99);
   s.max_ms = sorted.empty() ? 0 : static_cast<double>(sorted.back()) / 1000.0;
+  auto answers = answer_us_;
+  std::sort(answers.begin(), answers.end());
+  s.answer_p50_ms = percentile_ms(answers, 0.50);
+  s.answer_p99_ms = percentile_ms(answers, 0.99);
   return s;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gateway/base/clock.hpp"
+#include "tests/bench/load/cpu_meter.hpp"
 
 namespace fedgate::load {
 
@@ -18,13 +19,17 @@ struct PhaseStats {
   std::size_t sent = 0;
   std::size_t delivered = 0;
   std::size_t lost = 0;         // sent, never arrived before the drain timeout ended
-  std::size_t send_failed = 0;  // the sending side got an error (SIP final >= 300, ...)
+  std::size_t send_failed = 0;  // the sending side got an error and nothing arrived
+  std::size_t error_delivered = 0;  // the sending side got an error, yet the tag arrived
+  std::size_t unanswered = 0;       // a SIP request with no final response at the end
   std::size_t duplicates = 0;
   std::size_t mismapped = 0;   // arrived with the wrong addresses or state mapping
   double offered_per_s = 0;    // configured rate (0: max mode, window-driven)
   double sent_per_s = 0;       // sent / send duration
   double delivered_per_s = 0;  // delivered / (last arrival - first send)
   double p50_ms = 0, p90_ms = 0, p99_ms = 0, max_ms = 0;
+  double answer_p50_ms = 0, answer_p99_ms = 0;  // SIP sends: send -> final response
+  CpuUsage cpu;  // who used the cores from the first send to the end of the drain
 };
 
 class Probe {
@@ -33,7 +38,11 @@ class Probe {
 
   // Records the send of `seq` (0 <= seq < count) now; returns the time used.
   TimePoint sent(std::size_t seq);
-  void send_failed(std::size_t seq);
+  // A SIP send: the unit also waits for the request's final response (answered()).
+  void expect_answer(std::size_t seq);
+  // The final response of `seq`'s request (or its failure: transport, timeout, no dialog).
+  void answered(std::size_t seq, bool ok);
+  void send_failed(std::size_t seq) { answered(seq, false); }
   // An arrival carrying `seq`; `mapped_ok` is the caller's check of addresses and mapping.
   void arrived(std::size_t seq, bool mapped_ok);
   // Tags: "L<phase letter>:<seq>"; parse returns false when `text` carries none.
@@ -42,16 +51,21 @@ class Probe {
 
   std::size_t count() const { return send_ns_.size(); }
   std::size_t sent_count() const { return sent_; }
-  std::size_t in_flight() const { return sent_ - delivered_ - failed_; }
-  bool settled() const { return sent_ == count() && delivered_ + failed_ >= sent_; }
+  // Units not finished: neither arrived nor failed, or still awaiting their SIP answer.
+  std::size_t in_flight() const { return sent_ - done_; }
+  bool settled() const { return sent_ == count() && done_ == sent_; }
   PhaseStats stats(double offered_per_s) const;
 
  private:
+  bool finished(std::uint8_t state) const;
+  void settle(std::size_t seq, std::uint8_t before);
+
   std::string name_;
   std::vector<std::int64_t> send_ns_;  // 0: not sent
-  std::vector<std::uint8_t> state_;    // 0 none, 1 sent, 2 arrived, 3 failed
-  std::vector<std::uint32_t> latency_us_;
-  std::size_t sent_ = 0, delivered_ = 0, failed_ = 0, duplicates_ = 0, mismapped_ = 0;
+  std::vector<std::uint8_t> state_;   // kSent, kArrived, kAwaiting, kAnswerOk, kAnswerError bits
+  std::vector<std::uint32_t> latency_us_, answer_us_;
+  std::size_t sent_ = 0, delivered_ = 0, done_ = 0, errors_ = 0, error_delivered_ = 0;
+  std::size_t awaiting_ = 0, duplicates_ = 0, mismapped_ = 0;
   std::size_t unknown_ = 0;
   std::int64_t first_send_ns_ = 0, last_send_ns_ = 0, last_arrival_ns_ = 0;
 };

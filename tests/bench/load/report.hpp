@@ -17,7 +17,8 @@ void print_report(const std::string& label, const std::vector<PhaseStats>& phase
                   const Anomalies& anomalies);
 std::string report_json(const std::string& label, const std::vector<PhaseStats>& phases,
                         const Anomalies& anomalies);
-// True when every phase delivered everything it sent, once, mapped right.
+// True when every phase delivered everything it sent, once, mapped right, and every SIP send
+// was answered with a success.
 bool all_correct(const std::vector<PhaseStats>& phases);
 
 }  // namespace fedgate::load

@@ -7,9 +7,10 @@
 # Usage: run.sh --fedgate PATH --load PATH [--smoke] [--no-baseline] [--perf SECONDS]
 #               [--fedgate-log LEVEL] [-- fedgate_load options...]
 #   --smoke: tiny counts, correctness only (every update and IM arrives, mapped, none lost).
-#   --perf S: record fedgate with `perf record -g` for S seconds once phase (a) has started,
-#             and print the top of `perf report` (needs perf; the data stays in the temp dir
-#             with IA_KEEP=1).
+#   --perf S: once setup is done, `perf record` fedgate, its PostgreSQL and the generator for
+#             S seconds and print samples per process and the top symbols (servers.sh lg_perf:
+#             LG_PERF_ALL, LG_PERF_CALLGRAPH, LG_PERF_KEEP). Without it the report still gives
+#             each phase's CPU split per process (the generator reads /proc).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 LIB="$HERE/../../interop/lib"
@@ -57,9 +58,13 @@ if ((BASELINE)); then
     ia_fail "ejabberd did not start"
 fi
 
+PG_MAIN="$(head -1 "$IA_DIR/fedgate/state/pg/postmaster.pid")"
+# --cpu/--cpu-tree: the report's per-phase CPU split (fedgate, its PostgreSQL, the generator,
+# everything else on the machine, idle), from /proc, with or without --perf.
 ARGS=(--home-listen "$GEN_HOME:5269" --home-cert "$P/home" --partner-listen "$GEN_PARTNER:5061"
   --partner-cert "$P/partner" --ca "$CA" --fedgate-xmpp "$FG:5269" --fedgate-sip "$FG:5061"
-  --fedgate-name fedgate.test sip.fedgate.test --json "$IA_DIR/results.jsonl")
+  --fedgate-name fedgate.test sip.fedgate.test --json "$IA_DIR/results.jsonl"
+  --cpu "fedgate=$FEDGATE_PID" --cpu-tree "postgres=$PG_MAIN")
 if ((BASELINE)); then
   ARGS+=(--baseline-home "$PROSODY_ADDR:5347:comp.home.test:$SECRET"
     --baseline-partner "$EJABBERD_ADDR:5347:comp.partner.test:$SECRET")
@@ -72,10 +77,8 @@ ia_log "fedgate_load ${ARGS[*]} ${EXTRA[*]}"
 timeout "$LIMIT" "$LOAD" "${ARGS[@]}" "${EXTRA[@]}" >"$IA_DIR/report.txt" 2>"$IA_DIR/load.log" &
 LOAD_PID=$!
 ia_track_pid "$LOAD_PID"
-if ((PERF_S > 0)); then
-  PG_MAIN="$(head -1 "$IA_DIR/fedgate/state/pg/postmaster.pid")"
-  mapfile -t PG_PIDS < <(echo "$PG_MAIN"; pgrep -P "$PG_MAIN")
-  lg_perf "$IA_DIR" "$PERF_S" "$IA_DIR/load.log" "$FEDGATE_PID" "$LOAD_PID" "${PG_PIDS[@]}"
+if ((PERF_S > 0)); then  # lg_perf adds the descendants (the generator under timeout, backends)
+  lg_perf "$IA_DIR" "$PERF_S" "$IA_DIR/load.log" "$FEDGATE_PID" "$LOAD_PID" "$PG_MAIN"
 fi
 COMMITS_BEFORE="$(lg_pg_commits)"
 rc=0
@@ -92,7 +95,8 @@ if ((BASELINE)); then  # the baseline's stanzas crossed Prosody <-> ejabberd s2s
     ia_fail "the baseline did not use s2s between Prosody and ejabberd"
 fi
 ia_log "fedgate metrics (non-zero refusals and drops):"
-curl -sf "http://$FG:8280/metrics" | grep -E '_(refused|dropped|bounced|bugs)[a-z_]*\{?.*\}? [1-9]' >&2 || true
+curl -sf "http://$FG:8280/metrics" |
+  grep -E '_(refused|refusals|failures|dropped|bounced|bugs)[a-z_]*\{?.*\}? [1-9]' >&2 || true
 if ((rc != 0)); then
   ia_fail "fedgate_load reported a failure (rc=$rc): setup incomplete, or updates/IMs lost or mis-mapped"
 fi

@@ -24,6 +24,8 @@ class Scenario final : public xmpp::StanzaHandler, public sip::AgentEvents {
  public:
   Scenario(boost::asio::io_context& io, LoadPlan plan);
   void attach(HomeServer& home, PartnerServer& partner);
+  // Measures each timed phase's CPU split; `meter` must outlive the scenario (null: none).
+  void set_cpu_meter(CpuMeter* meter) { meter_ = meter; }
 
   // Setup, then every phase of plan.phases; `failure` says why setup did not complete.
   boost::asio::awaitable<std::vector<PhaseStats>> run();
@@ -43,6 +45,8 @@ class Scenario final : public xmpp::StanzaHandler, public sip::AgentEvents {
 
   // Unexpected events (refusals, bounces, ended dialogs), by name, for the report.
   const std::vector<std::pair<std::string, std::size_t>>& anomalies() const { return anomalies_; }
+  // SIP sends still waiting for their answer (0 once every coroutine has finished).
+  std::size_t sending() const { return sending_; }
 
  private:
   // scenario_setup.cpp
@@ -57,8 +61,11 @@ class Scenario final : public xmpp::StanzaHandler, public sip::AgentEvents {
   // scenario_phases.cpp
   boost::asio::awaitable<PhaseStats> run_phase(char phase);
   void send_one(char phase, std::size_t seq);
-  boost::asio::awaitable<void> send_notify(std::size_t seq);
-  boost::asio::awaitable<void> send_in_session(std::size_t seq);
+  // SIP sends of phase number `serial` (1-based); their final answers go to answered().
+  boost::asio::awaitable<void> send_notify(std::size_t seq, std::size_t serial);
+  boost::asio::awaitable<void> send_in_session(std::size_t seq, std::size_t serial);
+  void answered(std::size_t seq, std::size_t serial, int status);
+  char phase_for(std::size_t serial) const;
   void on_arrival(char phase, std::size_t seq, bool mapped_ok);
 
   // scenario_events.cpp
@@ -85,6 +92,9 @@ class Scenario final : public xmpp::StanzaHandler, public sip::AgentEvents {
 
   Probe* probe_ = nullptr;
   char phase_ = 0;
+  std::size_t phase_serial_ = 0;  // 1 for the first phase run, ...
+  std::size_t sending_ = 0;       // SIP sends awaiting their final answer
+  CpuMeter* meter_ = nullptr;
   std::vector<std::pair<std::string, std::size_t>> anomalies_;
 };
 

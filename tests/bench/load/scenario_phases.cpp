@@ -20,37 +20,68 @@ asio::awaitable<PhaseStats> Scenario::run_phase(char phase) {
   Probe probe(phase_name(phase), plan_.count);
   probe_ = &probe;
   phase_ = phase;
+  ++phase_serial_;
+  if (meter_ != nullptr) {
+    meter_->start();
+  }
   auto running = pacer_.run(probe, [this, phase](std::size_t seq) { send_one(phase, seq); });
   co_await std::move(running);
   probe_ = nullptr;
-  co_return probe.stats(plan_.rate);
+  PhaseStats stats = probe.stats(plan_.rate);
+  if (meter_ != nullptr) {
+    stats.cpu = meter_->stop();
+  }
+  co_return stats;
 }
 
 void Scenario::send_one(char phase, std::size_t seq) {
   const std::size_t j = seq % plan_.users;
   const std::size_t k = seq / plan_.users;
-  const std::string tag = Probe::tag(phase, seq);
   probe_->sent(seq);
   switch (phase) {
     case 'a':
-      asio::co_spawn(io_, send_notify(seq), asio::detached);
+      probe_->expect_answer(seq);
+      ++sending_;
+      asio::co_spawn(io_, send_notify(seq, phase_serial_), asio::detached);
       break;
     case 'b':
       home_->send(presence_stanza(home_user(j) + "/load", partner_user(j), "", xmpp_show_for(k),
-                                  tag + " presence from home"));
+                                  Probe::tag(phase, seq) + " presence from home"));
       break;
     case 'c':
-      home_->send(chat_stanza(home_user(j) + "/load", partner_user(j), tag + " IM from home"));
+      home_->send(
+          chat_stanza(home_user(j) + "/load", partner_user(j), Probe::tag(phase, seq) + " IM"));
       break;
     case 'd':
-      asio::co_spawn(io_, send_in_session(seq), asio::detached);
+      probe_->expect_answer(seq);
+      ++sending_;
+      asio::co_spawn(io_, send_in_session(seq, phase_serial_), asio::detached);
       break;
     default:
       probe_->send_failed(seq);
   }
 }
 
-asio::awaitable<void> Scenario::send_notify(std::size_t seq) {
+// The final answer of a SIP send, to the phase that sent it (if it still runs).
+void Scenario::answered(std::size_t seq, std::size_t serial, int status) {
+  const bool ok = status >= 200 && status < 300;
+  if (!ok) {
+    // e.g. "a_notify_503": the phase, what was sent, the final status (0: no dialog).
+    anomaly(std::string(1, phase_for(serial)) + (phase_for(serial) == 'a' ? "_notify_" : "_message_") +
+            (status == 0 ? std::string("no_dialog") : std::to_string(status)));
+  }
+  if (probe_ != nullptr && serial == phase_serial_) {
+    probe_->answered(seq, ok);
+  } else {
+    anomaly("late_answer");
+  }
+}
+
+char Scenario::phase_for(std::size_t serial) const {
+  return serial >= 1 && serial <= plan_.phases.size() ? plan_.phases[serial - 1] : '?';
+}
+
+asio::awaitable<void> Scenario::send_notify(std::size_t seq, std::size_t serial) {
   const std::size_t j = seq % plan_.users;
   const std::size_t k = seq / plan_.users;
   sip::Body body =
@@ -59,30 +90,24 @@ asio::awaitable<void> Scenario::send_notify(std::size_t seq) {
   auto notifying =
       partner_->agent().notify(std::move(dialog), sip::SubState::active, std::move(body));
   auto response = co_await std::move(notifying);
-  if (!response || response->status >= 300) {
-    anomaly(response ? "notify_" + std::to_string(response->status) : "notify_no_dialog");
-    if (probe_ != nullptr && phase_ == 'a') {
-      probe_->send_failed(seq);
-    }
-  }
+  --sending_;
+  answered(seq, serial, response ? response->status : 0);
 }
 
-asio::awaitable<void> Scenario::send_in_session(std::size_t seq) {
+asio::awaitable<void> Scenario::send_in_session(std::size_t seq, std::size_t serial) {
   const std::size_t j = seq % plan_.users;
   if (!session_up_[j]) {
-    probe_->send_failed(seq);
+    --sending_;
+    answered(seq, serial, 0);
     co_return;
   }
   sip::DialogId dialog = session_[j];
   auto sending =
       partner_->agent().send_in_session(std::move(dialog), text_body(Probe::tag('d', seq) + " IM"));
   auto result = co_await std::move(sending);
-  if (result.outcome != sip::MessageOutcome::delivered) {
-    anomaly("session_message_" + std::to_string(result.status));
-    if (probe_ != nullptr && phase_ == 'd') {
-      probe_->send_failed(seq);
-    }
-  }
+  --sending_;
+  const bool delivered = result.outcome == sip::MessageOutcome::delivered;
+  answered(seq, serial, delivered ? 200 : result.status);
 }
 
 void Scenario::on_arrival(char phase, std::size_t seq, bool mapped_ok) {

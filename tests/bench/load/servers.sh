@@ -145,8 +145,12 @@ CFG
 # LG_PERF_CALLGRAPH=dwarf for call graphs without frame pointers, LG_PERF_KEEP=FILE a copy.
 lg_perf() {
   local dir="$1" secs="$2" log="$3"; shift 3
-  local pids; pids="$(IFS=,; echo "$*")"
   ia_wait_grep "$log" 'setup home answers in the sessions' 600 || return 0
+  # Each PID with its descendants, resolved now: the generator runs under `timeout`, and perf
+  # -p follows only the threads that exist when it attaches.
+  local pids p all=()
+  for p in "$@"; do all+=("$p" $(ia_descendants "$p")); done
+  pids="$(printf '%s\n' "${all[@]}" | sort -un | paste -sd,)"
   local scope=(-p "$pids")
   [[ -z "${LG_PERF_ALL:-}" ]] || scope=(-a)  # whole machine: shows who else takes the cores
   timeout $((secs + 30)) perf record -F 499 --call-graph "${LG_PERF_CALLGRAPH:-fp}" "${scope[@]}" -o "$dir/perf.data" -- sleep "$secs" \
