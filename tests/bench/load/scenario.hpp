@@ -75,6 +75,7 @@ class Scenario final : public xmpp::StanzaHandler, public sip::AgentEvents {
                     const std::string& text);
   void anomaly(const std::string& name);
 
+  bool is_user(std::string_view address, char prefix, std::size_t j) const;
   std::string home_user(std::size_t j) const;
   std::string partner_user(std::size_t j) const;
 

@@ -45,21 +45,33 @@ asio::awaitable<void> Scenario::on_stanza(xmpp::Element stanza) {
   co_return;
 }
 
+// "<prefix><j>@<domain of prefix>" without building the string (called per arrival).
+bool Scenario::is_user(std::string_view address, char prefix, std::size_t j) const {
+  auto index = user_index(address, prefix);
+  if (!index || *index != j || (address[1] == '0' && address[2] != '@')) {
+    return false;  // not j, or j spelled with a leading zero
+  }
+  const std::string& domain = prefix == 'h' ? plan_.home_domain : plan_.partner_domain;
+  const auto at = address.find('@');
+  return address.substr(at + 1) == domain;
+}
+
 void Scenario::home_presence(const xmpp::Element& s) {
-  const std::string type(s.attr("type"));
-  const std::string from(bare(s.attr("from"))), to(bare(s.attr("to")));
+  const std::string_view type = s.attr("type");
+  const std::string_view from = bare(s.attr("from")), to = bare(s.attr("to"));
   if (type == "subscribe" || type == "probe") {  // the home user approves / answers at once
+    const std::string user(to), watcher(from);
     if (type == "subscribe") {
-      home_->send(presence_stanza(to, from, "subscribed"));
+      home_->send(presence_stanza(user, watcher, "subscribed"));
     }
-    home_->send(presence_stanza(to + "/load", from, "", "", "home here"));
+    home_->send(presence_stanza(user + "/load", watcher, "", "", "home here"));
     return;
   }
   if (type == "subscribed") {
     return;
   }
   if (!type.empty() && type != "unavailable") {
-    anomaly("home_presence_" + type);
+    anomaly("home_presence_" + std::string(type));
     return;
   }
   char phase = 0;
@@ -67,13 +79,13 @@ void Scenario::home_presence(const xmpp::Element& s) {
   if (Probe::parse_tag(child_text(s, "status"), phase, seq)) {
     const std::size_t j = seq % plan_.users;
     const int sent = lync_availability_for(seq / plan_.users);
-    const bool ok = type.empty() && from == partner_user(j) && to == home_user(j) &&
+    const bool ok = type.empty() && is_user(from, 'p', j) && is_user(to, 'h', j) &&
                     child_text(s, "show") == expected_show_for_lync(sent);
     on_arrival(phase, seq, ok);
     return;
   }
   auto j = user_index(from, 'p');
-  if (j && *j < plan_.users && to == home_user(*j) && !notifier_[*j].call_id.empty()) {
+  if (j && *j < plan_.users && is_user(to, 'h', *j) && !notifier_[*j].call_id.empty()) {
     home_sees_partner_[*j] = 1;
   }
 }
@@ -83,16 +95,16 @@ void Scenario::home_message(const xmpp::Element& s) {
     anomaly("home_message_error");
     return;
   }
-  const std::string from(bare(s.attr("from"))), to(bare(s.attr("to")));
+  const std::string_view from = bare(s.attr("from")), to = bare(s.attr("to"));
   char phase = 0;
   std::size_t seq = 0;
   if (Probe::parse_tag(child_text(s, "body"), phase, seq)) {
     const std::size_t j = seq % plan_.users;
-    on_arrival(phase, seq, from == partner_user(j) && to == home_user(j));
+    on_arrival(phase, seq, is_user(from, 'p', j) && is_user(to, 'h', j));
     return;
   }
   auto j = user_index(from, 'p');
-  if (j && *j < plan_.users && to == home_user(*j)) {
+  if (j && *j < plan_.users && is_user(to, 'h', *j)) {
     home_got_im_[*j] = 1;
   }
 }
@@ -102,8 +114,8 @@ void Scenario::home_message(const xmpp::Element& s) {
 void Scenario::partner_text(const presence::Address& from, const presence::Address& to,
                             const std::string& text) {
   auto is_pair = [this, &from, &to](std::size_t j) {
-    const std::string h = home_user(j), p = partner_user(j);
-    return (from.str() == h && to.str() == p) || (from.str() == p && to.str() == h);
+    return (is_user(from.bare(), 'h', j) && is_user(to.bare(), 'p', j)) ||
+           (is_user(from.bare(), 'p', j) && is_user(to.bare(), 'h', j));
   };
   char phase = 0;
   std::size_t seq = 0;
@@ -163,14 +175,14 @@ void Scenario::on_notify(sip::NotifyEvent e) {
     anomaly("notify_body_unreadable");
     return;
   }
-  const std::string presentity = e.parties.from.str();
+  const std::string_view presentity = e.parties.from.bare();
   char phase = 0;
   std::size_t seq = 0;
   if (Probe::parse_tag(doc->presence.status_text, phase, seq)) {
     const std::size_t j = seq % plan_.users;
     auto expected = expected_availability_for_show(xmpp_show_for(seq / plan_.users));
-    const bool ok = presentity == home_user(j) &&
-                    (e.parties.to.empty() || e.parties.to.str() == partner_user(j)) &&
+    const bool ok = is_user(presentity, 'h', j) &&
+                    (e.parties.to.empty() || is_user(e.parties.to.bare(), 'p', j)) &&
                     doc->presence.availability == expected;
     on_arrival(phase, seq, ok);
     return;
