@@ -84,11 +84,12 @@ constexpr const char* kAcceptBatch =
     "language, chat_state, thread, $12 FROM input) SELECT id FROM input ORDER BY ord";
 
 // Delivered: every listed row still accepted or delivering; the ids that exist come back.
+// `id = ANY($1)` is a primary-key index scan under the prepared (generic) plan too; a join
+// with unnest() was planned as a scan of the whole table per id.
 constexpr const char* kDeliveredBatch =
-    "WITH ids AS (SELECT DISTINCT unnest($1::bigint[]) AS id), changed AS (UPDATE outbox SET "
-    "state = 'delivered', attempts = attempts + 1, updated_at = now() WHERE id IN (SELECT id "
-    "FROM ids) AND state IN ('accepted', 'delivering') RETURNING id) "
-    "SELECT o.id FROM outbox o JOIN ids USING (id)";
+    "WITH changed AS (UPDATE outbox SET state = 'delivered', attempts = attempts + 1, "
+    "updated_at = now() WHERE id = ANY($1::bigint[]) AND state IN ('accepted', 'delivering') "
+    "RETURNING id) SELECT id FROM outbox WHERE id = ANY($1::bigint[])";
 
 using AcceptResults = PortResult<std::vector<PortResult<std::int64_t>>>;
 using DoneResults = PortResult<std::vector<PortResult<presence::Done>>>;

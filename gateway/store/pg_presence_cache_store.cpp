@@ -37,8 +37,8 @@ constexpr char kMicros[] = "(extract(epoch FROM publish_time) * 1000000)::bigint
 // new count deleted (the two endpoint parts touch different rows). Equal endpoints are left
 // alone. Addresses must be distinct within one execution (see chunks()).
 constexpr const char* kPutBatch =
-    "WITH doc AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) "
-    "AS u(address, availability, status_text, micros)), "
+    "WITH doc AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], "
+    "$13::integer[]) AS u(address, availability, status_text, micros, endpoints)), "
     "written AS (INSERT INTO presence_cache (address, availability, status_text, publish_time) "
     "SELECT address, availability, status_text, timestamptz 'epoch' + micros * "
     "interval '1 microsecond' FROM doc ON CONFLICT (address) DO UPDATE SET "
@@ -49,9 +49,8 @@ constexpr const char* kPutBatch =
     "ep AS (SELECT * FROM unnest($5::text[], $6::integer[], $7::text[], $8::text[], $9::text[], "
     "$10::integer[], $11::integer[], $12::bigint[]) AS e(address, position, endpoint_id, "
     "availability, status_text, priority, lync_availability, micros)), "
-    "trimmed AS (DELETE FROM presence_cache_endpoints e USING written w WHERE "
-    "e.address = w.address AND e.position >= (SELECT count(*) FROM ep WHERE ep.address = "
-    "w.address)), "
+    "trimmed AS (DELETE FROM presence_cache_endpoints e USING written w JOIN doc d USING "
+    "(address) WHERE e.address = w.address AND e.position >= d.endpoints), "
     "stored AS (INSERT INTO presence_cache_endpoints AS pe (address, position, endpoint_id, "
     "availability, status_text, priority, lync_availability, publish_time) SELECT ep.address, "
     "position, endpoint_id, availability, status_text, priority, lync_availability, "
@@ -65,15 +64,16 @@ constexpr const char* kPutBatch =
     "EXCLUDED.lync_availability, EXCLUDED.publish_time)) "
     "SELECT count(*) FROM written";
 
-// The batch statement's twelve array parameters for `docs`.
-std::array<std::string, 12> put_columns(const std::vector<const Presence*>& docs) {
-  std::array<SqlArray, 12> c;
+// The batch statement's thirteen array parameters for `docs`.
+std::array<std::string, 13> put_columns(const std::vector<const Presence*>& docs) {
+  std::array<SqlArray, 13> c;
   for (const auto* p : docs) {
     auto address = p->entity.str();
     c[0].add_text(address);
     c[1].add_text(presence::to_string(p->availability));
     c[2].add_text(p->status_text);
     c[3].add_int(to_micros(p->publish_time));
+    c[12].add_int(static_cast<std::int64_t>(p->endpoints.size()));
     std::int64_t position = 0;
     for (const auto& e : p->endpoints) {
       c[4].add_text(address);
@@ -87,7 +87,7 @@ std::array<std::string, 12> put_columns(const std::vector<const Presence*>& docs
       c[11].add_int(to_micros(e.publish_time));
     }
   }
-  std::array<std::string, 12> out;
+  std::array<std::string, 13> out;
   for (std::size_t i = 0; i < c.size(); ++i) {
     out[i] = c[i].take();
   }
@@ -150,7 +150,7 @@ presence::PortResult<std::size_t> PgPresenceCacheStore::put_all(
     for (const auto& piece : pieces) {
       auto a = put_columns(piece);
       auto rows = tx.exec_prepared("presence_cache_put", a[0], a[1], a[2], a[3], a[4], a[5], a[6],
-                                   a[7], a[8], a[9], a[10], a[11]);
+                                   a[7], a[8], a[9], a[10], a[11], a[12]);
       written += rows[0][0].as<std::size_t>();
     }
     tx.commit();

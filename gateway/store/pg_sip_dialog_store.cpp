@@ -12,20 +12,20 @@
 namespace fedgate::gateway {
 namespace {
 
-// Deletes (state '') and upserts touch different usage keys (the batch is coalesced first), so
-// the two parts of the one statement never meet on a row. An equal stored form is not rewritten.
+// Deletes ($8, by primary key) and upserts touch different usage keys (the batch is coalesced
+// first), so the two parts of the one statement never meet on a row. An equal stored form is
+// not rewritten.
 constexpr const char* kWrite =
-    "WITH input AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], "
-    "$6::boolean[], $7::text[]) AS u(usage_key, kind, watcher, presentity, msrtc, state)), "
-    "gone AS (DELETE FROM sip_dialogs d USING input i WHERE d.node_id = $1::text "
-    "AND d.usage_key = i.usage_key AND i.state = '') "
+    "WITH gone AS (DELETE FROM sip_dialogs WHERE node_id = $1::text "
+    "AND usage_key = ANY($8::text[])) "
     "INSERT INTO sip_dialogs (node_id, usage_key, kind, watcher, presentity, msrtc, state) "
-    "SELECT $1::text, usage_key, kind, watcher, presentity, msrtc, state FROM input "
-    "WHERE state <> '' ON CONFLICT (node_id, usage_key) DO UPDATE SET kind = EXCLUDED.kind, "
-    "watcher = EXCLUDED.watcher, presentity = EXCLUDED.presentity, msrtc = EXCLUDED.msrtc, "
-    "state = EXCLUDED.state, updated_at = now() WHERE (sip_dialogs.kind, sip_dialogs.watcher, "
-    "sip_dialogs.presentity, sip_dialogs.msrtc, sip_dialogs.state) IS DISTINCT FROM "
-    "(EXCLUDED.kind, EXCLUDED.watcher, EXCLUDED.presentity, EXCLUDED.msrtc, EXCLUDED.state)";
+    "SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], "
+    "$6::boolean[], $7::text[]) ON CONFLICT (node_id, usage_key) DO UPDATE SET "
+    "kind = EXCLUDED.kind, watcher = EXCLUDED.watcher, presentity = EXCLUDED.presentity, "
+    "msrtc = EXCLUDED.msrtc, state = EXCLUDED.state, updated_at = now() "
+    "WHERE (sip_dialogs.kind, sip_dialogs.watcher, sip_dialogs.presentity, sip_dialogs.msrtc, "
+    "sip_dialogs.state) IS DISTINCT FROM (EXCLUDED.kind, EXCLUDED.watcher, "
+    "EXCLUDED.presentity, EXCLUDED.msrtc, EXCLUDED.state)";
 
 constexpr const char* kDelete =
     "DELETE FROM sip_dialogs WHERE node_id = $1 AND usage_key = ANY($2::text[])";
@@ -54,20 +54,25 @@ SipDialogWriteCount write_sip_dialogs(pqxx::connection& c, const std::string& no
   if (rows.empty()) {
     return count;
   }
-  std::array<SqlArray, 6> cols;
+  std::array<SqlArray, 7> cols;  // six columns of the upserts, then the usage keys to delete
   for (const auto* r : coalesce(rows)) {
+    if (r->state.empty()) {
+      cols[6].add_text(r->usage_key);
+      ++count.deletes;
+      continue;
+    }
     cols[0].add_text(r->usage_key);
     cols[1].add_text(r->kind);
     cols[2].add_text(r->watcher);
     cols[3].add_text(r->presentity);
     cols[4].add_bool(r->msrtc);
     cols[5].add_text(r->state);
-    ++(r->state.empty() ? count.deletes : count.upserts);
+    ++count.upserts;
   }
   c.prepare("sip_dialogs_write", kWrite);  // parsed once per connection
   pqxx::work tx{c};
   tx.exec_prepared("sip_dialogs_write", node_id, cols[0].take(), cols[1].take(), cols[2].take(),
-                   cols[3].take(), cols[4].take(), cols[5].take());
+                   cols[3].take(), cols[4].take(), cols[5].take(), cols[6].take());
   tx.commit();
   return count;
 }
