@@ -3,6 +3,8 @@
 #include "xmpp/stream/outbound_stream.hpp"
 
 #include <charconv>
+#include <iterator>
+#include <vector>
 
 #include "xmpp/codec/jid.hpp"
 #include "xmpp/codec/namespaces.hpp"
@@ -193,7 +195,13 @@ StreamActions OutboundStream::on_tls_established(TlsFacts facts, TimePoint now) 
 }
 
 StreamActions OutboundStream::send(Element stanza, std::uint64_t tag, TimePoint now) {
-  return step([&](StreamActions& a) {
+  StreamActions a;
+  send(a, std::move(stanza), tag, now);
+  return a;
+}
+
+void OutboundStream::send(StreamActions& into, Element stanza, std::uint64_t tag, TimePoint now) {
+  step_into(into, [&](StreamActions& a) {
     if (stanza.ns == kNsClient) {
       stanza.ns = std::string(kNsServer);
     }
@@ -207,21 +215,19 @@ StreamActions OutboundStream::send(Element stanza, std::uint64_t tag, TimePoint 
 // Writes queued db:verify questions and, once ready, every waiting stanza whose 'from'
 // domain is authenticated, in order.
 void OutboundStream::flush(StreamActions& a, TimePoint now) {
-  std::deque<PendingStanza> keep;
+  std::vector<PendingStanza> keep;  // empty (no allocation) while every 'from' is authenticated
   while (is_ready() && !waiting_.empty()) {
     PendingStanza p = std::move(waiting_.front());
     waiting_.pop_front();
     auto from = Jid::parse(p.stanza.attr("from"));
-    if (from && authenticated_.count(std::string(from->domain_part())) > 0) {
+    if (from && authenticated_.contains(from->domain_part())) {
       write_out(a, std::move(p), now);
     } else {
       keep.push_back(std::move(p));
     }
   }
-  for (auto& p : waiting_) {
-    keep.push_back(std::move(p));
-  }
-  waiting_.swap(keep);
+  waiting_.insert(waiting_.begin(), std::make_move_iterator(keep.begin()),
+                  std::make_move_iterator(keep.end()));
   for (auto& v : verify_queued_) {
     core_.write(a, db_verify_request(v.receiving, v.originating, v.stream_id, v.key), now);
     verify_pending_.push_back(std::move(v));

@@ -45,6 +45,8 @@ class OutboundStream {
   // Queues or writes a stanza; `tag` comes back in `delivered` (or via take_unacked()).
   // Its 'from' domain must be authenticated on this stream (else it waits for that).
   StreamActions send(Element stanza, std::uint64_t tag, TimePoint now);
+  // The same, adding to `into` (a burst of stanzas is one write without a copy per stanza).
+  void send(StreamActions& into, Element stanza, std::uint64_t tag, TimePoint now);
   // XEP-0220 §2.1: authenticate another local domain to the same remote domain.
   StreamActions authenticate(std::string local_domain, TimePoint now);
   // As receiving server: ask the authoritative server (our peer) about a key.
@@ -77,6 +79,8 @@ class OutboundStream {
  private:
   template <class F>
   StreamActions step(F&& body);
+  template <class F>
+  void step_into(StreamActions& a, F&& body);
   bool ready_for_timers() const;
   void on_event(StreamActions& a, StreamEvent& event, TimePoint now);
   void on_header(StreamActions& a, const StreamHeader& h, TimePoint now);
@@ -105,7 +109,7 @@ class OutboundStream {
   FeatureSet offered_;
   bool primary_authenticated_ = false;
   bool sasl_failed_ = false;
-  std::set<std::string> authenticated_;     // local domains authenticated to pair_.remote
+  std::set<std::string, std::less<>> authenticated_;  // local domains authenticated to remote
   std::set<std::string> dialback_pending_;  // local domains with a db:result outstanding
   std::deque<PendingStanza> waiting_;       // not yet writable
   std::vector<DialbackVerify> verify_queued_;
@@ -118,6 +122,12 @@ class OutboundStream {
 template <class F>
 StreamActions OutboundStream::step(F&& body) {
   StreamActions a;
+  step_into(a, std::forward<F>(body));
+  return a;
+}
+
+template <class F>
+void OutboundStream::step_into(StreamActions& a, F&& body) {
   if (!core_.closed()) {
     body(a);
   }
@@ -132,7 +142,6 @@ StreamActions OutboundStream::step(F&& body) {
     }
     a.wake_at = next;
   }
-  return a;
 }
 
 }  // namespace fedgate::xmpp

@@ -244,7 +244,7 @@ void OutboundSession::absorb(OutboundItem& item, StreamActions& all, TimePoint n
   if (deps_.delivered && !item.stanza.attr("id").empty()) {
     ids_.emplace(tag, std::string(item.stanza.attr("id")));
   }
-  append(all, stream_.send(std::move(item.stanza), tag, now));
+  stream_.send(all, std::move(item.stanza), tag, now);
 }
 
 asio::awaitable<void> OutboundSession::upgrade() {
