@@ -77,6 +77,21 @@ TEST_F(PgOutboxTest, MarkingIsIdempotentAndUnknownIdsAreNotFound) {
   EXPECT_EQ(missing.error(), PortErrc::not_found);
 }
 
+TEST_F(PgOutboxTest, ADeliveredMarkChangesOnlyAcceptedOrDeliveringRows) {
+  DbPool pool{conninfo_, 1, Logger{}, metrics_};
+  PgOutbox outbox{pool, "node-a"};
+  auto bounced = outbox.accept(make_message("bounced")).value();
+  auto delivering = outbox.accept(make_message("delivering")).value();
+  ASSERT_TRUE(outbox.mark_bounced(bounced, {}));
+  test::exec_sql(conninfo_, "UPDATE outbox SET state = 'delivering' WHERE body = 'delivering'");
+  EXPECT_TRUE(outbox.mark_delivered(bounced));  // exists: answered, but stays bounced
+  EXPECT_TRUE(outbox.mark_delivered(delivering));
+  EXPECT_EQ(test::query_value(conninfo_,
+                              "SELECT string_agg(body || '=' || state || attempts, ',' "
+                              "ORDER BY id) FROM outbox"),
+            "bounced=bounced1,delivering=delivered1");
+}
+
 TEST_F(PgOutboxTest, AcceptFailsLoudlyWhenTheDatabaseIsUnreachable) {
   DbPool pool{"host=/nonexistent-fedgate-dir port=1 user=x dbname=x", 1, Logger{}, metrics_};
   auto accepted = PgOutbox{pool, "node-a"}.accept(make_message("lost?"));
