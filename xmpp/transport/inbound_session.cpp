@@ -140,6 +140,7 @@ asio::awaitable<void> InboundSession::run(bool direct_tls) {
 asio::awaitable<void> InboundSession::woke(TimePoint now) {
   if (now >= idle_at_) {
     stream_.release_memory();
+    io_.release_buffers();
     idle_at_ = TimePoint::max();  // until bytes come again
   }
   if (now >= wake_at_) {

@@ -203,6 +203,7 @@ asio::awaitable<void> OutboundSession::drive() {
 asio::awaitable<void> OutboundSession::woke(TimePoint now) {
   if (now >= idle_at_) {
     stream_.release_memory();
+    io_->release_buffers();
     idle_at_ = TimePoint::max();  // until bytes come again
   }
   if (now >= wake_at_) {

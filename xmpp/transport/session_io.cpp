@@ -111,7 +111,9 @@ SessionIo::SessionIo(XmppSocket socket)
     : socket_(std::move(socket)), timer_(socket_.socket().get_executor()) {}
 
 asio::awaitable<void> SessionIo::read_now(SessionEvent& ev) {
-  chunk_ = std::make_unique_for_overwrite<char[]>(kReadChunk);
+  if (!chunk_) {
+    chunk_ = std::make_unique_for_overwrite<char[]>(kReadChunk);
+  }
   auto n = co_await socket_.read_available(asio::buffer(chunk_.get(), kReadChunk));
   if (n) {
     ev.bytes = std::string_view(chunk_.get(), *n);
@@ -123,7 +125,6 @@ asio::awaitable<void> SessionIo::read_now(SessionEvent& ev) {
 asio::awaitable<SessionEvent> SessionIo::next(TimePoint wake_at, Mailbox* mailbox,
                                               VerdictBox* verdicts) {
   SessionEvent ev;
-  chunk_.reset();  // the previous event's bytes are done with: an idle session holds no buffer
   if (mailbox != nullptr && (ev.mail = mailbox->try_pop())) {
     co_return ev;  // already waiting: no need to wait
   }
@@ -155,7 +156,6 @@ asio::awaitable<SessionEvent> SessionIo::next(TimePoint wake_at, Mailbox* mailbo
 asio::awaitable<SessionEvent> SessionIo::next(TimePoint wake_at, VerdictBox* verdicts,
                                               asio::steady_timer& bell, bool read) {
   SessionEvent ev;
-  chunk_.reset();
   if (verdicts != nullptr && (ev.verdict = verdicts->try_pop())) {
     co_return ev;
   }
@@ -178,6 +178,11 @@ asio::awaitable<SessionEvent> SessionIo::next(TimePoint wake_at, VerdictBox* ver
     co_await read_now(ev);
   }
   co_return ev;
+}
+
+void SessionIo::release_buffers() {
+  chunk_.reset();
+  socket_.release_buffers();
 }
 
 bool post_verdict(const std::weak_ptr<VerdictBox>& reply, DialbackVerdict verdict) {

@@ -69,13 +69,16 @@ class SessionIo {
                                                  gateway::TlsSocket::Role role, std::string sni,
                                                  Duration timeout);
   boost::asio::awaitable<void> close();
+  // A quiet session (S2sConfig::hibernate_after): the read chunk and TLS buffers go back; the
+  // next read takes them again. Kept while busy (one allocation per read cost more).
+  void release_buffers();
 
  private:
   boost::asio::awaitable<void> read_now(SessionEvent& ev);
 
   XmppSocket socket_;
   boost::asio::steady_timer timer_;
-  // Holds the bytes of the last read until the next wait; while waiting, no buffer at all.
+  // Holds the bytes of the last read until the next read; none once released.
   std::unique_ptr<char[]> chunk_;
 };
 

@@ -59,8 +59,13 @@ bool XmppSocket::prepare_to_wait() {
   if (SSL_pending(ssl) > 0) {
     return true;
   }
-  (void)SSL_free_buffers(ssl);  // 0 when a part record is still buffered: it stays, as it must
   return false;
+}
+
+void XmppSocket::release_buffers() {
+  if (SSL* ssl = this->ssl()) {
+    (void)SSL_free_buffers(ssl);  // 0 when a part record is still buffered: it stays, as it must
+  }
 }
 
 asio::awaitable<result<std::size_t>> XmppSocket::read_available(asio::mutable_buffer buffer) {

@@ -37,9 +37,12 @@ class XmppSocket {
                                                  std::string_view sni);
   boost::asio::awaitable<result<std::size_t>> read_some(boost::asio::mutable_buffer buffer);
   // Before waiting for readability: true when TLS already holds decrypted bytes (read them
-  // now); else frees OpenSSL's idle read buffer and returns false. read_available() then takes
-  // what is there: 0 when nothing (or only a TLS record without application data) was.
+  // now). read_available() then takes what is there: 0 when nothing (or only a TLS record
+  // without application data) was.
   bool prepare_to_wait();
+  // A quiet stream: gives OpenSSL's idle read and write buffers back (kept while busy: freeing
+  // and allocating ~17 kB on every wait cost more than the stanzas themselves).
+  void release_buffers();
   boost::asio::awaitable<result<std::size_t>> read_available(boost::asio::mutable_buffer buffer);
   // Writes all of `buffer`, which must stay valid until completion.
   boost::asio::awaitable<result<std::size_t>> write(boost::asio::const_buffer buffer);
