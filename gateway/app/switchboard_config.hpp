@@ -23,9 +23,10 @@ struct SwitchboardConfig {
   Duration tick = std::chrono::seconds(1);            // timers: refreshes, idle close, settle
   Duration policy_wait = std::chrono::seconds(60);    // restore(): wait this long for policy
   presence::ChatSessionMachine::Config chat;          // idle close, queue bound
-  // Presence cache write-behind: written this often, or at once when this many wait.
-  Duration presence_flush = std::chrono::milliseconds(100);
-  std::size_t presence_flush_batch = 1000;
+  // Presence cache write-behind: written this often, or at once when this many wait. An
+  // entity changing faster than the interval is written once per interval (coalesced).
+  Duration presence_flush = std::chrono::milliseconds(500);
+  std::size_t presence_flush_batch = 4000;
   Duration presence_retry_cap = std::chrono::seconds(30);  // doubling delay after failures
 };
 
