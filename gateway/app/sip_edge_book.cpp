@@ -9,7 +9,15 @@ SipDialogBook::Key SipDialogBook::key(const Watching& w) {
   return {std::string(w.watcher.bare()), std::string(w.presentity.bare())};
 }
 
+SipDialogBook::KeyView SipDialogBook::view(const Watching& w) {
+  return {w.watcher.bare(), w.presentity.bare()};
+}
+
 SipDialogBook::DialogKey SipDialogBook::dialog_key(const sip::DialogId& id) {
+  return {id.call_id, id.local_tag};
+}
+
+SipDialogBook::KeyView SipDialogBook::dialog_view(const sip::DialogId& id) {
   return {id.call_id, id.local_tag};
 }
 
@@ -20,12 +28,12 @@ void SipDialogBook::add_notifier(const Watching& w, NotifierRecord r) {
 }
 
 const NotifierRecord* SipDialogBook::notifier(const Watching& w) const {
-  auto it = notifiers_.find(key(w));
+  auto it = notifiers_.find(view(w));
   return it == notifiers_.end() ? nullptr : &it->second;
 }
 
 NotifierRecord* SipDialogBook::notifier(const Watching& w) {
-  auto it = notifiers_.find(key(w));
+  auto it = notifiers_.find(view(w));
   return it == notifiers_.end() ? nullptr : &it->second;
 }
 
@@ -41,7 +49,7 @@ std::optional<Watching> SipDialogBook::remove_notifier(const sip::DialogId& id) 
 }
 
 void SipDialogBook::remove_notifier(const Watching& w) {
-  auto it = notifiers_.find(key(w));
+  auto it = notifiers_.find(view(w));
   if (it == notifiers_.end()) {
     return;
   }
@@ -107,12 +115,12 @@ void SipDialogBook::add_subscriber(const Watching& w, const sip::DialogId& id) {
 }
 
 SubscriberRecord* SipDialogBook::subscriber(const Watching& w) {
-  auto it = subscribers_.find(key(w));
+  auto it = subscribers_.find(view(w));
   return it == subscribers_.end() ? nullptr : &it->second;
 }
 
 std::optional<Watching> SipDialogBook::subscriber_of(const sip::DialogId& id) const {
-  auto it = subscriber_by_dialog_.find(dialog_key(id));
+  auto it = subscriber_by_dialog_.find(dialog_view(id));
   if (it == subscriber_by_dialog_.end()) {
     return std::nullopt;
   }
@@ -120,14 +128,14 @@ std::optional<Watching> SipDialogBook::subscriber_of(const sip::DialogId& id) co
 }
 
 std::optional<Watching> SipDialogBook::remove_subscriber(const sip::DialogId& id) {
-  auto it = subscriber_by_dialog_.find(dialog_key(id));
+  auto it = subscriber_by_dialog_.find(dialog_view(id));
   if (it == subscriber_by_dialog_.end()) {
     return std::nullopt;
   }
   Watching w = it->second;
   subscriber_by_dialog_.erase(it);
-  auto sub = subscribers_.find(key(w));
-  if (sub != subscribers_.end() && dialog_key(sub->second.dialog) == dialog_key(id)) {
+  auto sub = subscribers_.find(view(w));
+  if (sub != subscribers_.end() && dialog_view(sub->second.dialog) == dialog_view(id)) {
     subscribers_.erase(sub);
   }
   return w;
@@ -136,12 +144,12 @@ std::optional<Watching> SipDialogBook::remove_subscriber(const sip::DialogId& id
 void SipDialogBook::open_answer(const Watching& w) { pending_[key(w)] = PendingAnswer{}; }
 
 PendingAnswer* SipDialogBook::pending(const Watching& w) {
-  auto it = pending_.find(key(w));
+  auto it = pending_.find(view(w));
   return it == pending_.end() ? nullptr : &it->second;
 }
 
 std::optional<PendingAnswer> SipDialogBook::take_answer(const Watching& w) {
-  auto it = pending_.find(key(w));
+  auto it = pending_.find(view(w));
   if (it == pending_.end()) {
     return std::nullopt;
   }
@@ -169,7 +177,7 @@ void SipDialogBook::add_session(const sip::DialogId& id, SessionParties parties)
 }
 
 std::optional<SessionParties> SipDialogBook::session(const sip::DialogId& id) const {
-  auto it = sessions_.find(dialog_key(id));
+  auto it = sessions_.find(dialog_view(id));
   if (it == sessions_.end()) {
     return std::nullopt;
   }
@@ -177,7 +185,7 @@ std::optional<SessionParties> SipDialogBook::session(const sip::DialogId& id) co
 }
 
 std::optional<SessionParties> SipDialogBook::remove_session(const sip::DialogId& id) {
-  auto it = sessions_.find(dialog_key(id));
+  auto it = sessions_.find(dialog_view(id));
   if (it == sessions_.end()) {
     return std::nullopt;
   }

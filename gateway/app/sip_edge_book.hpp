@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -124,18 +125,28 @@ class SipDialogBook {
  private:
   using Key = std::pair<std::string, std::string>;  // watcher, presentity (bare)
   using DialogKey = std::pair<std::string, std::string>;  // Call-ID, our tag
+  using KeyView = std::pair<std::string_view, std::string_view>;  // lookups: no copies
+  struct Less {  // orders Key, DialogKey and KeyView alike
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return KeyView{a.first, a.second} < KeyView{b.first, b.second};
+    }
+  };
   static Key key(const Watching& w);
+  static KeyView view(const Watching& w);
   static DialogKey dialog_key(const sip::DialogId& id);
+  static KeyView dialog_view(const sip::DialogId& id);
 
-  std::map<Key, NotifierRecord> notifiers_;
+  std::map<Key, NotifierRecord, Less> notifiers_;
   std::multimap<sip::DialogId, Watching> notifier_by_dialog_;  // a batch has several
   std::map<sip::DialogId, BatchRecord> batches_;
-  std::map<Key, SubscriberRecord> subscribers_;
-  std::map<DialogKey, Watching> subscriber_by_dialog_;
+  std::map<Key, SubscriberRecord, Less> subscribers_;
+  std::map<DialogKey, Watching, Less> subscriber_by_dialog_;
   std::vector<Watching> attempts_;  // SUBSCRIBEs sent, not yet answered
-  std::map<Key, PendingAnswer> pending_;
+  std::map<Key, PendingAnswer, Less> pending_;
   std::map<std::string, presence::Presence> held_;
-  std::map<DialogKey, SessionParties> sessions_;
+  std::map<DialogKey, SessionParties, Less> sessions_;
 };
 
 }  // namespace fedgate::gateway

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "gateway/base/metrics.hpp"
+#include "sip/bridge/counter_cache.hpp"
 
 namespace fedgate::gateway {
 
@@ -28,8 +29,11 @@ class SipEdgeMetrics {
   void listeners(std::int64_t n);
 
  private:
-  MetricsRegistry& registry_;
   Gauge& listeners_;
+  sip::CounterCache events_;
+  sip::CounterCache effects_;
+  sip::CounterCache refusals_;
+  sip::CounterCache dropped_;
 };
 
 }  // namespace fedgate::gateway

@@ -5,27 +5,22 @@
 
 namespace fedgate::sip {
 
+AgentMetrics::AgentMetrics(MetricsRegistry& registry)
+    : registry_(registry),
+      requests_(registry, "fedgate_sip_agent_requests_total", "SIP requests handled by the agent",
+                {"method", "direction"}),
+      refusals_(registry, "fedgate_sip_agent_refusals_total", "requests the agent refused itself",
+                {"reason"}),
+      failures_(registry, "fedgate_sip_agent_transaction_failures_total",
+                "client transactions without a final response from the peer", {"reason"}) {}
+
 void AgentMetrics::request(std::string_view method, std::string_view direction) {
-  registry_
-      .counter("fedgate_sip_agent_requests_total", "SIP requests handled by the agent",
-               {{"method", std::string(method)}, {"direction", std::string(direction)}})
-      .inc();
+  requests_.get(method, direction).inc();
 }
 
-void AgentMetrics::refused(std::string_view reason) {
-  registry_
-      .counter("fedgate_sip_agent_refusals_total", "requests the agent refused itself",
-               {{"reason", std::string(reason)}})
-      .inc();
-}
+void AgentMetrics::refused(std::string_view reason) { refusals_.get(reason).inc(); }
 
-void AgentMetrics::failed(std::string_view reason) {
-  registry_
-      .counter("fedgate_sip_agent_transaction_failures_total",
-               "client transactions without a final response from the peer",
-               {{"reason", std::string(reason)}})
-      .inc();
-}
+void AgentMetrics::failed(std::string_view reason) { failures_.get(reason).inc(); }
 
 void AgentMetrics::peer_up(bool up) {
   auto& g =

@@ -6,12 +6,13 @@
 #include <string_view>
 
 #include "gateway/base/metrics.hpp"
+#include "sip/bridge/counter_cache.hpp"
 
 namespace fedgate::sip {
 
 class AgentMetrics {
  public:
-  explicit AgentMetrics(MetricsRegistry& registry) : registry_(registry) {}
+  explicit AgentMetrics(MetricsRegistry& registry);
 
   // fedgate_sip_agent_requests_total{method,direction}
   void request(std::string_view method, std::string_view direction);
@@ -26,6 +27,9 @@ class AgentMetrics {
 
  private:
   MetricsRegistry& registry_;
+  CounterCache requests_;
+  CounterCache refusals_;
+  CounterCache failures_;
 };
 
 }  // namespace fedgate::sip
