@@ -22,7 +22,10 @@
 
 namespace fedgate::xmpp {
 
-// Where authenticated inbound stanzas go (the switchboard). Called on the session's strand.
+// Where authenticated inbound stanzas go (the switchboard). Called on the session's strand,
+// up to 512 calls in flight per stream, started in stream order (StanzaPipeline). A call's
+// completion is what lets its XEP-0198 <a h/> go out; a throw closes the stream without
+// acknowledging that stanza (the peer resends it).
 class StanzaHandler {
  public:
   virtual ~StanzaHandler() = default;
