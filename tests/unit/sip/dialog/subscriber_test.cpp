@@ -16,23 +16,9 @@ using test::transcript;
 
 const std::vector<std::string> kNotifyBranch = {"z9hG4bKnfy1"};
 
-SubscribeParams alice_watches_bob() {
-  SubscribeParams p;
-  p.target = Uri::parse("sip:bob@partner.example").value();
-  p.from = NameAddr::parse("<sip:alice@corp.example>;tag=3c1d;epid=01010101").value();
-  p.to = NameAddr::parse("<sip:bob@partner.example>").value();
-  p.call_id = "s1@fedgate.corp.example";
-  p.event = EventHeader{"presence", {}};
-  p.accept = {"application/msrtc-event-categories+xml", "application/pidf+xml",
-              "application/rlmi+xml", "multipart/related"};
-  p.supported = {"ms-benotify", "ms-piggyback-first-notify"};
-  p.local = test::gateway();
-  return p;
-}
-
 // A subscriber whose SUBSCRIBE got the piggy-backed 200 at time zero.
 Subscriber subscribed(BranchGenerator& gen, SubscriberActions* first = nullptr) {
-  Subscriber s{alice_watches_bob()};
+  Subscriber s{test::alice_watches_bob()};
   s.start(gen);
   auto a = s.on_response(test::response("sub_200_piggyback.sip", branches(1)), TimePoint{});
   if (first != nullptr) {
@@ -43,7 +29,7 @@ Subscriber subscribed(BranchGenerator& gen, SubscriberActions* first = nullptr) 
 
 TEST(Subscriber, StartSendsTheLyncSubscribe) {
   BranchGenerator gen{test::kSeed};
-  Subscriber s{alice_watches_bob()};
+  Subscriber s{test::alice_watches_bob()};
   EXPECT_EQ(serialize(s.start(gen)), transcript("sub_subscribe.sip", branches(1)));
   EXPECT_FALSE(s.has_dialog());
 }
@@ -174,7 +160,7 @@ TEST(Subscriber, UnsubscribeIsExpiresZeroInTheDialog) {
 
 TEST(Subscriber, NotifyForAnotherSubscriptionIs481) {
   BranchGenerator gen{test::kSeed};
-  Subscriber s{alice_watches_bob()};
+  Subscriber s{test::alice_watches_bob()};
   s.start(gen);
   auto notify = test::request("sub_notify.sip", kNotifyBranch);
   notify.call_id = "other@fedgate.corp.example";
@@ -186,7 +172,7 @@ TEST(Subscriber, NotifyForAnotherSubscriptionIs481) {
 
 TEST(Subscriber, NotifyOvertakingTheTwoHundredCreatesTheDialog) {
   BranchGenerator gen{test::kSeed};
-  Subscriber s{alice_watches_bob()};
+  Subscriber s{test::alice_watches_bob()};
   s.start(gen);
   auto a = s.on_notify(test::request("sub_notify.sip", kNotifyBranch), TimePoint{});
   ASSERT_TRUE(a.respond);
@@ -202,11 +188,11 @@ TEST(Subscriber, NotifyOvertakingTheTwoHundredCreatesTheDialog) {
 
 TEST(Subscriber, RefusedSubscribeRetriesOnlyWithRetryAfter) {
   BranchGenerator gen{test::kSeed};
-  Subscriber s{alice_watches_bob()};
+  Subscriber s{test::alice_watches_bob()};
   auto sub = s.start(gen);
   EXPECT_EQ(s.on_response(make_error_response(sub, 403, "Forbidden", "x"), {}).ended,
             (SubscriptionEnd{403, "refused", std::nullopt}));
-  Subscriber busy{alice_watches_bob()};
+  Subscriber busy{test::alice_watches_bob()};
   auto unavailable = make_error_response(busy.start(gen), 503, "Unavailable", "x");
   unavailable.other.push_back({"Retry-After", "120"});
   EXPECT_EQ(busy.on_response(unavailable, {}).ended,

@@ -61,4 +61,25 @@ LocalEndpoint partner() {
           NameAddr::parse("<sip:bob@192.0.2.10:5061;transport=tls>").value()};
 }
 
+SubscribeParams alice_watches_bob() {
+  SubscribeParams p;
+  p.target = Uri::parse("sip:bob@partner.example").value();
+  p.from = NameAddr::parse("<sip:alice@corp.example>;tag=3c1d;epid=01010101").value();
+  p.to = NameAddr::parse("<sip:bob@partner.example>").value();
+  p.call_id = "s1@fedgate.corp.example";
+  p.event = EventHeader{"presence", {}};
+  p.accept = {"application/msrtc-event-categories+xml", "application/pidf+xml",
+              "application/rlmi+xml", "multipart/related"};
+  p.supported = {"ms-benotify", "ms-piggyback-first-notify"};
+  p.local = gateway();
+  return p;
+}
+
+Subscriber subscribed_to_bob(BranchGenerator& gen) {
+  Subscriber s{alice_watches_bob()};
+  s.start(gen);
+  s.on_response(response("sub_200_piggyback.sip", branches(1)), TimePoint{});
+  return s;
+}
+
 }  // namespace fedgate::sip::test

@@ -10,6 +10,7 @@
 
 #include "gateway/base/clock.hpp"
 #include "sip/codec/message.hpp"
+#include "sip/dialog/subscriber.hpp"
 #include "sip/dialog/usage.hpp"
 
 namespace fedgate::sip::test {
@@ -35,5 +36,11 @@ std::string body_of(std::string_view name);
 LocalEndpoint gateway();
 // The Lync partner (bob's side): Via SIP/2.0/TLS 192.0.2.10:5061, bob's Contact.
 LocalEndpoint partner();
+
+// alice@corp.example (through gateway()) subscribing to bob@partner.example's presence, with
+// the Microsoft Accept and Supported values.
+SubscribeParams alice_watches_bob();
+// That subscription started and answered by sub_200_piggyback.sip (branches from `gen`).
+Subscriber subscribed_to_bob(BranchGenerator& gen);
 
 }  // namespace fedgate::sip::test

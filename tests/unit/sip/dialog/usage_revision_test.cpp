@@ -15,24 +15,6 @@ using Wall = std::chrono::system_clock::time_point;
 
 const std::vector<std::string> kNotifyBranch = {"z9hG4bKn1"};
 
-SubscribeParams alice_watches_bob() {
-  SubscribeParams p;
-  p.target = Uri::parse("sip:bob@partner.example").value();
-  p.from = NameAddr::parse("<sip:alice@corp.example>;tag=3c1d;epid=01010101").value();
-  p.to = NameAddr::parse("<sip:bob@partner.example>").value();
-  p.call_id = "s1@fedgate.corp.example";
-  p.event = EventHeader{"presence", {}};
-  p.local = test::gateway();
-  return p;
-}
-
-Subscriber subscribed(BranchGenerator& gen) {
-  Subscriber s{alice_watches_bob()};
-  s.start(gen);
-  s.on_response(test::response("sub_200_piggyback.sip", branches(1)), TimePoint{});
-  return s;
-}
-
 Request notify_numbered(std::uint32_t cseq) {
   Request n = test::request("sub_notify.sip", kNotifyBranch);
   n.cseq.sequence = cseq;
@@ -48,7 +30,7 @@ Notifier accepted_notifier() {
 
 TEST(UsageRevision, SubscriberNotifyThatOnlyMovesTheCseqIsNotDurable) {
   BranchGenerator gen{test::kSeed};
-  Subscriber s = subscribed(gen);
+  Subscriber s = test::subscribed_to_bob(gen);
   s.on_notify(notify_numbered(2), TimePoint{} + seconds(100));  // shortens: durable
   const std::uint64_t before = s.durable_revision();
   auto a = s.on_notify(notify_numbered(3), TimePoint{} + seconds(100));
@@ -60,7 +42,7 @@ TEST(UsageRevision, SubscriberNotifyThatOnlyMovesTheCseqIsNotDurable) {
 
 TEST(UsageRevision, SubscriberNotifyWithANewTargetOrStateIsDurable) {
   BranchGenerator gen{test::kSeed};
-  Subscriber s = subscribed(gen);
+  Subscriber s = test::subscribed_to_bob(gen);
   s.on_notify(notify_numbered(2), TimePoint{} + seconds(100));
   const std::uint64_t before = s.durable_revision();
   Request moved = notify_numbered(3);

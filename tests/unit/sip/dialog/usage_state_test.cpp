@@ -18,33 +18,12 @@ using Wall = std::chrono::system_clock::time_point;
 const Wall kWall = Wall{} + std::chrono::hours(24 * 365 * 55);        // some day in 2025
 const TimePoint kAfterRestart = TimePoint{} + std::chrono::hours(5);  // a new steady origin
 
-SubscribeParams alice_watches_bob() {
-  SubscribeParams p;
-  p.target = Uri::parse("sip:bob@partner.example").value();
-  p.from = NameAddr::parse("<sip:alice@corp.example>;tag=3c1d;epid=01010101").value();
-  p.to = NameAddr::parse("<sip:bob@partner.example>").value();
-  p.call_id = "s1@fedgate.corp.example";
-  p.event = EventHeader{"presence", {}};
-  p.accept = {"application/msrtc-event-categories+xml", "application/pidf+xml",
-              "application/rlmi+xml", "multipart/related"};
-  p.supported = {"ms-benotify", "ms-piggyback-first-notify"};
-  p.local = test::gateway();
-  return p;
-}
-
-Subscriber subscribed(BranchGenerator& gen) {
-  Subscriber s{alice_watches_bob()};
-  s.start(gen);
-  s.on_response(test::response("sub_200_piggyback.sip", branches(1)), TimePoint{});
-  return s;
-}
-
 TEST(SubscriberState, RefreshAfterRestartContinuesTheSameDialog) {
   BranchGenerator gen{test::kSeed};
-  Subscriber before = subscribed(gen);
+  Subscriber before = test::subscribed_to_bob(gen);
   const std::string record = before.serialize(TimePoint{} + seconds(100), kWall);
   EXPECT_TRUE(record.starts_with("S1\n"));
-  auto after = Subscriber::restore(record, alice_watches_bob(), kAfterRestart, kWall);
+  auto after = Subscriber::restore(record, test::alice_watches_bob(), kAfterRestart, kWall);
   ASSERT_TRUE(after) << after.error().message();
   EXPECT_EQ(after->refresh_at(), kAfterRestart + seconds(1620 - 100));
   EXPECT_EQ(after->expires_at(), kAfterRestart + seconds(1800 - 100));
@@ -63,8 +42,8 @@ TEST(SubscriberState, RefreshAfterRestartContinuesTheSameDialog) {
 
 TEST(SubscriberState, NotifyAfterRestartIsAcceptedInTheDialog) {
   BranchGenerator gen{test::kSeed};
-  Subscriber before = subscribed(gen);
-  auto after = Subscriber::restore(before.serialize(TimePoint{}, kWall), alice_watches_bob(),
+  Subscriber before = test::subscribed_to_bob(gen);
+  auto after = Subscriber::restore(before.serialize(TimePoint{}, kWall), test::alice_watches_bob(),
                                    kAfterRestart, kWall);
   ASSERT_TRUE(after);
   auto a = after->on_notify(test::request("sub_notify.sip", {"z9hG4bKnfy1"}), kAfterRestart);
@@ -75,17 +54,17 @@ TEST(SubscriberState, NotifyAfterRestartIsAcceptedInTheDialog) {
 
 TEST(SubscriberState, NoDialogYetMeansNothingToPersist) {
   BranchGenerator gen{test::kSeed};
-  Subscriber s{alice_watches_bob()};
+  Subscriber s{test::alice_watches_bob()};
   s.start(gen);
   EXPECT_EQ(s.serialize(TimePoint{}, kWall), "");
 }
 
 TEST(SubscriberState, CorruptRecordsAreRefused) {
   BranchGenerator gen{test::kSeed};
-  const std::string good = subscribed(gen).serialize(TimePoint{}, kWall);
+  const std::string good = test::subscribed_to_bob(gen).serialize(TimePoint{}, kWall);
   for (const std::string& bad : {std::string{}, "S2" + good.substr(2), good.substr(0, 60),
                                  good + "x\n", std::string{"S1\nq\n0\n1\n1\n"}}) {
-    auto s = Subscriber::restore(bad, alice_watches_bob(), kAfterRestart, kWall);
+    auto s = Subscriber::restore(bad, test::alice_watches_bob(), kAfterRestart, kWall);
     ASSERT_FALSE(s) << bad;
     EXPECT_EQ(s.error(), make_error_code(DialogErrc::corrupt_state));
   }
@@ -93,7 +72,7 @@ TEST(SubscriberState, CorruptRecordsAreRefused) {
 
 TEST(SubscriberState, IdleDialogIdNeedsNoDecodedDialog) {
   BranchGenerator gen{test::kSeed};
-  Subscriber s = subscribed(gen);
+  Subscriber s = test::subscribed_to_bob(gen);
   const DialogId id = s.dialog_id();
   EXPECT_EQ(id, (DialogId{"s1@fedgate.corp.example", "3c1d", "n77"}));
   EXPECT_EQ(s.dialog().id(), id);
