@@ -17,6 +17,7 @@
 #include "gateway/app/sip_edge.hpp"
 #include "gateway/app/xmpp_edge.hpp"
 #include "gateway/store/db_pool.hpp"
+#include "gateway/store/outbox_retention.hpp"
 #include "gateway/store/policy_loader.hpp"
 #include "gateway/store/policy_watcher.hpp"
 
@@ -68,6 +69,13 @@ unsigned thread_count(const NodeConfig& config) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+// The outbox retention loop, owning its OutboxRetention for as long as it runs.
+asio::awaitable<void> keep_outbox(DbPool& pool, MetricsRegistry& metrics, Logger log) {
+  OutboxRetention retention{pool, metrics, std::move(log)};
+  auto running = retention.run();
+  co_await std::move(running);
+}
+
 }  // namespace
 
 Node::Node(NodeConfig config, Database db, Logger log)
@@ -102,6 +110,7 @@ void Node::start() {
   self.addresses.push_back(config_.admin_listen);
   membership_ = std::make_unique<Membership>(self, *pool_, metrics_, log_);
   tasks_.spawn("membership", membership_->run());
+  tasks_.spawn("outbox_retention", keep_outbox(*pool_, metrics_, log_));
 }
 
 void Node::start_admin() {

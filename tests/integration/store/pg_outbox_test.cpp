@@ -2,8 +2,15 @@
 // delivered or bounced (DESIGN.md: an accepted IM is never silently dropped).
 #include "gateway/store/pg_outbox.hpp"
 
+#include <fmt/format.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 
+#include <pqxx/pqxx>
+
+#include "gateway/store/outbox_retention.hpp"
 #include "tests/support/pg/test_postgres.hpp"
 
 namespace fedgate::gateway {
@@ -90,6 +97,62 @@ TEST_F(PgOutboxTest, ADeliveredMarkChangesOnlyAcceptedOrDeliveringRows) {
                               "SELECT string_agg(body || '=' || state || attempts, ',' "
                               "ORDER BY id) FROM outbox"),
             "bounced=bounced1,delivering=delivered1");
+}
+
+// Four rows: finished two days ago (delivered, bounced), delivered just now, accepted two days
+// ago and never finished. Returns their ids in that order.
+std::vector<std::int64_t> aged_rows(PgOutbox& outbox, const std::string& conninfo) {
+  std::vector<std::int64_t> ids;
+  for (const char* body : {"old delivered", "old bounced", "new delivered", "old pending"}) {
+    ids.push_back(outbox.accept(make_message(body)).value());
+  }
+  EXPECT_TRUE(outbox.mark_delivered(ids[0]));
+  EXPECT_TRUE(outbox.mark_bounced(ids[1], {presence::ErrorCondition::item_not_found, ""}));
+  EXPECT_TRUE(outbox.mark_delivered(ids[2]));
+  test::exec_sql(conninfo, fmt::format("UPDATE outbox SET updated_at = now() - interval '2 days' "
+                                       "WHERE id IN ({}, {}, {})",
+                                       ids[0], ids[1], ids[3]));
+  return ids;
+}
+
+TEST_F(PgOutboxTest, RetentionDeletesOnlyFinishedRowsOlderThanItsAge) {
+  DbPool pool{conninfo_, 1, Logger{}, metrics_};
+  PgOutbox outbox{pool, "node-a"};
+  auto ids = aged_rows(outbox, conninfo_);
+  auto purge = [](pqxx::connection& c) {
+    return purge_finished_outbox(c, std::chrono::hours(24), 100);
+  };
+  EXPECT_EQ(pool.run_blocking(purge).value(), 2u);
+  EXPECT_EQ(test::query_value(conninfo_, "SELECT string_agg(id::text, ',' ORDER BY id) FROM outbox"),
+            fmt::format("{},{}", ids[2], ids[3]));
+  EXPECT_EQ(outbox.load_undelivered().value().size(), 1u);  // the pending one is still owed
+}
+
+TEST_F(PgOutboxTest, RetentionStepsAreBoundedAndTakeTheOldestFirst) {
+  DbPool pool{conninfo_, 1, Logger{}, metrics_};
+  PgOutbox outbox{pool, "node-a"};
+  auto ids = aged_rows(outbox, conninfo_);
+  auto purge_one = [](pqxx::connection& c) {
+    return purge_finished_outbox(c, std::chrono::hours(24), 1);
+  };
+  EXPECT_EQ(pool.run_blocking(purge_one).value(), 1u);
+  EXPECT_EQ(test::query_value(conninfo_, fmt::format("SELECT count(*) FROM outbox WHERE id = {}",
+                                                     ids[0])),
+            "0");
+  EXPECT_EQ(test::query_value(conninfo_, "SELECT count(*) FROM outbox"), "3");
+}
+
+TEST_F(PgOutboxTest, ARetentionRoundDeletesTheOldFinishedRowsAndCountsThem) {
+  DbPool pool{conninfo_, 1, Logger{}, metrics_};
+  PgOutbox outbox{pool, "node-a"};
+  aged_rows(outbox, conninfo_);
+  OutboxRetention retention{pool, metrics_, Logger{}};
+  boost::asio::io_context io;
+  auto done = boost::asio::co_spawn(io, retention.round(), boost::asio::use_future);
+  io.run_for(std::chrono::seconds(30));
+  EXPECT_EQ(done.get(), 2u);
+  EXPECT_NE(metrics_.render().find("fedgate_outbox_purged_total 2"), std::string::npos);
+  EXPECT_EQ(test::query_value(conninfo_, "SELECT count(*) FROM outbox"), "2");
 }
 
 TEST_F(PgOutboxTest, AcceptFailsLoudlyWhenTheDatabaseIsUnreachable) {
