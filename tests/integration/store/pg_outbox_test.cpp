@@ -115,14 +115,19 @@ std::vector<std::int64_t> aged_rows(PgOutbox& outbox, const std::string& conninf
   return ids;
 }
 
+// One retention step with a 24 h age and at most `limit` rows: the rows deleted.
+std::size_t purge_day_old(DbPool& pool, std::size_t limit) {
+  auto purge = [limit](pqxx::connection& c) {
+    return purge_finished_outbox(c, std::chrono::hours(24), limit);
+  };
+  return pool.run_blocking(purge).value();
+}
+
 TEST_F(PgOutboxTest, RetentionDeletesOnlyFinishedRowsOlderThanItsAge) {
   DbPool pool{conninfo_, 1, Logger{}, metrics_};
   PgOutbox outbox{pool, "node-a"};
   auto ids = aged_rows(outbox, conninfo_);
-  auto purge = [](pqxx::connection& c) {
-    return purge_finished_outbox(c, std::chrono::hours(24), 100);
-  };
-  EXPECT_EQ(pool.run_blocking(purge).value(), 2u);
+  EXPECT_EQ(purge_day_old(pool, 100), 2u);
   EXPECT_EQ(test::query_value(conninfo_, "SELECT string_agg(id::text, ',' ORDER BY id) FROM outbox"),
             fmt::format("{},{}", ids[2], ids[3]));
   EXPECT_EQ(outbox.load_undelivered().value().size(), 1u);  // the pending one is still owed
@@ -132,10 +137,7 @@ TEST_F(PgOutboxTest, RetentionStepsAreBoundedAndTakeTheOldestFirst) {
   DbPool pool{conninfo_, 1, Logger{}, metrics_};
   PgOutbox outbox{pool, "node-a"};
   auto ids = aged_rows(outbox, conninfo_);
-  auto purge_one = [](pqxx::connection& c) {
-    return purge_finished_outbox(c, std::chrono::hours(24), 1);
-  };
-  EXPECT_EQ(pool.run_blocking(purge_one).value(), 1u);
+  EXPECT_EQ(purge_day_old(pool, 1), 1u);
   EXPECT_EQ(test::query_value(conninfo_, fmt::format("SELECT count(*) FROM outbox WHERE id = {}",
                                                      ids[0])),
             "0");
