@@ -15,7 +15,7 @@ lg_fedgate_start() {
   "$FEDGATE" run --state-dir "$dir/state" --node-id load --node-fqdn fedgate.test \
     --admin-listen "$addr:8280" --admin-token load-token --sip-tls-listen "$addr:5061" \
     --xmpp-listen "$addr:5269" --tls-cert "$P/fedgate.crt" --tls-key "$P/fedgate.key" \
-    --tls-ca "$CA" --demo-domain home.test --log-level "$FG_LOG_LEVEL" \
+    --tls-ca "$CA" --demo-domain home.test --log-level "$FG_LOG_LEVEL" ${LG_FG_EXTRA:-} \
     >"$dir/stdout.log" 2>"$dir/fedgate.log" &
   FEDGATE_PID=$!
   ia_track_pid "$FEDGATE_PID"
