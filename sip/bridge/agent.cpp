@@ -10,6 +10,8 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "sip/bridge/agent_persist.hpp"
@@ -21,6 +23,8 @@ namespace fedgate::sip {
 namespace asio = boost::asio;
 namespace {
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+// Messages handed over by take_messages() and not yet handled, beyond which it refuses.
+constexpr std::size_t kMaxQueued = 8192;
 }  // namespace
 
 // A coroutine waiting for the final response of one client transaction (agent strand).
@@ -53,6 +57,7 @@ void SipAgent::start() {
 }
 
 void SipAgent::stop() {
+  queued_.fetch_add(1);  // stopped() waits for this too: it touches the agent
   asio::dispatch(strand_, [this] {
     stopped_ = true;
     wake_timer_.cancel();
@@ -62,27 +67,58 @@ void SipAgent::stop() {
         ctx.waiter->signal.cancel();
       }
     }
+    queued_.fetch_sub(1);
   });
   tasks_.cancel();
+}
+
+// Polled (every 10 ms, at most `limit`): tasks end on their own strands, batches on ours.
+asio::awaitable<bool> SipAgent::stopped(Duration limit) {
+  auto busy = [this] { return queued_.load() > 0 || tasks_.size() > 0; };
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  const TimePoint deadline = Clock::now() + limit;
+  while (busy() && Clock::now() < deadline) {
+    timer.expires_after(std::chrono::milliseconds(10));
+    co_await timer.async_wait(kNoThrow);
+  }
+  co_return !busy();
 }
 
 asio::awaitable<void> SipAgent::on_message(Message message, ConnectionHandle from) {
   // Each awaitable is built in its own statement: GCC 12 destroys temporaries inside a
   // co_await expression twice (see sip/transport/connection.cpp).
-  auto work = handle(std::move(message), std::move(from));
-  auto on_strand = asio::co_spawn(strand_, std::move(work), asio::use_awaitable);
+  auto work = [](SipAgent* self, Message m, ConnectionHandle f) -> asio::awaitable<void> {
+    self->handle(std::move(m), f);
+    self->rearm();
+    co_return;
+  };
+  auto on_strand =
+      asio::co_spawn(strand_, work(this, std::move(message), std::move(from)), asio::use_awaitable);
   co_await std::move(on_strand);
 }
 
-asio::awaitable<void> SipAgent::handle(Message message, ConnectionHandle from) {
+bool SipAgent::take_messages(std::vector<Message>& batch, const ConnectionHandle& from) {
+  if (queued_.load(std::memory_order_relaxed) >= kMaxQueued) {
+    return false;
+  }
+  queued_.fetch_add(batch.size());
+  asio::post(strand_, [this, batch = std::move(batch), from]() mutable {
+    for (auto& message : batch) {
+      handle(std::move(message), from);
+    }
+    rearm();
+    queued_.fetch_sub(batch.size());
+  });
+  batch.clear();
+  return true;
+}
+
+void SipAgent::handle(Message message, const ConnectionHandle& from) {
   if (auto* response = std::get_if<Response>(&message)) {
     apply(table_.on_response(*response, Clock::now()));
-    rearm();
-    co_return;
+    return;
   }
-  auto serving = on_request(std::move(std::get<Request>(message)), std::move(from));
-  co_await std::move(serving);
-  rearm();
+  on_request(std::move(std::get<Request>(message)), from);
 }
 
 asio::awaitable<std::size_t> SipAgent::transaction_count() {

@@ -8,6 +8,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -35,29 +36,23 @@
 
 namespace fedgate::sip {
 
-// What the layer above asks for when it subscribes to a presentity.
-struct SubscribeRequest {
-  // A constructor, not aggregate initialisation (GCC 12 in coroutines, see PeerKey).
-  SubscribeRequest(presence::Address w, presence::Address p)
-      : watcher(std::move(w)), presentity(std::move(p)) {}
-  presence::Address watcher;
-  presence::Address presentity;
-  std::string event = "presence";
-  std::vector<std::string> accept = {"application/pidf+xml"};
-  std::vector<std::string> supported;  // e.g. ms-benotify, ms-piggyback-first-notify
-};
-
 class SipAgent final : public MessageHandler {
  public:
   SipAgent(boost::asio::any_io_executor ex, AgentConfig config, ConnectionPool& pool,
            RouteResolver& routes, AgentEvents& events, AgentMetrics& metrics, Logger log);
   ~SipAgent() override;
 
-  // Timer and keep-alive loops (set_keepalive_peers); stop() cancels them and every request.
+  // Timer and keep-alive loops (set_keepalive_peers); stop() cancels them and every request;
+  // stopped() completes once no task runs and no message handed over is queued (true), or
+  // after `limit` (false): only then may the agent be destroyed.
   void start();
   void stop();
+  boost::asio::awaitable<bool> stopped(Duration limit = std::chrono::seconds(5));
   void set_keepalive_peers(std::vector<KeepAlivePeer> peers);
   boost::asio::awaitable<void> on_message(Message message, ConnectionHandle from) override;
+  // The fast path: one post per read onto the agent strand; refused (false) when more than
+  // 8192 messages wait there already (the read loop then awaits on_message).
+  bool take_messages(std::vector<Message>& batch, const ConnectionHandle& from) override;
 
   // Downward API (any executor): routed by Request-URI (static routes, then DNS), next hop on
   // timeout/transport failure; the final response (408 Timer F, 503 no hop, routing status).
@@ -96,8 +91,7 @@ class SipAgent final : public MessageHandler {
     Waiter* waiter = nullptr;
   };
   using SubscriberKey = std::pair<std::string, std::string>;  // Call-ID, our tag
-  // Constructors, not aggregate braces: they are built inside coroutines (GCC 12).
-  struct SubscriberEntry {
+  struct SubscriberEntry {  // constructors, not aggregate braces: built in coroutines (GCC 12)
     SubscriberEntry(Subscriber s, presence::Address p)
         : usage(std::move(s)), presentity(std::move(p)) {}
     Subscriber usage;
@@ -119,7 +113,7 @@ class SipAgent final : public MessageHandler {
   };
 
   // agent.cpp: the strand, timers, transactions, sending.
-  boost::asio::awaitable<void> handle(Message message, ConnectionHandle from);
+  void handle(Message message, const ConnectionHandle& from);  // agent strand
   boost::asio::awaitable<void> timer_loop();
   void on_timers(TimePoint now);
   std::optional<TimePoint> next_deadline() const;
@@ -136,8 +130,9 @@ class SipAgent final : public MessageHandler {
   std::string new_tag();
   LocalEndpoint local_endpoint() const;
 
-  // agent_server.cpp: requests from the network.
-  boost::asio::awaitable<void> on_request(Request request, ConnectionHandle from);
+  // agent_server.cpp: requests from the network; synchronous unless the layer above decides.
+  void on_request(Request request, const ConnectionHandle& from);
+  bool serve_now(TxId tx, const Request& request, const ConnectionHandle& from);
   boost::asio::awaitable<void> serve(TxId tx, Request request, Parties parties);
   std::optional<std::pair<int, std::string>> screen(const Request& request) const;
   boost::asio::awaitable<void> serve_page_message(TxId tx, Request request, Parties parties);
@@ -174,6 +169,7 @@ class SipAgent final : public MessageHandler {
   AgentMetrics& metrics_;
   Logger log_;
   TaskGroup tasks_;
+  std::atomic<std::size_t> queued_{0};  // messages and stop() posted, not yet handled
   boost::asio::steady_timer wake_timer_;
   bool stopped_ = false;
   std::mt19937_64 random_;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "presence/model/address.hpp"
 #include "sip/codec/message.hpp"
@@ -114,6 +115,18 @@ struct SessionOpened {
   int status = 0;
   DialogId dialog;
   bool first_delivered = false;  // Supported: ms-text-format in the 200 (MS-SIPRE)
+};
+
+// What the layer above asks for when it subscribes to a presentity.
+struct SubscribeRequest {
+  // A constructor, not aggregate initialisation (GCC 12 in coroutines, see PeerKey).
+  SubscribeRequest(presence::Address w, presence::Address p)
+      : watcher(std::move(w)), presentity(std::move(p)) {}
+  presence::Address watcher;
+  presence::Address presentity;
+  std::string event = "presence";
+  std::vector<std::string> accept = {"application/pidf+xml"};
+  std::vector<std::string> supported;  // e.g. ms-benotify, ms-piggyback-first-notify
 };
 
 }  // namespace fedgate::sip

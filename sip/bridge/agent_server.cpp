@@ -56,6 +56,14 @@ std::string_view phrase(int status) {
 constexpr std::array<std::string_view, 5> kUnderstood = {
     "eventlist", "adhoclist", "categoryList", "ms-benotify", "ms-piggyback-first-notify"};
 
+Parties parties_of(const Request& request, const ConnectionHandle& from) {
+  Parties parties;
+  parties.from = address_of(request.from);
+  parties.to = address_of(request.to);
+  parties.peer = from.remote().host;
+  return parties;
+}
+
 }  // namespace
 
 namespace {
@@ -89,32 +97,32 @@ void consume_own_routes(Request& request, const AgentConfig& config) {
 
 }  // namespace
 
-asio::awaitable<void> SipAgent::on_request(Request request, ConnectionHandle from) {
+void SipAgent::on_request(Request request, const ConnectionHandle& from) {
   stamp_top_via(request, from.remote());
   consume_own_routes(request, config_);
   auto match = table_.on_request(request, true, Clock::now());
   if (!match) {
     metrics_.refused("no_via");
     log_.info("sip.agent.dropped", {{"reason", "no_via"}, {"peer", from.remote().host}});
-    co_return;  // nowhere to send a response (§8.2.2: the transport answers 400 to these)
+    return;  // nowhere to send a response (§8.2.2: the transport answers 400 to these)
   }
   const RequestKind kind = match->kind;
   if (kind == RequestKind::absorbed) {
     apply(std::move(match->effects));
-    co_return;
+    return;
   }
   if (kind == RequestKind::ack) {
     serve_in_session(0, request);  // the ACK of a 2xx: for the IM session (RFC 6026 §8.7)
-    co_return;
+    return;
   }
   if (kind == RequestKind::merged) {
     metrics_.refused("merged_request");
     auto sent = from.send(make_error_response(request, 482, "Loop Detected", new_tag()));
     (void)sent;  // §8.2.2.2: stateless; a lost 482 is retransmitted by the peer's tx
-    co_return;
+    return;
   }
-  servers_[match->tx].connection = from;  // no aggregate braces in coroutines (GCC 12)
-  apply(std::move(match->effects));       // 100 Trying for an INVITE
+  servers_[match->tx].connection = from;
+  apply(std::move(match->effects));  // 100 Trying for an INVITE
   metrics_.request(request.method == Method::other ? "other" : request.method_name(), "in");
   if (match->kind == RequestKind::cancel) {
     // §9.2: 200 to the CANCEL; 487 to the INVITE if it still awaits the layer above.
@@ -125,14 +133,18 @@ asio::awaitable<void> SipAgent::on_request(Request request, ConnectionHandle fro
       }
     }
     refuse(match->tx, request, match->cancelled ? 200 : 481, "cancel");
-    co_return;
+    return;
   }
-  Parties parties;
-  parties.from = address_of(request.from);
-  parties.to = address_of(request.to);
-  parties.peer = from.remote().host;
-  // Handed on, not awaited: the connection's read loop goes on at once, so a slow decision
-  // above never holds up the peer's other requests (a CANCEL included).
+  if (auto refusal = screen(request)) {
+    refuse(match->tx, request, refusal->first, refusal->second);
+    return;
+  }
+  if (serve_now(match->tx, request, from)) {
+    return;  // answered here: no coroutine for what needs no decision from above
+  }
+  // Handed on, not awaited: the agent strand goes on at once, so a slow decision above never
+  // holds up the peer's other requests (a CANCEL included).
+  Parties parties = parties_of(request, from);
   tasks_.spawn("sip.agent.serve", serve(match->tx, std::move(request), std::move(parties)));
 }
 
@@ -155,34 +167,60 @@ std::optional<std::pair<int, std::string>> SipAgent::screen(const Request& reque
   return std::nullopt;
 }
 
-asio::awaitable<void> SipAgent::serve(TxId tx, Request request, Parties parties) {
-  if (auto refusal = screen(request)) {
-    refuse(tx, request, refusal->first, refusal->second);
-    co_return;
-  }
-  // Plain ifs, each co_await in its own statement (GCC 12: no co_await inside a switch).
+// What needs no decision from the layer above: answered at once on the agent strand (a
+// NOTIFY's event is handed up without waiting). False: serve() must wait for a decision.
+bool SipAgent::serve_now(TxId tx, const Request& request, const ConnectionHandle& from) {
   const bool in_dialog = request.to.tag().has_value();
+  switch (request.method) {
+    case Method::options:
+      respond(tx, make_options_answer(request, config_, in_dialog ? "" : new_tag()));
+      return true;
+    case Method::notify:
+    case Method::benotify:
+      serve_notify(tx, request, parties_of(request, from));
+      return true;
+    case Method::subscribe:
+      if (in_dialog) {
+        serve_refresh(tx, request);
+      }
+      return in_dialog;
+    case Method::message:
+      if (in_dialog) {
+        serve_in_session(tx, request);  // 481 when there is no such session
+      }
+      return in_dialog;
+    case Method::bye:
+    case Method::info:
+      serve_in_session(tx, request);
+      return true;
+    case Method::publish:
+      return false;
+    case Method::invite:
+      if (in_dialog) {
+        refuse(tx, request, 405, "method_not_allowed");  // no re-INVITE in an IM session
+      }
+      return in_dialog;
+    default:
+      refuse(tx, request, 405, "method_not_allowed");
+      return true;
+  }
+}
+
+asio::awaitable<void> SipAgent::serve(TxId tx, Request request, Parties parties) {
+  // Plain ifs, each co_await in its own statement (GCC 12: no co_await inside a switch).
   const Method method = request.method;
-  if (method == Method::options) {
-    respond(tx, make_options_answer(request, config_, in_dialog ? "" : new_tag()));
-  } else if (method == Method::notify || method == Method::benotify) {
-    serve_notify(tx, request, std::move(parties));
-  } else if (method == Method::subscribe && in_dialog) {
-    serve_refresh(tx, request);
-  } else if (method == Method::subscribe) {
+  if (method == Method::subscribe) {
     auto serving = serve_subscribe(tx, std::move(request), std::move(parties));
     co_await std::move(serving);
-  } else if (method == Method::message && !in_dialog) {
+  } else if (method == Method::message) {
     auto serving = serve_page_message(tx, std::move(request), std::move(parties));
     co_await std::move(serving);
   } else if (method == Method::publish) {
     auto serving = serve_publish(tx, std::move(request), std::move(parties));
     co_await std::move(serving);
-  } else if (method == Method::invite && !in_dialog) {
+  } else if (method == Method::invite) {
     auto serving = serve_invite(tx, std::move(request), std::move(parties));
     co_await std::move(serving);
-  } else if (method == Method::message || method == Method::bye || method == Method::info) {
-    serve_in_session(tx, request);  // 481 when there is no such session
   } else {
     refuse(tx, request, 405, "method_not_allowed");
   }

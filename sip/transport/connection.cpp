@@ -13,6 +13,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <memory>
+#include <vector>
 
 #include "sip/codec/error_response.hpp"
 #include "sip/codec/framer.hpp"
@@ -30,7 +31,7 @@ namespace {
 
 namespace asio = boost::asio;
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t kReadChunk = 4096;
+constexpr std::size_t kReadChunk = 16384;  // a full TLS record in one read
 // The write loop gathers queued messages into one write up to about this many bytes.
 constexpr std::size_t kMaxBatch = 256 * 1024;
 // At most one sip.transport.mailbox_full warning per connection this often.
@@ -87,7 +88,8 @@ class Connection {
   asio::awaitable<void> loops();
   asio::awaitable<void> read_loop();
   asio::awaitable<bool> drain();
-  asio::awaitable<void> deliver(Message message);
+  void deliver(Message message);
+  asio::awaitable<void> hand_on();
   void negotiate(const Message& message);
   bool reject(const boost::system::error_code& ec);
   asio::awaitable<void> write_loop();
@@ -116,6 +118,7 @@ class Connection {
   Logger log_;
   Framer framer_;
   std::string unframed_;  // the bytes the framer still holds: a 400 after lost framing
+  std::vector<Message> parsed_;  // framed since the last hand-on (one read's worth)
   asio::steady_timer timer_;
   TimePoint last_read_ = Clock::now();
   Duration idle_limit_;                        // raised for peers that send keep-alives
@@ -205,12 +208,14 @@ asio::awaitable<void> Connection::read_loop() {
   }
 }
 
-// Hands every complete frame on; false when framing is lost.
+// Hands every complete frame on; false when framing is lost. The messages of one read go up
+// together, after the read (a 400 for a bad one is queued in place).
 asio::awaitable<bool> Connection::drain() {
+  bool framed = true;
   for (;;) {
     auto next = framer_.pop();
     if (!next) {
-      co_return true;
+      break;
     }
     if (!framer_.failed()) {
       unframed_.erase(0, unframed_.size() - framer_.buffered());
@@ -220,7 +225,8 @@ asio::awaitable<bool> Connection::drain() {
     }
     if (!*next) {
       if (!reject(next->error())) {
-        co_return false;
+        framed = false;
+        break;
       }
       continue;
     }
@@ -233,22 +239,38 @@ asio::awaitable<bool> Connection::drain() {
       continue;  // answers our ping; reading it already cleared pong_due_
     }
     if (auto* message = std::get_if<Message>(&next->value())) {
-      co_await deliver(std::move(*message));
+      deliver(std::move(*message));
     }
   }
+  co_await hand_on();
+  co_return framed;
 }
 
-asio::awaitable<void> Connection::deliver(Message message) {
+void Connection::deliver(Message message) {
   deps_.metrics.message(Direction::inbound);
   negotiate(message);
   if (log_.enabled(LogLevel::debug)) {
     const auto& h = headers_of(message);
     log_.debug("sip.transport.message_in", {{"call_id", h.call_id}, {"cseq", h.cseq.sequence}});
   }
-  // Arguments built in their own statement: GCC 12 destroys temporaries inside a co_await
-  // expression twice.
-  auto handling = deps_.handler.on_message(std::move(message), handle_of(setup_));
-  co_await std::move(handling);
+  parsed_.push_back(std::move(message));
+}
+
+// The handler's fast path takes the whole read at once; otherwise one awaited call each.
+asio::awaitable<void> Connection::hand_on() {
+  if (parsed_.empty()) {
+    co_return;
+  }
+  const ConnectionHandle from = handle_of(setup_);
+  if (!deps_.handler.take_messages(parsed_, from)) {
+    for (auto& message : parsed_) {
+      // Arguments built in their own statement: GCC 12 destroys temporaries inside a
+      // co_await expression twice.
+      auto handling = deps_.handler.on_message(std::move(message), from);
+      co_await std::move(handling);
+    }
+  }
+  parsed_.clear();
 }
 
 // MS-CONMGMT §2.2.1: a peer that offers hop-hop keep-alives keeps its connection open with

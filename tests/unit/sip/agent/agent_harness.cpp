@@ -70,6 +70,9 @@ struct Node::Forward final : MessageHandler {
     auto handling = agent->on_message(std::move(m), std::move(from));  // GCC 12: no temps
     co_await std::move(handling);
   }
+  bool take_messages(std::vector<Message>& batch, const ConnectionHandle& from) override {
+    return agent->take_messages(batch, from);
+  }
   SipAgent* agent = nullptr;
 };
 
