@@ -111,7 +111,6 @@ void BaselineRun::send_one(char phase, std::size_t seq) {
   const std::size_t j = seq % plan_.users;
   const std::size_t k = seq / plan_.users;
   const std::string tag = Probe::tag(phase, seq);
-  probe_->sent(seq);
   if (phase == 'a') {
     auto show = expected_show_for_lync(lync_availability_for(k));
     partner_.send(presence_stanza(user('p', j) + "/load", user('h', j), "", show, tag + " note"));

@@ -145,8 +145,9 @@ bool run_fedgate(const Args& a, std::vector<PhaseStats>& out) {
   CpuMeter meter(a.cpu_sources);
   scenario.set_cpu_meter(&meter);
   HomeServer home(io.get_executor(), a.home, scenario);
-  PartnerServer partner(io.get_executor(), a.partner, scenario);
+  PartnerServer partner(io.get_executor(), a.partner, scenario, a.plan.users);
   scenario.attach(home, partner);
+  partner.lean().set_events(&scenario);
   for (const auto& error : {home.start(), partner.start()}) {
     if (!error.empty()) {
       std::cerr << "fedgate_load: " << error << std::endl;

@@ -38,23 +38,38 @@ asio::awaitable<bool> wait_until(asio::io_context& io, std::function<bool()> don
   co_return done();
 }
 
-asio::awaitable<void> Pacer::run(Probe& probe, std::function<void(std::size_t)> send) {
+void Pacer::batch(Probe& probe, std::size_t& next, std::size_t until,
+                  const std::function<void(std::size_t)>& send,
+                  const std::function<void()>& flush) {
+  const std::size_t first = next;
+  for (; next < until; ++next) {
+    probe.sent(next);
+    send(next);
+  }
+  if (next > first) {
+    if (flush) {
+      flush();
+    }
+    probe.written(first, next);
+  }
+}
+
+asio::awaitable<void> Pacer::run(Probe& probe, std::function<void(std::size_t)> send,
+                                 std::function<void()> flush) {
   const auto start = Clock::now();
   const auto deadline = start + plan_.phase_limit;
   const std::size_t count = probe.count();
+  probe.schedule(start, plan_.rate);
   std::size_t next = 0;
   while (next < count && Clock::now() < deadline) {
     if (plan_.rate > 0) {
       const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
       const auto due = std::min(count, static_cast<std::size_t>(plan_.rate * elapsed) + 1);
-      while (next < due) {
-        send(next++);
-      }
+      batch(probe, next, due, send, flush);
       wake_.expires_after(std::chrono::milliseconds(1));
     } else {
-      while (next < count && probe.in_flight() < plan_.window) {
-        send(next++);
-      }
+      const std::size_t room = plan_.window - std::min(plan_.window, probe.in_flight());
+      batch(probe, next, std::min(count, next + room), send, flush);
       wake_.expires_after(std::chrono::milliseconds(10));
       waiting_ = true;
     }

@@ -40,12 +40,19 @@ class Pacer {
  public:
   Pacer(boost::asio::io_context& io, const LoadPlan& plan) : io_(io), plan_(plan), wake_(io) {}
 
-  // send(seq) for seq in [0, probe.count()), paced; then the drain.
-  boost::asio::awaitable<void> run(Probe& probe, std::function<void(std::size_t)> send);
+  // send(seq) for seq in [0, probe.count()), paced, in batches: each batch is marked sent
+  // (Probe::sent) before its sends, handed to the transports by flush(), then stamped written
+  // (Probe::written: the send time of the latency, and the schedule lag in open loop); then
+  // the drain.
+  boost::asio::awaitable<void> run(Probe& probe, std::function<void(std::size_t)> send,
+                                   std::function<void()> flush = {});
   // Call after each arrival: wakes the max-mode loop when the window has room.
   void arrived(const Probe& probe);
 
  private:
+  void batch(Probe& probe, std::size_t& next, std::size_t until,
+             const std::function<void(std::size_t)>& send, const std::function<void()>& flush);
+
   boost::asio::io_context& io_;
   const LoadPlan& plan_;
   boost::asio::steady_timer wake_;

@@ -39,19 +39,40 @@ asio::awaitable<void> handle_counted(sip::SipAgent& agent, sip::Message m,
 // the connection's order (one thread: spawns run in the order they were made).
 asio::awaitable<void> PartnerServer::Forward::on_message(sip::Message m,
                                                          sip::ConnectionHandle from) {
-  ++*handling;
-  asio::co_spawn(ex, handle_counted(*agent, std::move(m), std::move(from), *handling),
-                 asio::detached);
+  dispatch(m, from);
+  lean->flush_answers(from);
   co_return;
 }
 
+// Not marked override: it overrides MessageHandler::take_messages where the transport has that
+// fast path, and is simply unused where it has not.
+bool PartnerServer::Forward::take_messages(std::vector<sip::Message>& batch,
+                                           const sip::ConnectionHandle& from) {
+  for (auto& m : batch) {
+    dispatch(m, from);
+  }
+  batch.clear();
+  lean->flush_answers(from);
+  return true;
+}
+
+void PartnerServer::Forward::dispatch(sip::Message& m, const sip::ConnectionHandle& from) {
+  if (lean->take(m)) {
+    return;
+  }
+  lean->observe(m, from);
+  ++*handling;
+  asio::co_spawn(ex, handle_counted(*agent, std::move(m), from, *handling), asio::detached);
+}
+
 PartnerServer::PartnerServer(asio::any_io_executor ex, PartnerSettings settings,
-                             sip::AgentEvents& events)
+                             sip::AgentEvents& events, std::size_t users)
     : ex_(std::move(ex)),
       settings_(std::move(settings)),
       events_(events),
       deps_{transport_, forward_, transport_metrics_, Logger{}.with({{"side", "partner"}})},
-      tasks_(ex_) {
+      tasks_(ex_),
+      lean_(users, settings_.listen_addr, settings_.listen_port) {
   transport_.mailbox_capacity = std::size_t{1} << 20;  // the generator never refuses to queue
   transport_.idle_timeout = std::chrono::hours(1);
   transport_.max_connections_per_address = 1000;
@@ -100,6 +121,7 @@ std::string PartnerServer::start() {
   forward_.agent = agent_.get();
   forward_.ex = ex_;
   forward_.handling = &handling_;
+  forward_.lean = &lean_;
   agent_->start();
   return {};
 }

@@ -15,6 +15,7 @@
 #include "gateway/net/fake_resolver.hpp"
 #include "sip/bridge/agent.hpp"
 #include "sip/transport/listener.hpp"
+#include "tests/bench/load/lean_sip.hpp"
 
 namespace fedgate::load {
 
@@ -34,7 +35,7 @@ class PartnerServer {
  public:
   // `events` receives every request fedgate sends; it must outlive the server.
   PartnerServer(boost::asio::any_io_executor ex, PartnerSettings settings,
-                sip::AgentEvents& events);
+                sip::AgentEvents& events, std::size_t users);
   ~PartnerServer();
   PartnerServer(const PartnerServer&) = delete;
   PartnerServer& operator=(const PartnerServer&) = delete;
@@ -42,15 +43,21 @@ class PartnerServer {
   std::string start();  // a readable error, or empty
   void stop();
   sip::SipAgent& agent() { return *agent_; }
+  // The timed phases' SIP path (lean_sip.hpp); messages it does not take go to the agent.
+  LeanSip& lean() { return lean_; }
   // Messages from fedgate the agent is still handling (0 before the agent may be destroyed).
   std::size_t handling() const { return handling_; }
   const MetricsRegistry& registry() const { return registry_; }
 
  private:
-  // Hands each message to the agent without awaiting it (see partner_server.cpp).
+  // Gives each message to LeanSip, else to the agent without awaiting it (partner_server.cpp).
   struct Forward final : sip::MessageHandler {
     boost::asio::awaitable<void> on_message(sip::Message m, sip::ConnectionHandle from) override;
+    // The transport's fast path (a whole read, no coroutine per message).
+    bool take_messages(std::vector<sip::Message>& batch, const sip::ConnectionHandle& from);
+    void dispatch(sip::Message& m, const sip::ConnectionHandle& from);
     sip::SipAgent* agent = nullptr;
+    LeanSip* lean = nullptr;
     boost::asio::any_io_executor ex;
     std::size_t* handling = nullptr;  // messages handed on, not yet handled
   };
@@ -72,6 +79,7 @@ class PartnerServer {
   std::unique_ptr<sip::RouteResolver> routes_;
   std::unique_ptr<sip::SipAgent> agent_;
   std::size_t handling_ = 0;
+  LeanSip lean_;
 };
 
 }  // namespace fedgate::load

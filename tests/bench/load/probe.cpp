@@ -27,6 +27,7 @@ constexpr std::uint8_t kSent = 1, kArrived = 2, kAwaiting = 4, kAnswered = 8, kA
 Probe::Probe(std::string name, std::size_t count)
     : name_(std::move(name)), send_ns_(count, 0), state_(count, 0) {
   latency_us_.reserve(count);
+  lag_us_.reserve(count);
 }
 
 // A unit is finished when it arrived or its request failed, and no SIP answer is pending.
@@ -40,16 +41,37 @@ void Probe::settle(std::size_t seq, std::uint8_t before) {
   }
 }
 
-TimePoint Probe::sent(std::size_t seq) {
-  auto t = Clock::now();
-  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+void Probe::schedule(TimePoint start, double rate) {
+  schedule_start_ns_ =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(start.time_since_epoch()).count();
+  rate_ = rate;
+}
+
+void Probe::sent(std::size_t seq) {
+  const auto ns = now_ns();
   send_ns_[seq] = ns;
   state_[seq] = kSent;
   if (sent_++ == 0) {
     first_send_ns_ = ns;
   }
   last_send_ns_ = ns;
-  return t;
+}
+
+void Probe::written(std::size_t first, std::size_t last) {
+  const auto ns = now_ns();
+  last = std::min(last, send_ns_.size());
+  for (std::size_t seq = first; seq < last; ++seq) {
+    send_ns_[seq] = ns;
+    if (rate_ > 0) {
+      const auto due = schedule_start_ns_ +
+                       static_cast<std::int64_t>(static_cast<double>(seq) * 1e9 / rate_);
+      lag_us_.push_back(static_cast<std::uint32_t>(std::max<std::int64_t>(0, ns - due) / 1000));
+    }
+  }
+  if (first == 0 && last > 0) {
+    first_send_ns_ = ns;
+  }
+  last_send_ns_ = ns;
 }
 
 void Probe::expect_answer(std::size_t seq) {
@@ -154,6 +176,11 @@ PhaseStats Probe::stats(double offered_per_s) const {
   std::sort(answers.begin(), answers.end());
   s.answer_p50_ms = percentile_ms(answers, 0.50);
   s.answer_p99_ms = percentile_ms(answers, 0.99);
+  auto lags = lag_us_;
+  std::sort(lags.begin(), lags.end());
+  s.lag_p50_ms = percentile_ms(lags, 0.50);
+  s.lag_p99_ms = percentile_ms(lags, 0.99);
+  s.lag_max_ms = lags.empty() ? 0 : static_cast<double>(lags.back()) / 1000.0;
   return s;
 }
 

@@ -29,6 +29,9 @@ struct PhaseStats {
   double delivered_per_s = 0;  // delivered / (last arrival - first send)
   double p50_ms = 0, p90_ms = 0, p99_ms = 0, max_ms = 0;
   double answer_p50_ms = 0, answer_p99_ms = 0;  // SIP sends: send -> final response
+  // Open loop: due (start + seq / rate) -> handed to the transport; coordinated omission shows
+  // here (0 in max mode, where nothing is due).
+  double lag_p50_ms = 0, lag_p99_ms = 0, lag_max_ms = 0;
   CpuUsage cpu;  // who used the cores from the first send to the end of the drain
 };
 
@@ -36,8 +39,12 @@ class Probe {
  public:
   Probe(std::string name, std::size_t count);
 
-  // Records the send of `seq` (0 <= seq < count) now; returns the time used.
-  TimePoint sent(std::size_t seq);
+  // Open loop: seq is due at start + seq / rate (rate 0: max mode, no schedule).
+  void schedule(TimePoint start, double rate);
+  // Records the send of `seq` (0 <= seq < count), provisionally timed now.
+  void sent(std::size_t seq);
+  // [first, last) were handed to the transports now: their send time, and their schedule lag.
+  void written(std::size_t first, std::size_t last);
   // A SIP send: the unit also waits for the request's final response (answered()).
   void expect_answer(std::size_t seq);
   // The final response of `seq`'s request (or its failure: transport, timeout, no dialog).
@@ -63,7 +70,9 @@ class Probe {
   std::string name_;
   std::vector<std::int64_t> send_ns_;  // 0: not sent
   std::vector<std::uint8_t> state_;   // kSent, kArrived, kAwaiting, kAnswerOk, kAnswerError bits
-  std::vector<std::uint32_t> latency_us_, answer_us_;
+  std::vector<std::uint32_t> latency_us_, answer_us_, lag_us_;
+  std::int64_t schedule_start_ns_ = 0;
+  double rate_ = 0;
   std::size_t sent_ = 0, delivered_ = 0, done_ = 0, errors_ = 0, error_delivered_ = 0;
   std::size_t awaiting_ = 0, duplicates_ = 0, mismapped_ = 0;
   std::size_t unknown_ = 0;

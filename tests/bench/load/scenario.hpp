@@ -13,6 +13,7 @@
 
 #include "sip/bridge/agent.hpp"
 #include "tests/bench/load/home_server.hpp"
+#include "tests/bench/load/lean_sip.hpp"
 #include "tests/bench/load/pacer.hpp"
 #include "tests/bench/load/partner_server.hpp"
 #include "tests/bench/load/probe.hpp"
@@ -20,7 +21,7 @@
 
 namespace fedgate::load {
 
-class Scenario final : public xmpp::StanzaHandler, public sip::AgentEvents {
+class Scenario final : public xmpp::StanzaHandler, public sip::AgentEvents, public LeanEvents {
  public:
   Scenario(boost::asio::io_context& io, LoadPlan plan);
   void attach(HomeServer& home, PartnerServer& partner);
@@ -43,10 +44,14 @@ class Scenario final : public xmpp::StanzaHandler, public sip::AgentEvents {
   void on_session_ended(sip::SessionEndedEvent e) override;
   void on_peer_status(sip::PeerStatusEvent) override {}
 
+  void lean_answered(std::size_t seq, std::size_t serial, int status) override;
+  void lean_notify(std::size_t j, const sip::Request& notify) override;
+  void lean_message(std::size_t j, const sip::Request& message) override;
+
   // Unexpected events (refusals, bounces, ended dialogs), by name, for the report.
   const std::vector<std::pair<std::string, std::size_t>>& anomalies() const { return anomalies_; }
   // SIP sends still waiting for their answer (0 once every coroutine has finished).
-  std::size_t sending() const { return sending_; }
+  std::size_t sending() const;
 
  private:
   // scenario_setup.cpp
@@ -61,9 +66,6 @@ class Scenario final : public xmpp::StanzaHandler, public sip::AgentEvents {
   // scenario_phases.cpp
   boost::asio::awaitable<PhaseStats> run_phase(char phase);
   void send_one(char phase, std::size_t seq);
-  // SIP sends of phase number `serial` (1-based); their final answers go to answered().
-  boost::asio::awaitable<void> send_notify(std::size_t seq, std::size_t serial);
-  boost::asio::awaitable<void> send_in_session(std::size_t seq, std::size_t serial);
   void answered(std::size_t seq, std::size_t serial, int status);
   char phase_for(std::size_t serial) const;
   void on_arrival(char phase, std::size_t seq, bool mapped_ok);
@@ -76,6 +78,7 @@ class Scenario final : public xmpp::StanzaHandler, public sip::AgentEvents {
   void anomaly(const std::string& name);
 
   bool is_user(std::string_view address, char prefix, std::size_t j) const;
+  bool is_user(const sip::Uri& uri, char prefix, std::size_t j) const;
   std::string home_user(std::size_t j) const;
   std::string partner_user(std::size_t j) const;
 
@@ -89,12 +92,11 @@ class Scenario final : public xmpp::StanzaHandler, public sip::AgentEvents {
   std::vector<sip::DialogId> session_;   // partner-opened IM session per pair
   std::vector<std::uint8_t> partner_sees_home_, home_sees_partner_, session_up_, home_got_im_,
       partner_got_im_;
-  std::size_t setup_in_flight_ = 0;
+  std::vector<presence::Address> home_address_, partner_address_;  // h_j, p_j
 
   Probe* probe_ = nullptr;
   char phase_ = 0;
   std::size_t phase_serial_ = 0;  // 1 for the first phase run, ...
-  std::size_t sending_ = 0;       // SIP sends awaiting their final answer
   CpuMeter* meter_ = nullptr;
   std::vector<std::pair<std::string, std::size_t>> anomalies_;
 };

@@ -1,6 +1,8 @@
 // Scenario, what arrives: stanzas fedgate delivers to the home, requests it sends to the
 // partner. Tagged arrivals go to the running phase's Probe with the check of their addresses
 // and state mapping; untagged ones complete setup steps; anything else is an anomaly.
+#include <charconv>
+
 #include "gateway/base/log.hpp"
 #include "sip/bridge/convert_presence_in.hpp"
 #include "tests/bench/load/scenario.hpp"
@@ -54,6 +56,19 @@ bool Scenario::is_user(std::string_view address, char prefix, std::size_t j) con
   const std::string& domain = prefix == 'h' ? plan_.home_domain : plan_.partner_domain;
   const auto at = address.find('@');
   return address.substr(at + 1) == domain;
+}
+
+// The same for a SIP URI: user "<prefix><j>" at the prefix's domain.
+bool Scenario::is_user(const sip::Uri& uri, char prefix, std::size_t j) const {
+  const std::string& domain = prefix == 'h' ? plan_.home_domain : plan_.partner_domain;
+  const std::string& user = uri.user;
+  if (user.size() < 2 || user[0] != prefix || uri.host != domain ||
+      (user[1] == '0' && user.size() > 2)) {
+    return false;
+  }
+  std::size_t index = 0;
+  auto [end, ec] = std::from_chars(user.data() + 1, user.data() + user.size(), index);
+  return ec == std::errc{} && end == user.data() + user.size() && index == j;
 }
 
 void Scenario::home_presence(const xmpp::Element& s) {
@@ -145,6 +160,7 @@ asio::awaitable<sip::Answer> Scenario::on_subscribe(sip::SubscribeEvent e) {
     co_return a;
   }
   notifier_[*j] = e.dialog;
+  partner_->lean().add_notifier(*j, e.request, e.dialog);
   a.body = msrtc_body(partner_user(*j), 3500, "partner here");
   co_return a;
 }
@@ -190,6 +206,40 @@ void Scenario::on_notify(sip::NotifyEvent e) {
   auto j = user_index(presentity, 'h');
   if (j && *j < plan_.users && e.notification.state == sip::SubState::active) {
     partner_sees_home_[*j] = 1;
+  }
+}
+
+// A NOTIFY in our subscription to h_j (LeanSip answered it): the msrtc document decoded in
+// full, its availability checked against the <show> the home sent; From/To must be the pair.
+void Scenario::lean_notify(std::size_t j, const sip::Request& notify) {
+  if (notify.body.empty()) {
+    return;  // state only
+  }
+  auto doc = sip::presence_from_body(notify.content_type, notify.body, home_address_[j]);
+  if (!doc) {
+    anomaly("notify_body_unreadable");
+    return;
+  }
+  char phase = 0;
+  std::size_t seq = 0;
+  if (Probe::parse_tag(doc->presence.status_text, phase, seq)) {
+    auto expected = expected_availability_for_show(xmpp_show_for(seq / plan_.users));
+    const bool ok = seq % plan_.users == j && is_user(notify.from.uri, 'h', j) &&
+                    is_user(notify.to.uri, 'p', j) && doc->presence.availability == expected;
+    on_arrival(phase, seq, ok);
+  }
+}
+
+// A MESSAGE in our session with h_j (LeanSip answered it): fedgate's side is h_j, ours p_j.
+void Scenario::lean_message(std::size_t j, const sip::Request& message) {
+  char phase = 0;
+  std::size_t seq = 0;
+  if (Probe::parse_tag(message.body, phase, seq)) {
+    const bool ok = seq % plan_.users == j && is_user(message.from.uri, 'h', j) &&
+                    is_user(message.to.uri, 'p', j);
+    on_arrival(phase, seq, ok);
+  } else {
+    anomaly("session_message_untagged");
   }
 }
 

@@ -27,7 +27,14 @@ Scenario::Scenario(asio::io_context& io, LoadPlan plan)
       home_sees_partner_(plan_.users, 0),
       session_up_(plan_.users, 0),
       home_got_im_(plan_.users, 0),
-      partner_got_im_(plan_.users, 0) {}
+      partner_got_im_(plan_.users, 0) {
+  home_address_.reserve(plan_.users);
+  partner_address_.reserve(plan_.users);
+  for (std::size_t j = 0; j < plan_.users; ++j) {
+    home_address_.push_back(presence::Address::parse(home_user(j)).value());
+    partner_address_.push_back(presence::Address::parse(partner_user(j)).value());
+  }
+}
 
 void Scenario::attach(HomeServer& home, PartnerServer& partner) {
   home_ = &home;
@@ -110,7 +117,11 @@ asio::awaitable<bool> Scenario::setup() {
   auto step4 = setup_step(
       "home answers in the sessions", [this](std::size_t j) { home_first_message(j); },
       partner_got_im_);
-  co_return co_await std::move(step4);
+  if (!co_await std::move(step4)) {
+    co_return false;
+  }
+  partner_->lean().enable();  // the timed phases' SIP traffic bypasses the agent from now on
+  co_return true;
 }
 
 asio::awaitable<void> Scenario::partner_subscribe(std::size_t j) {
@@ -121,7 +132,9 @@ asio::awaitable<void> Scenario::partner_subscribe(std::size_t j) {
   auto id = co_await std::move(subscribing);
   if (!id) {
     anomaly("partner_subscribe_failed");
+    co_return;
   }
+  partner_->lean().add_subscription(j, *id);
 }
 
 void Scenario::home_subscribe(std::size_t j) {
@@ -139,6 +152,7 @@ asio::awaitable<void> Scenario::partner_open_session(std::size_t j) {
   }
   session_[j] = opened.dialog;
   session_up_[j] = 1;
+  partner_->lean().add_session(j, opened.dialog);
 }
 
 void Scenario::home_first_message(std::size_t j) {

@@ -52,11 +52,15 @@ sip::Body text_body(std::string text) {
 }
 
 sip::Body msrtc_body(const std::string& entity, int availability, const std::string& note) {
+  return msrtc_body(presence::Address::parse(entity).value(), availability, note);
+}
+
+sip::Body msrtc_body(const presence::Address& entity, int availability, const std::string& note) {
   sip::MsrtcStateForm form;
   form.availability = availability;
   form.note = note;
   form.publish_time = std::chrono::system_clock::now();
-  return sip::msrtc_body_for(presence::Address::parse(entity).value(), form);
+  return sip::msrtc_body_for(entity, form);
 }
 
 std::string_view bare(std::string_view jid) { return jid.substr(0, jid.find('/')); }

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "presence/model/address.hpp"
 #include "presence/model/availability.hpp"
 #include "sip/dialog/usage.hpp"
 #include "xmpp/codec/element.hpp"
@@ -22,6 +23,7 @@ xmpp::Element chat_stanza(const std::string& from, const std::string& to, std::s
 sip::Body text_body(std::string text);
 // An msrtc-event-categories document (state + note) published now.
 sip::Body msrtc_body(const std::string& entity, int availability, const std::string& note);
+sip::Body msrtc_body(const presence::Address& entity, int availability, const std::string& note);
 
 // "h12@home.test/res" -> "h12@home.test"
 std::string_view bare(std::string_view jid);
