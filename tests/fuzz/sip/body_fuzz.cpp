@@ -1,6 +1,7 @@
 // libFuzzer target: SIP body parsers (XML tree, PIDF, msrtc categories, batchSub, RLMI,
 // isComposing, KeyboardActivity, multipart, IM SDP, ms-text-format, ms-diagnostics, Warning).
-// Every document that parses must be written and read back to an equal value.
+// Every document that parses must be written and read back to an equal value, and the
+// streaming msrtc reader must agree with the tree reader (msrtc_reference.hpp).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -16,6 +17,7 @@
 #include "sip/codec/pidf.hpp"
 #include "sip/codec/rlmi.hpp"
 #include "sip/codec/warning_value.hpp"
+#include "tests/fuzz/sip/msrtc_reference.hpp"
 
 namespace {
 
@@ -35,12 +37,22 @@ void check(std::string_view input, Parse parse, Write write) {
 
 const XmlLimits kLimits{.max_bytes = 64 * 1024, .max_depth = 16, .max_elements = 2000};
 
+void check_msrtc_against_tree(std::string_view input) {
+  auto streamed = parse_msrtc_categories(input, kLimits);
+  auto tree = reference::parse_msrtc_categories(input, kLimits);
+  if (streamed.has_value() != tree.has_value() ||
+      (tree ? !(*streamed == *tree) : streamed.error() != tree.error())) {
+    std::abort();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);
   check(in, [](auto s) { return parse_pidf(s, kLimits); }, write_pidf);
   check(in, [](auto s) { return parse_msrtc_categories(s, kLimits); }, write_msrtc_categories);
+  check_msrtc_against_tree(in);
   check(in, [](auto s) { return parse_batch_subscribe(s, kLimits); }, write_batch_subscribe);
   check(in, [](auto s) { return parse_rlmi(s, kLimits); }, write_rlmi);
   check(in, [](auto s) { return parse_is_composing(s, kLimits); }, write_is_composing);

@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
+#include "sip/codec/parse_error.hpp"
+#include "tests/fuzz/sip/msrtc_reference.hpp"
+
 namespace fedgate::sip {
 namespace {
 
@@ -65,6 +70,70 @@ TEST(MsrtcCategories, PublishTimeOrdering) {
   EXPECT_FALSE(publish_time_newer("2024-05-01T09:29:59.999Z", "2024-05-01T09:30:00Z"));
   EXPECT_TRUE(publish_time_newer("2024-05-01T09:30:00Z", ""));
   EXPECT_FALSE(publish_time_newer("", "2024-05-01T09:30:00Z"));
+}
+
+
+constexpr const char* kCat = "http://schemas.microsoft.com/2006/09/sip/categories";
+
+std::string categories(const std::string& inner) {
+  return std::string("<categories xmlns=\"") + kCat + "\" uri=\"sip:b@c.com\">" + inner +
+         "</categories>";
+}
+
+// The streaming reader reads what the tree reader read: first child of each name, direct text
+// only, namespaces as declared, foreign elements skipped, errors alike.
+TEST(MsrtcCategories, StreamingReaderAgreesWithTheTreeReader) {
+  const std::string state = "<state xmlns='http://schemas.microsoft.com/2006/09/sip/state' ";
+  const std::vector<std::string> docs = {
+      kNotifyBody,
+      categories("<category name='state'>" + state + "a:type='x' xmlns:a='urn:a' type='y'>"
+                 "<availability>35<!-- c -->00<x>9</x></availability><availability>7</availability>"
+                 "<activity/><activity token='t2'/><device>d<![CDATA[e&]]></device></state>"
+                 + state + "><availability>9000</availability></state></category>"),
+      categories("<category name='note'><note xmlns='http://schemas.microsoft.com/2006/09/sip/note'>"
+                 "<body>no type</body><body type='OOF'>second</body></note>"
+                 "<note xmlns='urn:other'><body type='x'>foreign</body></note></category>"),
+      categories("<x:category xmlns:x='urn:other' name='skipped'/><category><category name='in'/>"
+                 "<state xmlns='urn:wrong'><availability>bad</availability></state></category>"),
+      categories("<category name='state'>" + state + "><availability>-1</availability></state>"
+                 "</category>"),
+      categories("<category name='state'>" + state + "><availability> 3500</availability></state>"
+                 "</category>"),
+      "<categories xmlns='urn:wrong'><category name='state'/></categories>",
+      "<categories xmlns='http://schemas.microsoft.com/2006/09/sip/categories'><category>",
+      "<!DOCTYPE categories><categories/>",
+  };
+  for (const auto& doc : docs) {
+    auto streamed = parse_msrtc_categories(doc);
+    auto tree = reference::parse_msrtc_categories(doc);
+    ASSERT_EQ(streamed.has_value(), tree.has_value()) << doc;
+    if (tree) {
+      EXPECT_EQ(*streamed, *tree) << doc;
+    } else {
+      EXPECT_EQ(streamed.error(), tree.error()) << doc;
+    }
+  }
+}
+
+TEST(MsrtcCategories, FirstChildOfEachNameWinsAndTextIsDirectText) {
+  auto doc = parse_msrtc_categories(categories(
+      "<category name='state'><state xmlns='http://schemas.microsoft.com/2006/09/sip/state'>"
+      "<availability>35<x>1</x>00</availability><availability>9000</availability>"
+      "<activity token='first'/><activity token='second'/></state></category>"));
+  ASSERT_TRUE(doc) << doc.error().message();
+  EXPECT_EQ(doc->categories[0].state->availability, 3500u);
+  EXPECT_EQ(doc->categories[0].state->activity_token, "first");
+}
+
+// The thread's parser is reset between documents: a refused document leaves nothing behind.
+TEST(MsrtcCategories, ParserIsReusableAfterRefusalsAndOnOtherThreads) {
+  EXPECT_EQ(parse_msrtc_categories("<!DOCTYPE x><x/>").error(), make_error_code(ParseErrc::bad_xml));
+  EXPECT_FALSE(parse_msrtc_categories(categories("<category>")));
+  EXPECT_TRUE(parse_msrtc_categories(kNotifyBody));
+  bool on_other_thread = false;
+  std::thread t([&] { on_other_thread = parse_msrtc_categories(kNotifyBody).has_value(); });
+  t.join();
+  EXPECT_TRUE(on_other_thread);
 }
 
 }  // namespace
