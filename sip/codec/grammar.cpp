@@ -1,6 +1,8 @@
 // RFC 3261 §25.1 scanners used by every sip_codec parser.
 #include "sip/codec/grammar.hpp"
 
+#include <algorithm>
+
 namespace fedgate::sip::grammar {
 
 void lower_in_place(std::string& s) {
@@ -234,6 +236,10 @@ bool scan_gen_value(Cursor& c, std::string& value) {
 }  // namespace
 
 bool parse_header_params(Cursor& c, Params& out) {
+  if (out.empty()) {  // one allocation for the whole list (a ';' inside quotes over-counts)
+    std::string_view rest = c.rest();
+    out.reserve(static_cast<std::size_t>(std::count(rest.begin(), rest.end(), ';')));
+  }
   while (true) {
     c.skip_ws();
     if (c.done() || c.peek() == ',') {
@@ -246,16 +252,12 @@ bool parse_header_params(Cursor& c, Params& out) {
     if (name.empty()) {
       return false;
     }
-    Param p{std::string(name), std::nullopt};
+    Param& p = out.emplace_back();  // in place; a failure fails the whole value
+    p.name.assign(name);
     lower_in_place(p.name);
-    if (c.eat('=')) {
-      std::string value;
-      if (!scan_gen_value(c, value)) {
-        return false;
-      }
-      p.value = std::move(value);
+    if (c.eat('=') && !scan_gen_value(c, p.value.emplace())) {
+      return false;
     }
-    out.push_back(std::move(p));
   }
 }
 

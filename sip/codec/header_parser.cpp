@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "sip/codec/grammar.hpp"
+#include "sip/codec/parse_into.hpp"
 
 namespace fedgate::sip::detail {
 namespace {
@@ -88,12 +89,7 @@ bool parse_number(std::string_view value, std::uint64_t& out) {
 
 ParseErrc parse_name_addrs(std::string_view value, std::vector<NameAddr>& out, ParseErrc err) {
   bool ok = for_each_comma_item(value, [&](std::string_view item) {
-    auto na = NameAddr::parse(item);
-    if (!na) {
-      return false;
-    }
-    out.push_back(std::move(*na));
-    return true;
+    return parse_name_addr_into(item, out.emplace_back());
   });
   return ok ? ParseErrc{} : err;
 }
@@ -204,14 +200,8 @@ ParseErrc add_single(Id id, std::string_view value, MessageHeaders& h, HeaderSta
     return id == Id::content_length ? ParseErrc::bad_content_length : ParseErrc::duplicate_header;
   }
   switch (id) {
-    case Id::from: {
-      auto na = NameAddr::parse(value);
-      return na ? (h.from = std::move(*na), ParseErrc{}) : ParseErrc::bad_from;
-    }
-    case Id::to: {
-      auto na = NameAddr::parse(value);
-      return na ? (h.to = std::move(*na), ParseErrc{}) : ParseErrc::bad_to;
-    }
+    case Id::from: return parse_name_addr_into(value, h.from) ? ParseErrc{} : ParseErrc::bad_from;
+    case Id::to: return parse_name_addr_into(value, h.to) ? ParseErrc{} : ParseErrc::bad_to;
     case Id::call_id: return parse_call_id(value, h.call_id);
     case Id::cseq: return parse_cseq(value, h.cseq);
     case Id::max_forwards: return parse_scalar(value, 255, ParseErrc::bad_max_forwards, h.max_forwards);
@@ -226,10 +216,9 @@ ParseErrc add_single(Id id, std::string_view value, MessageHeaders& h, HeaderSta
       h.subscription_state.emplace();
       return parse_token_params(value, h.subscription_state->state, h.subscription_state->params,
                                 ParseErrc::bad_subscription_state, true);
-    case Id::content_type: {
-      auto mt = MediaType::parse(value);
-      return mt ? (h.content_type = std::move(*mt), ParseErrc{}) : ParseErrc::bad_content_type;
-    }
+    case Id::content_type:
+      return parse_media_type_into(value, h.content_type.emplace()) ? ParseErrc{}
+                                                                     : ParseErrc::bad_content_type;
     default: {
       std::uint64_t n = 0;
       if (!parse_number(value, n)) {
@@ -244,10 +233,8 @@ ParseErrc add_single(Id id, std::string_view value, MessageHeaders& h, HeaderSta
 ParseErrc add_list(Id id, std::string_view value, MessageHeaders& h) {
   switch (id) {
     case Id::via: {
-      bool ok = for_each_comma_item(value, [&](std::string_view item) {
-        auto via = Via::parse(item);
-        return via ? (h.via.push_back(std::move(*via)), true) : false;
-      });
+      bool ok = for_each_comma_item(
+          value, [&](std::string_view item) { return parse_via_into(item, h.via.emplace_back()); });
       return ok ? ParseErrc{} : ParseErrc::bad_via;
     }
     case Id::contact:

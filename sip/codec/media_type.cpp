@@ -3,31 +3,43 @@
 
 #include "sip/codec/grammar.hpp"
 #include "sip/codec/parse_error.hpp"
+#include "sip/codec/parse_into.hpp"
 
 namespace fedgate::sip {
 
 using namespace grammar;
 
-result<MediaType> MediaType::parse(std::string_view text) {
+namespace detail {
+
+bool parse_media_type_into(std::string_view text, MediaType& mt) {
   Cursor c{text};
   c.skip_ws();
-  MediaType mt;
   std::string_view type = scan_token(c);
   if (type.empty() || !c.eat('/')) {
-    return make_error_code(ParseErrc::bad_content_type);
+    return false;
   }
   std::string_view subtype = scan_token(c);
   if (subtype.empty()) {
-    return make_error_code(ParseErrc::bad_content_type);
+    return false;
   }
   mt.type.assign(type);
   mt.subtype.assign(subtype);
   lower_in_place(mt.type);
   lower_in_place(mt.subtype);
   if (!parse_header_params(c, mt.params) || !c.done()) {
-    return make_error_code(ParseErrc::bad_content_type);
+    return false;
   }
-  return mt;
+  return true;
+}
+
+}  // namespace detail
+
+result<MediaType> MediaType::parse(std::string_view text) {
+  result<MediaType> out(boost::system::in_place_value);
+  if (!detail::parse_media_type_into(text, *out)) {
+    out = make_error_code(ParseErrc::bad_content_type);
+  }
+  return out;
 }
 
 void MediaType::append_to(std::string& out) const {

@@ -3,6 +3,7 @@
 
 #include "sip/codec/grammar.hpp"
 #include "sip/codec/parse_error.hpp"
+#include "sip/codec/parse_into.hpp"
 
 namespace fedgate::sip {
 namespace {
@@ -37,11 +38,9 @@ ParseErrc parse_angle(Cursor& c, NameAddr& na) {
   if (close == std::string_view::npos) {
     return ParseErrc::bad_uri;
   }
-  auto uri = Uri::parse(c.s.substr(c.pos, close - c.pos));
-  if (!uri) {
+  if (!detail::parse_uri_into(c.s.substr(c.pos, close - c.pos), na.uri)) {
     return ParseErrc::bad_uri;
   }
-  na.uri = std::move(*uri);
   c.pos = close + 1;
   if (!parse_header_params(c, na.params) || !c.done()) {
     return ParseErrc::bad_uri;
@@ -49,31 +48,22 @@ ParseErrc parse_angle(Cursor& c, NameAddr& na) {
   return {};
 }
 
-result<NameAddr> finish_angle(Cursor& c, NameAddr& na) {
-  if (ParseErrc e = parse_angle(c, na); e != ParseErrc{}) {
-    return make_error_code(e);
-  }
-  return std::move(na);
-}
-
 }  // namespace
 
-result<NameAddr> NameAddr::parse(std::string_view text) {
+namespace detail {
+
+bool parse_name_addr_into(std::string_view text, NameAddr& na) {
   Cursor c{text};
   c.skip_ws();
-  NameAddr na;
   if (c.peek() == '"') {
     if (!scan_quoted(c, &na.display_name, nullptr)) {
-      return make_error_code(ParseErrc::bad_uri);
+      return false;
     }
     c.skip_ws();
-    if (c.peek() != '<') {
-      return make_error_code(ParseErrc::bad_uri);
-    }
-    return finish_angle(c, na);
+    return c.peek() == '<' && parse_angle(c, na) == ParseErrc{};
   }
   if (c.peek() == '<' || scan_token_display(c, na.display_name)) {
-    return finish_angle(c, na);
+    return parse_angle(c, na) == ParseErrc{};
   }
   // addr-spec: the URI ends at the first ';' and may not hold '?' or ',' (RFC 3261 §20).
   std::string_view rest = c.rest();
@@ -82,21 +72,25 @@ result<NameAddr> NameAddr::parse(std::string_view text) {
   while (!uri_text.empty() && is_ws(uri_text.back())) {
     uri_text.remove_suffix(1);
   }
-  if (uri_text.find_first_of("?,") != std::string_view::npos) {
-    return make_error_code(ParseErrc::bad_uri);
+  if (uri_text.find_first_of("?,") != std::string_view::npos ||
+      !parse_uri_into(uri_text, na.uri)) {
+    return false;
   }
-  auto uri = Uri::parse(uri_text);
-  if (!uri) {
-    return uri.error();
-  }
-  na.uri = std::move(*uri);
   if (semi != std::string_view::npos) {
     c.pos += semi;
-    if (!parse_header_params(c, na.params) || !c.done()) {
-      return make_error_code(ParseErrc::bad_uri);
-    }
+    return parse_header_params(c, na.params) && c.done();
   }
-  return na;
+  return true;
+}
+
+}  // namespace detail
+
+result<NameAddr> NameAddr::parse(std::string_view text) {
+  result<NameAddr> out(boost::system::in_place_value);
+  if (!detail::parse_name_addr_into(text, *out)) {
+    out = make_error_code(ParseErrc::bad_uri);
+  }
+  return out;
 }
 
 void NameAddr::append_to(std::string& out) const {

@@ -7,6 +7,7 @@
 
 #include "sip/codec/grammar.hpp"
 #include "sip/codec/header_parser.hpp"
+#include "sip/codec/parse_into.hpp"
 
 namespace fedgate::sip {
 namespace {
@@ -44,11 +45,9 @@ ParseErrc parse_request_line(std::string_view line, Request& r) {
   if (ParseErrc e = check_version(version); e != ParseErrc{}) {
     return e;
   }
-  auto parsed = Uri::parse(uri);
-  if (!parsed || !parsed->headers.empty()) {
+  if (!detail::parse_uri_into(uri, r.request_uri) || !r.request_uri.headers.empty()) {
     return ParseErrc::bad_request_uri;  // includes <...> (§3.1.2.7) and headers (§3.1.2.11)
   }
-  r.request_uri = std::move(*parsed);
   r.method = method_from_token(method);
   if (r.method == Method::other) {
     r.method_text.assign(method);
@@ -127,12 +126,8 @@ ParseErrc parse_header_section(std::string_view bytes, std::size_t& pos, const L
   }
 }
 
-ParseErrc parse_start_line(std::string_view line, Message& m) {
-  if (line.size() >= 4 && iequals(line.substr(0, 4), "SIP/")) {
-    return parse_status_line(line, m.emplace<Response>());
-  }
-  return parse_request_line(line, m.emplace<Request>());
-}
+ParseErrc parse_start_line(std::string_view line, Request& r) { return parse_request_line(line, r); }
+ParseErrc parse_start_line(std::string_view line, Response& r) { return parse_status_line(line, r); }
 
 ParseErrc check_semantics(const Message& m, const detail::HeaderState& state) {
   const MessageHeaders& h = headers_of(m);
@@ -166,6 +161,29 @@ ParseErrc take_body(std::string_view bytes, std::size_t pos, const Limits& limit
   return {};
 }
 
+// The message is built in place inside the result (no move of the headers on return).
+template <class T>
+result<Message> parse_as(std::string_view bytes, std::string_view start_line, std::size_t pos,
+                         const Limits& limits) {
+  result<Message> out(boost::system::in_place_value, std::in_place_type<T>);
+  Message& m = *out;
+  ParseErrc e = parse_start_line(start_line, std::get<T>(m));
+  detail::HeaderState state;
+  if (e == ParseErrc{}) {
+    e = parse_header_section(bytes, pos, limits, headers_of(m), state);
+  }
+  if (e == ParseErrc{}) {
+    e = check_semantics(m, state);
+  }
+  if (e == ParseErrc{}) {
+    e = take_body(bytes, pos, limits, state, headers_of(m));
+  }
+  if (e != ParseErrc{}) {
+    out = make_error_code(e);
+  }
+  return out;
+}
+
 }  // namespace
 
 result<Message> parse_message(std::string_view bytes, const Limits& limits) {
@@ -179,23 +197,11 @@ result<Message> parse_message(std::string_view bytes, const Limits& limits) {
                                                                   : ParseErrc::truncated);
   }
   std::size_t line_end = (nl > pos && bytes[nl - 1] == '\r') ? nl - 1 : nl;
-  Message m;
-  ParseErrc e = parse_start_line(bytes.substr(pos, line_end - pos), m);
-  pos = nl + 1;
-  detail::HeaderState state;
-  if (e == ParseErrc{}) {
-    e = parse_header_section(bytes, pos, limits, headers_of(m), state);
+  std::string_view start_line = bytes.substr(pos, line_end - pos);
+  if (start_line.size() >= 4 && grammar::iequals(start_line.substr(0, 4), "SIP/")) {
+    return parse_as<Response>(bytes, start_line, nl + 1, limits);
   }
-  if (e == ParseErrc{}) {
-    e = check_semantics(m, state);
-  }
-  if (e == ParseErrc{}) {
-    e = take_body(bytes, pos, limits, state, headers_of(m));
-  }
-  if (e != ParseErrc{}) {
-    return make_error_code(e);
-  }
-  return m;
+  return parse_as<Request>(bytes, start_line, nl + 1, limits);
 }
 
 result<Request> parse_request(std::string_view bytes, const Limits& limits) {

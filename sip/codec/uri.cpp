@@ -1,8 +1,11 @@
 // SIP/SIPS/tel URI parsing and canonical form (RFC 3261 §19.1, §25.1; RFC 3966; RFC 5118).
 #include "sip/codec/uri.hpp"
 
+#include <algorithm>
+
 #include "sip/codec/grammar.hpp"
 #include "sip/codec/parse_error.hpp"
+#include "sip/codec/parse_into.hpp"
 
 namespace fedgate::sip {
 namespace {
@@ -27,28 +30,28 @@ bool lowercase_value(std::string_view name) {
 }
 
 bool parse_uri_params(std::string_view in, Params& out) {
-  std::string scratch;
+  if (out.empty()) {
+    out.reserve(1 + static_cast<std::size_t>(std::count(in.begin(), in.end(), ';')));
+  }
   std::size_t pos = 0;
   while (pos <= in.size()) {
     std::size_t end = in.find(';', pos);
     std::string_view item = in.substr(pos, end == std::string_view::npos ? end : end - pos);
     std::size_t eq = item.find('=');
-    Param p;
+    Param& p = out.emplace_back();  // in place; a failure fails the whole URI
     if (!canonical_escapes(item.substr(0, eq), kParamExtra, p.name) || p.name.empty()) {
       return false;
     }
     lower_in_place(p.name);
     if (eq != std::string_view::npos) {
-      if (!canonical_escapes(item.substr(eq + 1), kParamExtra, scratch) || scratch.empty()) {
+      std::string& value = p.value.emplace();
+      if (!canonical_escapes(item.substr(eq + 1), kParamExtra, value) || value.empty()) {
         return false;
       }
       if (lowercase_value(p.name)) {
-        lower_in_place(scratch);
+        lower_in_place(value);
       }
-      p.value = std::move(scratch);
-      scratch.clear();
     }
-    out.push_back(std::move(p));
     if (end == std::string_view::npos) {
       break;
     }
@@ -147,27 +150,30 @@ bool parse_opaque(std::string_view rest, Uri& uri) {
 
 }  // namespace
 
-result<Uri> Uri::parse(std::string_view text) {
+namespace detail {
+
+bool parse_uri_into(std::string_view text, Uri& uri) {
   std::size_t colon = text.find(':');
   if (colon == std::string_view::npos || !valid_scheme(text.substr(0, colon))) {
-    return make_error_code(ParseErrc::bad_uri);
+    return false;
   }
-  Uri uri;
   uri.scheme.assign(text.substr(0, colon));
   lower_in_place(uri.scheme);
   std::string_view rest = text.substr(colon + 1);
-  bool ok = false;
   if (uri.is_sip()) {
-    ok = parse_sip(rest, uri);
-  } else if (uri.scheme == "tel") {
-    ok = parse_tel(rest, uri);
-  } else {
-    ok = parse_opaque(rest, uri);
+    return parse_sip(rest, uri);
   }
-  if (!ok) {
-    return make_error_code(ParseErrc::bad_uri);
+  return uri.scheme == "tel" ? parse_tel(rest, uri) : parse_opaque(rest, uri);
+}
+
+}  // namespace detail
+
+result<Uri> Uri::parse(std::string_view text) {
+  result<Uri> out(boost::system::in_place_value);
+  if (!detail::parse_uri_into(text, *out)) {
+    out = make_error_code(ParseErrc::bad_uri);
   }
-  return uri;
+  return out;
 }
 
 void Uri::append_to(std::string& out) const {

@@ -3,26 +3,28 @@
 
 #include "sip/codec/grammar.hpp"
 #include "sip/codec/parse_error.hpp"
+#include "sip/codec/parse_into.hpp"
 
 namespace fedgate::sip {
 
 using namespace grammar;
 
-result<Via> Via::parse(std::string_view text) {
+namespace detail {
+
+bool parse_via_into(std::string_view text, Via& via) {
   Cursor c{text};
   c.skip_ws();
-  Via via;
   std::string_view name = scan_token(c);
   if (name.empty() || !c.eat('/')) {
-    return make_error_code(ParseErrc::bad_via);
+    return false;
   }
   std::string_view version = scan_token(c);
   if (version.empty() || !c.eat('/')) {
-    return make_error_code(ParseErrc::bad_via);
+    return false;
   }
   std::string_view transport = scan_token(c);
   if (transport.empty()) {
-    return make_error_code(ParseErrc::bad_via);
+    return false;
   }
   via.protocol_name.assign(name);
   via.protocol_version.assign(version);
@@ -36,7 +38,7 @@ result<Via> Via::parse(std::string_view text) {
   std::size_t before_ws = c.pos;
   c.skip_ws();
   if (c.pos == before_ws) {
-    return make_error_code(ParseErrc::bad_via);
+    return false;
   }
   std::size_t start = c.pos;
   while (!c.done() && c.peek() != ';' && !is_ws(c.peek())) {
@@ -44,9 +46,19 @@ result<Via> Via::parse(std::string_view text) {
   }
   if (!parse_host_port(c.s.substr(start, c.pos - start), via.host, via.port) ||
       !parse_header_params(c, via.params) || !c.done()) {
-    return make_error_code(ParseErrc::bad_via);
+    return false;
   }
-  return via;
+  return true;
+}
+
+}  // namespace detail
+
+result<Via> Via::parse(std::string_view text) {
+  result<Via> out(boost::system::in_place_value);
+  if (!detail::parse_via_into(text, *out)) {
+    out = make_error_code(ParseErrc::bad_via);
+  }
+  return out;
 }
 
 void Via::append_to(std::string& out) const {
