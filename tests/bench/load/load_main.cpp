@@ -30,7 +30,7 @@ struct Args {
   BaselineSettings baseline;
   std::string home_listen = "127.0.0.1:5269", partner_listen = "127.0.0.1:5061";
   std::string fedgate_xmpp = "127.0.0.1:5269", fedgate_sip = "127.0.0.1:5061";
-  std::string json_file, log_level = "warn";
+  std::string json_file, log_level = "warn", rates;
   double drain_s = 10, setup_timeout_s = 120;
   bool fedgate = true;
   std::vector<std::string> cpu, cpu_tree;  // NAME=PID
@@ -64,6 +64,10 @@ po::options_description describe(Args& a) {
   add("count", po::value(&a.plan.count), "sends per phase (default 20000)");
   add("rate", po::value(&a.plan.rate), "open loop: sends per second; 0 = max mode (default)");
   add("window", po::value(&a.plan.window), "max mode: sends in flight (default 500)");
+  add("rates", po::value(&a.rates),
+      "sweep: R1,R2,... run each phase open loop at each rate (fedgate path only)");
+  add("sweep-seconds", po::value(&a.plan.sweep_seconds),
+      "sweep: seconds of sends per rate (count = rate x seconds, at least 1000; default 5)");
   add("phases", po::value(&a.plan.phases), "phases to run, a subset of abcd (default abcd)");
   add("drain", po::value(&a.drain_s), "seconds to wait for stragglers (default 10)");
   add("setup-timeout", po::value(&a.setup_timeout_s), "seconds per setup step (default 120)");
@@ -99,6 +103,11 @@ Args parse(int argc, char** argv) {
   a.plan.drain = std::chrono::milliseconds(static_cast<long>(a.drain_s * 1000));
   a.plan.setup_timeout = std::chrono::milliseconds(static_cast<long>(a.setup_timeout_s * 1000));
   a.baseline.plan = a.plan;
+  for (std::size_t at = 0; at < a.rates.size();) {
+    auto comma = std::min(a.rates.find(',', at), a.rates.size());
+    a.plan.rates.push_back(std::stod(a.rates.substr(at, comma - at)));
+    at = comma + 1;
+  }
   for (const auto* list : {&a.cpu, &a.cpu_tree}) {
     for (const auto& text : *list) {
       CpuSource source;
@@ -170,6 +179,7 @@ bool run_fedgate(const Args& a, std::vector<PhaseStats>& out) {
     std::cerr << "fedgate_load: SETUP FAILED: " << scenario.failure << std::endl;
   }
   print_report("fedgate", out, scenario.anomalies());
+  print_sweep(out);
   write_json(a, report_json("fedgate", out, scenario.anomalies()));
   return scenario.failure.empty() && all_correct(out);
 }

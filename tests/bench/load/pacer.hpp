@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "gateway/base/clock.hpp"
 #include "tests/bench/load/probe.hpp"
@@ -27,6 +28,10 @@ struct LoadPlan {
   Duration drain = std::chrono::seconds(10);
   Duration setup_timeout = std::chrono::seconds(120);
   Duration phase_limit = std::chrono::seconds(300);  // sending itself never runs longer
+  // Rate sweep (fedgate path): each phase is run once per rate, open loop, for sweep_seconds
+  // worth of sends (rate x seconds, at least 1000); empty: one run per phase as above.
+  std::vector<double> rates;
+  double sweep_seconds = 5;
 };
 
 std::string phase_name(char phase);

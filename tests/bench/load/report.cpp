@@ -32,18 +32,20 @@ void print_cpu(const std::string& label, const PhaseStats& p) {
 
 void print_report(const std::string& label, const std::vector<PhaseStats>& phases,
                   const Anomalies& anomalies) {
-  std::printf("%-9s %-22s %7s %9s %5s %6s %6s %5s %4s %6s %9s %8s %11s %7s %7s %7s %8s %7s %7s\n",
-              "path", "phase", "sent", "delivered", "lost", "failed", "errdlv", "noans", "dup",
-              "mismap", "offered/s", "sent/s", "delivered/s", "p50ms", "p90ms", "p99ms", "maxms",
-              "ans50ms", "ans99ms");
+  std::printf(
+      "%-9s %-22s %7s %9s %5s %6s %6s %5s %4s %6s %9s %8s %11s %7s %7s %7s %8s %7s %7s %7s %7s "
+      "%8s\n",
+      "path", "phase", "sent", "delivered", "lost", "failed", "errdlv", "noans", "dup", "mismap",
+      "offered/s", "sent/s", "delivered/s", "p50ms", "p90ms", "p99ms", "maxms", "ans50ms",
+      "ans99ms", "lag50ms", "lag99ms", "lagmaxms");
   for (const auto& p : phases) {
     std::printf(
         "%-9s %-22s %7zu %9zu %5zu %6zu %6zu %5zu %4zu %6zu %9.0f %8.0f %11.0f %7.2f %7.2f %7.2f "
-        "%8.2f %7.2f %7.2f\n",
+        "%8.2f %7.2f %7.2f %7.2f %7.2f %8.2f\n",
         label.c_str(), p.name.c_str(), p.sent, p.delivered, p.lost, p.send_failed,
         p.error_delivered, p.unanswered, p.duplicates, p.mismapped, p.offered_per_s, p.sent_per_s,
         p.delivered_per_s, p.p50_ms, p.p90_ms, p.p99_ms, p.max_ms, p.answer_p50_ms,
-        p.answer_p99_ms);
+        p.answer_p99_ms, p.lag_p50_ms, p.lag_p99_ms, p.lag_max_ms);
     if (p.lost > 0 || p.mismapped > 0) {
       std::printf("!!! %s %s: %zu LOST, %zu MIS-MAPPED of %zu sent !!!\n", label.c_str(),
                   p.name.c_str(), p.lost, p.mismapped, p.sent);
@@ -57,6 +59,40 @@ void print_report(const std::string& label, const std::vector<PhaseStats>& phase
   for (const auto& [name, count] : anomalies) {
     std::printf("%-9s anomaly %s x%zu\n", label.c_str(), name.c_str(), count);
   }
+  std::fflush(stdout);
+}
+
+void print_sweep(const std::vector<PhaseStats>& phases) {
+  constexpr double kP99LimitMs = 5.0;
+  std::string phase;
+  double best = 0;
+  auto verdict = [&phase, &best] {
+    if (!phase.empty()) {
+      std::printf("sweep %-22s p99 < %.0f ms up to %.0f/s (of the rates tried)\n", phase.c_str(),
+                  kP99LimitMs, best);
+    }
+  };
+  for (const auto& p : phases) {
+    const auto at = p.name.find('@');
+    if (at == std::string::npos) {
+      continue;
+    }
+    if (p.name.compare(0, at, phase) != 0 || phase.size() != at) {
+      verdict();
+      phase = p.name.substr(0, at);
+      best = 0;
+    }
+    const bool kept_up = p.delivered == p.sent && p.delivered_per_s >= 0.95 * p.offered_per_s;
+    const bool ok = kept_up && p.p99_ms < kP99LimitMs;
+    std::printf("sweep %-28s offered %7.0f/s delivered %7.0f/s p50 %7.2f p99 %8.2f ms, lag99 "
+                "%7.2f ms%s\n",
+                p.name.c_str(), p.offered_per_s, p.delivered_per_s, p.p50_ms, p.p99_ms,
+                p.lag_p99_ms, ok ? "" : (kept_up ? "  (p99 over)" : "  (fell behind)"));
+    if (ok) {
+      best = std::max(best, p.offered_per_s);
+    }
+  }
+  verdict();
   std::fflush(stdout);
 }
 
@@ -82,6 +118,9 @@ std::string report_json(const std::string& label, const std::vector<PhaseStats>&
                              {"max_ms", p.max_ms},
                              {"answer_p50_ms", p.answer_p50_ms},
                              {"answer_p99_ms", p.answer_p99_ms},
+                             {"lag_p50_ms", p.lag_p50_ms},
+                             {"lag_p99_ms", p.lag_p99_ms},
+                             {"lag_max_ms", p.lag_max_ms},
                              {"cpu_wall_s", p.cpu.wall_s}});
     for (const auto& share : p.cpu.shares) {
       out["phases"].back()["cpu_s"][share.name] = share.seconds;

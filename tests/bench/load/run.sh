@@ -5,8 +5,11 @@
 # comp.partner.test) as the baseline. Everything on a private loopback /24 under a temp dir,
 # stopped by pid on exit; every wait bounded.
 # Usage: run.sh --fedgate PATH --load PATH [--smoke] [--no-baseline] [--perf SECONDS]
-#               [--fedgate-log LEVEL] [-- fedgate_load options...]
+#               [--sweep R1,R2,...] [--fedgate-log LEVEL] [-- fedgate_load options...]
 #   --smoke: tiny counts, correctness only (every update and IM arrives, mapped, none lost).
+#   --sweep RATES: latency at given loads: every phase open loop at each rate in turn (5 s of
+#             sends per rate unless -- --sweep-seconds S), p50/p99 and the schedule lag per
+#             rate, and per phase the highest rate with p99 < 5 ms; implies --no-baseline.
 #   --perf S: once setup is done, `perf record` fedgate, its PostgreSQL and the generator for
 #             S seconds and print samples per process and the top symbols (servers.sh lg_perf:
 #             LG_PERF_ALL, LG_PERF_CALLGRAPH, LG_PERF_KEEP). Without it the report still gives
@@ -16,7 +19,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 LIB="$HERE/../../interop/lib"
 source "$LIB/common.sh"; source "$LIB/pki.sh"; source "$LIB/dns.sh"
 
-FEDGATE="" LOAD="" SMOKE=0 BASELINE=1 PERF_S=0 FG_LOG_LEVEL=warn EXTRA=()
+FEDGATE="" LOAD="" SMOKE=0 BASELINE=1 PERF_S=0 FG_LOG_LEVEL=warn EXTRA=() SWEEP=""
 while (($#)); do
   case "$1" in
     --fedgate) FEDGATE="$2"; shift ;;
@@ -24,6 +27,7 @@ while (($#)); do
     --smoke) SMOKE=1 ;;
     --no-baseline) BASELINE=0 ;;
     --perf) PERF_S="$2"; shift ;;
+    --sweep) SWEEP="$2"; BASELINE=0; shift ;;
     --fedgate-log) FG_LOG_LEVEL="$2"; shift ;;
     --) shift; EXTRA=("$@"); break ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
@@ -72,6 +76,7 @@ fi
 if ((SMOKE)); then
   ARGS+=(--users 20 --count 200 --window 40 --drain 15 --setup-timeout 60 --log-level info)
 fi
+[[ -z "$SWEEP" ]] || ARGS+=(--rates "$SWEEP")
 LIMIT=$( ((SMOKE)) && echo 200 || echo 1500)
 ia_log "fedgate_load ${ARGS[*]} ${EXTRA[*]}"
 timeout "$LIMIT" "$LOAD" "${ARGS[@]}" "${EXTRA[@]}" >"$IA_DIR/report.txt" 2>"$IA_DIR/load.log" &

@@ -33,6 +33,9 @@ class Scenario final : public xmpp::StanzaHandler, public sip::AgentEvents, publ
   std::string failure;
 
   boost::asio::awaitable<void> on_stanza(xmpp::Element stanza) override;
+  // Every stanza is handled synchronously: taken at once, no coroutine. Not marked override:
+  // it overrides StanzaHandler::take_now where the transport has that fast path.
+  bool take_now(xmpp::Element& stanza);
   boost::asio::awaitable<sip::Answer> on_page_message(sip::PageMessageEvent e) override;
   boost::asio::awaitable<sip::Answer> on_subscribe(sip::SubscribeEvent e) override;
   boost::asio::awaitable<sip::Answer> on_publish(sip::PublishEvent e) override;
@@ -97,6 +100,7 @@ class Scenario final : public xmpp::StanzaHandler, public sip::AgentEvents, publ
   Probe* probe_ = nullptr;
   char phase_ = 0;
   std::size_t phase_serial_ = 0;  // 1 for the first phase run, ...
+  std::string serial_phase_;      // the phase letter of each run, by serial - 1
   CpuMeter* meter_ = nullptr;
   std::vector<std::pair<std::string, std::size_t>> anomalies_;
 };

@@ -37,6 +37,11 @@ void Scenario::anomaly(const std::string& name) {
 }
 
 asio::awaitable<void> Scenario::on_stanza(xmpp::Element stanza) {
+  take_now(stanza);
+  co_return;
+}
+
+bool Scenario::take_now(xmpp::Element& stanza) {
   if (stanza.name == "presence") {
     home_presence(stanza);
   } else if (stanza.name == "message") {
@@ -44,7 +49,7 @@ asio::awaitable<void> Scenario::on_stanza(xmpp::Element stanza) {
   } else {
     anomaly("home_got_" + stanza.name);
   }
-  co_return;
+  return true;
 }
 
 // "<prefix><j>@<domain of prefix>" without building the string (called per arrival).

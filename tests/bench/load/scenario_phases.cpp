@@ -21,6 +21,7 @@ asio::awaitable<PhaseStats> Scenario::run_phase(char phase) {
   probe_ = &probe;
   phase_ = phase;
   ++phase_serial_;
+  serial_phase_ += phase;
   if (meter_ != nullptr) {
     meter_->start();
   }
@@ -96,7 +97,7 @@ std::size_t Scenario::sending() const {
 }
 
 char Scenario::phase_for(std::size_t serial) const {
-  return serial >= 1 && serial <= plan_.phases.size() ? plan_.phases[serial - 1] : '?';
+  return serial >= 1 && serial <= serial_phase_.size() ? serial_phase_[serial - 1] : '?';
 }
 
 void Scenario::on_arrival(char phase, std::size_t seq, bool mapped_ok) {

@@ -166,8 +166,19 @@ asio::awaitable<std::vector<PhaseStats>> Scenario::run() {
     co_return out;
   }
   for (char phase : plan_.phases) {
-    auto running = run_phase(phase);
-    out.push_back(co_await std::move(running));
+    if (plan_.rates.empty()) {
+      auto running = run_phase(phase);
+      out.push_back(co_await std::move(running));
+      continue;
+    }
+    for (double rate : plan_.rates) {  // the sweep: open loop at each rate in turn
+      plan_.rate = rate;
+      plan_.count = std::max<std::size_t>(1000, static_cast<std::size_t>(rate * plan_.sweep_seconds));
+      auto running = run_phase(phase);
+      out.push_back(co_await std::move(running));
+      out.back().name += '@';  // piece by piece: GCC 12 -Wrestrict false positive on "@" + ...
+      out.back().name += std::to_string(static_cast<long>(rate));
+    }
   }
   co_return out;
 }
