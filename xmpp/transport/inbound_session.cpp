@@ -194,11 +194,10 @@ asio::awaitable<void> InboundSession::carry(StreamActions& a) {
 }
 
 void InboundSession::hand_over(StreamActions& a) {
-  for (auto& stanza : a.stanzas) {
+  for (std::size_t i = 0; i < a.stanzas.size(); ++i) {
     deps_.metrics.stanza(S2sDirection::inbound);
-    pipeline_->push(std::move(stanza));
   }
-  a.stanzas.clear();
+  pipeline_->push(a.stanzas);  // one call: a batching handler gets them together
 }
 
 asio::awaitable<void> InboundSession::flush() {

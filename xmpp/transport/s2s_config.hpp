@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gateway/base/clock.hpp"
 #include "gateway/net/tls_context.hpp"
@@ -23,13 +24,28 @@
 namespace fedgate::xmpp {
 
 // Where authenticated inbound stanzas go (the switchboard). Called on the session's strand,
-// up to 512 calls in flight per stream, started in stream order (StanzaPipeline). A call's
+// up to 512 stanzas in flight per stream, started in stream order (StanzaPipeline). A call's
 // completion is what lets its XEP-0198 <a h/> go out; a throw closes the stream without
-// acknowledging that stanza (the peer resends it).
+// acknowledging that stanza (the peer resends it). Three ways in, cheapest first:
+// take_now (synchronous, nothing to wait for), on_stanzas (one call for the stanzas of one
+// read) when takes_batches(), otherwise one on_stanza coroutine per stanza.
 class StanzaHandler {
  public:
   virtual ~StanzaHandler() = default;
   virtual boost::asio::awaitable<void> on_stanza(Element stanza) = 0;
+  // Takes `stanza` at once when its handling has nothing to wait for (true: taken, as if an
+  // on_stanza had completed; false: `stanza` is left as it was). Only asked while no earlier
+  // stanza waits to start, so start order stays stream order.
+  virtual bool take_now(Element& stanza) {
+    (void)stanza;
+    return false;
+  }
+  // True: the pipeline hands over the stanzas of one read in one on_stanzas call.
+  virtual bool takes_batches() const { return false; }
+  // The stanzas in stream order; completes when all are taken and returns how many leading
+  // ones were (fewer than all: the stream closes after, acknowledging only those). Default:
+  // one on_stanza after another.
+  virtual boost::asio::awaitable<std::size_t> on_stanzas(std::vector<Element> stanzas);
 };
 
 // A stanza the pool could not deliver, with the RFC 6120 §8.3.3 condition for the bounce.

@@ -1,6 +1,7 @@
 #include "xmpp/transport/stanza_pipeline.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <algorithm>
 #include <exception>
 #include <utility>
 
@@ -26,11 +27,69 @@ StanzaPipeline::StanzaPipeline(asio::any_io_executor strand, StanzaHandler& hand
 
 void StanzaPipeline::push(Element stanza) {
   ++pushed_;
+  if (taken_at_once(stanza)) {
+    return;
+  }
   if (can_read()) {
     start(std::move(stanza));
   } else {
     waiting_.push_back(std::move(stanza));
   }
+}
+
+// A batch starts with the first stanza not taken at once; from then on everything goes into
+// it (start order), up to the bound, and the rest waits.
+void StanzaPipeline::push(std::vector<Element>& stanzas) {
+  if (!handler_.takes_batches()) {
+    for (auto& stanza : stanzas) {
+      push(std::move(stanza));
+    }
+    stanzas.clear();
+    return;
+  }
+  std::vector<Element> batch;
+  for (auto& stanza : stanzas) {
+    ++pushed_;
+    if (batch.empty() && taken_at_once(stanza)) {
+      continue;
+    }
+    if (waiting_.empty() && in_flight_ + batch.size() < limit_) {
+      batch.push_back(std::move(stanza));
+    } else {
+      waiting_.push_back(std::move(stanza));
+    }
+  }
+  stanzas.clear();
+  if (!batch.empty()) {
+    start_batch(std::move(batch));
+  }
+}
+
+// Nothing may overtake a stanza waiting to start. A throwing take_now fails the stream like a
+// throwing on_stanza: that stanza is never marked done.
+bool StanzaPipeline::taken_at_once(Element& stanza) {
+  if (!waiting_.empty()) {
+    return false;
+  }
+  bool taken = false;
+  try {
+    taken = handler_.take_now(stanza);
+  } catch (const std::exception&) {
+    ++started_;
+    done_.push_back(false);
+    failed_ = true;
+    return true;
+  }
+  if (!taken) {
+    return false;
+  }
+  ++started_;
+  if (done_.empty()) {
+    ++taken_;  // everything before it is taken already
+  } else {
+    done_.push_back(true);
+  }
+  return true;
 }
 
 void StanzaPipeline::push_write(std::string bytes) {
@@ -62,16 +121,30 @@ void StanzaPipeline::start(Element stanza) {
   done_.push_back(false);
   asio::co_spawn(strand_, handler_.on_stanza(std::move(stanza)),
                  [self = shared_from_this(), seq](const std::exception_ptr& e) {
-                   self->completed(seq, e == nullptr);
+                   self->completed(seq, 1, e == nullptr ? 1 : 0);
                  });
 }
 
-void StanzaPipeline::completed(std::uint64_t seq, bool ok) {
+void StanzaPipeline::start_batch(std::vector<Element> stanzas) {
+  const std::uint64_t seq = started_;
+  const std::size_t count = stanzas.size();
+  started_ += count;
+  in_flight_ += count;
+  done_.insert(done_.end(), count, false);
+  asio::co_spawn(strand_, handler_.on_stanzas(std::move(stanzas)),
+                 [self = shared_from_this(), seq, count](const std::exception_ptr& e,
+                                                         std::size_t ok) {
+                   self->completed(seq, count, e == nullptr ? std::min(ok, count) : 0);
+                 });
+}
+
+void StanzaPipeline::completed(std::uint64_t seq, std::size_t count, std::size_t ok) {
   const bool was_full = !can_read();
-  --in_flight_;
-  if (ok) {
-    done_[seq - taken_] = true;
-  } else {
+  in_flight_ -= count;
+  for (std::size_t i = 0; i < ok; ++i) {
+    done_[seq - taken_ + i] = true;
+  }
+  if (ok < count) {
     failed_ = true;  // never marked done: the acknowledged prefix stops before it
   }
   const std::uint64_t before = taken_;
@@ -79,15 +152,48 @@ void StanzaPipeline::completed(std::uint64_t seq, bool ok) {
     done_.pop_front();
     ++taken_;
   }
-  while (!waiting_.empty() && in_flight_ < limit_) {
-    auto next = std::move(waiting_.front());
-    waiting_.pop_front();
-    start(std::move(next));
-  }
+  start_waiting();
   const bool write_ready = taken_ != before && !writes_.empty() && writes_.front().after <= taken_;
-  if (write_ready || (was_full && can_read()) || !ok || idle()) {
+  if (write_ready || (was_full && can_read()) || ok < count || idle()) {
     bell_.cancel();
   }
+}
+
+void StanzaPipeline::start_waiting() {
+  if (!handler_.takes_batches()) {
+    while (!waiting_.empty() && in_flight_ < limit_) {
+      auto next = std::move(waiting_.front());
+      waiting_.pop_front();
+      start(std::move(next));
+    }
+    return;
+  }
+  std::vector<Element> batch;
+  while (!waiting_.empty() && in_flight_ + batch.size() < limit_) {
+    batch.push_back(std::move(waiting_.front()));
+    waiting_.pop_front();
+  }
+  if (!batch.empty()) {
+    start_batch(std::move(batch));
+  }
+}
+
+// The default batch: one on_stanza after another; a throw ends it with those before taken.
+asio::awaitable<std::size_t> StanzaHandler::on_stanzas(std::vector<Element> stanzas) {
+  std::size_t taken = 0;
+  for (auto& stanza : stanzas) {
+    std::exception_ptr failure;
+    try {
+      co_await on_stanza(std::move(stanza));
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    if (failure) {
+      break;
+    }
+    ++taken;
+  }
+  co_return taken;
 }
 
 }  // namespace fedgate::xmpp

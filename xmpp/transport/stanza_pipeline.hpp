@@ -11,6 +11,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "xmpp/codec/element.hpp"
 #include "xmpp/transport/s2s_config.hpp"
@@ -24,9 +25,13 @@ class StanzaPipeline : public std::enable_shared_from_this<StanzaPipeline> {
                                                 StanzaHandler& handler, std::size_t limit);
   StanzaPipeline(boost::asio::any_io_executor strand, StanzaHandler& handler, std::size_t limit);
 
-  // The next stanza of the stream: started now if fewer than `limit` are in flight, otherwise
-  // when one completes (still in stream order).
+  // The next stanza of the stream: taken at once when the handler can (take_now), else
+  // started now if fewer than `limit` are in flight, otherwise when one completes (still in
+  // stream order).
   void push(Element stanza);
+  // The stanzas of one read, in stream order (moved from, left empty): as push() each, but a
+  // handler that takes batches gets those it did not take at once in one on_stanzas call.
+  void push(std::vector<Element>& stanzas);
   // Bytes for the peer, written once every stanza pushed before them has been taken.
   void push_write(std::string bytes);
   // Every write whose stanzas have all been taken, in order, gathered into `out` (appended).
@@ -47,7 +52,11 @@ class StanzaPipeline : public std::enable_shared_from_this<StanzaPipeline> {
 
  private:
   void start(Element stanza);
-  void completed(std::uint64_t seq, bool ok);
+  void start_batch(std::vector<Element> stanzas);
+  bool taken_at_once(Element& stanza);
+  void start_waiting();
+  // `count` stanzas from `seq` completed, the first `ok` of them taken.
+  void completed(std::uint64_t seq, std::size_t count, std::size_t ok);
 
   boost::asio::any_io_executor strand_;
   StanzaHandler& handler_;

@@ -86,6 +86,59 @@ struct Fixture {
   std::shared_ptr<StanzaPipeline> pipeline;
 };
 
+// Takes the stanzas whose id starts with "now" at once; the others go through the Gate.
+class Quick final : public StanzaHandler {
+ public:
+  asio::awaitable<void> on_stanza(Element stanza) override {
+    return gate.on_stanza(std::move(stanza));
+  }
+  bool take_now(Element& stanza) override {
+    if (!stanza.attr("id").starts_with("now")) {
+      return false;
+    }
+    at_once.emplace_back(stanza.attr("id"));
+    return true;
+  }
+  Gate gate;
+  std::vector<std::string> at_once;
+};
+
+Element named(const std::string& id) {
+  Element e("presence", "jabber:server");
+  e.set("id", id);
+  return e;
+}
+
+TEST(StanzaPipeline, AStanzaTakenAtOnceReleasesItsWriteWithoutAHandlerCall) {
+  asio::io_context io;
+  Quick quick;
+  auto pipeline = StanzaPipeline::create(io.get_executor(), quick, 512);
+  pipeline->push(named("now1"));
+  pipeline->push_write("<a h='1'/>");
+  EXPECT_EQ(pipeline->taken(), 1u);
+  EXPECT_TRUE(pipeline->idle());
+  EXPECT_TRUE(quick.gate.started.empty());
+  std::string out;
+  EXPECT_TRUE(pipeline->take_ready_writes(out));
+  EXPECT_EQ(out, "<a h='1'/>");
+}
+
+TEST(StanzaPipeline, AStanzaTakenAtOnceIsNotAcknowledgedBeforeAnEarlierOne) {
+  asio::io_context io;
+  Quick quick;
+  auto pipeline = StanzaPipeline::create(io.get_executor(), quick, 512);
+  pipeline->push(named("slow"));
+  pipeline->push(named("now1"));
+  pipeline->push_write("<a h='2'/>");
+  EXPECT_EQ(quick.at_once, std::vector<std::string>{"now1"});
+  std::string out;
+  EXPECT_FALSE(pipeline->take_ready_writes(out));
+  EXPECT_EQ(pipeline->taken(), 0u);
+  quick.gate.released.insert("slow");
+  ASSERT_TRUE(settle(io, [&] { return pipeline->taken() == 2; }));
+  EXPECT_TRUE(pipeline->take_ready_writes(out));
+}
+
 TEST(StanzaPipeline, EveryStanzaOfABatchIsHandedOverBeforeAnyCompletes) {
   Fixture f;
   f.push(0, 20);
@@ -163,6 +216,91 @@ TEST(StanzaPipeline, AFailingHandlerLosesNoOtherStanzaAndStopsTheAcknowledgement
   EXPECT_EQ(f.pipeline->taken(), 2u);  // the prefix before the failure
   std::string out;
   EXPECT_FALSE(f.pipeline->take_ready_writes(out));
+}
+
+// Takes batches: records each call's ids, holds it until `open`, then reports `ok` taken
+// (all when negative).
+class Batcher final : public StanzaHandler {
+ public:
+  asio::awaitable<void> on_stanza(Element) override { co_return; }
+  bool takes_batches() const override { return true; }
+  asio::awaitable<std::size_t> on_stanzas(std::vector<Element> stanzas) override {
+    auto& call = calls.emplace_back();
+    for (const auto& s : stanzas) {
+      call.emplace_back(s.attr("id"));
+    }
+    const std::size_t index = calls.size() - 1;
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    for (int i = 0; i < 2000 && !open.contains(index); ++i) {  // bounded: 2000 x 1 ms
+      timer.expires_after(std::chrono::milliseconds(1));
+      co_await timer.async_wait(asio::use_awaitable);
+    }
+    co_return ok < 0 ? stanzas.size() : static_cast<std::size_t>(ok);
+  }
+  std::vector<std::vector<std::string>> calls;
+  std::set<std::size_t> open;
+  int ok = -1;
+};
+
+std::vector<Element> read_of(int from, int to) {
+  std::vector<Element> out;
+  for (int i = from; i < to; ++i) {
+    out.push_back(stanza(i));
+  }
+  return out;
+}
+
+TEST(StanzaPipeline, ABatchingHandlerGetsTheStanzasOfOneReadInOneCall) {
+  asio::io_context io;
+  Batcher batcher;
+  auto pipeline = StanzaPipeline::create(io.get_executor(), batcher, 512);
+  auto first = read_of(0, 3), second = read_of(3, 5);
+  pipeline->push(first);
+  pipeline->push_write("<a h='3'/>");
+  pipeline->push(second);
+  ASSERT_TRUE(settle(io, [&] { return batcher.calls.size() == 2; }));
+  EXPECT_EQ(batcher.calls[0], ids(0, 3));
+  EXPECT_EQ(batcher.calls[1], ids(3, 5));
+  std::string out;
+  batcher.open.insert(1);  // the later batch completes first: no acknowledgement yet
+  ASSERT_TRUE(settle(io, [&] { return pipeline->in_flight() == 3; }));
+  EXPECT_FALSE(pipeline->take_ready_writes(out));
+  batcher.open.insert(0);
+  ASSERT_TRUE(settle(io, [&] { return pipeline->idle(); }));
+  EXPECT_EQ(pipeline->taken(), 5u);
+  EXPECT_TRUE(pipeline->take_ready_writes(out));
+}
+
+TEST(StanzaPipeline, ABatchTakenInPartFailsAfterItsPrefix) {
+  asio::io_context io;
+  Batcher batcher;
+  batcher.ok = 2;
+  batcher.open.insert(0);
+  auto pipeline = StanzaPipeline::create(io.get_executor(), batcher, 512);
+  auto read = read_of(0, 4);
+  pipeline->push(read);
+  pipeline->push_write("<a h='4'/>");
+  ASSERT_TRUE(settle(io, [&] { return pipeline->idle(); }));
+  EXPECT_TRUE(pipeline->failed());
+  EXPECT_EQ(pipeline->taken(), 2u);
+  std::string out;
+  EXPECT_FALSE(pipeline->take_ready_writes(out));
+}
+
+TEST(StanzaPipeline, BatchesRespectTheBound) {
+  asio::io_context io;
+  Batcher batcher;
+  auto pipeline = StanzaPipeline::create(io.get_executor(), batcher, 4);
+  auto read = read_of(0, 10);
+  pipeline->push(read);
+  ASSERT_TRUE(settle(io, [&] { return batcher.calls.size() == 1; }));
+  EXPECT_EQ(batcher.calls[0], ids(0, 4));
+  EXPECT_FALSE(pipeline->can_read());
+  batcher.open.insert({0, 1, 2});
+  ASSERT_TRUE(settle(io, [&] { return pipeline->idle(); }));
+  EXPECT_EQ(batcher.calls.size(), 3u);
+  EXPECT_EQ(batcher.calls[2], ids(8, 10));
+  EXPECT_EQ(pipeline->taken(), 10u);
 }
 
 }  // namespace
