@@ -14,6 +14,7 @@
 #include "sip/bridge/agent.hpp"
 #include "tests/bench/load/home_server.hpp"
 #include "tests/bench/load/lean_sip.hpp"
+#include "tests/bench/load/msrtc_reader.hpp"
 #include "tests/bench/load/pacer.hpp"
 #include "tests/bench/load/partner_server.hpp"
 #include "tests/bench/load/probe.hpp"
@@ -79,6 +80,9 @@ class Scenario final : public xmpp::StanzaHandler, public sip::AgentEvents, publ
   void partner_text(const presence::Address& from, const presence::Address& to,
                     const std::string& text);
   void anomaly(const std::string& name);
+  // Phase b arrivals: the tag and whether the document says what the <show> sent maps to.
+  bool read_notify_body(std::size_t j, const sip::Request& notify, std::string& tag_text,
+                        bool& state_ok);
 
   bool is_user(std::string_view address, char prefix, std::size_t j) const;
   bool is_user(const sip::Uri& uri, char prefix, std::size_t j) const;
@@ -96,6 +100,8 @@ class Scenario final : public xmpp::StanzaHandler, public sip::AgentEvents, publ
   std::vector<std::uint8_t> partner_sees_home_, home_sees_partner_, session_up_, home_got_im_,
       partner_got_im_;
   std::vector<presence::Address> home_address_, partner_address_;  // h_j, p_j
+  MsrtcReader msrtc_;     // phase b: fedgate's NOTIFY documents
+  MsrtcReading reading_;  // reused per document
 
   Probe* probe_ = nullptr;
   char phase_ = 0;

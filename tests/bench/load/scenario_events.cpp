@@ -214,25 +214,59 @@ void Scenario::on_notify(sip::NotifyEvent e) {
   }
 }
 
-// A NOTIFY in our subscription to h_j (LeanSip answered it): the msrtc document decoded in
-// full, its availability checked against the <show> the home sent; From/To must be the pair.
+// A NOTIFY in our subscription to h_j (LeanSip answered it): the document decoded, its state
+// checked against the <show> the home sent; From/To and the document's entity must be the pair.
 void Scenario::lean_notify(std::size_t j, const sip::Request& notify) {
   if (notify.body.empty()) {
     return;  // state only
   }
-  auto doc = sip::presence_from_body(notify.content_type, notify.body, home_address_[j]);
-  if (!doc) {
+  std::string text;
+  bool state_ok = false;
+  if (!read_notify_body(j, notify, text, state_ok)) {
     anomaly("notify_body_unreadable");
     return;
   }
   char phase = 0;
   std::size_t seq = 0;
-  if (Probe::parse_tag(doc->presence.status_text, phase, seq)) {
-    auto expected = expected_availability_for_show(xmpp_show_for(seq / plan_.users));
+  if (Probe::parse_tag(text, phase, seq)) {
     const bool ok = seq % plan_.users == j && is_user(notify.from.uri, 'h', j) &&
-                    is_user(notify.to.uri, 'p', j) && doc->presence.availability == expected;
+                    is_user(notify.to.uri, 'p', j) && state_ok;
     on_arrival(phase, seq, ok);
   }
+}
+
+// msrtc (what a Microsoft partner gets) through the generator's own MsrtcReader: every state
+// availability in the range the show maps to, the document's uri sip:h_j@home; anything else
+// (PIDF) through fedgate's presence_from_body. The expected show follows from the tag's seq.
+bool Scenario::read_notify_body(std::size_t j, const sip::Request& notify, std::string& tag_text,
+                                bool& state_ok) {
+  char phase = 0;
+  std::size_t seq = 0;
+  if (notify.content_type && notify.content_type->is(sip::kMsrtcCategoriesType)) {
+    reading_.uri.clear();
+    reading_.availabilities.clear();
+    reading_.note.clear();
+    if (!msrtc_.read(notify.body, reading_)) {
+      return false;
+    }
+    tag_text = reading_.note;
+    const std::string_view uri = reading_.uri;
+    state_ok = Probe::parse_tag(tag_text, phase, seq) && !reading_.availabilities.empty() &&
+               uri.starts_with("sip:") && is_user(uri.substr(4), 'h', j);
+    for (auto number : reading_.availabilities) {
+      state_ok = state_ok && lync_number_matches_show(xmpp_show_for(seq / plan_.users), number);
+    }
+    return true;
+  }
+  auto doc = sip::presence_from_body(notify.content_type, notify.body, home_address_[j]);
+  if (!doc) {
+    return false;
+  }
+  tag_text = doc->presence.status_text;
+  state_ok = Probe::parse_tag(tag_text, phase, seq) &&
+             doc->presence.availability ==
+                 expected_availability_for_show(xmpp_show_for(seq / plan_.users));
+  return true;
 }
 
 // A MESSAGE in our session with h_j (LeanSip answered it): fedgate's side is h_j, ours p_j.

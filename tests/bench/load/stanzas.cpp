@@ -98,3 +98,18 @@ presence::Availability expected_availability_for_show(std::string_view show) {
 }
 
 }  // namespace fedgate::load
+
+namespace fedgate::load {
+
+bool lync_number_matches_show(std::string_view show, std::uint32_t number) {
+  switch (expected_availability_for_show(show)) {
+    case presence::Availability::away:
+      return number >= 15000 && number < 18000;
+    case presence::Availability::busy:
+      return number >= 6000 && number < 9000;
+    default:
+      return number >= 3000 && number < 4500;
+  }
+}
+
+}  // namespace fedgate::load

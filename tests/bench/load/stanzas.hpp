@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,5 +37,8 @@ std::string_view expected_show_for_lync(int availability);
 // Phase b: the <show> sent for the k-th change, and the availability it must arrive as.
 std::string_view xmpp_show_for(std::size_t k);
 presence::Availability expected_availability_for_show(std::string_view show);
+// The same as a Lync availability number: in the range of DESIGN.md's XMPP -> Lync table
+// (Available 3000-4499, Away 15000-17999, Busy 6000-8999).
+bool lync_number_matches_show(std::string_view show, std::uint32_t number);
 
 }  // namespace fedgate::load
