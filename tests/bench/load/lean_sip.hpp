@@ -69,6 +69,9 @@ class LeanSip {
   void flush();
   // Sends still waiting for their final response.
   std::size_t pending() const { return pending_count_; }
+  // For tests: what flush() / flush_answers() would write.
+  const std::string& queued() const { return out_buf_; }
+  const std::string& queued_answers() const { return answers_; }
 
  private:
   struct Pending {
