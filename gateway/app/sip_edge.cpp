@@ -29,6 +29,9 @@ struct SipEdge::Forward final : sip::MessageHandler {
     auto handling = agent->on_message(std::move(m), std::move(from));
     co_await std::move(handling);
   }
+  bool take_messages(std::vector<sip::Message>& batch, const sip::ConnectionHandle& from) override {
+    return agent->take_messages(batch, from);
+  }
   sip::SipAgent* agent = nullptr;
 };
 

@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 #include <atomic>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -78,6 +79,12 @@ class SipEdge final : public SipSide, public sip::AgentEvents {
 
  private:
   struct Forward;  // MessageHandler → agent (the agent is built after the transport)
+  // What one NOTIFY tells the switchboard, in order: its state first (a new dialog is stored
+  // before its documents), then its documents.
+  struct Upcall {
+    std::optional<presence::SipSubscriptionEvent> state;
+    std::vector<presence::Presence> documents;
+  };
   struct View {
     std::shared_ptr<const presence::PolicyRows> rows;
     std::shared_ptr<const presence::PolicySnapshot> policy;
@@ -111,12 +118,19 @@ class SipEdge final : public SipSide, public sip::AgentEvents {
   boost::asio::awaitable<void> unsubscribe(sip::DialogId id);
   boost::asio::awaitable<void> drain_notifies(Watching w);
   boost::asio::awaitable<sip::Answer> decide_subscribe(sip::SubscribeEvent e);
-  boost::asio::awaitable<void> handle_notify(Watching w, sip::NotifyEvent e);
-  boost::asio::awaitable<void> handle_document(Watching w, sip::Body body);
+  void take_notify(Watching w, sip::NotifyEvent e);
+  void take_document(const Watching& w, sip::Body body, Upcall& call);
+  presence::SipSubscriptionEvent state_event(const Watching& w, presence::SubscriptionState s,
+                                             std::string reason, presence::WallTime expires,
+                                             std::string dialog);
   boost::asio::awaitable<void> request(presence::SubscriptionRequest r);
   boost::asio::awaitable<void> report_state(Watching w, presence::SubscriptionState s,
                                             std::string reason, presence::WallTime expires,
                                             std::string dialog);
+
+  // sip_edge_upcalls.cpp: carried by a few drainers, in order.
+  void upcall(Upcall call);
+  boost::asio::awaitable<void> drain_upcalls();
 
   // sip_edge_batch.cpp: batched subscriptions of SIP watchers (MS-PRES adhocList, RLMI).
   boost::asio::awaitable<sip::Answer> decide_batch(sip::SubscribeEvent e);
@@ -168,6 +182,8 @@ class SipEdge final : public SipSide, public sip::AgentEvents {
   std::unique_ptr<SipEdgePersist> persist_;  // null: dialogs in memory only
   std::atomic<bool> listening_{false};
   std::uint64_t boundaries_ = 0;  // strand_ only: multipart boundaries of RLMI bodies
+  std::deque<Upcall> upcalls_;    // strand_ only
+  std::size_t upcall_drainers_ = 0;
 };
 
 }  // namespace fedgate::gateway

@@ -240,17 +240,25 @@ asio::awaitable<void> SipEdge::drain_notifies(Watching w) {
   }
 }
 
-asio::awaitable<void> SipEdge::report_state(Watching w, presence::SubscriptionState s,
-                                            std::string reason, presence::WallTime expires,
-                                            std::string dialog) {
+presence::SipSubscriptionEvent SipEdge::state_event(const Watching& w,
+                                                   presence::SubscriptionState s,
+                                                   std::string reason, presence::WallTime expires,
+                                                   std::string dialog) {
   presence::SipSubscriptionEvent e;
-  e.watcher = std::move(w.watcher);
-  e.presentity = std::move(w.presentity);
+  e.watcher = w.watcher;
+  e.presentity = w.presentity;
   e.state = s;
   e.reason = std::move(reason);
   e.expires = expires;
   e.sip_dialog = std::move(dialog);
-  auto op = switchboard_.on_sip_state(std::move(e));
+  return e;
+}
+
+asio::awaitable<void> SipEdge::report_state(Watching w, presence::SubscriptionState s,
+                                            std::string reason, presence::WallTime expires,
+                                            std::string dialog) {
+  auto op = switchboard_.on_sip_state(state_event(w, s, std::move(reason), expires,
+                                                  std::move(dialog)));
   co_await std::move(op);
 }
 
@@ -327,11 +335,12 @@ void SipEdge::on_notify(sip::NotifyEvent e) {
       book_.add_subscriber(*w, e.dialog);
       book_.subscriber(*w)->expires = {};  // a dialog new to the book is always reported
     }
-    spawn("sip_edge.notify_in", handle_notify(std::move(*w), std::move(e)));
+    take_notify(std::move(*w), std::move(e));
   });
 }
 
-asio::awaitable<void> SipEdge::handle_notify(Watching w, sip::NotifyEvent e) {
+// On the edge strand, without a coroutine: what goes to the switchboard is queued, in order.
+void SipEdge::take_notify(Watching w, sip::NotifyEvent e) {
   metrics_.event("notify");
   auto state = state_from(e.notification.state);
   const std::chrono::seconds lifetime(agent_config_.subscribe_expires);
@@ -339,27 +348,29 @@ asio::awaitable<void> SipEdge::handle_notify(Watching w, sip::NotifyEvent e) {
   const bool report =
       report_needed(book_.subscriber(w), state, expires, std::min(kReportSlack, lifetime / 4));
   if (state == SubscriptionState::terminated) {
-    co_return;  // the agent reports the end (on_subscription_ended) with its reason
+    return;  // the agent reports the end (on_subscription_ended) with its reason
   }
+  Upcall call;
   if (report) {
-    auto reporting = report_state(w, state, "", expires, encode_dialog_ref(e.dialog));
-    co_await std::move(reporting);
+    call.state = state_event(w, state, "", expires, encode_dialog_ref(e.dialog));
   }
   if (!e.notification.body.bytes.empty()) {
-    auto handling = handle_document(w, std::move(e.notification.body));
-    co_await std::move(handling);
+    take_document(w, std::move(e.notification.body), call);
+  }
+  if (call.state || !call.documents.empty()) {
+    upcall(std::move(call));
   }
 }
 
 // One document, or one per RLMI resource; Lync deltas merge into the presence held.
-asio::awaitable<void> SipEdge::handle_document(Watching w, sip::Body body) {
+void SipEdge::take_document(const Watching& w, sip::Body body, Upcall& call) {
   const presence::Address& presentity = w.presentity;
   auto parsed = sip::presence_from_notify_body(body.type, body.bytes, presentity);
   if (!parsed) {
     metrics_.dropped("bad_presence_body");
     log_.info("sip.edge.presence_unreadable",
               {{"peer", presentity.domain()}, {"error", parsed.error().message()}});
-    co_return;
+    return;
   }
   std::vector<sip::SipPresenceDocument> documents;
   if (auto* one = std::get_if<sip::SipPresenceDocument>(&*parsed)) {
@@ -380,8 +391,7 @@ asio::awaitable<void> SipEdge::handle_document(Watching w, sip::Body body) {
       continue;
     }
     book_.hold(*merged);
-    auto op = switchboard_.on_presence_document(std::move(*merged));
-    co_await std::move(op);
+    call.documents.push_back(std::move(*merged));
   }
 }
 
