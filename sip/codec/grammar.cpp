@@ -2,6 +2,7 @@
 #include "sip/codec/grammar.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 namespace fedgate::sip::grammar {
 
@@ -71,6 +72,12 @@ void append_quoted(std::string& out, std::string_view s) {
     out.push_back(ch);
   }
   out.push_back('"');
+}
+
+void append_decimal(std::string& out, std::uint64_t n) {
+  char digits[20];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), n);
+  out.append(digits, end);
 }
 
 bool scan_digits(Cursor& c, std::uint64_t& value) {

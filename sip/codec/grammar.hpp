@@ -102,6 +102,8 @@ std::string_view scan_token(Cursor& c);
 bool scan_quoted(Cursor& c, std::string* decoded, std::string_view* raw);
 // Writes s as a quoted-string, escaping what qdtext does not allow.
 void append_quoted(std::string& out, std::string_view s);
+// Appends n in decimal (no temporary string).
+void append_decimal(std::string& out, std::uint64_t n);
 // 1*DIGIT into a 64-bit value; false on no digits or overflow past 2^63.
 bool scan_digits(Cursor& c, std::uint64_t& value);
 // Splits on commas that are outside quotes and angle brackets. Returns false on an empty element.

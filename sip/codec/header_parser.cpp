@@ -253,10 +253,37 @@ ParseErrc add_list(Id id, std::string_view value, MessageHeaders& h) {
   }
 }
 
+// A verbatim header: kept as a view while the bytes are stable, else copied now (after the
+// ones waiting, to keep the order).
+void add_other(std::string_view name, std::string_view value, MessageHeaders& h,
+               HeaderState& state, bool stable) {
+  if (!stable || state.pending_count == state.pending.size()) {
+    flush_other(h, state);
+  }
+  if (!stable) {
+    h.other.push_back(Header{std::string(name), std::string(value)});
+    return;
+  }
+  state.pending[state.pending_count++] = {name, value};
+}
+
 }  // namespace
 
+void flush_other(MessageHeaders& h, HeaderState& state) {
+  if (state.pending_count == 0) {
+    return;
+  }
+  h.other.reserve(h.other.size() + state.pending_count);
+  for (std::size_t i = 0; i < state.pending_count; ++i) {
+    Header& added = h.other.emplace_back();
+    added.name.assign(state.pending[i].first);
+    added.value.assign(state.pending[i].second);
+  }
+  state.pending_count = 0;
+}
+
 ParseErrc add_header(std::string_view name, std::string_view value, MessageHeaders& h,
-                     HeaderState& state) {
+                     HeaderState& state, bool stable) {
   Id id = classify(name);
   switch (id) {
     case Id::via:
@@ -270,10 +297,10 @@ ParseErrc add_header(std::string_view name, std::string_view value, MessageHeade
       if (!valid_date(value)) {
         return ParseErrc::bad_date;
       }
-      h.other.push_back(Header{"Date", std::string(value)});
+      add_other("Date", value, h, state, stable);
       return {};
     case Id::other:
-      h.other.push_back(Header{std::string(expand_compact(name)), std::string(value)});
+      add_other(expand_compact(name), value, h, state, stable);
       return {};
     default:
       return add_single(id, value, h, state);

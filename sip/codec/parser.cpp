@@ -106,6 +106,7 @@ ParseErrc parse_header_section(std::string_view bytes, std::size_t& pos, const L
     }
     pos = next;
     if (line.empty()) {
+      detail::flush_other(h, state);
       return {};
     }
     if (is_ws(line[0])) {
@@ -119,7 +120,9 @@ ParseErrc parse_header_section(std::string_view bytes, std::size_t& pos, const L
     if (name.empty() || !std::all_of(name.begin(), name.end(), is_token_char)) {
       return ParseErrc::bad_header;
     }
-    if (ParseErrc e = detail::add_header(name, detail::trim(line.substr(colon + 1)), h, state);
+    const bool stable = line.data() != scratch.data();  // not a folded line
+    if (ParseErrc e = detail::add_header(name, detail::trim(line.substr(colon + 1)), h, state,
+                                         stable);
         e != ParseErrc{}) {
       return e;
     }

@@ -2,8 +2,22 @@
 // verbatim ones in order; Content-Length is always the body size (§20.14).
 #include "sip/codec/serializer.hpp"
 
+#include "sip/codec/grammar.hpp"
+
 namespace fedgate::sip {
 namespace {
+
+using grammar::append_decimal;
+
+// Enough for the whole message in the common case, so serialize() allocates once: 512 bytes
+// for the start line and typed headers, plus the verbatim headers and the body exactly.
+std::size_t size_estimate(const MessageHeaders& h) {
+  std::size_t n = 512 + h.body.size();
+  for (const auto& o : h.other) {
+    n += o.name.size() + o.value.size() + 4;
+  }
+  return n;
+}
 
 void append_list(std::string& out, std::string_view name, const std::vector<NameAddr>& values) {
   for (const auto& v : values) {
@@ -41,7 +55,7 @@ void append_token_params(std::string& out, std::string_view name, const std::str
 void append_number(std::string& out, std::string_view name, std::uint64_t n) {
   out += name;
   out += ": ";
-  out += std::to_string(n);
+  append_decimal(out, n);
   out += "\r\n";
 }
 
@@ -58,7 +72,7 @@ void append_addresses(std::string& out, const MessageHeaders& h) {
   out += "\r\nCall-ID: ";
   out += h.call_id;
   out += "\r\nCSeq: ";
-  out += std::to_string(h.cseq.sequence);
+  append_decimal(out, h.cseq.sequence);
   out.push_back(' ');
   out += h.cseq.name();
   out += "\r\n";
@@ -115,7 +129,7 @@ void serialize_to(std::string& out, const Request& r) {
 
 void serialize_to(std::string& out, const Response& r) {
   out += "SIP/2.0 ";
-  out += std::to_string(r.status);
+  append_decimal(out, static_cast<std::uint64_t>(r.status));
   out.push_back(' ');
   out += r.reason;
   out += "\r\n";
@@ -124,14 +138,14 @@ void serialize_to(std::string& out, const Response& r) {
 
 std::string serialize(const Request& r) {
   std::string out;
-  out.reserve(512 + r.body.size());
+  out.reserve(size_estimate(r));
   serialize_to(out, r);
   return out;
 }
 
 std::string serialize(const Response& r) {
   std::string out;
-  out.reserve(512 + r.body.size());
+  out.reserve(size_estimate(r));
   serialize_to(out, r);
   return out;
 }

@@ -196,7 +196,7 @@ void Uri::append_to(std::string& out) const {
   }
   if (port) {
     out.push_back(':');
-    out += std::to_string(*port);
+    append_decimal(out, *port);
   }
   append_params(out, params);
   char sep = '?';

@@ -71,7 +71,7 @@ void Via::append_to(std::string& out) const {
   out += host;
   if (port) {
     out.push_back(':');
-    out += std::to_string(*port);
+    append_decimal(out, *port);
   }
   append_params(out, params);
 }

@@ -51,6 +51,28 @@ TEST(Parser, KeepsOtherHeadersVerbatimUnfoldedAndInOrder) {
   EXPECT_EQ(find_header(r->other, "ms-conversation-id")->value, "abc");
 }
 
+// Verbatim headers wait as views and are copied in batches: order holds across a full batch,
+// a folded line in the middle, compact forms and Date.
+TEST(Parser, ManyVerbatimHeadersKeepTheirOrderAroundFoldedOnes) {
+  std::string bytes = "OPTIONS sip:b@c SIP/2.0\r\nVia: SIP/2.0/TLS h;branch=z9hG4bK1\r\n"
+                      "From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\n";
+  std::vector<Header> expected;
+  for (int i = 0; i < 40; ++i) {
+    std::string name = "X-H" + std::to_string(i);
+    bool folded = i == 20;
+    bytes += name + ": v" + std::to_string(i) + (folded ? "\r\n  more" : "") + "\r\n";
+    expected.push_back(Header{name, "v" + std::to_string(i) + (folded ? " more" : "")});
+    if (i == 30) {
+      bytes += "s: subject\r\nDate: Sat, 13 Nov 2010 23:29:00 GMT\r\n";
+      expected.push_back(Header{"Subject", "subject"});
+      expected.push_back(Header{"Date", "Sat, 13 Nov 2010 23:29:00 GMT"});
+    }
+  }
+  auto r = parse_request(bytes + "Content-Length: 0\r\n\r\n");
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->other, expected);
+}
+
 TEST(Parser, ResponseWithSubscriptionStateAndBody) {
   std::string bytes =
       "SIP/2.0 200 OK\r\nVia: SIP/2.0/TLS h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\n"
