@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
@@ -61,11 +63,18 @@ void SipAgent::stop() {
   asio::dispatch(strand_, [this] {
     stopped_ = true;
     wake_timer_.cancel();
+    std::vector<std::function<void(Response)>> finishers;
     for (auto& [tx, ctx] : clients_) {
       if (ctx.waiter) {
         ctx.waiter->failure = TxOutcome::transport_error;
         ctx.waiter->signal.cancel();
       }
+      if (ctx.finish) {
+        finishers.push_back(std::exchange(ctx.finish, nullptr));
+      }
+    }
+    for (auto& finish : finishers) {
+      finish(failure_response(TxEnd{0, TxOutcome::transport_error}));
     }
     queued_.fetch_sub(1);
   });
@@ -202,17 +211,25 @@ void SipAgent::apply(TxEffects effects) {
       failed.push_back(send.tx);
     }
   }
+  // Finishers run last: they may start requests and so change clients_.
+  std::vector<std::pair<std::function<void(Response)>, Response>> finished;
   for (auto& up : effects.to_tu) {
     auto c = clients_.find(up.tx);
-    if (c != clients_.end() && c->second.waiter && up.response.status >= 200 &&
-        !c->second.waiter->response) {
+    if (c == clients_.end() || up.response.status < 200) {
+      continue;
+    }
+    if (c->second.finish) {
+      finished.emplace_back(std::exchange(c->second.finish, nullptr), std::move(up.response));
+    } else if (c->second.waiter && !c->second.waiter->response) {
       c->second.waiter->response = std::move(up.response);
       c->second.waiter->signal.cancel();
     }
   }
   for (auto& end : effects.ended) {
     if (auto c = clients_.find(end.tx); c != clients_.end()) {
-      if (c->second.waiter && !c->second.waiter->response) {
+      if (c->second.finish) {
+        finished.emplace_back(std::exchange(c->second.finish, nullptr), failure_response(end));
+      } else if (c->second.waiter && !c->second.waiter->response) {
         c->second.waiter->failure = end.outcome;
         c->second.waiter->signal.cancel();
       }
@@ -223,6 +240,20 @@ void SipAgent::apply(TxEffects effects) {
   for (TxId tx : failed) {
     apply(table_.on_transport_error(tx, Clock::now()));  // §17.1.4 / §17.2.4
   }
+  for (auto& [finish, response] : finished) {
+    finish(std::move(response));
+  }
+}
+
+// A client transaction of start_request() ended without a final response.
+Response SipAgent::failure_response(const TxEnd& end) {
+  const bool timeout = end.outcome == TxOutcome::timeout;
+  metrics_.failed(timeout ? "timeout" : "transport_error");
+  log_.info("sip.agent.hop_failed", {{"reason", to_string(end.outcome)}});
+  Response r;
+  r.status = timeout ? 408 : 503;
+  r.reason = timeout ? "Request Timeout" : "Service Unavailable";
+  return r;
 }
 
 void SipAgent::respond(TxId tx, Response response) {
@@ -275,6 +306,7 @@ asio::awaitable<SipAgent::HopResult> SipAgent::try_hop(Request& request, const N
               {{"hop", hop.host}, {"port", hop.port}, {"reason", conn.error().message()}});
     co_return outcome;
   }
+  connections_.insert_or_assign(peer, *conn);  // for start_request()
   TxEffects effects;
   auto tx = table_.start_client(request, true, Clock::now(), effects);
   if (!tx) {
@@ -310,6 +342,60 @@ asio::awaitable<Response> SipAgent::send_request(Request request) {
   auto work = transact(std::move(request));
   auto on_strand = asio::co_spawn(strand_, std::move(work), asio::use_awaitable);
   co_return co_await std::move(on_strand);
+}
+
+// The live connection try_hop last used for the request's one next hop, if routing needs no DNS.
+const ConnectionHandle* SipAgent::known_connection(const Request& request) {
+  auto hops = routes_.next_hops_now(request);
+  if (!hops || !*hops || (*hops)->size() != 1) {
+    return nullptr;
+  }
+  const NextHop& hop = (*hops)->front();
+  auto known = connections_.find(PeerKey(hop.host, hop.port, hop.transport));
+  return known != connections_.end() && known->second.alive() ? &known->second : nullptr;
+}
+
+bool SipAgent::send_now(const Request& request) {
+  const ConnectionHandle* conn = known_connection(request);
+  return conn != nullptr && conn->send(request).has_value();
+}
+
+void SipAgent::start_request(Request request, std::function<void(Response)> finish) {
+  if (const ConnectionHandle* known = known_connection(request)) {
+    metrics_.request(request.method == Method::other ? "other" : request.method_name(), "out");
+    TxEffects effects;
+    auto tx = table_.start_client(std::move(request), true, Clock::now(), effects);
+    if (!tx) {
+      log_.error("bug.sip.agent.start_client", {{"error", tx.error().message()}});
+      finish(failure_response(TxEnd{0, TxOutcome::transport_error}));
+      return;
+    }
+    clients_.insert_or_assign(*tx, ClientCtx(*known, nullptr)).first->second.finish =
+        std::move(finish);
+    apply(std::move(effects));
+    rearm();
+    return;
+  }
+  // Routing needs DNS, several hops or a connection: the coroutine way.
+  struct Once {  // `done` is called whatever happens, once (503 if the task is cancelled)
+    std::function<void(Response)> done;
+    ~Once() {
+      if (done) {
+        Response r;
+        r.status = 503;
+        r.reason = "Service Unavailable";
+        done(std::move(r));
+      }
+    }
+  };
+  auto slow = [](SipAgent* self, Request r,
+                 std::function<void(Response)> done) -> asio::awaitable<void> {
+    Once once{std::move(done)};
+    auto sending = self->transact(std::move(r));
+    Response response = co_await std::move(sending);
+    std::exchange(once.done, nullptr)(std::move(response));
+  };
+  tasks_.spawn("sip.agent.send", slow(this, std::move(request), std::move(finish)));
 }
 
 std::string SipAgent::new_tag() { return fmt::format("{:016x}", random_()); }

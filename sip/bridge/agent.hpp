@@ -10,6 +10,7 @@
 #include <boost/asio/strand.hpp>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -57,11 +58,9 @@ class SipAgent final : public MessageHandler {
   // Downward API (any executor): routed by Request-URI (static routes, then DNS), next hop on
   // timeout/transport failure; the final response (408 Timer F, 503 no hop, routing status).
   boost::asio::awaitable<Response> send_request(Request request);
-  // A page-mode MESSAGE (RFC 3428) from `from` to `to`.
-  boost::asio::awaitable<Response> send_page_message(presence::Address from, presence::Address to,
-                                                     Body body);
-  // A new subscription; its NOTIFYs arrive as on_notify with the returned dialog id.
-  boost::asio::awaitable<result<DialogId>> subscribe(SubscribeRequest request);
+  boost::asio::awaitable<Response> send_page_message(  // RFC 3428 page mode
+      presence::Address from, presence::Address to, Body body);
+  boost::asio::awaitable<result<DialogId>> subscribe(SubscribeRequest request);  // on_notify()s
   boost::asio::awaitable<result<void>> unsubscribe(DialogId subscription);
   // A NOTIFY in a notifier's dialog (terminated ends it); its final response. `best_effort` to a
   // watcher that offered ms-benotify: a BENOTIFY, without a transaction (MS-SIPRE), 200 once sent.
@@ -76,8 +75,7 @@ class SipAgent final : public MessageHandler {
   boost::asio::awaitable<MessageResult> send_in_session(DialogId session, Body body);
   boost::asio::awaitable<void> bye(DialogId session);
 
-  // For tests and the admin API: transactions (agent strand), coroutines left (0 after stop).
-  boost::asio::awaitable<std::size_t> transaction_count();
+  boost::asio::awaitable<std::size_t> transaction_count();  // for tests and the admin API
   std::size_t running_tasks() const { return tasks_.size(); }
 
  private:
@@ -89,6 +87,7 @@ class SipAgent final : public MessageHandler {
     ClientCtx(ConnectionHandle c, Waiter* w) : connection(std::move(c)), waiter(w) {}
     ConnectionHandle connection;
     Waiter* waiter = nullptr;
+    std::function<void(Response)> finish;  // instead of a waiter: start_request()
   };
   using SubscriberKey = std::pair<std::string, std::string>;  // Call-ID, our tag
   struct SubscriberEntry {  // constructors, not aggregate braces: built in coroutines (GCC 12)
@@ -120,8 +119,13 @@ class SipAgent final : public MessageHandler {
   void rearm();
   void schedule_sweep();  // the next compaction of hot usages (HotUsages::next_sweep)
   void apply(TxEffects effects);
+  Response failure_response(const TxEnd& end);
   void respond(TxId tx, Response response);
   boost::asio::awaitable<Response> transact(Request request);
+  // No coroutine if the one next hop is known and connected: transact() calling `finish`;
+  void start_request(Request request, std::function<void(Response)> finish);
+  bool send_now(const Request& request);  // outside a transaction (false: not sent)
+  const ConnectionHandle* known_connection(const Request& request);
   struct HopResult {
     std::optional<Response> response;  // the final response, if the hop gave one
     int failure = 503;                 // otherwise: 503 (unreachable) or 408 (Timer F)
@@ -158,6 +162,8 @@ class SipAgent final : public MessageHandler {
   boost::asio::awaitable<void> send_and_feed(Request request, std::optional<SubscriberKey> key);
   void wake_usages(TimePoint now);
   void end_notifier(DialogId id, std::string reason);  // by value: callers pass map keys
+  void notify_now(const DialogId& dialog, SubState state, std::optional<Body> body,
+                  bool best_effort, std::function<void(result<Response>)> done);
   boost::asio::awaitable<void> keepalive_loop();
   boost::asio::awaitable<void> ping(KeepAlivePeer peer);
 
@@ -178,6 +184,7 @@ class SipAgent final : public MessageHandler {
   std::unordered_map<TxId, ServerCtx> servers_;
   std::set<TxId> inviting_;  // INVITEs awaiting the layer above: a CANCEL answers them 487
   std::unordered_map<TxId, ClientCtx> clients_;
+  std::map<PeerKey, ConnectionHandle> connections_;  // the last one try_hop got, per hop
   std::map<SubscriberKey, SubscriberEntry> subscribers_;
   std::map<DialogId, NotifierEntry> notifiers_;
   std::map<SubscriberKey, SessionEntry> sessions_;  // by Call-ID and our tag

@@ -11,7 +11,9 @@
 #include <fmt/format.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "sip/bridge/agent_persist.hpp"
@@ -113,39 +115,55 @@ asio::awaitable<result<void>> SipAgent::unsubscribe(DialogId subscription) {
   co_return co_await std::move(spawned);
 }
 
+// No coroutine on the agent's side: the request goes out through start_request() and the
+// awaiting caller is resumed from its finisher (or at once for a BENOTIFY or an error).
 asio::awaitable<result<Response>> SipAgent::notify(DialogId dialog, SubState state,
                                                    std::optional<Body> body, bool best_effort) {
-  auto on_strand = [this, dialog, state, best_effort,
-                    body = std::move(body)]() mutable -> asio::awaitable<result<Response>> {
-    auto it = notifiers_.find(dialog);
-    if (it == notifiers_.end()) {
-      co_return make_error_code(DialogErrc::unknown_dialog);
+  auto initiate = [this](auto handler, DialogId id, SubState s, std::optional<Body> b,
+                         bool effort) {
+    auto waiting = std::make_shared<decltype(handler)>(std::move(handler));
+    auto done = [waiting](result<Response> r) {
+      auto ex = asio::get_associated_executor(*waiting);
+      asio::dispatch(ex, [waiting, r = std::move(r)]() mutable { (*waiting)(std::move(r)); });
+    };
+    asio::dispatch(strand_, [this, done, id = std::move(id), s, b = std::move(b),
+                             effort]() mutable { notify_now(id, s, std::move(b), effort, done); });
+  };
+  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(result<Response>)>(
+      initiate, asio::use_awaitable, std::move(dialog), state, std::move(body), best_effort);
+}
+
+void SipAgent::notify_now(const DialogId& dialog, SubState state, std::optional<Body> body,
+                          bool best_effort, std::function<void(result<Response>)> done) {
+  auto it = notifiers_.find(dialog);
+  if (it == notifiers_.end()) {
+    done(make_error_code(DialogErrc::unknown_dialog));
+    return;
+  }
+  const bool last = state == SubState::terminated;
+  Request r = last ? it->second.usage.terminate("noresource", std::move(body), branches_)
+                   : it->second.usage.notify(state, std::move(body), branches_, Clock::now(),
+                                             best_effort);
+  if (last) {
+    end_notifier(dialog, "terminated");
+  } else {
+    AgentPersist::notifier_changed(*this, dialog);  // the CSeq advanced
+  }
+  if (r.method == Method::benotify) {  // MS-SIPRE: no response, no transaction
+    metrics_.request("BENOTIFY", "out");
+    Response written = make_error_response(r, 200, "OK");
+    if (!send_now(r)) {
+      tasks_.spawn("sip.agent.benotify", send_outside_transaction(std::move(r)));
     }
-    const bool last = state == SubState::terminated;
-    Request r = last ? it->second.usage.terminate("noresource", std::move(body), branches_)
-                     : it->second.usage.notify(state, std::move(body), branches_, Clock::now(),
-                                               best_effort);
-    if (last) {
-      end_notifier(dialog, "terminated");
-    } else {
-      AgentPersist::notifier_changed(*this, dialog);  // the CSeq advanced
-    }
-    if (r.method == Method::benotify) {  // MS-SIPRE: no response, no transaction
-      metrics_.request("BENOTIFY", "out");
-      Response written = make_error_response(r, 200, "OK");
-      auto sending = send_outside_transaction(std::move(r));
-      co_await std::move(sending);
-      co_return written;
-    }
-    auto sending = transact(std::move(r));
-    Response response = co_await std::move(sending);
+    done(std::move(written));
+    return;
+  }
+  start_request(std::move(r), [this, dialog, last, done = std::move(done)](Response response) {
     if (!last && (response.status == 481 || response.status == 408)) {
       end_notifier(dialog, "notify_failed");  // RFC 6665 §4.2.2
     }
-    co_return response;
-  };
-  auto spawned = asio::co_spawn(strand_, std::move(on_strand), asio::use_awaitable);
-  co_return co_await std::move(spawned);
+    done(std::move(response));
+  });
 }
 
 // Sends a usage's request and hands the final response to its subscriber (if any).

@@ -39,32 +39,56 @@ bool is_dns_failure(const boost::system::error_code& ec) {
 RouteResolver::RouteResolver(gateway::Resolver& resolver, gateway::SrvRandom random)
     : resolver_(resolver), random_(std::move(random)) {}
 
-asio::awaitable<result<std::vector<NextHop>>> RouteResolver::next_hops(const Request& request) {
+// Everything but DNS: the route set's top entry or the Request-URI, static routes first; an
+// IP literal or a host with a port is used as is.
+std::optional<result<std::vector<NextHop>>> RouteResolver::next_hops_now(const Request& request) {
+  auto as_is = [](const Uri& u) -> std::optional<std::vector<NextHop>> {
+    if (!u.port && !is_ip_literal(u.host)) {
+      return std::nullopt;
+    }
+    return std::vector<NextHop>{{u.host, u.port.value_or(kSipTlsPort), Transport::tls}};
+  };
   if (!request.route.empty()) {
     const Uri& top = request.route.front().uri;  // loose routing (§16.12, §12.2.1.1)
-    auto hops = co_await locate(top.host, top.port);
-    if (hops) {
-      for (auto& hop : *hops) {
-        hop.transport = transport_of(top);
-      }
+    auto hops = as_is(top);
+    if (!hops) {
+      return std::nullopt;
     }
-    co_return hops;
+    hops->front().transport = transport_of(top);
+    return result<std::vector<NextHop>>(std::move(*hops));
   }
   const Uri& target = request.request_uri;
   if (!target.is_sip() || target.host.empty()) {
-    co_return RouteErrc::bad_destination;
+    return result<std::vector<NextHop>>(RouteErrc::bad_destination);
   }
-  auto routes = routes_.load();  // one snapshot for this lookup
-  if (routes) {
+  if (auto routes = routes_.load()) {  // one snapshot for this lookup
     auto found = routes->lookup(target.user, target.host, random_);
     if (std::holds_alternative<BlockedRoute>(found)) {
-      co_return RouteErrc::blocked;
+      return result<std::vector<NextHop>>(RouteErrc::blocked);
     }
     if (auto* hops = std::get_if<std::vector<NextHop>>(&found); hops && !hops->empty()) {
-      co_return std::move(*hops);
+      return result<std::vector<NextHop>>(std::move(*hops));
     }
   }
-  co_return co_await locate(target.host, target.port);
+  auto hops = as_is(target);
+  if (!hops) {
+    return std::nullopt;
+  }
+  return result<std::vector<NextHop>>(std::move(*hops));
+}
+
+asio::awaitable<result<std::vector<NextHop>>> RouteResolver::next_hops(const Request& request) {
+  if (auto now = next_hops_now(request)) {
+    co_return std::move(*now);
+  }
+  const Uri& target = request.route.empty() ? request.request_uri : request.route.front().uri;
+  auto hops = co_await locate(target.host, target.port);
+  if (hops && !request.route.empty()) {
+    for (auto& hop : *hops) {
+      hop.transport = transport_of(target);
+    }
+  }
+  co_return hops;
 }
 
 asio::awaitable<result<std::vector<NextHop>>> RouteResolver::locate(

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "gateway/base/result.hpp"
@@ -31,6 +32,8 @@ class RouteResolver {
 
   // Every target to try, in order (the next on failure). Errors: RouteErrc.
   boost::asio::awaitable<result<std::vector<NextHop>>> next_hops(const Request& request);
+  // The same without waiting: nullopt when only DNS can tell (then await next_hops).
+  std::optional<result<std::vector<NextHop>>> next_hops_now(const Request& request);
   // The DNS part alone, for a domain or host name (RFC 3263 §4.2 with the Microsoft service
   // first). An IP literal, or a host with an explicit port, is used as is.
   boost::asio::awaitable<result<std::vector<NextHop>>> locate(std::string host,
