@@ -66,6 +66,10 @@ asio::awaitable<void> Pacer::run(Probe& probe, std::function<void(std::size_t)> 
       const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
       const auto due = std::min(count, static_cast<std::size_t>(plan_.rate * elapsed) + 1);
       batch(probe, next, due, send, flush);
+      if (plan_.backlog_s > 0 &&
+          static_cast<double>(probe.in_flight()) > plan_.rate * plan_.backlog_s) {
+        break;  // fell behind: the rest is not sent (sent < count in the report)
+      }
       wake_.expires_after(std::chrono::milliseconds(1));
     } else {
       const std::size_t room = plan_.window - std::min(plan_.window, probe.in_flight());

@@ -32,6 +32,9 @@ struct LoadPlan {
   // worth of sends (rate x seconds, at least 1000); empty: one run per phase as above.
   std::vector<double> rates;
   double sweep_seconds = 5;
+  // Open loop: stop sending once more than rate x backlog_s units are unfinished (the node
+  // fell behind; what is sent still drains). 0: never (a plain --rate run).
+  double backlog_s = 0;
 };
 
 std::string phase_name(char phase);

@@ -82,11 +82,12 @@ void print_sweep(const std::vector<PhaseStats>& phases) {
       phase = p.name.substr(0, at);
       best = 0;
     }
-    const bool kept_up = p.delivered == p.sent && p.delivered_per_s >= 0.95 * p.offered_per_s;
+    const bool kept_up = p.delivered == p.sent && p.lost == 0 &&
+                         p.delivered_per_s >= 0.95 * p.offered_per_s;
     const bool ok = kept_up && p.p99_ms < kP99LimitMs;
-    std::printf("sweep %-28s offered %7.0f/s delivered %7.0f/s p50 %7.2f p99 %8.2f ms, lag99 "
-                "%7.2f ms%s\n",
-                p.name.c_str(), p.offered_per_s, p.delivered_per_s, p.p50_ms, p.p99_ms,
+    std::printf("sweep %-28s offered %7.0f/s sent %7zu delivered %7.0f/s p50 %7.2f p99 %8.2f "
+                "ms, lag99 %7.2f ms%s\n",
+                p.name.c_str(), p.offered_per_s, p.sent, p.delivered_per_s, p.p50_ms, p.p99_ms,
                 p.lag_p99_ms, ok ? "" : (kept_up ? "  (p99 over)" : "  (fell behind)"));
     if (ok) {
       best = std::max(best, p.offered_per_s);

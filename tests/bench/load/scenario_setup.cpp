@@ -171,13 +171,20 @@ asio::awaitable<std::vector<PhaseStats>> Scenario::run() {
       out.push_back(co_await std::move(running));
       continue;
     }
-    for (double rate : plan_.rates) {  // the sweep: open loop at each rate in turn
+    // The sweep: open loop at each rate in turn, at most 1 s of backlog; a rate the node could
+    // not keep up with ends the phase's sweep (higher rates would only pile up more).
+    plan_.backlog_s = 1.0;
+    for (double rate : plan_.rates) {
       plan_.rate = rate;
       plan_.count = std::max<std::size_t>(1000, static_cast<std::size_t>(rate * plan_.sweep_seconds));
       auto running = run_phase(phase);
       out.push_back(co_await std::move(running));
       out.back().name += '@';  // piece by piece: GCC 12 -Wrestrict false positive on "@" + ...
       out.back().name += std::to_string(static_cast<long>(rate));
+      const auto& last = out.back();
+      if (last.sent < plan_.count || last.delivered_per_s < 0.95 * rate) {
+        break;
+      }
     }
   }
   co_return out;
