@@ -48,8 +48,7 @@ struct SwitchboardDeps {
   Logger log;
   // Current policy rows (null until loaded); a new version → a new snapshot.
   std::function<std::shared_ptr<const presence::PolicyRows>()> policy;
-  // Open federation (DNS discovery of an unknown domain, then an open_federation_cache row):
-  // the protocol found, or nullopt; empty function: refused.
+  // Open federation (DNS discovery): the protocol found or nullopt; empty function: refused.
   std::function<boost::asio::awaitable<std::optional<presence::Protocol>>(std::string domain)>
       discover;
 };
@@ -65,8 +64,8 @@ class Switchboard final : public xmpp::StanzaHandler {
 
   // Start-up: stored subscriptions, cached presence, undelivered messages (re-delivered).
   boost::asio::awaitable<void> restore();
-  // Before the edges accept: inputs wait until restore() has finished or given up, so that a
-  // NOTIFY arriving right after a restart meets the restored state, not overwritten by it.
+  // Before the edges accept: inputs wait until restore() has finished or given up (a NOTIFY
+  // right after a restart meets the restored state).
   void hold_until_restored() { held_ = true; }
   bool restored() const { return !held_; }
   // Timers (refreshes, idle sessions, delivery settle) until cancelled.
@@ -74,6 +73,9 @@ class Switchboard final : public xmpp::StanzaHandler {
 
   // XMPP: an authenticated inbound stanza (any strand).
   boost::asio::awaitable<void> on_stanza(xmpp::Element stanza) override;
+  // XMPP: the stanzas of one read in one hop, each taken at once unless it must wait.
+  bool takes_batches() const override { return true; }
+  boost::asio::awaitable<std::size_t> on_stanzas(std::vector<xmpp::Element> stanzas) override;
   // XMPP: S2sPool's BounceFn (any thread; never blocks).
   void on_xmpp_bounce(xmpp::Element stanza, xmpp::StanzaErrc condition);
 
@@ -87,9 +89,8 @@ class Switchboard final : public xmpp::StanzaHandler {
   boost::asio::awaitable<void> on_message_answer(std::int64_t outbox_id,
                                                  presence::SipAnswer answer);
   boost::asio::awaitable<void> on_bye(presence::Address sip_user, presence::Address peer);
-  // The SIP user opened a session dialog with `peer` (incoming INVITE answered 2xx; `dialog` in
-  // the SIP side's form): messages to the SIP user from `peer` then go in that dialog instead
-  // of a new INVITE. Activity in it (a MESSAGE) keeps it from the idle close. RFC 7572 §4.
+  // The SIP user opened a session dialog with `peer` (`dialog` in the SIP side's form): messages
+  // from `peer` go in it, no new INVITE; a MESSAGE in it keeps it open. RFC 7572 §4.
   boost::asio::awaitable<void> on_remote_invite(presence::Address sip_user, presence::Address peer,
                                                 std::string dialog);
   boost::asio::awaitable<void> on_remote_activity(presence::Address sip_user,
@@ -111,8 +112,7 @@ class Switchboard final : public xmpp::StanzaHandler {
   using PolicyPtr = std::shared_ptr<const presence::PolicySnapshot>;
   using PresenceBatch = WriteBehind<std::string, presence::Presence>::Batch;
 
-  // Runs `work` on the strand (the machines' only executor); the caller's cancellation is
-  // not forwarded (store calls cannot be interrupted).
+  // Runs `work` on the strand (the machines' only executor); no caller's cancellation.
   boost::asio::awaitable<void> on_strand(boost::asio::awaitable<void> work);
   // `work` after restore() when held (hold_until_restored); on the strand.
   boost::asio::awaitable<void> gated(boost::asio::awaitable<void> work);
@@ -135,13 +135,20 @@ class Switchboard final : public xmpp::StanzaHandler {
   boost::asio::awaitable<void> remote_activity(presence::Address sip_user, presence::Address peer);
   boost::asio::awaitable<void> xmpp_delivered(std::string stanza_id);
 
-  // XMPP in (switchboard_xmpp.cpp).
+  // XMPP in (switchboard_xmpp.cpp). start_* do what needs no waiting, return the rest.
+  using Rest = std::optional<boost::asio::awaitable<void>>;
+  boost::asio::awaitable<std::size_t> take_batch(std::vector<xmpp::Element> stanzas);
   boost::asio::awaitable<void> handle_stanza(xmpp::Element stanza);
+  Rest start_stanza(xmpp::Element stanza);
+  Rest start_presence(xmpp::Element stanza);
+  Rest start_directed_presence(xmpp::Element stanza, xmpp::PresenceUpdate update, PolicyPtr p);
+  boost::asio::awaitable<void> finish_directed_presence(xmpp::Element s, xmpp::PresenceUpdate u,
+                                                        PolicyPtr p,
+                                                        presence::SubscriptionEffects fx,
+                                                        bool addressed);
+  void relay_unaddressed(const xmpp::Element& s, const xmpp::PresenceUpdate& u,
+                         const presence::PolicySnapshot& p, bool addressed);
   boost::asio::awaitable<void> handle_xmpp_message(xmpp::Element stanza);
-  boost::asio::awaitable<void> handle_xmpp_presence(xmpp::Element stanza);
-  boost::asio::awaitable<void> handle_directed_presence(xmpp::Element stanza,
-                                                        xmpp::PresenceUpdate update,
-                                                        PolicyPtr policy);
   void handle_xmpp_iq(const xmpp::Element& stanza);
   boost::asio::awaitable<void> handle_failure(xmpp::Element stanza);
   boost::asio::awaitable<void> handle_pool_bounce(xmpp::Element stanza, xmpp::StanzaErrc c);
@@ -164,6 +171,8 @@ class Switchboard final : public xmpp::StanzaHandler {
   boost::asio::awaitable<void> handle_request(presence::SubscriptionRequest r, bool may_discover);
   boost::asio::awaitable<void> run_subscription(
       presence::SubscriptionEffects fx, std::optional<presence::SubscriptionRequest> replay);
+  static bool needs_store(const presence::SubscriptionEffects& fx);  // else: _now
+  void run_subscription_now(presence::SubscriptionEffects& fx);
   boost::asio::awaitable<void> persist(const presence::SubscriptionEffect& effect);
   void note_presence(const presence::Presence& p);
   boost::asio::awaitable<void> presence_flush_loop();

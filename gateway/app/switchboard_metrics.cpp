@@ -5,13 +5,35 @@
 
 namespace fedgate::gateway {
 
+Counter& SwitchboardMetrics::cached(std::vector<Cached>& cache, const char* name,
+                                    const char* help,
+                                    std::initializer_list<const char*> label_names,
+                                    std::initializer_list<std::string_view> values) {
+  std::string_view v[3];
+  std::size_t n = 0;
+  for (auto value : values) {
+    v[n++] = value;
+  }
+  std::lock_guard lock{mutex_};
+  for (const auto& e : cache) {
+    if (e.a == v[0] && e.b == v[1] && e.c == v[2]) {
+      return *e.counter;
+    }
+  }
+  Labels labels;
+  std::size_t i = 0;
+  for (const char* label : label_names) {
+    labels.emplace_back(label, std::string(v[i++]));
+  }
+  Counter& counter = registry_.counter(name, help, labels);
+  cache.push_back(Cached{std::string(v[0]), std::string(v[1]), std::string(v[2]), &counter});
+  return counter;
+}
+
 void SwitchboardMetrics::decision(std::string_view kind, std::string_view outcome,
                                   std::string_view reason) {
-  registry_
-      .counter("fedgate_switchboard_decisions_total", "Routing decisions by kind and outcome",
-               {{"kind", std::string(kind)},
-                {"outcome", std::string(outcome)},
-                {"reason", std::string(reason)}})
+  cached(decisions_, "fedgate_switchboard_decisions_total", "Routing decisions by kind and outcome",
+         {"kind", "outcome", "reason"}, {kind, outcome, reason})
       .inc();
 }
 
@@ -23,9 +45,8 @@ void SwitchboardMetrics::bounced(std::string_view reason) {
 }
 
 void SwitchboardMetrics::stanza(std::string_view direction, std::string_view kind) {
-  registry_
-      .counter("fedgate_switchboard_stanzas_total", "XMPP stanzas through the switchboard",
-               {{"direction", std::string(direction)}, {"kind", std::string(kind)}})
+  cached(stanzas_, "fedgate_switchboard_stanzas_total", "XMPP stanzas through the switchboard",
+         {"direction", "kind"}, {direction, kind})
       .inc();
 }
 

@@ -4,7 +4,11 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
+#include <mutex>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "gateway/base/metrics.hpp"
 
@@ -33,7 +37,20 @@ class SwitchboardMetrics {
   MetricsRegistry& registry() { return registry_; }
 
  private:
+  // The counters of one family by label values, found again without building the strings
+  // the registry's lookup takes (decisions and stanzas are counted per stanza).
+  struct Cached {
+    std::string a, b, c;
+    Counter* counter;
+  };
+  Counter& cached(std::vector<Cached>& cache, const char* name, const char* help,
+                  std::initializer_list<const char*> label_names,
+                  std::initializer_list<std::string_view> values);
+
   MetricsRegistry& registry_;
+  std::mutex mutex_;
+  std::vector<Cached> decisions_;
+  std::vector<Cached> stanzas_;
 };
 
 }  // namespace fedgate::gateway

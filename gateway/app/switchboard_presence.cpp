@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <algorithm>
 #include <chrono>
 
 #include "gateway/app/switchboard.hpp"
@@ -103,6 +104,29 @@ asio::awaitable<void> Switchboard::run_subscription(
                std::holds_alternative<presence::RemoveSubscription>(effect) ||
                std::holds_alternative<presence::SavePresence>(effect)) {
       co_await persist(effect);
+    } else if (policy != nullptr) {
+      send_effect(effect, *policy);
+    }
+  }
+  if (fx.wake_at && (!subs_wake_ || *fx.wake_at < *subs_wake_)) {
+    subs_wake_ = fx.wake_at;
+  }
+}
+
+bool Switchboard::needs_store(const presence::SubscriptionEffects& fx) {
+  return std::any_of(fx.effects.begin(), fx.effects.end(), [](const auto& e) {
+    return std::holds_alternative<presence::Discover>(e) ||
+           std::holds_alternative<presence::SaveSubscription>(e) ||
+           std::holds_alternative<presence::RemoveSubscription>(e);
+  });
+}
+
+// run_subscription for effects of which none needs_store (no replay: nothing to discover).
+void Switchboard::run_subscription_now(presence::SubscriptionEffects& fx) {
+  auto policy = snapshot();
+  for (const auto& effect : fx.effects) {
+    if (auto* save_presence = std::get_if<presence::SavePresence>(&effect)) {
+      note_presence(save_presence->presence);
     } else if (policy != nullptr) {
       send_effect(effect, *policy);
     }

@@ -3,6 +3,14 @@
 // between two XMPP sides when policy lets the pair talk. RFC 6120 §8, RFC 6121, RFC 7247 §7.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <memory>
 #include <vector>
 
 #include "gateway/app/switchboard.hpp"
@@ -59,19 +67,72 @@ void Switchboard::reply_error(const xmpp::Element& original, xmpp::StanzaErrc c,
 }
 
 asio::awaitable<void> Switchboard::handle_stanza(xmpp::Element stanza) {
+  if (auto rest = start_stanza(std::move(stanza))) {
+    co_await std::move(*rest);
+  }
+}
+
+Switchboard::Rest Switchboard::start_stanza(xmpp::Element stanza) {
   auto kind = xmpp::stanza_kind(stanza);
   metrics_.stanza("in", kind_name(kind));
   if (kind == xmpp::StanzaKind::message) {
     if (xmpp::is_error_stanza(stanza)) {
-      co_await handle_failure(std::move(stanza));
-    } else {
-      co_await handle_xmpp_message(std::move(stanza));
+      return handle_failure(std::move(stanza));
     }
-  } else if (kind == xmpp::StanzaKind::presence) {
-    co_await handle_xmpp_presence(std::move(stanza));
-  } else if (kind == xmpp::StanzaKind::iq) {
+    return handle_xmpp_message(std::move(stanza));
+  }
+  if (kind == xmpp::StanzaKind::presence) {
+    return start_presence(std::move(stanza));
+  }
+  if (kind == xmpp::StanzaKind::iq) {
     handle_xmpp_iq(stanza);
   }
+  return std::nullopt;
+}
+
+// The stanzas of one read: those that need no waiting are done in this loop, the others run
+// as their own coroutines on the strand, each entered at once (so it reaches its first
+// suspension before the next stanza starts: stream order). `first_failed` counts the prefix.
+asio::awaitable<std::size_t> Switchboard::take_batch(std::vector<xmpp::Element> stanzas) {
+  if (held_) {
+    auto [ec] = co_await gate_.async_wait(asio::as_tuple(asio::use_awaitable));
+    (void)ec;  // cancelled when restore() ends
+  }
+  struct Join {
+    explicit Join(asio::any_io_executor ex, std::size_t n)
+        : bell(std::move(ex), asio::steady_timer::time_point::max()), first_failed(n) {}
+    asio::steady_timer bell;
+    std::size_t running = 0;
+    std::size_t first_failed;
+  };
+  auto join = std::make_shared<Join>(strand_, stanzas.size());
+  for (std::size_t i = 0; i < stanzas.size(); ++i) {
+    auto rest = start_stanza(std::move(stanzas[i]));
+    if (!rest) {
+      continue;
+    }
+    ++join->running;
+    asio::co_spawn(strand_, std::move(*rest),
+                   asio::bind_executor(strand_, [join, i](const std::exception_ptr& e) {
+                     if (e) {
+                       join->first_failed = std::min(join->first_failed, i);
+                     }
+                     if (--join->running == 0) {
+                       join->bell.cancel();
+                     }
+                   }));
+  }
+  while (join->running > 0) {
+    auto [ec] = co_await join->bell.async_wait(asio::as_tuple(asio::use_awaitable));
+    (void)ec;  // cancelled by the last one to complete
+  }
+  co_return join->first_failed;
+}
+
+asio::awaitable<std::size_t> Switchboard::on_stanzas(std::vector<xmpp::Element> stanzas) {
+  auto token = asio::bind_cancellation_slot(asio::cancellation_slot{}, asio::use_awaitable);
+  auto op = asio::co_spawn(strand_, take_batch(std::move(stanzas)), token);
+  co_return co_await std::move(op);
 }
 
 asio::awaitable<void> Switchboard::handle_xmpp_message(xmpp::Element stanza) {
@@ -90,43 +151,45 @@ asio::awaitable<void> Switchboard::handle_xmpp_message(xmpp::Element stanza) {
   co_await handle_message(std::move(in).value(), std::move(reply));
 }
 
-asio::awaitable<void> Switchboard::handle_xmpp_presence(xmpp::Element stanza) {
+Switchboard::Rest Switchboard::start_presence(xmpp::Element stanza) {
   auto input = xmpp::to_presence_input(stanza);
   if (!input) {
     metrics_.decision("presence", "refuse", "bad_presence");
     log_.info("presence.refused", {{"reason", "bad_presence"}, {"error", input.error().message()}});
     reply_error(stanza, xmpp::wire_condition(static_cast<xmpp::BridgeErrc>(input.error().value())),
                 "");
-    co_return;
+    return std::nullopt;
   }
   if (auto* request = std::get_if<presence::SubscriptionRequest>(&*input)) {
-    co_await handle_request(std::move(*request), true);
-  } else if (auto* update = std::get_if<xmpp::PresenceUpdate>(&*input)) {
-    auto policy = snapshot();
-    if (policy == nullptr) {
-      metrics_.decision("presence", "drop", "policy_not_loaded");
-      co_return;
-    }
-    auto leg = presence::resolve_leg(update->entity, update->to, *policy);
-    if (!std::holds_alternative<presence::Leg>(leg)) {
-      metrics_.decision("presence", "drop", "not_permitted");
-      log_.debug("presence.dropped",
-                 {{"peer", update->entity.domain()}, {"reason", "not_permitted"}});
-      co_return;
-    }
-    co_await handle_directed_presence(std::move(stanza), std::move(*update), policy);
-  } else {
-    co_await handle_failure(std::move(stanza));
+    return handle_request(std::move(*request), true);
   }
+  auto* update = std::get_if<xmpp::PresenceUpdate>(&*input);
+  if (update == nullptr) {
+    return handle_failure(std::move(stanza));
+  }
+  auto policy = snapshot();
+  if (policy == nullptr) {
+    metrics_.decision("presence", "drop", "policy_not_loaded");
+    return std::nullopt;
+  }
+  auto leg = presence::resolve_leg(update->entity, update->to, *policy);
+  if (!std::holds_alternative<presence::Leg>(leg)) {
+    metrics_.decision("presence", "drop", "not_permitted");
+    log_.debug("presence.dropped",
+               {{"peer", update->entity.domain()}, {"reason", "not_permitted"}});
+    return std::nullopt;
+  }
+  return start_directed_presence(std::move(stanza), std::move(*update), std::move(policy));
 }
 
 // An XMPP server sends its user's presence to each subscriber separately (RFC 6121 §4.2.2):
 // the machine updates the cache, and this stanza goes to its own addressee only (the others
 // get theirs). A subscription the machine does not know (it predates fedgate) is relayed as
-// is, unless the local user blocks the remote one (polite blocking: nothing leaks).
-asio::awaitable<void> Switchboard::handle_directed_presence(xmpp::Element stanza,
-                                                            xmpp::PresenceUpdate update,
-                                                            PolicyPtr policy) {
+// is, unless the local user blocks the remote one (polite blocking: nothing leaks). Done at
+// once unless an effect goes to the subscription store.
+Switchboard::Rest Switchboard::start_directed_presence(xmpp::Element stanza,
+                                                       xmpp::PresenceUpdate update,
+                                                       PolicyPtr policy) {
   auto fx = subs_.on_endpoint_presence(update.entity, update.endpoint, *policy);
   bool addressed = false;
   std::erase_if(fx.effects, [&update, &addressed](const presence::SubscriptionEffect& e) {
@@ -138,19 +201,39 @@ asio::awaitable<void> Switchboard::handle_directed_presence(xmpp::Element stanza
     addressed = addressed || to_addressee;
     return !to_addressee;
   });
-  co_await run_subscription(std::move(fx), std::nullopt);
-  if (addressed || subs_.find(update.to, update.entity).has_value()) {
-    co_return;
+  if (needs_store(fx)) {
+    return finish_directed_presence(std::move(stanza), std::move(update), std::move(policy),
+                                    std::move(fx), addressed);
   }
-  bool local_entity = policy->is_local(update.entity.domain());
+  run_subscription_now(fx);
+  relay_unaddressed(stanza, update, *policy, addressed);
+  return std::nullopt;
+}
+
+asio::awaitable<void> Switchboard::finish_directed_presence(xmpp::Element stanza,
+                                                            xmpp::PresenceUpdate update,
+                                                            PolicyPtr policy,
+                                                            presence::SubscriptionEffects fx,
+                                                            bool addressed) {
+  co_await run_subscription(std::move(fx), std::nullopt);
+  relay_unaddressed(stanza, update, *policy, addressed);
+}
+
+void Switchboard::relay_unaddressed(const xmpp::Element& stanza,
+                                    const xmpp::PresenceUpdate& update,
+                                    const presence::PolicySnapshot& policy, bool addressed) {
+  if (addressed || subs_.find(update.to, update.entity).has_value()) {
+    return;
+  }
+  bool local_entity = policy.is_local(update.entity.domain());
   const auto& local = local_entity ? update.entity : update.to;
   const auto& remote = local_entity ? update.to : update.entity;
-  if (policy->user_rule(local.without_resource(), remote.without_resource(),
-                        presence::TrafficKind::presence) == presence::RuleAction::block) {
+  if (policy.user_rule(local.without_resource(), remote.without_resource(),
+                       presence::TrafficKind::presence) == presence::RuleAction::block) {
     metrics_.decision("presence", "drop", "user_policy_block");
-    co_return;
+    return;
   }
-  if (!relay_between_xmpp(stanza, *policy)) {
+  if (!relay_between_xmpp(stanza, policy)) {
     metrics_.decision("presence", "drop", "not_relayed");
   }
 }

@@ -1,10 +1,14 @@
 // Switchboard with a group-committing outbox (Outbox::accept_async answering later): the
 // sender hears "accepted" and the message goes out only after its commit; a failed commit
-// refuses it; concurrent messages wait for their commits together, not one after another.
+// refuses it; concurrent messages wait for their commits together, not one after another; a
+// batch of stanzas from one read completes (is acknowledged) only after every commit in it.
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "switchboard_harness.hpp"
 
@@ -115,6 +119,49 @@ TEST(SwitchboardCommit, ConcurrentMessagesWaitForTheirCommitsTogether) {
   b.settle();
   EXPECT_EQ(b.heard.size(), 3u);
   EXPECT_EQ(b.xmpp.sent.size(), 3u);
+}
+
+// The home's chat to a SIP user, as the XMPP side hands it over.
+xmpp::Element chat_from_home(int i) {
+  return parse_stanza("<message from='alice@home.test/r' to='sam@lync.test' id='h" +
+                      std::to_string(i) + "' type='chat'><body>b" + std::to_string(i) +
+                      "</body></message>");
+}
+
+TEST(SwitchboardCommit, ABatchOfStanzasCompletesOnlyAfterAllItsCommitsTogether) {
+  CommitBench b;
+  std::vector<xmpp::Element> batch;
+  for (int i = 0; i < 3; ++i) {
+    batch.push_back(chat_from_home(i));
+  }
+  std::optional<std::size_t> taken;
+  boost::asio::co_spawn(b.io, b.switchboard->on_stanzas(std::move(batch)),
+                        [&taken](std::exception_ptr, std::size_t n) { taken = n; });
+  b.settle();
+  EXPECT_EQ(b.outbox.pending.size(), 3u);  // one group commit for the whole read
+  EXPECT_FALSE(taken.has_value());         // no acknowledgement before the commit
+  b.outbox.finish_all(true);
+  b.settle();
+  ASSERT_TRUE(taken.has_value());
+  EXPECT_EQ(*taken, 3u);
+}
+
+TEST(SwitchboardCommit, AnIqInABatchIsAnsweredAtOnceWhileAMessageWaitsForItsCommit) {
+  CommitBench b;
+  std::vector<xmpp::Element> batch;
+  batch.push_back(chat_from_home(0));
+  batch.push_back(parse_stanza("<iq from='alice@home.test/r' to='sam@lync.test' id='q1' "
+                               "type='get'><query xmlns='jabber:iq:version'/></iq>"));
+  std::optional<std::size_t> taken;
+  boost::asio::co_spawn(b.io, b.switchboard->on_stanzas(std::move(batch)),
+                        [&taken](std::exception_ptr, std::size_t n) { taken = n; });
+  b.settle();
+  ASSERT_EQ(b.xmpp.sent.size(), 1u);  // the iq's error answer (not relayed to SIP)
+  EXPECT_EQ(b.xmpp.sent[0].stanza.attr("id"), "q1");
+  EXPECT_FALSE(taken.has_value());
+  b.outbox.finish_all(true);
+  b.settle();
+  EXPECT_EQ(taken, std::optional<std::size_t>(2));
 }
 
 }  // namespace
