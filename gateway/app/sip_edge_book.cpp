@@ -184,6 +184,11 @@ std::optional<SessionParties> SipDialogBook::session(const sip::DialogId& id) co
   return it->second;
 }
 
+SessionParties* SipDialogBook::find_session(const sip::DialogId& id) {
+  auto it = sessions_.find(dialog_view(id));
+  return it == sessions_.end() ? nullptr : &it->second;
+}
+
 std::optional<SessionParties> SipDialogBook::remove_session(const sip::DialogId& id) {
   auto it = sessions_.find(dialog_view(id));
   if (it == sessions_.end()) {

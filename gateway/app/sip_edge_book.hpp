@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "gateway/app/sip_edge_forms.hpp"
+#include "gateway/base/clock.hpp"
 #include "presence/model/address.hpp"
 #include "presence/model/presence.hpp"
 #include "sip/dialog/dialog.hpp"
@@ -73,6 +74,7 @@ struct SessionParties {
   presence::Address sip_user;
   presence::Address peer;
   bool outgoing = false;  // fedgate sent the INVITE
+  std::optional<TimePoint> activity_reported;  // the last on_remote_activity for this session
 };
 
 class SipDialogBook {
@@ -115,6 +117,7 @@ class SipDialogBook {
   // IM sessions by Call-ID and our tag.
   void add_session(const sip::DialogId& id, SessionParties parties);
   std::optional<SessionParties> session(const sip::DialogId& id) const;
+  SessionParties* find_session(const sip::DialogId& id);  // null: none; valid until a change
   std::optional<SessionParties> remove_session(const sip::DialogId& id);
 
   std::size_t notifiers() const { return notifiers_.size(); }

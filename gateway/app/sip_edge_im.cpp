@@ -24,6 +24,9 @@ using presence::DeliveryMode;
 
 namespace {
 
+// How often a session's messages tell the switchboard it is active (its idle close: 10 min).
+constexpr Duration kActivityInterval = std::chrono::seconds(5);
+
 sip::Answer answer(int status, std::string reason) {
   sip::Answer a;
   a.status = status;
@@ -268,7 +271,7 @@ asio::awaitable<sip::Answer> SipEdge::handle_session_message(sip::SessionMessage
   metrics_.event("session_message");
   presence::Address from = e.parties.from;
   presence::Address to = e.parties.to;
-  if (auto s = book_.session(e.dialog); s && s->outgoing) {  // our INVITE: they are the SIP user
+  if (auto* s = book_.find_session(e.dialog); s && s->outgoing) {  // our INVITE: they are the SIP user
     from = s->sip_user;
     to = s->peer;
   }
@@ -281,9 +284,18 @@ asio::awaitable<sip::Answer> SipEdge::handle_session_message(sip::SessionMessage
   const bool typing_only = in->content.body.empty() && in->content.formatted_body.empty();
   auto op = decide_message(std::move(*in));
   sip::Answer a = co_await std::move(op);
-  // Keeps the session from the idle close; not awaited: the answer need not wait a strand hop.
-  spawn("sip_edge.activity",
-        switchboard_.on_remote_activity(from.without_resource(), to.without_resource()));
+  // Keeps the session from the idle close (10 minutes), at most once per kActivityInterval
+  // per session; not awaited: the answer need not wait a strand hop.
+  const TimePoint now = Clock::now();
+  auto* session = book_.find_session(e.dialog);
+  if (!session || !session->activity_reported ||
+      now - *session->activity_reported >= kActivityInterval) {
+    if (session) {
+      session->activity_reported = now;
+    }
+    spawn("sip_edge.activity",
+          switchboard_.on_remote_activity(from.without_resource(), to.without_resource()));
+  }
   if (!success(a.status)) {
     log_.info("sip.edge.session_message_refused", {{"peer", from.domain()}, {"status", a.status}});
     if (typing_only) {
