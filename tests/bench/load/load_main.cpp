@@ -3,6 +3,7 @@
 // sets up N x N subscriptions and IM sessions, runs the timed phases and prints throughput,
 // latency percentiles and losses (README.md). One process, one thread, one monotonic clock.
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/program_options.hpp>
 #include <fstream>
@@ -126,6 +127,11 @@ void write_json(const Args& a, const std::string& line) {
   }
 }
 
+asio::awaitable<void> await_partner_stopped(PartnerServer& partner, bool& done) {
+  co_await partner.stopped();
+  done = true;
+}
+
 // Ends the run without a request in flight: waits (bounded) until every SIP send has its final
 // answer, stops both servers (a request still waiting then fails with 503), and runs the
 // coroutines that the stop ends to completion before anything they use is destroyed.
@@ -140,7 +146,12 @@ void settle_and_stop(asio::io_context& io, Scenario& scenario, HomeServer& home,
   bounded(std::chrono::milliseconds(5000));
   home.stop();
   partner.stop();
+  bool agent_done = false;  // the agent is destroyed only after its tasks ended
+  asio::co_spawn(io, await_partner_stopped(partner, agent_done), asio::detached);
   bounded(std::chrono::milliseconds(5000));
+  for (int i = 0; i < 200 && !agent_done; ++i) {
+    io.run_one_for(std::chrono::milliseconds(50));
+  }
   io.run_for(std::chrono::milliseconds(300));
   if (scenario.sending() > 0) {
     std::cerr << "fedgate_load: " << scenario.sending() << " SIP sends never finished" << std::endl;

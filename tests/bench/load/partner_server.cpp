@@ -44,8 +44,7 @@ asio::awaitable<void> PartnerServer::Forward::on_message(sip::Message m,
   co_return;
 }
 
-// Not marked override: it overrides MessageHandler::take_messages where the transport has that
-// fast path, and is simply unused where it has not.
+// The transport's fast path: a whole read, no coroutine per message.
 bool PartnerServer::Forward::take_messages(std::vector<sip::Message>& batch,
                                            const sip::ConnectionHandle& from) {
   for (auto& m : batch) {
@@ -134,6 +133,14 @@ void PartnerServer::stop() {
     listener_->close();
   }
   tasks_.cancel();
+}
+
+asio::awaitable<bool> PartnerServer::stopped() {
+  if (!agent_) {
+    co_return true;
+  }
+  bool done = co_await agent_->stopped();
+  co_return done;
 }
 
 }  // namespace fedgate::load

@@ -42,6 +42,8 @@ class PartnerServer {
 
   std::string start();  // a readable error, or empty
   void stop();
+  // After stop(): completes once the agent runs no task and holds no message (bounded).
+  boost::asio::awaitable<bool> stopped();
   sip::SipAgent& agent() { return *agent_; }
   // The timed phases' SIP path (lean_sip.hpp); messages it does not take go to the agent.
   LeanSip& lean() { return lean_; }
@@ -54,7 +56,7 @@ class PartnerServer {
   struct Forward final : sip::MessageHandler {
     boost::asio::awaitable<void> on_message(sip::Message m, sip::ConnectionHandle from) override;
     // The transport's fast path (a whole read, no coroutine per message).
-    bool take_messages(std::vector<sip::Message>& batch, const sip::ConnectionHandle& from);
+    bool take_messages(std::vector<sip::Message>& batch, const sip::ConnectionHandle& from) override;
     void dispatch(sip::Message& m, const sip::ConnectionHandle& from);
     sip::SipAgent* agent = nullptr;
     LeanSip* lean = nullptr;
