@@ -2,6 +2,8 @@
 // requests along their next hops (RFC 3261 §17, §18; RFC 3263 §4.3 next target on failure).
 #include "sip/bridge/agent.hpp"
 
+#include <algorithm>
+
 // GCC 12 (-O1, ASan) reports Asio's awaitable frame operator new/delete pair as mismatched
 // when it inlines a child coroutine's frame allocation: a false positive (see sip_net).
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
@@ -106,8 +108,19 @@ asio::awaitable<void> SipAgent::on_message(Message message, ConnectionHandle fro
   co_await std::move(on_strand);
 }
 
+// A SUBSCRIBE's or INVITE's response wakes the coroutine that sent it; the NOTIFY read after
+// it must not overtake it (RFC 6665 §4.1.2.4 tolerates that, but the subscriber then settles its
+// dialog twice). Such a read goes the awaited way, one message after the other.
+namespace {
+bool wakes_sender(const Message& m) {
+  const auto* r = std::get_if<Response>(&m);
+  return r != nullptr && (r->cseq.method == Method::subscribe || r->cseq.method == Method::invite);
+}
+}  // namespace
+
 bool SipAgent::take_messages(std::vector<Message>& batch, const ConnectionHandle& from) {
-  if (queued_.load(std::memory_order_relaxed) >= kMaxQueued) {
+  if (queued_.load(std::memory_order_relaxed) >= kMaxQueued ||
+      std::any_of(batch.begin(), batch.end(), wakes_sender)) {
     return false;
   }
   queued_.fetch_add(batch.size());
