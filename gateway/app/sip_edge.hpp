@@ -5,12 +5,14 @@
 // dialog book lives on its own strand. RFC 3261, RFC 6665, RFC 3428, RFC 7247 §7, MS-SIPRE.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
-#include <atomic>
 #include <deque>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,6 +76,8 @@ class SipEdge final : public SipSide, public sip::AgentEvents {
   void on_watcher_gone(sip::WatcherGoneEvent e) override;
   void on_session_message(sip::SessionMessageEvent e) override;
   boost::asio::awaitable<sip::Answer> decide_session_message(sip::SessionMessageEvent e) override;
+  bool decide_session_message_now(sip::SessionMessageEvent& e,
+                                  std::function<void(sip::Answer)>& done) override;
   void on_session_ended(sip::SessionEndedEvent e) override;
   void on_peer_status(sip::PeerStatusEvent e) override;
 
@@ -153,6 +157,9 @@ class SipEdge final : public SipSide, public sip::AgentEvents {
   boost::asio::awaitable<bool> deliver_first(sip::DialogId id, sip::Body first);
   boost::asio::awaitable<sip::Answer> handle_session_message(sip::SessionMessageEvent e);
   boost::asio::awaitable<void> take_session_message(sip::SessionMessageEvent e);
+  std::optional<presence::InboundMessage> session_input(const sip::SessionMessageEvent& e);
+  void note_session_activity(const sip::DialogId& dialog, const presence::Address& from,
+                             const presence::Address& to);
   boost::asio::awaitable<void> handle_session_ended(sip::SessionEndedEvent e);
   boost::asio::awaitable<presence::SipAnswer> send_page_mode(presence::OutboundMessage m);
 

@@ -48,6 +48,11 @@ std::optional<sip::Body> body_for(const presence::MessageContent& content, Deliv
   return std::move(typing->body);
 }
 
+// What the switchboard hears of a MESSAGE in a session.
+presence::SipAnswer in_session_answer(const sip::MessageResult& r) {
+  return sip_answer(r.outcome == sip::MessageOutcome::delivered && r.status == 0 ? 200 : r.status);
+}
+
 // Built outside coroutines: GCC 12 mishandles aggregate braces in coroutine bodies.
 SessionParties parties(const presence::Address& sip_user, const presence::Address& peer,
                        bool outgoing) {
@@ -60,14 +65,65 @@ struct Outcome {
   bool accepted = false;
 };
 
+MessageReply reply_into(const std::shared_ptr<Outcome>& outcome) {
+  MessageReply reply;
+  reply.refused = [outcome](const presence::StanzaError& e) { outcome->refused = e; };
+  reply.accepted = [outcome] { outcome->accepted = true; };
+  return reply;
+}
+
+// The switchboard refused (RFC 7247 §7 status), accepted (stored: 200), or neither (dropped:
+// 404, as for an unknown user).
+sip::Answer answer_for(const Outcome& outcome, SipEdgeMetrics& metrics) {
+  if (outcome.refused) {
+    auto refusal = refusal_for(outcome.refused->condition);
+    metrics.refused("message_refused");
+    return answer(refusal.status, refusal.reason);
+  }
+  if (outcome.accepted) {
+    return answer(200, "OK");
+  }
+  metrics.refused("message_dropped");
+  return answer(404, "Not Found");
+}
+
+// A refused typing notification is answered 200 all the same.
+sip::Answer session_answer(sip::Answer a, bool typing_only, const std::string& peer, Logger& log) {
+  if (!success(a.status)) {
+    log.info("sip.edge.session_message_refused", {{"peer", peer}, {"status", a.status}});
+    if (typing_only) {
+      a = answer(200, "OK");
+    }
+  }
+  return a;
+}
+
 }  // namespace
 
 // --- SipSide: chat effects (switchboard strand) run as tasks on the edge strand.
 
 void SipEdge::send_invite(const presence::SendInvite& e) { spawn("sip_edge.invite", invite(e)); }
 
+// A message in an established session dialog goes straight to the agent (no task: the agent
+// keeps the order of calls); page mode and an unreadable dialog reference take the task way.
 void SipEdge::send_in_dialog(const presence::SendInDialog& e) {
-  spawn("sip_edge.in_dialog", in_dialog(e));
+  auto id = e.session.sip_dialog == kPageModeSession ? std::nullopt
+                                                     : decode_dialog_ref(e.session.sip_dialog);
+  if (!id) {
+    spawn("sip_edge.in_dialog", in_dialog(e));
+    return;
+  }
+  metrics_.effect("message_in_dialog");
+  auto body = body_for(e.message.content, DeliveryMode::sip_session);
+  if (!body) {
+    return;  // a chat state with no SIP form
+  }
+  agent_->send_in_session_now(std::move(*id), std::move(*body),
+                              [this, outbox_id = e.message.outbox_id](sip::MessageResult r) {
+                                if (outbox_id != 0) {
+                                  switchboard_.on_message_answer(outbox_id, in_session_answer(r));
+                                }
+                              });
 }
 
 void SipEdge::send_page(const presence::SendPage& e) { spawn("sip_edge.page", page(e)); }
@@ -125,12 +181,10 @@ asio::awaitable<void> SipEdge::in_dialog(presence::SendInDialog e) {
     }
     auto op = agent_->send_in_session(std::move(*id), std::move(*body));
     sip::MessageResult r = co_await std::move(op);
-    result = sip_answer(r.outcome == sip::MessageOutcome::delivered && r.status == 0 ? 200
-                                                                                     : r.status);
+    result = in_session_answer(r);
   }
   if (e.message.outbox_id != 0) {
-    auto reporting = switchboard_.on_message_answer(e.message.outbox_id, std::move(result));
-    co_await std::move(reporting);
+    switchboard_.on_message_answer(e.message.outbox_id, std::move(result));
   }
 }
 
@@ -139,8 +193,7 @@ asio::awaitable<void> SipEdge::page(presence::SendPage e) {
   auto paging = send_page_mode(e.message);
   presence::SipAnswer result = co_await std::move(paging);
   if (e.message.outbox_id != 0) {
-    auto reporting = switchboard_.on_message_answer(e.message.outbox_id, std::move(result));
-    co_await std::move(reporting);
+    switchboard_.on_message_answer(e.message.outbox_id, std::move(result));
   }
 }
 
@@ -169,7 +222,8 @@ asio::awaitable<void> SipEdge::bye(presence::SendBye e) {
 // as a page-mode notice from the recipient's address (no user content in it).
 asio::awaitable<void> SipEdge::bounce_notice(presence::BounceNotice n) {
   metrics_.effect("bounce");
-  log_.info("sip.edge.bounce", {{"msg", n.in_id}, {"peer", n.to.domain()},
+  log_.info("sip.edge.bounce", {{"msg", n.in_id},
+                                {"peer", n.to.domain()},
                                 {"condition", presence::to_string(n.error.condition)}});
   sip::Body body;
   body.type = sip::MediaType::parse("text/plain;charset=UTF-8").value();
@@ -198,25 +252,12 @@ asio::awaitable<sip::Answer> SipEdge::on_page_message(sip::PageMessageEvent e) {
   co_return co_await std::move(op);
 }
 
-// The answer follows the switchboard: refused (RFC 7247 §7 status), accepted (stored: 200), or
-// neither (dropped: 404, as for an unknown user).
+// The answer follows the switchboard (answer_for).
 asio::awaitable<sip::Answer> SipEdge::decide_message(presence::InboundMessage in) {
   auto outcome = std::make_shared<Outcome>();
-  MessageReply reply;
-  reply.refused = [outcome](const presence::StanzaError& e) { outcome->refused = e; };
-  reply.accepted = [outcome] { outcome->accepted = true; };
-  auto op = switchboard_.on_message(std::move(in), std::move(reply));
+  auto op = switchboard_.on_message(std::move(in), reply_into(outcome));
   co_await std::move(op);
-  if (outcome->refused) {
-    auto refusal = refusal_for(outcome->refused->condition);
-    metrics_.refused("message_refused");
-    co_return answer(refusal.status, refusal.reason);
-  }
-  if (outcome->accepted) {
-    co_return answer(200, "OK");
-  }
-  metrics_.refused("message_dropped");
-  co_return answer(404, "Not Found");
+  co_return answer_for(*outcome, metrics_);
 }
 
 asio::awaitable<sip::Answer> SipEdge::on_invite(sip::InviteEvent e) {
@@ -231,8 +272,8 @@ asio::awaitable<sip::Answer> SipEdge::decide_invite(sip::InviteEvent e) {
   }
   sip::Answer a = answer(200, "OK");
   if (e.first_message) {
-    auto in = sip::message_from_body(e.parties.from, e.parties.to, *e.first_message,
-                                     e.request.call_id);
+    auto in =
+        sip::message_from_body(e.parties.from, e.parties.to, *e.first_message, e.request.call_id);
     if (!in) {
       metrics_.refused("bad_message");
       co_return answer(415, "Unsupported Media Type");
@@ -242,9 +283,9 @@ asio::awaitable<sip::Answer> SipEdge::decide_invite(sip::InviteEvent e) {
   }
   if (success(a.status)) {  // the partner's dialog: replies to it go there (RFC 7572 §4)
     book_.add_session(e.dialog, parties(e.parties.from, e.parties.to, false));
-    auto opened = switchboard_.on_remote_invite(e.parties.from.without_resource(),
-                                                e.parties.to.without_resource(),
-                                                encode_dialog_ref(e.dialog));
+    auto opened =
+        switchboard_.on_remote_invite(e.parties.from.without_resource(),
+                                      e.parties.to.without_resource(), encode_dialog_ref(e.dialog));
     co_await std::move(opened);
   }
   co_return a;
@@ -264,45 +305,78 @@ asio::awaitable<sip::Answer> SipEdge::decide_session_message(sip::SessionMessage
   co_return co_await std::move(op);
 }
 
-// The agent answers the MESSAGE with what this returns: 200 only once the switchboard has
+// The agent answers the MESSAGE with what this gives: 200 only once the switchboard has
 // accepted the message into its outbox (a crash after the 200 loses nothing), else the
 // refusal. A typing notification is answered 200 whatever becomes of it.
 asio::awaitable<sip::Answer> SipEdge::handle_session_message(sip::SessionMessageEvent e) {
-  metrics_.event("session_message");
-  presence::Address from = e.parties.from;
-  presence::Address to = e.parties.to;
-  if (auto* s = book_.find_session(e.dialog); s && s->outgoing) {  // our INVITE: they are the SIP user
-    from = s->sip_user;
-    to = s->peer;
-  }
-  auto in = sip::message_from_body(from, to, e.body,
-                                   fmt::format("{};{}", e.dialog.call_id, e.cseq));
+  auto in = session_input(e);
   if (!in) {
-    metrics_.refused("bad_message");
     co_return answer(415, "Unsupported Media Type");
   }
   const bool typing_only = in->content.body.empty() && in->content.formatted_body.empty();
+  auto peer = std::string(in->from.domain());
   auto op = decide_message(std::move(*in));
   sip::Answer a = co_await std::move(op);
-  // Keeps the session from the idle close (10 minutes), at most once per kActivityInterval
-  // per session; not awaited: the answer need not wait a strand hop.
+  co_return session_answer(std::move(a), typing_only, peer, log_);
+}
+
+// The same without a coroutine (any thread): onto the edge strand, then the switchboard's
+// outcome is answered from its strand (no edge state is touched there).
+bool SipEdge::decide_session_message_now(sip::SessionMessageEvent& e,
+                                         std::function<void(sip::Answer)>& done) {
+  asio::post(strand_, [this, e = std::move(e), done = std::move(done)]() mutable {
+    auto in = session_input(e);
+    if (!in) {
+      done(answer(415, "Unsupported Media Type"));
+      return;
+    }
+    const bool typing_only = in->content.body.empty() && in->content.formatted_body.empty();
+    auto outcome = std::make_shared<Outcome>();
+    auto decided = [this, outcome, typing_only, peer = std::string(in->from.domain()),
+                    done = std::move(done)] {
+      done(session_answer(answer_for(*outcome, metrics_), typing_only, peer, log_));
+    };
+    switchboard_.on_message_now(std::move(*in), reply_into(outcome), std::move(decided));
+  });
+  return true;
+}
+
+// Edge strand: the message the session's MESSAGE carries (415 counted when unreadable), and
+// the session's activity reported to the switchboard.
+std::optional<presence::InboundMessage> SipEdge::session_input(const sip::SessionMessageEvent& e) {
+  metrics_.event("session_message");
+  presence::Address from = e.parties.from;
+  presence::Address to = e.parties.to;
+  if (auto* s = book_.find_session(e.dialog);
+      s && s->outgoing) {  // our INVITE: they are the SIP user
+    from = s->sip_user;
+    to = s->peer;
+  }
+  auto in =
+      sip::message_from_body(from, to, e.body, fmt::format("{};{}", e.dialog.call_id, e.cseq));
+  if (!in) {
+    metrics_.refused("bad_message");
+    return std::nullopt;
+  }
+  note_session_activity(e.dialog, from, to);
+  return std::move(*in);
+}
+
+// Keeps the session from the idle close (10 minutes), at most once per kActivityInterval per
+// session; not awaited: the answer need not wait a strand hop.
+void SipEdge::note_session_activity(const sip::DialogId& dialog, const presence::Address& from,
+                                    const presence::Address& to) {
   const TimePoint now = Clock::now();
-  auto* session = book_.find_session(e.dialog);
-  if (!session || !session->activity_reported ||
-      now - *session->activity_reported >= kActivityInterval) {
-    if (session) {
-      session->activity_reported = now;
-    }
-    spawn("sip_edge.activity",
-          switchboard_.on_remote_activity(from.without_resource(), to.without_resource()));
+  auto* session = book_.find_session(dialog);
+  if (session && session->activity_reported &&
+      now - *session->activity_reported < kActivityInterval) {
+    return;
   }
-  if (!success(a.status)) {
-    log_.info("sip.edge.session_message_refused", {{"peer", from.domain()}, {"status", a.status}});
-    if (typing_only) {
-      a = answer(200, "OK");
-    }
+  if (session) {
+    session->activity_reported = now;
   }
-  co_return a;
+  spawn("sip_edge.activity",
+        switchboard_.on_remote_activity(from.without_resource(), to.without_resource()));
 }
 
 void SipEdge::on_session_ended(sip::SessionEndedEvent e) {

@@ -7,6 +7,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -191,10 +192,16 @@ asio::awaitable<void> Switchboard::on_invite_answer(presence::Address sip_user,
   co_await std::move(op);
 }
 
-asio::awaitable<void> Switchboard::on_message_answer(std::int64_t outbox_id,
-                                                     presence::SipAnswer answer) {
-  auto op = on_strand(gated(message_answer(outbox_id, std::move(answer))));
-  co_await std::move(op);
+// No coroutine unless the restore holds input or the effects need one (any thread).
+void Switchboard::on_message_answer(std::int64_t outbox_id, presence::SipAnswer answer) {
+  asio::post(strand_, [this, outbox_id, answer = std::move(answer)]() mutable {
+    if (held_) {
+      deps_.tasks.spawn("switchboard.message_answer",
+                        on_strand(gated(message_answer(outbox_id, std::move(answer)))));
+      return;
+    }
+    run_chat_now(chat_.on_message_answer(outbox_id, answer, Clock::now()));
+  });
 }
 
 asio::awaitable<void> Switchboard::on_bye(presence::Address sip_user, presence::Address peer) {
@@ -213,11 +220,6 @@ asio::awaitable<void> Switchboard::on_remote_activity(presence::Address sip_user
                                                       presence::Address peer) {
   auto op = on_strand(gated(remote_activity(std::move(sip_user), std::move(peer))));
   co_await std::move(op);
-}
-
-void Switchboard::on_xmpp_delivered(std::string stanza_id) {
-  deps_.tasks.spawn("switchboard.delivered",
-                    on_strand(gated(xmpp_delivered(std::move(stanza_id)))));
 }
 
 asio::awaitable<void> Switchboard::chat_answer(presence::Address sip_user, presence::Address peer,

@@ -19,6 +19,7 @@
 
 #include "gateway/app/sip_side.hpp"
 #include "gateway/app/switchboard_config.hpp"
+#include "gateway/app/switchboard_deps.hpp"
 #include "gateway/app/switchboard_metrics.hpp"
 #include "gateway/app/write_behind.hpp"
 #include "gateway/app/xmpp_side.hpp"
@@ -34,24 +35,6 @@
 #include "xmpp/transport/s2s_config.hpp"
 
 namespace fedgate::gateway {
-
-// Everything the switchboard needs from the node. Ports must outlive it.
-struct SwitchboardDeps {
-  boost::asio::any_io_executor executor;        // the switchboard makes its strand on it
-  boost::asio::any_io_executor store_executor;  // synchronous ports run here (DbPool)
-  presence::Outbox& outbox;
-  presence::SubscriptionStore& subscriptions;
-  presence::PresenceCacheStore& presence_cache;
-  XmppSide& xmpp;
-  TaskGroup& tasks;
-  MetricsRegistry& metrics;
-  Logger log;
-  // Current policy rows (null until loaded); a new version → a new snapshot.
-  std::function<std::shared_ptr<const presence::PolicyRows>()> policy;
-  // Open federation (DNS discovery): the protocol found or nullopt; empty function: refused.
-  std::function<boost::asio::awaitable<std::optional<presence::Protocol>>(std::string domain)>
-      discover;
-};
 
 class Switchboard final : public xmpp::StanzaHandler {
  public:
@@ -81,13 +64,15 @@ class Switchboard final : public xmpp::StanzaHandler {
 
   // SIP side (any strand): neutral inputs from sip/bridge.
   boost::asio::awaitable<void> on_message(presence::InboundMessage in, MessageReply reply);
+  // The same without a coroutine (any thread): `finished` on the strand once decided.
+  void on_message_now(presence::InboundMessage in, MessageReply reply,
+                      std::function<void()> finished);
   boost::asio::awaitable<void> on_subscription_request(presence::SubscriptionRequest r);
   boost::asio::awaitable<void> on_presence_document(presence::Presence doc);
   boost::asio::awaitable<void> on_sip_state(presence::SipSubscriptionEvent e);
   boost::asio::awaitable<void> on_invite_answer(presence::Address sip_user, presence::Address peer,
                                                 presence::SipAnswer answer, std::string dialog);
-  boost::asio::awaitable<void> on_message_answer(std::int64_t outbox_id,
-                                                 presence::SipAnswer answer);
+  void on_message_answer(std::int64_t outbox_id, presence::SipAnswer answer);  // any thread
   boost::asio::awaitable<void> on_bye(presence::Address sip_user, presence::Address peer);
   // The SIP user opened a session dialog with `peer` (`dialog` in the SIP side's form): messages
   // from `peer` go in it, no new INVITE; a MESSAGE in it keeps it open. RFC 7572 §4.
@@ -104,11 +89,6 @@ class Switchboard final : public xmpp::StanzaHandler {
   std::size_t presence_unwritten() const { return presence_dirty_.size(); }  // write-behind
 
  private:
-  struct InFlight {
-    presence::OutboundMessage message;
-    TimePoint sent;
-    bool settled = false;  // marked delivered; kept for late bounces until bounce_memory
-  };
   using PolicyPtr = std::shared_ptr<const presence::PolicySnapshot>;
   using PresenceBatch = WriteBehind<std::string, presence::Presence>::Batch;
 
@@ -158,11 +138,22 @@ class Switchboard final : public xmpp::StanzaHandler {
 
   // Messages (switchboard_messages.cpp).
   boost::asio::awaitable<void> handle_message(presence::InboundMessage in, MessageReply reply);
+  void refuse_unloaded(const MessageReply& reply);
+  std::optional<presence::OutboundMessage> decided(const presence::InboundMessage& in,
+                                                   presence::Decision d, const MessageReply& r);
   boost::asio::awaitable<void> accept_and_deliver(presence::OutboundMessage m, MessageReply reply);
+  void accept_now(presence::OutboundMessage m, MessageReply reply, std::function<void()> done);
+  bool accepted(presence::OutboundMessage& m, const presence::PortResult<std::int64_t>& id,
+                const MessageReply& reply);
   boost::asio::awaitable<void> deliver(presence::OutboundMessage m);
+  void deliver_now(presence::OutboundMessage m);
+  void deliver_xmpp(presence::OutboundMessage m);
   boost::asio::awaitable<void> bounce(presence::OutboundMessage m, presence::StanzaError error,
                                       std::string_view reason);
   boost::asio::awaitable<void> run_chat(presence::ChatEffects fx);
+  void run_chat_now(presence::ChatEffects fx);  // no waiting unless there is a bounce
+  void send_chat(const presence::ChatEffect& effect);
+  void note_chat_wake(std::optional<TimePoint> at);
   boost::asio::awaitable<void> mark_delivered(std::int64_t outbox_id);
   boost::asio::awaitable<void> settle(TimePoint now);
   boost::asio::awaitable<bool> discover(const std::string& domain);

@@ -1,5 +1,6 @@
-// SwitchboardConfig (the switchboard's tunables, from the node configuration) and MessageReply
-// (how a message's sender hears the outcome). Owned by gateway/app's Switchboard; plain data.
+// SwitchboardConfig (the switchboard's tunables, from the node configuration), MessageReply
+// (how a message's sender hears the outcome) and InFlight (a message awaiting its ack). Owned
+// by gateway/app's Switchboard; plain data.
 // RFC 3261 §20.43 (Warning agent), RFC 6121 §4.3 (presence cache at restore).
 #pragma once
 
@@ -35,6 +36,13 @@ struct SwitchboardConfig {
 struct MessageReply {
   std::function<void(const presence::StanzaError&)> refused;
   std::function<void()> accepted;
+};
+
+// An XMPP-bound message handed to the pool, kept by stanza id for its ack or a late bounce.
+struct InFlight {
+  presence::OutboundMessage message;
+  TimePoint sent;
+  bool settled = false;  // marked delivered; kept for late bounces until bounce_memory
 };
 
 }  // namespace fedgate::gateway

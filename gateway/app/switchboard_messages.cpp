@@ -4,6 +4,7 @@
 // outbox (no pool thread held while waiting). STYLE.md B2 steps 4-7, RFC 7572, RFC 7247 §7.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
@@ -49,13 +50,24 @@ asio::awaitable<presence::PortResult<T>> committed(Start start) {
     auto held = std::make_shared<decltype(handler)>(std::move(handler));
     start([held, work](presence::PortResult<T> r) {
       asio::post(work.get_executor(),
-                 [held, r = std::move(r)]() mutable { std::move(*held)(Result{std::move(r)}); });
+                 [held, r = std::move(r)]() mutable { std::move (*held)(Result{std::move(r)}); });
     });
   };
-  auto op = asio::async_initiate<const asio::use_awaitable_t<>&, void(Result)>(
-      std::move(init), asio::use_awaitable);
+  auto op = asio::async_initiate<const asio::use_awaitable_t<>&, void(Result)>(std::move(init),
+                                                                               asio::use_awaitable);
   Result out = co_await std::move(op);
   co_return std::move(*out);
+}
+
+// A delivered mark written in the background: its callback only counts.
+void mark_delivered_now(presence::Outbox& outbox, SwitchboardMetrics& metrics, std::int64_t id) {
+  outbox.mark_delivered_async(id, [&metrics](const presence::PortResult<presence::Done>& r) {
+    if (r) {
+      metrics.delivered();
+    } else {
+      metrics.store_error("outbox_mark_delivered");
+    }
+  });
 }
 
 }  // namespace
@@ -63,10 +75,7 @@ asio::awaitable<presence::PortResult<T>> committed(Start start) {
 asio::awaitable<void> Switchboard::handle_message(presence::InboundMessage in, MessageReply reply) {
   auto policy = snapshot();
   if (policy == nullptr) {
-    metrics_.decision("message", "refuse", "policy_not_loaded");
-    if (reply.refused) {
-      reply.refused({ErrorCondition::service_unavailable, ""});
-    }
+    refuse_unloaded(reply);
     co_return;
   }
   auto decision = presence::route(in, *policy);
@@ -76,6 +85,26 @@ asio::awaitable<void> Switchboard::handle_message(presence::InboundMessage in, M
     decision = found ? presence::route(in, *policy)
                      : presence::Decision{presence::Refuse{ErrorCondition::remote_server_not_found,
                                                            "discovery_failed"}};
+  }
+  if (auto m = decided(in, std::move(decision), reply)) {
+    co_await accept_and_deliver(std::move(*m), std::move(reply));
+  }
+}
+
+void Switchboard::refuse_unloaded(const MessageReply& reply) {
+  metrics_.decision("message", "refuse", "policy_not_loaded");
+  if (reply.refused) {
+    reply.refused({ErrorCondition::service_unavailable, ""});
+  }
+}
+
+// The message to deliver, or nullopt once refused or dropped (counted, logged, told).
+std::optional<presence::OutboundMessage> Switchboard::decided(const presence::InboundMessage& in,
+                                                              presence::Decision decision,
+                                                              const MessageReply& reply) {
+  if (auto* deliver = std::get_if<presence::Deliver>(&decision)) {
+    metrics_.decision("message", "deliver");
+    return std::move(deliver->message);
   }
   if (auto* refuse = std::get_if<presence::Refuse>(&decision)) {
     metrics_.decision("message", "refuse", refuse->reason);
@@ -89,15 +118,86 @@ asio::awaitable<void> Switchboard::handle_message(presence::InboundMessage in, M
   } else if (auto* drop = std::get_if<presence::Drop>(&decision)) {
     metrics_.decision("message", "drop", drop->reason);
     log_.info("im.dropped", {{"msg", in.id}, {"peer", in.from.domain()}, {"reason", drop->reason}});
-  } else if (auto* deliver = std::get_if<presence::Deliver>(&decision)) {
-    metrics_.decision("message", "deliver");
-    co_await accept_and_deliver(std::move(deliver->message), std::move(reply));
   } else {
     metrics_.decision("message", "refuse", "discovery_loop");
     if (reply.refused) {
       reply.refused({ErrorCondition::remote_server_not_found, ""});
     }
   }
+  return std::nullopt;
+}
+
+// on_message without a coroutine (any thread) unless the restore holds input or the route needs
+// discovery: the outbox commit's callback comes back onto the strand, tells the sender, runs
+// `finished` and delivers (deliver_now).
+void Switchboard::on_message_now(presence::InboundMessage in, MessageReply reply,
+                                 std::function<void()> finished) {
+  asio::post(strand_, [this, in = std::move(in), reply = std::move(reply),
+                       finished = std::move(finished)]() mutable {
+    auto policy = snapshot();
+    auto decision = policy ? presence::route(in, *policy) : presence::Decision{};
+    if (held_ || policy == nullptr || std::holds_alternative<presence::Discover>(decision)) {
+      auto slow = [](Switchboard* self, presence::InboundMessage i, MessageReply r,
+                     std::function<void()> f) -> asio::awaitable<void> {
+        co_await self->handle_message(std::move(i), std::move(r));
+        f();
+      };
+      deps_.tasks.spawn(
+          "switchboard.message",
+          on_strand(gated(slow(this, std::move(in), std::move(reply), std::move(finished)))));
+      return;
+    }
+    auto m = decided(in, std::move(decision), reply);
+    if (!m) {
+      finished();
+      return;
+    }
+    accept_now(std::move(*m), std::move(reply), std::move(finished));
+  });
+}
+
+void Switchboard::accept_now(presence::OutboundMessage m, MessageReply reply,
+                             std::function<void()> finished) {
+  if (!durable(m.content)) {
+    if (reply.accepted) {
+      reply.accepted();
+    }
+    finished();
+    deliver_now(std::move(m));
+    return;
+  }
+  auto held = std::make_shared<presence::OutboundMessage>(std::move(m));
+  auto on_commit = [this, held, reply = std::move(reply),
+                    finished = std::move(finished)](presence::PortResult<std::int64_t> id) {
+    asio::post(strand_, [this, held, id, reply = std::move(reply), finished = std::move(finished)] {
+      if (!accepted(*held, id, reply)) {
+        finished();
+        return;
+      }
+      finished();
+      deliver_now(std::move(*held));
+    });
+  };
+  deps_.outbox.accept_async(*held, std::move(on_commit));
+}
+
+// After the outbox write: the sender is told (accepted, or refused when the write failed).
+bool Switchboard::accepted(presence::OutboundMessage& m,
+                           const presence::PortResult<std::int64_t>& id,
+                           const MessageReply& reply) {
+  if (!id) {
+    metrics_.store_error("outbox_accept");
+    log_.error("im.not_accepted", {{"msg", m.in_id}, {"error", presence::to_string(id.error())}});
+    if (reply.refused) {
+      reply.refused({ErrorCondition::internal_server_error, ""});
+    }
+    return false;
+  }
+  m.outbox_id = *id;
+  if (reply.accepted) {
+    reply.accepted();
+  }
+  return true;
 }
 
 asio::awaitable<void> Switchboard::accept_and_deliver(presence::OutboundMessage m,
@@ -107,17 +207,10 @@ asio::awaitable<void> Switchboard::accept_and_deliver(presence::OutboundMessage 
       deps_.outbox.accept_async(m, std::move(done));
     });
     auto id = co_await std::move(accepting);
-    if (!id) {
-      metrics_.store_error("outbox_accept");
-      log_.error("im.not_accepted", {{"msg", m.in_id}, {"error", presence::to_string(id.error())}});
-      if (reply.refused) {
-        reply.refused({ErrorCondition::internal_server_error, ""});
-      }
+    if (!accepted(m, id, reply)) {
       co_return;
     }
-    m.outbox_id = *id;
-  }
-  if (reply.accepted) {
+  } else if (reply.accepted) {
     reply.accepted();
   }
   co_await deliver(std::move(m));
@@ -127,15 +220,7 @@ asio::awaitable<void> Switchboard::deliver(presence::OutboundMessage m) {
   log_.debug("im.deliver",
              {{"msg", m.in_id}, {"outbox", m.outbox_id}, {"mode", mode_name(m.mode)}});
   if (m.mode == presence::DeliveryMode::xmpp_stanza) {
-    auto id = m.outbox_id > 0 ? fmt::format("fg-{}", m.outbox_id)
-                              : fmt::format("fg-e{}", ++next_ephemeral_);
-    auto stanza = xmpp::message_stanza(m, id);
-    auto from = std::string(m.from.domain());
-    auto to = std::string(m.to.domain());
-    if (m.outbox_id > 0) {
-      in_flight_[id] = InFlight{std::move(m), Clock::now(), false};
-    }
-    send_xmpp(from, to, std::move(stanza));
+    deliver_xmpp(std::move(m));
     co_return;
   }
   if (sip_ == nullptr) {
@@ -148,6 +233,31 @@ asio::awaitable<void> Switchboard::deliver(presence::OutboundMessage m) {
   }
   auto fx = chat_.on_outbound(std::move(m), Clock::now());
   co_await run_chat(std::move(fx));
+}
+
+void Switchboard::deliver_xmpp(presence::OutboundMessage m) {
+  auto id = m.outbox_id > 0 ? fmt::format("fg-{}", m.outbox_id)
+                            : fmt::format("fg-e{}", ++next_ephemeral_);
+  auto stanza = xmpp::message_stanza(m, id);
+  auto from = std::string(m.from.domain());
+  auto to = std::string(m.to.domain());
+  if (m.outbox_id > 0) {
+    in_flight_[id] = InFlight{std::move(m), Clock::now(), false};
+  }
+  send_xmpp(from, to, std::move(stanza));
+}
+
+// deliver on the strand without waiting, unless it bounces (no SIP side).
+void Switchboard::deliver_now(presence::OutboundMessage m) {
+  log_.debug("im.deliver",
+             {{"msg", m.in_id}, {"outbox", m.outbox_id}, {"mode", mode_name(m.mode)}});
+  if (m.mode == presence::DeliveryMode::xmpp_stanza) {
+    deliver_xmpp(std::move(m));
+  } else if (sip_ == nullptr) {
+    deps_.tasks.spawn("switchboard.deliver", on_strand(deliver(std::move(m))));
+  } else {
+    run_chat_now(chat_.on_outbound(std::move(m), Clock::now()));
+  }
 }
 
 asio::awaitable<void> Switchboard::bounce(presence::OutboundMessage m, presence::StanzaError error,
@@ -189,21 +299,55 @@ asio::awaitable<void> Switchboard::run_chat(presence::ChatEffects fx) {
       co_await mark_delivered(done->outbox_id);
     } else if (auto* b = std::get_if<presence::Bounce>(&effect)) {
       co_await bounce(std::move(b->message), std::move(b->error), "sip_failure");
-    } else if (sip_ == nullptr) {
-      metrics_.sip_unavailable("chat");
-    } else if (auto* invite = std::get_if<presence::SendInvite>(&effect)) {
-      sip_->send_invite(*invite);
-    } else if (auto* in_dialog = std::get_if<presence::SendInDialog>(&effect)) {
-      sip_->send_in_dialog(*in_dialog);
-    } else if (auto* page = std::get_if<presence::SendPage>(&effect)) {
-      sip_->send_page(*page);
-    } else if (auto* bye = std::get_if<presence::SendBye>(&effect)) {
-      sip_->send_bye(*bye);
+    } else {
+      send_chat(effect);
     }
   }
-  if (fx.wake_at && (!chat_wake_ || *fx.wake_at < *chat_wake_)) {
-    chat_wake_ = fx.wake_at;
+  note_chat_wake(fx.wake_at);
+}
+
+// The effects that go to the SIP side (invites, in-dialog and page messages, byes).
+void Switchboard::send_chat(const presence::ChatEffect& effect) {
+  if (sip_ == nullptr) {
+    metrics_.sip_unavailable("chat");
+  } else if (auto* invite = std::get_if<presence::SendInvite>(&effect)) {
+    sip_->send_invite(*invite);
+  } else if (auto* in_dialog = std::get_if<presence::SendInDialog>(&effect)) {
+    sip_->send_in_dialog(*in_dialog);
+  } else if (auto* page = std::get_if<presence::SendPage>(&effect)) {
+    sip_->send_page(*page);
+  } else if (auto* bye = std::get_if<presence::SendBye>(&effect)) {
+    sip_->send_bye(*bye);
   }
+}
+
+void Switchboard::note_chat_wake(std::optional<TimePoint> at) {
+  if (at && (!chat_wake_ || *at < *chat_wake_)) {
+    chat_wake_ = at;
+  }
+}
+
+// run_chat on the strand without waiting: delivered marks complete in the background. A
+// bounce (a store write, then the notice) and every effect after it take the coroutine way.
+void Switchboard::run_chat_now(presence::ChatEffects fx) {
+  auto& effects = fx.effects;
+  auto bounce_at = std::find_if(effects.begin(), effects.end(), [](const auto& e) {
+    return std::holds_alternative<presence::Bounce>(e);
+  });
+  for (auto it = effects.begin(); it != bounce_at; ++it) {
+    if (auto* done = std::get_if<presence::MarkDelivered>(&*it)) {
+      mark_delivered_now(deps_.outbox, metrics_, done->outbox_id);
+    } else {
+      send_chat(*it);
+    }
+  }
+  if (bounce_at == effects.end()) {
+    note_chat_wake(fx.wake_at);
+    return;
+  }
+  presence::ChatEffects rest{
+      {std::make_move_iterator(bounce_at), std::make_move_iterator(effects.end())}, fx.wake_at};
+  deps_.tasks.spawn("switchboard.chat", on_strand(run_chat(std::move(rest))));
 }
 
 asio::awaitable<void> Switchboard::mark_delivered(std::int64_t outbox_id) {
@@ -216,6 +360,22 @@ asio::awaitable<void> Switchboard::mark_delivered(std::int64_t outbox_id) {
   } else {
     metrics_.store_error("outbox_mark_delivered");
   }
+}
+
+// No coroutine unless the restore holds input (any thread).
+void Switchboard::on_xmpp_delivered(std::string stanza_id) {
+  asio::post(strand_, [this, stanza_id = std::move(stanza_id)]() mutable {
+    if (held_) {
+      deps_.tasks.spawn("switchboard.delivered",
+                        on_strand(gated(xmpp_delivered(std::move(stanza_id)))));
+      return;
+    }
+    auto it = in_flight_.find(stanza_id);
+    if (it != in_flight_.end() && !it->second.settled) {
+      it->second.settled = true;
+      mark_delivered_now(deps_.outbox, metrics_, it->second.message.outbox_id);
+    }
+  });
 }
 
 // An acknowledged stanza: its message is delivered now (a late bounce can still find it).

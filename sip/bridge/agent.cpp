@@ -10,17 +10,17 @@
 
 #include <fmt/format.h>
 
-#include <utility>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <utility>
 
 #include "sip/bridge/agent_persist.hpp"
 #include "sip/bridge/options.hpp"
 #include "sip/codec/error_response.hpp"
+#include "sip/transport/transport_error.hpp"
 
 namespace fedgate::sip {
 
@@ -374,22 +374,49 @@ bool SipAgent::send_now(const Request& request) {
 }
 
 void SipAgent::start_request(Request request, std::function<void(Response)> finish) {
-  if (const ConnectionHandle* known = known_connection(request)) {
-    metrics_.request(request.method == Method::other ? "other" : request.method_name(), "out");
-    TxEffects effects;
-    auto tx = table_.start_client(std::move(request), true, Clock::now(), effects);
-    if (!tx) {
-      log_.error("bug.sip.agent.start_client", {{"error", tx.error().message()}});
-      finish(failure_response(TxEnd{0, TxOutcome::transport_error}));
-      return;
-    }
-    clients_.insert_or_assign(*tx, ClientCtx(*known, nullptr)).first->second.finish =
-        std::move(finish);
-    apply(std::move(effects));
-    rearm();
+  const ConnectionHandle* known = known_connection(request);
+  if (known == nullptr) {
+    start_request_slowly(std::move(request), std::move(finish));
     return;
   }
-  // Routing needs DNS, several hops or a connection: the coroutine way.
+  TxEffects effects;
+  auto tx = table_.start_client(std::move(request), true, Clock::now(), effects);
+  if (!tx) {
+    log_.error("bug.sip.agent.start_client", {{"error", tx.error().message()}});
+    finish(failure_response(TxEnd{0, TxOutcome::transport_error}));
+    return;
+  }
+  // The first send is made here: when the connection closed after known_connection() looked,
+  // the request goes the coroutine way (a new connection) instead of failing with a 503.
+  auto first = std::find_if(effects.send.begin(), effects.send.end(),
+                            [&tx](const TxSend& s) { return s.tx == *tx; });
+  if (first != effects.send.end()) {
+    auto* sending = std::get_if<Request>(&first->message);
+    auto sent = known->send(first->message);
+    if (!sent && sending != nullptr &&
+        sent.error() == make_error_code(TransportErrc::connection_closed)) {
+      Request again = std::move(*sending);
+      (void)table_.on_transport_error(*tx, Clock::now());  // ends it; nobody waits for it
+      set_param(again.via.front().params, "branch", branches_.next());  // a new transaction
+      log_.debug("sip.agent.redial", {{"reason", "connection_closed"}});
+      start_request_slowly(std::move(again), std::move(finish));
+      return;
+    }
+    if (sending != nullptr) {
+      metrics_.request(sending->method == Method::other ? "other" : sending->method_name(), "out");
+    }
+    if (sent) {
+      effects.send.erase(first);
+    }  // else apply() sends again, fails and ends it (a full mailbox: 503)
+  }
+  clients_.insert_or_assign(*tx, ClientCtx(*known, nullptr)).first->second.finish =
+      std::move(finish);
+  apply(std::move(effects));
+  rearm();
+}
+
+// Routing needs DNS, several hops or a connection: the coroutine way.
+void SipAgent::start_request_slowly(Request request, std::function<void(Response)> finish) {
   struct Once {  // `done` is called whatever happens, once (503 if the task is cancelled)
     std::function<void(Response)> done;
     ~Once() {

@@ -4,11 +4,11 @@
 // and raises AgentEvents. RFC 3261 §8, §12, §16.3 (482/483), §17; RFC 6665; RFC 3428.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -17,13 +17,13 @@
 #include <random>
 #include <set>
 #include <string>
-#include <tuple>
 #include <unordered_map>
 #include <vector>
 
 #include "gateway/base/log.hpp"
 #include "gateway/base/task_group.hpp"
 #include "sip/bridge/agent_config.hpp"
+#include "sip/bridge/agent_entries.hpp"
 #include "sip/bridge/agent_events.hpp"
 #include "sip/bridge/agent_metrics.hpp"
 #include "sip/bridge/route_resolver.hpp"
@@ -71,8 +71,10 @@ class SipAgent final : public MessageHandler {
   // Session-mode IM (MS-SIPRE): an INVITE carrying `first` in ms-text-format; SessionOpened.
   boost::asio::awaitable<SessionOpened> open_session(presence::Address from, presence::Address to,
                                                      std::optional<Body> first);
-  // A MESSAGE in the session; dialog_dead: open a new session and send it again.
+  // A MESSAGE in the session; dialog_dead: open a new session and send it again. `_now`: no
+  // coroutine when the session's next hop is connected; `done` runs on the agent strand.
   boost::asio::awaitable<MessageResult> send_in_session(DialogId session, Body body);
+  void send_in_session_now(DialogId session, Body body, std::function<void(MessageResult)> done);
   boost::asio::awaitable<void> bye(DialogId session);
 
   boost::asio::awaitable<std::size_t> transaction_count();  // for tests and the admin API
@@ -89,28 +91,6 @@ class SipAgent final : public MessageHandler {
     Waiter* waiter = nullptr;
     std::function<void(Response)> finish;  // instead of a waiter: start_request()
   };
-  using SubscriberKey = std::pair<std::string, std::string>;  // Call-ID, our tag
-  struct SubscriberEntry {  // constructors, not aggregate braces: built in coroutines (GCC 12)
-    SubscriberEntry(Subscriber s, presence::Address p)
-        : usage(std::move(s)), presentity(std::move(p)) {}
-    Subscriber usage;
-    presence::Address presentity;
-    std::optional<TimePoint> wake;
-    UsageMark mark;
-  };
-  struct SessionEntry {
-    SessionEntry(ImSession s, Parties p) : usage(std::move(s)), parties(std::move(p)) {}
-    ImSession usage;
-    Parties parties;
-    std::optional<TimePoint> wake;
-  };
-  struct NotifierEntry {
-    explicit NotifierEntry(Notifier n) : usage(std::move(n)) {}
-    Notifier usage;
-    std::optional<TimePoint> wake;
-    UsageMark mark;
-  };
-
   // agent.cpp: the strand, timers, transactions, sending.
   void handle(Message message, const ConnectionHandle& from);  // agent strand
   boost::asio::awaitable<void> timer_loop();
@@ -124,6 +104,7 @@ class SipAgent final : public MessageHandler {
   boost::asio::awaitable<Response> transact(Request request);
   // No coroutine if the one next hop is known and connected: transact() calling `finish`;
   void start_request(Request request, std::function<void(Response)> finish);
+  void start_request_slowly(Request request, std::function<void(Response)> finish);
   bool send_now(const Request& request);  // outside a transaction (false: not sent)
   const ConnectionHandle* known_connection(const Request& request);
   struct HopResult {
@@ -152,6 +133,10 @@ class SipAgent final : public MessageHandler {
   void serve_in_session(TxId tx, const Request& request);
   boost::asio::awaitable<void> answer_session_message(TxId tx, Request request, SubscriberKey key,
                                                       Response ok, Body body);
+  SessionMessageEvent session_message_event(const SubscriberKey& key, const Request& request,
+                                            Body body) const;
+  bool decide_session_message_now(TxId tx, const Request& request, const SubscriberKey& key,
+                                  Response& ok, Body& body);  // false: ok, body untouched
   void on_session_actions(const SubscriberKey& key, ImActions actions);
   boost::asio::awaitable<void> send_outside_transaction(Request request);
   void wake_sessions(TimePoint now);
@@ -192,7 +177,7 @@ class SipAgent final : public MessageHandler {
   std::set<std::pair<TimePoint, SubscriberKey>> subscriber_wakes_;
   std::set<std::pair<TimePoint, DialogId>> notifier_wakes_;
   std::map<std::string, bool> peer_up_;
-  HotUsages hot_;  // usages decoded since a sweep (agent_persist.cpp)
+  HotUsages hot_;                          // usages decoded since a sweep (agent_persist.cpp)
   friend struct AgentPersist;              // agent_persist.hpp: export/restore of usages
   class UsageSink* usage_sink_ = nullptr;  // set by AgentPersist::set_sink; null: none
 };

@@ -6,6 +6,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -100,6 +101,12 @@ class AgentEvents {
   // layer above holds the message durably (DESIGN.md B2 step 5). The default hands it to
   // on_session_message and answers 200.
   virtual boost::asio::awaitable<Answer> decide_session_message(SessionMessageEvent e);
+  // The same without a coroutine: true when taken (`e` and `done` moved from), and `done` then
+  // runs exactly once, on any thread. The default takes nothing: the agent awaits the above.
+  virtual bool decide_session_message_now(SessionMessageEvent& /*e*/,
+                                          std::function<void(Answer)>& /*done*/) {
+    return false;
+  }
   virtual void on_session_ended(SessionEndedEvent e) = 0;
   virtual void on_peer_status(PeerStatusEvent e) = 0;
 };

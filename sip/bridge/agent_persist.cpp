@@ -263,7 +263,7 @@ result<bool> AgentPersist::restore_subscriber(SipAgent& agent, std::string_view 
     return false;
   }
   const DialogId id = usage->dialog_id();
-  SipAgent::SubscriberKey key{id.call_id, id.local_tag};
+  SubscriberKey key{id.call_id, id.local_tag};
   const TimePoint wake = usage->refresh_at();
   UsageRecord restored;
   restored.dialog = id;
@@ -272,8 +272,7 @@ result<bool> AgentPersist::restore_subscriber(SipAgent& agent, std::string_view 
   usage->compact();
   report.restored.push_back(std::move(restored));
   auto& entry =
-      agent.subscribers_
-          .insert_or_assign(key, SipAgent::SubscriberEntry(std::move(*usage), head->presentity))
+      agent.subscribers_.insert_or_assign(key, SubscriberEntry(std::move(*usage), head->presentity))
           .first->second;
   entry.wake = wake;
   agent.subscriber_wakes_.emplace(wake, key);
@@ -301,8 +300,8 @@ result<bool> AgentPersist::restore_notifier(SipAgent& agent, std::string_view da
   restored.presentity = address_of(usage->dialog().local());
   usage->compact();
   report.restored.push_back(std::move(restored));
-  auto& entry = agent.notifiers_.insert_or_assign(id, SipAgent::NotifierEntry(std::move(*usage)))
-                    .first->second;
+  auto& entry =
+      agent.notifiers_.insert_or_assign(id, NotifierEntry(std::move(*usage))).first->second;
   entry.wake = wake;
   agent.notifier_wakes_.emplace(wake, id);
   return true;

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "sip/bridge/options.hpp"
@@ -114,9 +115,11 @@ void SipAgent::serve_in_session(TxId tx, const Request& request) {
   ImActions actions = it->second.usage.on_request(request, Clock::now());
   if (actions.respond && actions.received && actions.respond->status < 300) {
     // The 2xx waits for the layer above: a message is acknowledged only once it is held.
-    tasks_.spawn("sip.agent.session_message",
-                 answer_session_message(tx, request, key, std::move(*actions.respond),
-                                        std::move(*actions.received)));
+    if (!decide_session_message_now(tx, request, key, *actions.respond, *actions.received)) {
+      tasks_.spawn("sip.agent.session_message",
+                   answer_session_message(tx, request, key, std::move(*actions.respond),
+                                          std::move(*actions.received)));
+    }
     actions.respond.reset();
     actions.received.reset();
   } else if (actions.respond && request.method != Method::ack) {
@@ -126,16 +129,47 @@ void SipAgent::serve_in_session(TxId tx, const Request& request) {
   on_session_actions(key, std::move(actions));
 }
 
-asio::awaitable<void> SipAgent::answer_session_message(TxId tx, Request request, SubscriberKey key,
-                                                       Response ok, Body body) {
-  auto it = sessions_.find(key);
+SessionMessageEvent SipAgent::session_message_event(const SubscriberKey& key,
+                                                    const Request& request, Body body) const {
   SessionMessageEvent e;
-  if (it != sessions_.end()) {
+  if (auto it = sessions_.find(key); it != sessions_.end()) {
     e.parties = it->second.parties;
     e.dialog = it->second.usage.has_dialog() ? it->second.usage.dialog().id() : DialogId{};
   }
   e.body = std::move(body);
   e.cseq = request.cseq.sequence;
+  return e;
+}
+
+// The layer above decides without a coroutine when it can (AgentEvents); its answer comes back
+// onto the strand. Until then stopped() counts it as queued: it will touch the agent.
+bool SipAgent::decide_session_message_now(TxId tx, const Request& request, const SubscriberKey& key,
+                                          Response& ok, Body& body) {
+  SessionMessageEvent e = session_message_event(key, request, std::move(body));
+  auto answered = std::make_shared<std::pair<Request, Response>>(request, std::move(ok));
+  std::function<void(Answer)> done = [this, tx, answered](Answer a) {
+    asio::post(strand_, [this, tx, answered, a = std::move(a)] {
+      if (a.status < 300) {
+        respond(tx, std::move(answered->second));
+      } else {
+        answer(tx, answered->first, a);
+      }
+      queued_.fetch_sub(1);
+    });
+  };
+  queued_.fetch_add(1);
+  if (events_.decide_session_message_now(e, done)) {
+    return true;
+  }
+  queued_.fetch_sub(1);
+  ok = std::move(answered->second);  // the coroutine way answers
+  body = std::move(e.body);
+  return false;
+}
+
+asio::awaitable<void> SipAgent::answer_session_message(TxId tx, Request request, SubscriberKey key,
+                                                       Response ok, Body body) {
+  SessionMessageEvent e = session_message_event(key, request, std::move(body));
   auto deciding = events_.decide_session_message(std::move(e));
   Answer a = co_await std::move(deciding);
   if (a.status < 300) {
@@ -258,6 +292,37 @@ asio::awaitable<MessageResult> SipAgent::send_in_session(DialogId session, Body 
   };
   auto spawned = asio::co_spawn(strand_, std::move(on_strand), asio::use_awaitable);
   co_return co_await std::move(spawned);
+}
+
+// As send_in_session, through start_request(): no coroutine when the hop is connected.
+void SipAgent::send_in_session_now(DialogId session, Body body,
+                                   std::function<void(MessageResult)> done) {
+  auto on_strand = [this, session = std::move(session), body = std::move(body),
+                    done = std::move(done)]() mutable {
+    SubscriberKey key{session.call_id, session.local_tag};
+    auto it = sessions_.find(key);
+    if (it == sessions_.end() || it->second.usage.state() != ImState::established) {
+      done(failed_message(481));
+      return;
+    }
+    Request r = it->second.usage.send_message(std::move(body), branches_, Clock::now());
+    start_request(std::move(r), [this, key, done = std::move(done)](Response response) {
+      auto found = sessions_.find(key);
+      if (found == sessions_.end()) {
+        done(failed_message(481));
+        return;
+      }
+      ImActions actions = found->second.usage.on_message_response(response, Clock::now());
+      MessageResult outcome = actions.message.value_or(failed_message(response.status));
+      on_session_actions(key, std::move(actions));
+      done(std::move(outcome));
+    });
+  };
+  queued_.fetch_add(1);  // stopped() waits for it: it touches the agent
+  asio::post(strand_, [this, on_strand = std::move(on_strand)]() mutable {
+    on_strand();
+    queued_.fetch_sub(1);
+  });
 }
 
 asio::awaitable<void> SipAgent::bye(DialogId session) {

@@ -2,6 +2,7 @@
 // sender hears "accepted" and the message goes out only after its commit; a failed commit
 // refuses it; concurrent messages wait for their commits together, not one after another; a
 // batch of stanzas from one read completes (is acknowledged) only after every commit in it.
+// The same for on_message_now (no coroutine), which also finishes only once decided.
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -35,8 +36,8 @@ struct DeferredOutbox final : presence::Outbox {
   }
   void finish_all(bool commit) {
     for (auto& [m, done] : std::exchange(pending, {})) {
-      done(commit ? inner.accept(m) : presence::PortResult<std::int64_t>{
-                                          presence::PortErrc::unavailable});
+      done(commit ? inner.accept(m)
+                  : presence::PortResult<std::int64_t>{presence::PortErrc::unavailable});
     }
   }
   presence::InMemoryOutbox inner;
@@ -45,14 +46,25 @@ struct DeferredOutbox final : presence::Outbox {
 
 struct CommitBench {
   CommitBench() {
-    SwitchboardDeps deps{io.get_executor(), io.get_executor(), outbox, subscriptions, cache, xmpp,
-                         tasks, metrics, Logger{}, [this] { return rows; }, {}};
+    SwitchboardDeps deps{io.get_executor(),
+                         io.get_executor(),
+                         outbox,
+                         subscriptions,
+                         cache,
+                         xmpp,
+                         tasks,
+                         metrics,
+                         Logger{},
+                         [this] { return rows; },
+                         {}};
     switchboard = std::make_unique<Switchboard>(std::move(deps));
   }
   // A SIP user's message to alice@home.test; its reply recorded in `heard`.
   void message_in(std::string body) {
-    presence::InboundMessage in{"call-" + body, presence::Address::parse("sam@lync.test").value(),
-                                presence::Address::parse("alice@home.test").value(), {}};
+    presence::InboundMessage in{"call-" + body,
+                                presence::Address::parse("sam@lync.test").value(),
+                                presence::Address::parse("alice@home.test").value(),
+                                {}};
     in.content.body = body;
     MessageReply reply;
     reply.accepted = [this, body] { heard.push_back("accepted " + body); };
@@ -61,6 +73,21 @@ struct CommitBench {
     };
     boost::asio::co_spawn(io, switchboard->on_message(std::move(in), std::move(reply)),
                           boost::asio::detached);
+  }
+  // The same through on_message_now: `heard` also records when it finished.
+  void message_in_now(std::string body, std::string to = "alice@home.test") {
+    presence::InboundMessage in{"call-" + body,
+                                presence::Address::parse("sam@lync.test").value(),
+                                presence::Address::parse(to).value(),
+                                {}};
+    in.content.body = body;
+    MessageReply reply;
+    reply.accepted = [this, body] { heard.push_back("accepted " + body); };
+    reply.refused = [this, body](const presence::StanzaError&) {
+      heard.push_back("refused " + body);
+    };
+    switchboard->on_message_now(std::move(in), std::move(reply),
+                                [this, body] { heard.push_back("finished " + body); });
   }
   void settle() {
     io.restart();
@@ -121,7 +148,54 @@ TEST(SwitchboardCommit, ConcurrentMessagesWaitForTheirCommitsTogether) {
   EXPECT_EQ(b.xmpp.sent.size(), 3u);
 }
 
-// The home's chat to a SIP user, as the XMPP side hands it over.
+TEST(SwitchboardCommit, WithoutACoroutineTheSenderHearsAndTheMessageGoesOnlyAfterTheCommit) {
+  CommitBench b;
+  b.message_in_now("one");
+  b.settle();
+  ASSERT_EQ(b.outbox.pending.size(), 1u);
+  EXPECT_TRUE(b.heard.empty());
+  b.outbox.finish_all(true);
+  b.settle();
+  EXPECT_EQ(b.heard, (std::vector<std::string>{"accepted one", "finished one"}));
+  ASSERT_EQ(b.xmpp.sent.size(), 1u);
+  EXPECT_EQ(b.xmpp.sent[0].stanza.attr("id"), "fg-1");
+}
+
+TEST(SwitchboardCommit, WithoutACoroutineAFailedCommitRefusesAndSendsNothing) {
+  CommitBench b;
+  b.message_in_now("one");
+  b.settle();
+  b.outbox.finish_all(false);
+  b.settle();
+  EXPECT_EQ(b.heard, (std::vector<std::string>{"refused one", "finished one"}));
+  EXPECT_TRUE(b.xmpp.sent.empty());
+}
+
+TEST(SwitchboardCommit, WithoutACoroutineAMessageToAnotherSipDomainIsRefusedUnstored) {
+  CommitBench b;
+  b.message_in_now("one", "joe@lync.test");  // SIP to SIP: not bridged
+  b.settle();
+  EXPECT_TRUE(b.outbox.pending.empty());
+  EXPECT_EQ(b.heard, (std::vector<std::string>{"refused one", "finished one"}));
+}
+
+TEST(SwitchboardCommit, WithoutACoroutineHeldInputWaitsForTheRestore) {
+  CommitBench b;
+  b.switchboard->hold_until_restored();
+  b.message_in_now("one");
+  b.settle();
+  EXPECT_TRUE(b.outbox.pending.empty());
+  boost::asio::co_spawn(b.io, b.switchboard->restore(), boost::asio::detached);
+  b.settle();
+  EXPECT_TRUE(b.switchboard->restored());
+  ASSERT_EQ(b.outbox.pending.size(), 1u);
+  b.outbox.finish_all(true);
+  b.settle();
+  EXPECT_EQ(b.heard, (std::vector<std::string>{"accepted one", "finished one"}));
+}
+
+// The home's chat to a SIP user, as the XMPP side hands it over.// The home's chat to a SIP user,
+// as the XMPP side hands it over.
 xmpp::Element chat_from_home(int i) {
   return parse_stanza("<message from='alice@home.test/r' to='sam@lync.test' id='h" +
                       std::to_string(i) + "' type='chat'><body>b" + std::to_string(i) +
@@ -150,8 +224,9 @@ TEST(SwitchboardCommit, AnIqInABatchIsAnsweredAtOnceWhileAMessageWaitsForItsComm
   CommitBench b;
   std::vector<xmpp::Element> batch;
   batch.push_back(chat_from_home(0));
-  batch.push_back(parse_stanza("<iq from='alice@home.test/r' to='sam@lync.test' id='q1' "
-                               "type='get'><query xmlns='jabber:iq:version'/></iq>"));
+  batch.push_back(
+      parse_stanza("<iq from='alice@home.test/r' to='sam@lync.test' id='q1' "
+                   "type='get'><query xmlns='jabber:iq:version'/></iq>"));
   std::optional<std::size_t> taken;
   boost::asio::co_spawn(b.io, b.switchboard->on_stanzas(std::move(batch)),
                         [&taken](std::exception_ptr, std::size_t n) { taken = n; });

@@ -54,6 +54,33 @@ TEST(SwitchboardSession, IdleSessionTheSipUserOpenedIsClosedWithBye) {
   EXPECT_EQ(sip.dialogs, std::vector<std::string>{"their-dlg"});
 }
 
+TEST(SwitchboardSession, TheSipUsers200ToAMessageInTheDialogMarksItDelivered) {
+  Bench b;
+  RecordingSip sip;
+  b.switchboard->set_sip_side(&sip);
+  ASSERT_TRUE(b.run(b.switchboard->on_remote_invite(addr("joe@lync.test"), addr("alice@home.test"),
+                                                    "their-dlg")));
+  b.stanza_in(kAliceToJoe);
+  ASSERT_EQ(sip.calls, std::vector<std::string>{"message"});
+  b.switchboard->on_message_answer(1, presence::SipAnswer{200, "", "", ""});
+  EXPECT_TRUE(
+      b.run_until([&] { return b.metric("fedgate_switchboard_delivered_total", {}) == 1; }));
+  EXPECT_EQ(b.outbox.state_of(1), RowState::delivered);
+}
+
+TEST(SwitchboardSession, AFailedMessageInTheDialogIsRetriedInANewSession) {
+  Bench b;
+  RecordingSip sip;
+  b.switchboard->set_sip_side(&sip);
+  ASSERT_TRUE(b.run(b.switchboard->on_remote_invite(addr("joe@lync.test"), addr("alice@home.test"),
+                                                    "their-dlg")));
+  b.stanza_in(kAliceToJoe);
+  b.switchboard->on_message_answer(1, presence::SipAnswer{481, "", "", ""});  // dialog gone
+  EXPECT_TRUE(b.run_until([&] { return sip.calls.size() == 2; }));
+  EXPECT_EQ(sip.calls, (std::vector<std::string>{"message", "invite"}));
+  EXPECT_EQ(b.outbox.state_of(1), RowState::accepted);
+}
+
 TEST(SwitchboardSession, AcknowledgedStanzaIsDeliveredBeforeTheSettleTime) {
   Bench b;  // delivery_settle: 60 s
   b.stanza_in(

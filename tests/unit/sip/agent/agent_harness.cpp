@@ -10,6 +10,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <exception>
+#include <utility>
 
 namespace fedgate::sip::test {
 
@@ -45,6 +46,16 @@ asio::awaitable<Answer> RecordingEvents::on_invite(InviteEvent e) {
 asio::awaitable<Answer> RecordingEvents::decide_session_message(SessionMessageEvent e) {
   in_session.push_back(std::move(e));
   co_return session_answer;
+}
+
+bool RecordingEvents::decide_session_message_now(SessionMessageEvent& e,
+                                                 std::function<void(Answer)>& done) {
+  if (!decide_now) {
+    return false;
+  }
+  in_session.push_back(std::move(e));
+  std::exchange(done, nullptr)(session_answer);
+  return true;
 }
 
 Pki::Pki(std::vector<std::string> names) {

@@ -33,12 +33,16 @@ class RecordingEvents final : public AgentEvents {
   void on_session_message(SessionMessageEvent e) override { in_session.push_back(std::move(e)); }
   // Records the message and answers `session_answer` (200 by default).
   boost::asio::awaitable<Answer> decide_session_message(SessionMessageEvent e) override;
+  // With `decide_now`: the same without a coroutine (answered at once).
+  bool decide_session_message_now(SessionMessageEvent& e,
+                                  std::function<void(Answer)>& done) override;
   void on_session_ended(SessionEndedEvent e) override { sessions_ended.push_back(std::move(e)); }
   void on_peer_status(PeerStatusEvent e) override { peers.push_back(std::move(e)); }
 
   Answer answer;
   Answer invite_answer;
   Answer session_answer;
+  bool decide_now = false;
   Duration invite_delay{};  // the layer above takes this long to decide
   std::optional<Body> first_body;
   std::vector<InviteEvent> invites;

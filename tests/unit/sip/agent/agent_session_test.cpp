@@ -62,6 +62,40 @@ TEST_F(AgentSessionTest, FirstMessageInTheInviteThenMessagesBothWaysThenBye) {
   EXPECT_EQ(after_bye.outcome, MessageOutcome::dialog_dead);  // open a new session
 }
 
+// send_in_session_now and decide_session_message_now: the same exchange without coroutines;
+// the far side's refusal comes back as the MESSAGE's status.
+TEST_F(AgentSessionTest, MessagesInTheSessionWithoutCoroutinesAreDeliveredOrRefused) {
+  a.events.decide_now = b.events.decide_now = true;
+  SessionOpened opened;
+  std::vector<MessageResult> results;
+  std::function<bool()> two = [&] { return results.size() == 2; };
+  ASSERT_TRUE(go([&]() -> asio::awaitable<void> {
+    auto opening = a.agent->open_session(alice, bob, text("hello in the INVITE"));
+    opened = co_await std::move(opening);
+    auto record = [&results](MessageResult r) { results.push_back(r); };
+    a.agent->send_in_session_now(opened.dialog, text("second"), record);
+    auto first = until([&results] { return results.size() == 1; });
+    co_await std::move(first);
+    b.events.session_answer.status = 486;
+    a.agent->send_in_session_now(opened.dialog, text("third"), record);
+    auto waiting = until(two);
+    co_await std::move(waiting);
+  }()));
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].outcome, MessageOutcome::delivered);
+  EXPECT_EQ(results[1].status, 486);
+  ASSERT_EQ(b.events.in_session.size(), 2u);
+  EXPECT_EQ(b.events.in_session[1].body.bytes, "third");
+}
+
+TEST_F(AgentSessionTest, AMessageInAnUnknownSessionWithoutACoroutineIs481) {
+  std::optional<MessageResult> result;
+  a.agent->send_in_session_now(DialogId{"no-such-call", "x", "y"}, text("lost"),
+                               [&result](MessageResult r) { result = r; });
+  ASSERT_TRUE(go(until([&result] { return result.has_value(); })));
+  EXPECT_EQ(result->status, 481);
+}
+
 TEST_F(AgentSessionTest, RefusedInviteReportsTheStatusAndKeepsNoSession) {
   b.events.invite_answer.status = 403;
   b.events.invite_answer.reason = "Forbidden";
