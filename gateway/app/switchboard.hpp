@@ -54,13 +54,11 @@ class Switchboard final : public xmpp::StanzaHandler {
   // Timers (refreshes, idle sessions, delivery settle) until cancelled.
   boost::asio::awaitable<void> run();
 
-  // XMPP: an authenticated inbound stanza (any strand).
+  // XMPP: an authenticated inbound stanza (any strand), or one read's stanzas in one hop.
   boost::asio::awaitable<void> on_stanza(xmpp::Element stanza) override;
-  // XMPP: the stanzas of one read in one hop, each taken at once unless it must wait.
   bool takes_batches() const override { return true; }
   boost::asio::awaitable<std::size_t> on_stanzas(std::vector<xmpp::Element> stanzas) override;
-  // XMPP: S2sPool's BounceFn (any thread; never blocks).
-  void on_xmpp_bounce(xmpp::Element stanza, xmpp::StanzaErrc condition);
+  void on_xmpp_bounce(xmpp::Element stanza, xmpp::StanzaErrc condition);  // S2sPool's, any thread
 
   // SIP side (any strand): neutral inputs from sip/bridge.
   boost::asio::awaitable<void> on_message(presence::InboundMessage in, MessageReply reply);
@@ -129,6 +127,7 @@ class Switchboard final : public xmpp::StanzaHandler {
   void relay_unaddressed(const xmpp::Element& s, const xmpp::PresenceUpdate& u,
                          const presence::PolicySnapshot& p, bool addressed);
   boost::asio::awaitable<void> handle_xmpp_message(xmpp::Element stanza);
+  bool take_xmpp_message(xmpp::Element& stanza, std::function<void()>& finished);
   void handle_xmpp_iq(const xmpp::Element& stanza);
   boost::asio::awaitable<void> handle_failure(xmpp::Element stanza);
   boost::asio::awaitable<void> handle_pool_bounce(xmpp::Element stanza, xmpp::StanzaErrc c);
@@ -138,6 +137,7 @@ class Switchboard final : public xmpp::StanzaHandler {
 
   // Messages (switchboard_messages.cpp).
   boost::asio::awaitable<void> handle_message(presence::InboundMessage in, MessageReply reply);
+  void take_message(presence::InboundMessage in, MessageReply r, std::function<void()> done);
   void refuse_unloaded(const MessageReply& reply);
   std::optional<presence::OutboundMessage> decided(const presence::InboundMessage& in,
                                                    presence::Decision d, const MessageReply& r);

@@ -134,26 +134,32 @@ void Switchboard::on_message_now(presence::InboundMessage in, MessageReply reply
                                  std::function<void()> finished) {
   asio::post(strand_, [this, in = std::move(in), reply = std::move(reply),
                        finished = std::move(finished)]() mutable {
-    auto policy = snapshot();
-    auto decision = policy ? presence::route(in, *policy) : presence::Decision{};
-    if (held_ || policy == nullptr || std::holds_alternative<presence::Discover>(decision)) {
-      auto slow = [](Switchboard* self, presence::InboundMessage i, MessageReply r,
-                     std::function<void()> f) -> asio::awaitable<void> {
-        co_await self->handle_message(std::move(i), std::move(r));
-        f();
-      };
-      deps_.tasks.spawn(
-          "switchboard.message",
-          on_strand(gated(slow(this, std::move(in), std::move(reply), std::move(finished)))));
-      return;
-    }
-    auto m = decided(in, std::move(decision), reply);
-    if (!m) {
-      finished();
-      return;
-    }
-    accept_now(std::move(*m), std::move(reply), std::move(finished));
+    take_message(std::move(in), std::move(reply), std::move(finished));
   });
+}
+
+// On the strand: on_message_now's work, and a batch's XMPP messages (take_batch).
+void Switchboard::take_message(presence::InboundMessage in, MessageReply reply,
+                               std::function<void()> finished) {
+  auto policy = snapshot();
+  auto decision = policy ? presence::route(in, *policy) : presence::Decision{};
+  if (held_ || policy == nullptr || std::holds_alternative<presence::Discover>(decision)) {
+    auto slow = [](Switchboard* self, presence::InboundMessage i, MessageReply r,
+                   std::function<void()> f) -> asio::awaitable<void> {
+      co_await self->handle_message(std::move(i), std::move(r));
+      f();
+    };
+    deps_.tasks.spawn(
+        "switchboard.message",
+        on_strand(gated(slow(this, std::move(in), std::move(reply), std::move(finished)))));
+    return;
+  }
+  auto m = decided(in, std::move(decision), reply);
+  if (!m) {
+    finished();
+    return;
+  }
+  accept_now(std::move(*m), std::move(reply), std::move(finished));
 }
 
 void Switchboard::accept_now(presence::OutboundMessage m, MessageReply reply,

@@ -5,8 +5,7 @@
 
 namespace fedgate::gateway {
 
-Counter& SwitchboardMetrics::cached(std::vector<Cached>& cache, const char* name,
-                                    const char* help,
+Counter& SwitchboardMetrics::cached(std::vector<Cached>& cache, const char* name, const char* help,
                                     std::initializer_list<const char*> label_names,
                                     std::initializer_list<std::string_view> values) {
   std::string_view v[3];

@@ -1,12 +1,12 @@
 // Switchboard, subscriptions and presence: the SubscriptionMachine's effects carried out —
 // persisted through the stores (ids back with on_saved), sent over XMPP or handed to the SIP
 // side, refusals answered and counted. RFC 8048 §5-§7, RFC 6121 §3/§4, RFC 6665 §4.1.3.
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <algorithm>
 #include <chrono>
 
 #include "gateway/app/switchboard.hpp"

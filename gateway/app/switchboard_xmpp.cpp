@@ -107,6 +107,16 @@ asio::awaitable<std::size_t> Switchboard::take_batch(std::vector<xmpp::Element> 
   };
   auto join = std::make_shared<Join>(strand_, stanzas.size());
   for (std::size_t i = 0; i < stanzas.size(); ++i) {
+    std::function<void()> finished = [join] {
+      if (--join->running == 0) {
+        join->bell.cancel();
+      }
+    };
+    ++join->running;
+    if (take_xmpp_message(stanzas[i], finished)) {
+      continue;  // `finished` runs once it is decided (after its commit)
+    }
+    --join->running;
     auto rest = start_stanza(std::move(stanzas[i]));
     if (!rest) {
       continue;
@@ -133,6 +143,30 @@ asio::awaitable<std::size_t> Switchboard::on_stanzas(std::vector<xmpp::Element> 
   auto token = asio::bind_cancellation_slot(asio::cancellation_slot{}, asio::use_awaitable);
   auto op = asio::co_spawn(strand_, take_batch(std::move(stanzas)), token);
   co_return co_await std::move(op);
+}
+
+// A message that is not an error goes the callback way (take_message); true when taken, and
+// then `finished` runs once the message is decided (refused, dropped, or committed).
+bool Switchboard::take_xmpp_message(xmpp::Element& stanza, std::function<void()>& finished) {
+  if (xmpp::stanza_kind(stanza) != xmpp::StanzaKind::message || xmpp::is_error_stanza(stanza)) {
+    return false;
+  }
+  metrics_.stanza("in", "message");
+  auto in = xmpp::to_inbound_message(stanza);
+  if (!in) {
+    auto e = static_cast<xmpp::BridgeErrc>(in.error().value());
+    metrics_.decision("message", "refuse", "bad_address");
+    log_.info("im.refused", {{"reason", "bad_address"}, {"error", in.error().message()}});
+    reply_error(stanza, xmpp::wire_condition(e), "");
+    std::exchange(finished, nullptr)();
+    return true;
+  }
+  MessageReply reply;
+  reply.refused = [this, original = std::move(stanza)](const presence::StanzaError& error) {
+    reply_error(original, xmpp::to_stanza_errc(error.condition), error.text);
+  };
+  take_message(std::move(in).value(), std::move(reply), std::move(finished));
+  return true;
 }
 
 asio::awaitable<void> Switchboard::handle_xmpp_message(xmpp::Element stanza) {
@@ -219,8 +253,7 @@ asio::awaitable<void> Switchboard::finish_directed_presence(xmpp::Element stanza
   relay_unaddressed(stanza, update, *policy, addressed);
 }
 
-void Switchboard::relay_unaddressed(const xmpp::Element& stanza,
-                                    const xmpp::PresenceUpdate& update,
+void Switchboard::relay_unaddressed(const xmpp::Element& stanza, const xmpp::PresenceUpdate& update,
                                     const presence::PolicySnapshot& policy, bool addressed) {
   if (addressed || subs_.find(update.to, update.entity).has_value()) {
     return;
