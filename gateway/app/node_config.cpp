@@ -52,6 +52,8 @@ po::options_description node_options(NodeConfig& c) {
     ("io-threads", po::value(&c.io_threads)->default_value(0), "I/O threads (0: one per core)")
     ("drain-timeout", po::value(&c.drain_timeout_s)->default_value(c.drain_timeout_s),
        "seconds to drain sessions at shutdown")
+    ("xmpp-queue-limit", po::value(&c.xmpp_queue_limit)->default_value(c.xmpp_queue_limit),
+       "stanzas waiting per outbound XMPP stream; beyond it messages bounce (resource-constraint)")
     ("demo-domain", po::value(&c.demo_domain)->default_value(c.demo_domain),
        "embedded mode: local domain seeded when the database has none");
   // clang-format on

@@ -4,7 +4,7 @@
 #pragma once
 
 #include <boost/program_options/options_description.hpp>
-
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -28,7 +28,7 @@ struct NodeConfig {
   std::filesystem::path tls_cert;  // all three empty: a development PKI under state_dir/pki
   std::filesystem::path tls_key;
   std::filesystem::path tls_ca;
-  std::string tls_ciphers;        // empty: OpenSSL's secure default list
+  std::string tls_ciphers;  // empty: OpenSSL's secure default list
   std::string tls_min_version = "1.2";
 
   std::string database;  // libpq conninfo or URL; empty: embedded PostgreSQL under state_dir/pg
@@ -45,6 +45,9 @@ struct NodeConfig {
 
   unsigned io_threads = 0;  // 0: one per core
   unsigned drain_timeout_s = 10;
+  // Stanzas waiting per outbound XMPP stream; beyond it a message is bounced to its sender
+  // (resource-constraint), anything else refused the same way.
+  std::size_t xmpp_queue_limit = 10000;
   std::string demo_domain = "corp.example";  // embedded mode seeds this local domain when none
 
   bool embedded_database() const { return database.empty(); }

@@ -169,20 +169,19 @@ bool Switchboard::take_xmpp_message(xmpp::Element& stanza, std::function<void()>
   return true;
 }
 
+// One stanza (on_stanza): take_xmpp_message, awaiting its decision (the commit when accepted).
 asio::awaitable<void> Switchboard::handle_xmpp_message(xmpp::Element stanza) {
-  auto in = xmpp::to_inbound_message(stanza);
-  if (!in) {
-    auto e = static_cast<xmpp::BridgeErrc>(in.error().value());
-    metrics_.decision("message", "refuse", "bad_address");
-    log_.info("im.refused", {{"reason", "bad_address"}, {"error", in.error().message()}});
-    reply_error(stanza, xmpp::wire_condition(e), "");
-    co_return;
-  }
-  MessageReply reply;
-  reply.refused = [this, original = stanza](const presence::StanzaError& error) {
-    reply_error(original, xmpp::to_stanza_errc(error.condition), error.text);
+  auto bell = std::make_shared<asio::steady_timer>(strand_, asio::steady_timer::time_point::max());
+  auto decided = std::make_shared<bool>(false);
+  std::function<void()> finished = [bell, decided] {
+    *decided = true;
+    bell->cancel();
   };
-  co_await handle_message(std::move(in).value(), std::move(reply));
+  take_xmpp_message(stanza, finished);
+  while (!*decided) {
+    auto [ec] = co_await bell->async_wait(asio::as_tuple(asio::use_awaitable));
+    (void)ec;  // cancelled by `finished`
+  }
 }
 
 Switchboard::Rest Switchboard::start_presence(xmpp::Element stanza) {

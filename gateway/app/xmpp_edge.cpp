@@ -5,10 +5,11 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <pqxx/pqxx>
 #include <mutex>
+#include <pqxx/pqxx>
 #include <stdexcept>
 
 #include "gateway/admin/admin_server.hpp"
@@ -224,6 +225,7 @@ void XmppEdge::start(const presence::PolicyRows& rows) {
   make_tls();
   use_current_security();
   s2s_config_.static_route = [this](std::string_view d) { return home_route(d); };
+  s2s_config_.queue_limit = std::max<std::size_t>(1, config_.xmpp_queue_limit);
   s2s_metrics_ = std::make_unique<xmpp::S2sMetrics>(metrics_);
   auto bounce = [this](xmpp::Element stanza, xmpp::StanzaErrc condition) {
     switchboard_->on_xmpp_bounce(std::move(stanza), condition);

@@ -9,6 +9,7 @@
 #include <boost/asio/detached.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "switchboard_harness.hpp"
@@ -59,23 +60,9 @@ struct CommitBench {
                          {}};
     switchboard = std::make_unique<Switchboard>(std::move(deps));
   }
-  // A SIP user's message to alice@home.test; its reply recorded in `heard`.
-  void message_in(std::string body) {
-    presence::InboundMessage in{"call-" + body,
-                                presence::Address::parse("sam@lync.test").value(),
-                                presence::Address::parse("alice@home.test").value(),
-                                {}};
-    in.content.body = body;
-    MessageReply reply;
-    reply.accepted = [this, body] { heard.push_back("accepted " + body); };
-    reply.refused = [this, body](const presence::StanzaError&) {
-      heard.push_back("refused " + body);
-    };
-    boost::asio::co_spawn(io, switchboard->on_message(std::move(in), std::move(reply)),
-                          boost::asio::detached);
-  }
-  // The same through on_message_now: `heard` also records when it finished.
-  void message_in_now(std::string body, std::string to = "alice@home.test") {
+  // A SIP user's message to `to`; its reply recorded in `heard`.
+  std::pair<presence::InboundMessage, MessageReply> incoming(const std::string& body,
+                                                             const std::string& to) {
     presence::InboundMessage in{"call-" + body,
                                 presence::Address::parse("sam@lync.test").value(),
                                 presence::Address::parse(to).value(),
@@ -86,6 +73,16 @@ struct CommitBench {
     reply.refused = [this, body](const presence::StanzaError&) {
       heard.push_back("refused " + body);
     };
+    return {std::move(in), std::move(reply)};
+  }
+  void message_in(const std::string& body) {
+    auto [in, reply] = incoming(body, "alice@home.test");
+    boost::asio::co_spawn(io, switchboard->on_message(std::move(in), std::move(reply)),
+                          boost::asio::detached);
+  }
+  // The same through on_message_now: `heard` also records when it finished.
+  void message_in_now(const std::string& body, const std::string& to = "alice@home.test") {
+    auto [in, reply] = incoming(body, to);
     switchboard->on_message_now(std::move(in), std::move(reply),
                                 [this, body] { heard.push_back("finished " + body); });
   }

@@ -112,6 +112,7 @@ TEST(SwitchboardMessage, SipBoundMessageBouncesWhileNoSipSideIsAttached) {
   b.stanza_in(
       "<message from='alice@home.test/d' to='joe@lync.test' id='a1' type='chat'>"
       "<body>hello</body></message>");
+  ASSERT_TRUE(b.run_until([&b] { return !b.xmpp.sent.empty(); }));  // after the commit
   EXPECT_EQ(b.outbox.state_of(1), RowState::bounced);
   ASSERT_EQ(b.xmpp.sent.size(), 1u);
   EXPECT_EQ(b.last().attr("to"), "alice@home.test/d");

@@ -16,13 +16,19 @@ constexpr std::string_view kAliceToJoe =
 
 presence::Address addr(std::string_view s) { return presence::Address::parse(s).value(); }
 
+// joe@lync.test opened a session with alice ("their-dlg"); then alice writes to joe.
+bool alice_writes_in_joes_session(Bench& b, RecordingSip& sip) {
+  b.switchboard->set_sip_side(&sip);
+  bool opened = b.run(
+      b.switchboard->on_remote_invite(addr("joe@lync.test"), addr("alice@home.test"), "their-dlg"));
+  b.stanza_in(kAliceToJoe);
+  return opened;
+}
+
 TEST(SwitchboardSession, ReplyGoesInTheDialogTheSipUserOpened) {
   Bench b;
   RecordingSip sip;
-  b.switchboard->set_sip_side(&sip);
-  ASSERT_TRUE(b.run(b.switchboard->on_remote_invite(addr("joe@lync.test"), addr("alice@home.test"),
-                                                    "their-dlg")));
-  b.stanza_in(kAliceToJoe);
+  ASSERT_TRUE(alice_writes_in_joes_session(b, sip));
   EXPECT_EQ(sip.calls, std::vector<std::string>{"message"});
   EXPECT_EQ(sip.dialogs, std::vector<std::string>{"their-dlg"});
   EXPECT_EQ(b.outbox.state_of(1), RowState::accepted);
@@ -57,10 +63,7 @@ TEST(SwitchboardSession, IdleSessionTheSipUserOpenedIsClosedWithBye) {
 TEST(SwitchboardSession, TheSipUsers200ToAMessageInTheDialogMarksItDelivered) {
   Bench b;
   RecordingSip sip;
-  b.switchboard->set_sip_side(&sip);
-  ASSERT_TRUE(b.run(b.switchboard->on_remote_invite(addr("joe@lync.test"), addr("alice@home.test"),
-                                                    "their-dlg")));
-  b.stanza_in(kAliceToJoe);
+  ASSERT_TRUE(alice_writes_in_joes_session(b, sip));
   ASSERT_EQ(sip.calls, std::vector<std::string>{"message"});
   b.switchboard->on_message_answer(1, presence::SipAnswer{200, "", "", ""});
   EXPECT_TRUE(
@@ -71,10 +74,7 @@ TEST(SwitchboardSession, TheSipUsers200ToAMessageInTheDialogMarksItDelivered) {
 TEST(SwitchboardSession, AFailedMessageInTheDialogIsRetriedInANewSession) {
   Bench b;
   RecordingSip sip;
-  b.switchboard->set_sip_side(&sip);
-  ASSERT_TRUE(b.run(b.switchboard->on_remote_invite(addr("joe@lync.test"), addr("alice@home.test"),
-                                                    "their-dlg")));
-  b.stanza_in(kAliceToJoe);
+  ASSERT_TRUE(alice_writes_in_joes_session(b, sip));
   b.switchboard->on_message_answer(1, presence::SipAnswer{481, "", "", ""});  // dialog gone
   EXPECT_TRUE(b.run_until([&] { return sip.calls.size() == 2; }));
   EXPECT_EQ(sip.calls, (std::vector<std::string>{"message", "invite"}));
