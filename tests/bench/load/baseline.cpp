@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "tests/bench/load/component_link.hpp"
+#include "tests/bench/load/cpu_meter.hpp"
 #include "tests/bench/load/report.hpp"
 #include "tests/bench/load/stanzas.hpp"
 
@@ -33,8 +34,9 @@ std::string child_text(const xmpp::Element& e, std::string_view name) {
 class BaselineRun {
  public:
   BaselineRun(asio::io_context& io, const LoadPlan& plan, ComponentEndpoint home,
-              ComponentEndpoint partner)
+              ComponentEndpoint partner, CpuMeter& meter)
       : io_(io),
+        meter_(meter),
         plan_(plan),
         pacer_(io, plan),
         home_(io, std::move(home), [this](xmpp::Element e) { arrived('h', e); }),
@@ -58,6 +60,7 @@ class BaselineRun {
   }
 
   asio::io_context& io_;
+  CpuMeter& meter_;  // the phase's CPU split (cpu lines), as on the fedgate path
   const LoadPlan& plan_;
   Pacer pacer_;
   ComponentLink home_, partner_;
@@ -97,10 +100,12 @@ asio::awaitable<std::vector<PhaseStats>> BaselineRun::run() {
     Probe probe(phase_name(phase), plan_.count);
     probe_ = &probe;
     phase_ = phase;
+    meter_.start();
     auto running = pacer_.run(probe, [this, phase](std::size_t seq) { send_one(phase, seq); });
     co_await std::move(running);
     probe_ = nullptr;
     out.push_back(probe.stats(plan_.rate));
+    out.back().cpu = meter_.stop();
   }
   home_.close();
   partner_.close();
@@ -168,6 +173,8 @@ void add_baseline_options(po::options_description& d, BaselineSettings& s) {
   add("baseline-home", po::value(&s.home),
       "component at the home's server ADDR:PORT:DOMAIN:SECRET");
   add("baseline-partner", po::value(&s.partner), "same at the partner's server");
+  add("baseline-cpu-tree", po::value(&s.cpu_tree)->composing(),
+      "NAME=PID: a baseline server (with its children) in the baseline's cpu lines");
 }
 
 bool run_baseline(const BaselineSettings& settings, std::vector<PhaseStats>& out,
@@ -178,8 +185,18 @@ bool run_baseline(const BaselineSettings& settings, std::vector<PhaseStats>& out
     std::fprintf(stderr, "fedgate_load: bad --baseline-home / --baseline-partner\n");
     return false;
   }
+  std::vector<CpuSource> sources;
+  for (const auto& text : settings.cpu_tree) {
+    CpuSource source;
+    if (!parse_cpu_source(text, true, source)) {
+      std::fprintf(stderr, "fedgate_load: bad --baseline-cpu-tree %s\n", text.c_str());
+      return false;
+    }
+    sources.push_back(source);
+  }
+  CpuMeter meter(std::move(sources));
   asio::io_context io(1);
-  BaselineRun run(io, settings.plan, *home, *partner);
+  BaselineRun run(io, settings.plan, *home, *partner, meter);
   bool done = false;
   asio::co_spawn(io, run.run(), [&](std::exception_ptr e, std::vector<PhaseStats> stats) {
     out = std::move(stats);

@@ -18,6 +18,7 @@ struct BaselineSettings {
   std::string home;     // "ADDR:PORT:DOMAIN:SECRET" (Prosody's component port)
   std::string partner;  // same, at ejabberd
   LoadPlan plan;
+  std::vector<std::string> cpu_tree;  // NAME=PID: the servers' CPU per phase (with children)
   bool enabled() const { return !home.empty() && !partner.empty(); }
 };
 

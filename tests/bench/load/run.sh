@@ -71,7 +71,8 @@ ARGS=(--home-listen "$GEN_HOME:5269" --home-cert "$P/home" --partner-listen "$GE
   --cpu "fedgate=$FEDGATE_PID" --cpu-tree "postgres=$PG_MAIN")
 if ((BASELINE)); then
   ARGS+=(--baseline-home "$PROSODY_ADDR:5347:comp.home.test:$SECRET"
-    --baseline-partner "$EJABBERD_ADDR:5347:comp.partner.test:$SECRET")
+    --baseline-partner "$EJABBERD_ADDR:5347:comp.partner.test:$SECRET"
+    --baseline-cpu-tree "prosody=$PROSODY_PID" --baseline-cpu-tree "ejabberd=$EJABBERD_TREE_PID")
 fi
 if ((SMOKE)); then
   ARGS+=(--users 20 --count 200 --window 40 --drain 15 --setup-timeout 60 --log-level info)

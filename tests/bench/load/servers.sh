@@ -134,6 +134,7 @@ CFG
   dns_spawn "$dir/foreground.log" env CONFIG_DIR="$dir" EJABBERD_CONFIG_PATH="$dir/ejabberd.yml" \
     EJABBERDCTL_CONFIG_PATH="$dir/ejabberdctl.cfg" LOGS_DIR="$dir/logs" SPOOL_DIR="$dir/spool" \
     ejabberdctl foreground
+  EJABBERD_TREE_PID="$DNS_SPAWN_PID"  # ejabberdctl and the Erlang VM under it (cpu lines)
   ia_wait_tcp "$addr" 5269 60 && ia_wait_tcp "$addr" 5347 10 || return 1
   EJABBERD_PID="$(cat "$dir/ejabberd.pid" 2>/dev/null)"
   [[ -n "$EJABBERD_PID" ]] && ia_track_pid "$EJABBERD_PID"
