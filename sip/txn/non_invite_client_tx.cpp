@@ -16,12 +16,15 @@ NonInviteClientTx::Actions NonInviteClientTx::start(TimePoint now) {
     timer_e_ = now + timer_e_interval_;
   }
   Actions a;
-  a.send = request_;
+  if (reliable_) {
+    a.send = std::move(request_);  // nothing retransmits it (§17.1.2.2): not kept
+  } else {
+    a.send = request_;  // Timer E sends it again
+  }
   return with_wake(std::move(a));
 }
 
-NonInviteClientTx::Actions NonInviteClientTx::on_response(const Response& response,
-                                                          TimePoint now) {
+NonInviteClientTx::Actions NonInviteClientTx::on_response(const Response& response, TimePoint now) {
   if (state_ != TxState::trying && state_ != TxState::proceeding) {
     return with_wake({});  // §17.1.2.2: retransmitted finals are absorbed in completed
   }
@@ -35,8 +38,7 @@ NonInviteClientTx::Actions NonInviteClientTx::on_response(const Response& respon
 }
 
 // RFC 3261 §17.1.2.2: a final response goes to the TU; Timer K absorbs retransmissions.
-NonInviteClientTx::Actions NonInviteClientTx::on_final(const Response& response,
-                                                       TimePoint now) {
+NonInviteClientTx::Actions NonInviteClientTx::on_final(const Response& response, TimePoint now) {
   timer_e_.reset();
   timer_f_.reset();
   state_ = TxState::completed;
@@ -61,8 +63,7 @@ NonInviteClientTx::Actions NonInviteClientTx::on_wake(TimePoint now) {
   Actions a;
   if (fired(timer_e_, now)) {
     // §17.1.2.2: in trying the interval doubles up to T2; in proceeding it is T2.
-    timer_e_interval_ =
-        state_ == TxState::trying ? capped_backoff(timer_e_interval_) : kT2;
+    timer_e_interval_ = state_ == TxState::trying ? capped_backoff(timer_e_interval_) : kT2;
     timer_e_ = now + timer_e_interval_;
     a.send = request_;
   }

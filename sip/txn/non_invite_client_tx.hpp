@@ -7,8 +7,8 @@
 
 #include "gateway/base/clock.hpp"
 #include "sip/codec/message.hpp"
-#include "sip/txn/tx_actions.hpp"
 #include "sip/txn/timers.hpp"
+#include "sip/txn/tx_actions.hpp"
 #include "sip/txn/tx_state.hpp"
 
 namespace fedgate::sip {
@@ -24,6 +24,7 @@ class NonInviteClientTx {
   Actions on_transport_error(TimePoint now);
 
   TxState state() const { return state_; }
+  // The request; on a reliable transport start() hands it over (moved from after it).
   const Request& request() const { return request_; }
 
  private:

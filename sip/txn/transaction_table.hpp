@@ -92,7 +92,7 @@ class TransactionTable {
   std::optional<TimePoint> next_wake() const;
   std::size_t size() const { return entries_.size(); }
   std::optional<TxState> state(TxId tx) const;
-  const Request* request(TxId tx) const;
+  const Request* request(TxId tx) const;  // not kept by a reliable non-INVITE client tx
 
  private:
   using Machine =

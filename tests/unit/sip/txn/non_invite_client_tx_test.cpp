@@ -79,18 +79,31 @@ TEST(NonInviteClientTx, TimerFFiresInProceedingOnUdp) {
     auto a = tx.on_wake(clock.now());
     sends += a.send ? 1 : 0;
     done = a.done;
-    if (a.wake_at) { clock.t = *a.wake_at; }
+    if (a.wake_at) {
+      clock.t = *a.wake_at;
+    }
   }
   EXPECT_EQ(done, TxOutcome::timeout);
   EXPECT_EQ(sends, 8);  // at 0.5 s, then every T2 up to 28.5 s
   EXPECT_EQ(clock.now(), t0 + kTimerF);
 }
 
+// On TLS start() hands the request to the transport (the transaction need not keep it).
+TEST(NonInviteClientTx, OnTlsTheRequestIsSentOnceAndNeverAgain) {
+  FakeClock clock;
+  const Request message = make_message("bob@partner.example");
+  NonInviteClientTx tx{message, true};
+  EXPECT_EQ(tx.start(clock.now()).send, message);
+  clock.advance(64 * kT1 - milliseconds(1));
+  EXPECT_FALSE(tx.on_wake(clock.now()).send);
+}
+
 TEST(NonInviteClientTx, FinalOnTlsEndsAtOnce) {
   FakeClock clock;
-  NonInviteClientTx tx{make_message("bob@partner.example"), true};
+  const Request message = make_message("bob@partner.example");
+  NonInviteClientTx tx{message, true};
   tx.start(clock.now());
-  auto ok = make_response(tx.request(), 200);
+  auto ok = make_response(message, 200);
   auto a = tx.on_response(ok, clock.now());
   EXPECT_EQ(a.to_tu, ok);
   EXPECT_EQ(a.done, TxOutcome::final_response);
