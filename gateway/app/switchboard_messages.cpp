@@ -50,7 +50,7 @@ asio::awaitable<presence::PortResult<T>> committed(Start start) {
     auto held = std::make_shared<decltype(handler)>(std::move(handler));
     start([held, work](presence::PortResult<T> r) {
       asio::post(work.get_executor(),
-                 [held, r = std::move(r)]() mutable { std::move (*held)(Result{std::move(r)}); });
+                 [held, r = std::move(r)]() mutable { std::move(*held)(Result{std::move(r)}); });
     });
   };
   auto op = asio::async_initiate<const asio::use_awaitable_t<>&, void(Result)>(std::move(init),
@@ -176,12 +176,11 @@ void Switchboard::accept_now(presence::OutboundMessage m, MessageReply reply,
   auto on_commit = [this, held, reply = std::move(reply),
                     finished = std::move(finished)](presence::PortResult<std::int64_t> id) {
     asio::post(strand_, [this, held, id, reply = std::move(reply), finished = std::move(finished)] {
-      if (!accepted(*held, id, reply)) {
-        finished();
-        return;
-      }
+      const bool ok = accepted(*held, id, reply);
       finished();
-      deliver_now(std::move(*held));
+      if (ok) {
+        deliver_now(std::move(*held));
+      }
     });
   };
   deps_.outbox.accept_async(*held, std::move(on_commit));

@@ -137,6 +137,8 @@ class SipAgent final : public MessageHandler {
                                             Body body) const;
   bool decide_session_message_now(TxId tx, const Request& request, const SubscriberKey& key,
                                   Response& ok, Body& body);  // false: ok, body untouched
+  std::optional<Request> session_message(const SubscriberKey& key, Body body);
+  MessageResult session_message_result(const SubscriberKey& key, const Response& response);
   void on_session_actions(const SubscriberKey& key, ImActions actions);
   boost::asio::awaitable<void> send_outside_transaction(Request request);
   void wake_sessions(TimePoint now);

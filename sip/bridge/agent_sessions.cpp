@@ -274,21 +274,13 @@ asio::awaitable<MessageResult> SipAgent::send_in_session(DialogId session, Body 
   auto on_strand = [this, session,
                     body = std::move(body)]() mutable -> asio::awaitable<MessageResult> {
     SubscriberKey key{session.call_id, session.local_tag};
-    auto it = sessions_.find(key);
-    if (it == sessions_.end() || it->second.usage.state() != ImState::established) {
+    auto message = session_message(key, std::move(body));
+    if (!message) {
       co_return failed_message(481);
     }
-    Request r = it->second.usage.send_message(std::move(body), branches_, Clock::now());
-    auto sending = transact(std::move(r));
+    auto sending = transact(std::move(*message));
     Response response = co_await std::move(sending);
-    it = sessions_.find(key);
-    if (it == sessions_.end()) {
-      co_return failed_message(481);
-    }
-    ImActions actions = it->second.usage.on_message_response(response, Clock::now());
-    MessageResult outcome = actions.message.value_or(failed_message(response.status));
-    on_session_actions(key, std::move(actions));
-    co_return outcome;
+    co_return session_message_result(key, response);
   };
   auto spawned = asio::co_spawn(strand_, std::move(on_strand), asio::use_awaitable);
   co_return co_await std::move(spawned);
@@ -300,22 +292,13 @@ void SipAgent::send_in_session_now(DialogId session, Body body,
   auto on_strand = [this, session = std::move(session), body = std::move(body),
                     done = std::move(done)]() mutable {
     SubscriberKey key{session.call_id, session.local_tag};
-    auto it = sessions_.find(key);
-    if (it == sessions_.end() || it->second.usage.state() != ImState::established) {
+    auto message = session_message(key, std::move(body));
+    if (!message) {
       done(failed_message(481));
       return;
     }
-    Request r = it->second.usage.send_message(std::move(body), branches_, Clock::now());
-    start_request(std::move(r), [this, key, done = std::move(done)](Response response) {
-      auto found = sessions_.find(key);
-      if (found == sessions_.end()) {
-        done(failed_message(481));
-        return;
-      }
-      ImActions actions = found->second.usage.on_message_response(response, Clock::now());
-      MessageResult outcome = actions.message.value_or(failed_message(response.status));
-      on_session_actions(key, std::move(actions));
-      done(std::move(outcome));
+    start_request(std::move(*message), [this, key, done = std::move(done)](Response response) {
+      done(session_message_result(key, response));
     });
   };
   queued_.fetch_add(1);  // stopped() waits for it: it touches the agent
@@ -323,6 +306,27 @@ void SipAgent::send_in_session_now(DialogId session, Body body,
     on_strand();
     queued_.fetch_sub(1);
   });
+}
+
+// The MESSAGE carrying `body` in an established session; nullopt when there is none (481).
+std::optional<Request> SipAgent::session_message(const SubscriberKey& key, Body body) {
+  auto it = sessions_.find(key);
+  if (it == sessions_.end() || it->second.usage.state() != ImState::established) {
+    return std::nullopt;
+  }
+  return it->second.usage.send_message(std::move(body), branches_, Clock::now());
+}
+
+// What the session makes of its MESSAGE's final response (481 if it ended meanwhile).
+MessageResult SipAgent::session_message_result(const SubscriberKey& key, const Response& response) {
+  auto it = sessions_.find(key);
+  if (it == sessions_.end()) {
+    return failed_message(481);
+  }
+  ImActions actions = it->second.usage.on_message_response(response, Clock::now());
+  MessageResult outcome = actions.message.value_or(failed_message(response.status));
+  on_session_actions(key, std::move(actions));
+  return outcome;
 }
 
 asio::awaitable<void> SipAgent::bye(DialogId session) {
